@@ -1,0 +1,104 @@
+//! Server functions: thin wrappers that check the caller, call the store and map errors to plain words.
+
+pub mod auth;
+pub mod results;
+pub mod survey;
+
+use leptos::prelude::{FromServerFnError, ServerFnErrorErr};
+use leptos::server_fn::codec::JsonEncoding;
+use serde::{Deserialize, Serialize};
+
+/// What a server function can fail with. Database errors never reach the browser: they are logged on
+/// the server and become `Internal`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum AppError {
+    #[error("please sign in")]
+    Unauthorized,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("internal error")]
+    Internal,
+    #[error("{0}")]
+    ServerFn(ServerFnErrorErr),
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::ServerFn(value)
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    //! Helpers every server function uses.
+
+    use super::AppError;
+    use crate::store::auth::{Role, User};
+    use crate::store::Db;
+    use http::header::{AUTHORIZATION, COOKIE};
+    use http::HeaderMap;
+    use leptos::prelude::use_context;
+
+    /// Name of the session cookie.
+    pub const SESSION_COOKIE: &str = "mat_session";
+
+    /// The pool, provided to every request by the server's router.
+    pub fn db() -> Result<Db, AppError> {
+        use_context::<Db>().ok_or_else(|| internal("no database pool in context"))
+    }
+
+    /// Logs the real cause and gives the browser plain words.
+    pub fn internal(cause: impl std::fmt::Display) -> AppError {
+        tracing::error!("internal error: {cause}");
+        AppError::Internal
+    }
+
+    /// A cookie's value from the request headers.
+    pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+        headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|kv| kv.trim().split_once('='))
+            .find_map(|(k, v)| (k == name).then_some(v))
+    }
+
+    /// Who is calling: a `Bearer` API token or the session cookie. `None` for anonymous callers.
+    pub async fn caller(db: &Db, headers: &HeaderMap) -> Result<Option<User>, sqlx::Error> {
+        if let Some(auth) = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+            return match auth.strip_prefix("Bearer ") {
+                Some(token) => crate::store::auth::api_token_user(db, token.trim()).await,
+                None => Ok(None),
+            };
+        }
+        match cookie(headers, SESSION_COOKIE) {
+            Some(token) => crate::store::auth::session_user(db, token).await,
+            None => Ok(None),
+        }
+    }
+
+    /// The caller of the current server function or page, who must be a reviewer or an admin.
+    pub async fn require_reviewer() -> Result<User, AppError> {
+        let db = db()?;
+        let parts: http::request::Parts = leptos_axum::extract().await.map_err(internal)?;
+        match caller(&db, &parts.headers).await.map_err(internal)? {
+            Some(u) if matches!(u.role, Role::Admin | Role::Reviewer) => Ok(u),
+            Some(_) => Err(AppError::Forbidden),
+            None => Err(AppError::Unauthorized),
+        }
+    }
+
+    /// `Set-Cookie` value of a session cookie: HttpOnly (no script reads it), SameSite=Lax (not sent
+    /// on cross-site posts). `Secure` when the site is served over HTTPS (`secure`).
+    pub fn session_cookie(token: &str, max_age: i64, secure: bool) -> String {
+        let secure = if secure { "; Secure" } else { "" };
+        format!(
+            "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+        )
+    }
+}

@@ -1,0 +1,121 @@
+//! The Leptos application: pages, server functions and (with `ssr`) the storage and chart code behind
+//! them. Compiled as a cdylib for the browser (`hydrate`) and as an rlib for the server (`ssr`).
+
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod i18n;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod chart;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+use i18n::Lang;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = request_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.tag()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <leptos_meta::MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The language of this page load: `?lang=` first, then the `lang` cookie that the switcher sets,
+/// then the browser's `Accept-Language`. The server decides it and writes it into `<html lang>`; the
+/// browser reads it back from there, so both render the same words.
+pub fn request_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        use http::request::Parts;
+        let Some(parts) = use_context::<Parts>() else {
+            return Lang::default();
+        };
+        let from_query = parts.uri.query().and_then(|q| {
+            q.split('&')
+                .find_map(|kv| kv.strip_prefix("lang="))
+                .and_then(Lang::parse)
+        });
+        if let Some(lang) = from_query {
+            // Remember the choice for the next pages (login, matrix, ...).
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                let cookie = format!(
+                    "lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
+                    lang.tag()
+                );
+                if let Ok(v) = cookie.parse() {
+                    response.append_header(http::header::SET_COOKIE, v);
+                }
+            }
+            return lang;
+        }
+        if let Some(lang) = api::ssr::cookie(&parts.headers, "lang").and_then(Lang::parse) {
+            return lang;
+        }
+        parts
+            .headers
+            .get(http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map(Lang::from_accept_language)
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .document_element()
+            .and_then(|e| e.get_attribute("lang"))
+            .and_then(|l| Lang::parse(&l))
+            .unwrap_or_default()
+    }
+}
+
+/// The language of the current page, for components.
+pub fn use_lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = use_context::<Lang>().unwrap_or_else(request_lang);
+    provide_context(lang);
+    view! {
+        <Stylesheet id="leptos" href="/pkg/materiality.css" />
+        <Title text=lang.t().app_name />
+        <Router>
+            <Routes fallback=pages::NotFound>
+                <Route path=path!("/") view=pages::Home />
+                <Route path=path!("/s/:token") view=pages::survey::SurveyPage ssr=SsrMode::Async />
+                <Route path=path!("/s/:token/thanks") view=pages::survey::ThanksPage />
+                <Route path=path!("/login") view=pages::login::LoginPage />
+                <Route path=path!("/cycles/:id/matrix") view=pages::matrix::MatrixPage ssr=SsrMode::Async />
+            </Routes>
+        </Router>
+    }
+}
+
+/// Entry point of the browser bundle.
+#[cfg(feature = "hydrate")]
+#[allow(unsafe_code, reason = "wasm_bindgen's generated glue")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,220 @@
+//! Accounts, sessions and API tokens.
+
+use super::{hash_secret, new_secret, now, Db};
+pub use crate::domain::{Role, User};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
+use argon2::Argon2;
+use sqlx::Row;
+
+/// How long a reviewer stays signed in.
+pub const SESSION_SECONDS: i64 = 12 * 3600;
+/// Shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+#[derive(Debug, thiserror::Error)]
+pub enum UserError {
+    #[error("the email address is not valid")]
+    BadEmail,
+    #[error("the password must have at least {MIN_PASSWORD_CHARS} characters")]
+    ShortPassword,
+    #[error("a user with this email exists already")]
+    Exists,
+    #[error("there is no user with this email")]
+    NoUser,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+fn normalise_email(email: &str) -> Result<String, UserError> {
+    let e = email.trim().to_lowercase();
+    let ok = e.len() <= 254
+        && e.split_once('@')
+            .is_some_and(|(a, b)| !a.is_empty() && b.contains('.') && !b.starts_with('.'));
+    if ok && !e.contains(char::is_whitespace) {
+        Ok(e)
+    } else {
+        Err(UserError::BadEmail)
+    }
+}
+
+/// Hashes with argon2id in a blocking thread: it is built to be slow and must not stall the runtime.
+async fn hash_password(password: String) -> String {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .expect("argon2 with default parameters")
+            .to_string()
+    })
+    .await
+    .expect("hashing thread")
+}
+
+pub async fn create_user(
+    db: &Db,
+    email: &str,
+    password: &str,
+    role: Role,
+) -> Result<User, UserError> {
+    let email = normalise_email(email)?;
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(UserError::ShortPassword);
+    }
+    let hash = hash_password(password.to_string()).await;
+    let id = sqlx::query_scalar("INSERT INTO users (email, password_hash, role, created_at) VALUES (?, ?, ?, ?) RETURNING id")
+        .bind(&email)
+        .bind(hash)
+        .bind(role.as_str())
+        .bind(now())
+        .fetch_one(db)
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => UserError::Exists,
+            e => UserError::Db(e),
+        })?;
+    Ok(User { id, email, role })
+}
+
+fn user_from_row(r: &sqlx::sqlite::SqliteRow) -> Option<User> {
+    Some(User {
+        id: r.get("id"),
+        email: r.get("email"),
+        role: Role::parse(r.get("role"))?,
+    })
+}
+
+/// Checks a password. The hash is verified even for an unknown email, so the answer takes as long
+/// either way and does not tell which emails have accounts.
+pub async fn verify_login(
+    db: &Db,
+    email: &str,
+    password: &str,
+) -> Result<Option<User>, sqlx::Error> {
+    let email = email.trim().to_lowercase();
+    let row = sqlx::query(
+        "SELECT id, email, role, password_hash FROM users WHERE email = ? AND disabled_at IS NULL",
+    )
+    .bind(&email)
+    .fetch_optional(db)
+    .await?;
+    // A valid hash of a random password, for the unknown-email case.
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let stored = match &row {
+        Some(r) => r.get::<String, _>("password_hash"),
+        None => DUMMY
+            .get_or_init(|| {
+                let salt = SaltString::generate(&mut OsRng);
+                Argon2::default()
+                    .hash_password(new_secret().as_bytes(), &salt)
+                    .expect("argon2")
+                    .to_string()
+            })
+            .clone(),
+    };
+    let password = password.to_string();
+    let ok = tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&stored).is_ok_and(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+    })
+    .await
+    .unwrap_or(false);
+    Ok(if ok {
+        row.as_ref().and_then(user_from_row)
+    } else {
+        None
+    })
+}
+
+/// Starts a session and returns the cookie value.
+pub async fn create_session(db: &Db, user_id: i64) -> Result<String, sqlx::Error> {
+    let token = new_secret();
+    let t = now();
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(hash_secret(&token))
+    .bind(user_id)
+    .bind(t)
+    .bind(t + SESSION_SECONDS)
+    .execute(db)
+    .await?;
+    Ok(token)
+}
+
+pub async fn session_user(db: &Db, token: &str) -> Result<Option<User>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT u.id, u.email, u.role FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled_at IS NULL",
+    )
+    .bind(hash_secret(token))
+    .bind(now())
+    .fetch_optional(db)
+    .await?;
+    Ok(row.as_ref().and_then(user_from_row))
+}
+
+pub async fn end_session(db: &Db, token: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        .bind(hash_secret(token))
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Creates a personal API token for the user with this email and returns it (the only time it is seen).
+pub async fn create_api_token(db: &Db, email: &str) -> Result<String, UserError> {
+    let email = normalise_email(email)?;
+    let user_id: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = ? AND disabled_at IS NULL")
+            .bind(&email)
+            .fetch_optional(db)
+            .await?
+            .ok_or(UserError::NoUser)?;
+    let token = new_secret();
+    sqlx::query("INSERT INTO api_tokens (user_id, token_hash, created_at) VALUES (?, ?, ?)")
+        .bind(user_id)
+        .bind(hash_secret(&token))
+        .bind(now())
+        .execute(db)
+        .await?;
+    Ok(token)
+}
+
+pub async fn api_token_user(db: &Db, token: &str) -> Result<Option<User>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT u.id, u.email, u.role FROM api_tokens t JOIN users u ON u.id = t.user_id
+         WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled_at IS NULL",
+    )
+    .bind(hash_secret(token))
+    .fetch_optional(db)
+    .await?;
+    Ok(row.as_ref().and_then(user_from_row))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        for (e, ok) in [
+            ("a@b.cn", true),
+            (" Reviewer@Example.COM ", true),
+            ("a@b", false),
+            ("@b.cn", false),
+            ("a b@c.cn", false),
+            ("", false),
+        ] {
+            assert_eq!(normalise_email(e).is_ok(), ok, "{e:?}");
+        }
+        assert_eq!(
+            normalise_email(" Reviewer@Example.COM ").unwrap(),
+            "reviewer@example.com"
+        );
+    }
+}

@@ -1,0 +1,142 @@
+//! Storing a response: the invitation, the scores and the histograms move together or not at all.
+
+use super::cycles::{cycle, cycle_topics, invitation};
+use super::{now, Db};
+use crate::domain::{
+    validate, Axis, CycleStatus, ErrorCode, FieldError, RawAnswer, SubmitOutcome, SurveyState,
+    SurveyView, Token,
+};
+use crate::i18n::Lang;
+
+/// The value under which the histogram counts "don't know" answers (see the migration).
+pub const DONT_KNOW_VALUE: i32 = -1;
+
+/// What a survey link leads to.
+pub async fn survey(db: &Db, token: &str) -> Result<SurveyState, sqlx::Error> {
+    let Some(token) = Token::parse(token) else {
+        return Ok(SurveyState::Unknown);
+    };
+    let Some(inv) = invitation(db, &token).await? else {
+        return Ok(SurveyState::Unknown);
+    };
+    if inv.used {
+        return Ok(SurveyState::Used);
+    }
+    let Some(c) = cycle(db, inv.cycle_id).await? else {
+        return Ok(SurveyState::Unknown);
+    };
+    if c.summary.status != CycleStatus::Open {
+        return Ok(SurveyState::Closed);
+    }
+    Ok(SurveyState::Open(SurveyView {
+        cycle_name: c.summary.name,
+        year: c.summary.year,
+        scale: c.summary.scale,
+        labels: c.labels,
+        group: inv.group,
+        topics: cycle_topics(db, inv.cycle_id).await?,
+    }))
+}
+
+fn not_open() -> SubmitOutcome {
+    SubmitOutcome::Invalid(vec![FieldError::new(
+        None,
+        "cycle",
+        ErrorCode::CycleNotOpen,
+    )])
+}
+
+/// Validates and stores one respondent's answers. Everything is checked before the transaction; inside
+/// it, the invitation is claimed with a conditional update, so of any number of concurrent submissions
+/// of one token exactly one stores anything. Scores and histogram counts are written in the same
+/// transaction, so the histograms always equal a count of the stored scores.
+pub async fn submit(
+    db: &Db,
+    token: &str,
+    answers: &[RawAnswer],
+    lang: Lang,
+) -> Result<SubmitOutcome, sqlx::Error> {
+    let Some(token) = Token::parse(token) else {
+        return Ok(SubmitOutcome::Unknown);
+    };
+    let Some(inv) = invitation(db, &token).await? else {
+        return Ok(SubmitOutcome::Unknown);
+    };
+    if inv.used {
+        return Ok(SubmitOutcome::Used);
+    }
+    let Some(c) = cycle(db, inv.cycle_id).await? else {
+        return Ok(SubmitOutcome::Unknown);
+    };
+    if c.summary.status != CycleStatus::Open {
+        return Ok(not_open());
+    }
+    let codes: Vec<String> = cycle_topics(db, inv.cycle_id)
+        .await?
+        .into_iter()
+        .map(|t| t.code)
+        .collect();
+    let valid = match validate(answers, &codes, c.summary.scale) {
+        Ok(v) => v,
+        Err(errors) => return Ok(SubmitOutcome::Invalid(errors)),
+    };
+
+    let mut tx = db.begin().await?;
+    let claimed = sqlx::query(
+        "UPDATE invitations SET used_at = ?
+         WHERE id = ? AND used_at IS NULL
+           AND EXISTS (SELECT 1 FROM cycles WHERE cycles.id = invitations.cycle_id AND cycles.status = 'open')",
+    )
+    .bind(now())
+    .bind(inv.id)
+    .execute(&mut *tx)
+    .await?;
+    if claimed.rows_affected() == 0 {
+        tx.rollback().await?;
+        // Someone else claimed it in the meantime, or the cycle closed: tell which.
+        let used = invitation(db, &token).await?.is_none_or(|i| i.used);
+        return Ok(if used {
+            SubmitOutcome::Used
+        } else {
+            not_open()
+        });
+    }
+    let receipt = hex::encode(rand::random::<[u8; 8]>());
+    let response_id: i64 = sqlx::query_scalar(
+        "INSERT INTO responses (cycle_id, group_id, invitation_id, receipt, lang, submitted_at)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(inv.cycle_id)
+    .bind(inv.group_id)
+    .bind(inv.id)
+    .bind(&receipt)
+    .bind(lang.tag())
+    .bind(now())
+    .fetch_one(&mut *tx)
+    .await?;
+    for a in &valid {
+        sqlx::query("INSERT INTO scores (response_id, topic_code, business, stakeholder, comment) VALUES (?, ?, ?, ?, ?)")
+            .bind(response_id)
+            .bind(&a.topic)
+            .bind(a.business.map(|s| s.get()))
+            .bind(a.stakeholder.map(|s| s.get()))
+            .bind(&a.comment)
+            .execute(&mut *tx)
+            .await?;
+        for axis in Axis::BOTH {
+            sqlx::query(
+                "INSERT INTO histograms (cycle_id, topic_code, axis, group_id, value, n) VALUES (?, ?, ?, ?, ?, 1)
+                 ON CONFLICT (cycle_id, topic_code, axis, group_id, value) DO UPDATE SET n = histograms.n + 1",
+            )
+            .bind(inv.cycle_id)
+            .bind(&a.topic)
+            .bind(axis.as_str())
+            .bind(inv.group_id)
+            .bind(a.score(axis).map_or(DONT_KNOW_VALUE, |s| s.get()))
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(SubmitOutcome::Stored { receipt })
+}

@@ -1,0 +1,388 @@
+//! Store tests: each gets a fresh, migrated SQLite database.
+#![cfg(feature = "ssr")]
+
+use app::domain::{
+    aggregate, Axis, CycleTopic, Histogram, RawAnswer, RawScore, SubmitOutcome, Tally,
+};
+use app::i18n::Lang;
+use app::store::{self, Db};
+use std::collections::BTreeMap;
+
+async fn demo(db: &Db) -> (i64, Vec<String>) {
+    let cycle = store::demo::seed(db).await.unwrap();
+    let codes = store::cycles::cycle_topics(db, cycle)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.code)
+        .collect();
+    (cycle, codes)
+}
+
+fn answers(codes: &[String], f: impl Fn(usize) -> (RawScore, RawScore)) -> Vec<RawAnswer> {
+    codes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let (business, stakeholder) = f(i);
+            RawAnswer {
+                topic: c.clone(),
+                business,
+                stakeholder,
+                comment: Some(format!("note {i}")),
+            }
+        })
+        .collect()
+}
+
+fn scores(i: usize) -> (RawScore, RawScore) {
+    let b = if i % 4 == 3 {
+        RawScore::DontKnow
+    } else {
+        RawScore::Value((i % 5 + 1) as i64)
+    };
+    (b, RawScore::Value(((i + 2) % 5 + 1) as i64))
+}
+
+async fn count(db: &Db, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
+}
+
+/// The histograms rebuilt from the raw score rows, for comparison with the maintained ones.
+async fn recount(db: &Db, cycle: i64) -> BTreeMap<(String, String, String, i64), i64> {
+    let rows: Vec<(String, String, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT s.topic_code, g.code, s.business, s.stakeholder FROM scores s
+         JOIN responses r ON r.id = s.response_id JOIN stakeholder_groups g ON g.id = r.group_id WHERE r.cycle_id = ?",
+    )
+    .bind(cycle)
+    .fetch_all(db)
+    .await
+    .unwrap();
+    let mut out = BTreeMap::new();
+    for (topic, group, b, s) in rows {
+        for (axis, v) in [("business", b), ("stakeholder", s)] {
+            *out.entry((
+                topic.clone(),
+                axis.to_string(),
+                group.clone(),
+                v.unwrap_or(-1),
+            ))
+            .or_default() += 1;
+        }
+    }
+    out
+}
+
+async fn stored_histograms(db: &Db, cycle: i64) -> BTreeMap<(String, String, String, i64), i64> {
+    let rows: Vec<(String, String, String, i64, i64)> = sqlx::query_as(
+        "SELECT h.topic_code, h.axis, g.code, h.value, h.n FROM histograms h
+         JOIN stakeholder_groups g ON g.id = h.group_id WHERE h.cycle_id = ? AND h.n > 0",
+    )
+    .bind(cycle)
+    .fetch_all(db)
+    .await
+    .unwrap();
+    rows.into_iter()
+        .map(|(t, a, g, v, n)| ((t, a, g, v), n))
+        .collect()
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn a_response_and_its_histogram_rows_land_together(db: Db) {
+    let (cycle, codes) = demo(&db).await;
+    assert_eq!(codes.len(), 17);
+    let tokens = store::cycles::invite(&db, cycle, "EMP", 2).await.unwrap();
+    let cus = store::cycles::invite(&db, cycle, "CUS", 1).await.unwrap();
+
+    for (token, shift) in [(&tokens[0], 0), (&tokens[1], 1), (&cus[0], 2)] {
+        let out = store::responses::submit(
+            &db,
+            token,
+            &answers(&codes, |i| scores(i + shift)),
+            Lang::Zh,
+        )
+        .await
+        .unwrap();
+        assert!(matches!(out, SubmitOutcome::Stored { .. }), "{out:?}");
+    }
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM responses").await, 3);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM scores").await, 3 * 17);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM invitations WHERE used_at IS NOT NULL"
+        )
+        .await,
+        3
+    );
+    // Every response adds exactly one count per topic and axis.
+    assert_eq!(
+        count(&db, "SELECT SUM(n) FROM histograms").await,
+        3 * 17 * 2
+    );
+    assert_eq!(
+        stored_histograms(&db, cycle).await,
+        recount(&db, cycle).await
+    );
+
+    // The statistics served equal statistics computed from the raw rows.
+    let results = store::results::results(&db, cycle).await.unwrap().unwrap();
+    let raw: Vec<(String, Option<i32>, Option<i32>)> =
+        sqlx::query_as("SELECT topic_code, business, stakeholder FROM scores")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    for t in &results.topics {
+        let b = Histogram::from_answers(
+            results.cycle.scale,
+            raw.iter().filter(|r| r.0 == t.code).map(|r| r.1),
+        );
+        let s = Histogram::from_answers(
+            results.cycle.scale,
+            raw.iter().filter(|r| r.0 == t.code).map(|r| r.2),
+        );
+        assert_eq!(t.business, b.stats(), "{}", t.code);
+        assert_eq!(t.stakeholder, s.stats(), "{}", t.code);
+    }
+    // Fewer than k = 5 responses per group: no group breakdown anywhere.
+    assert!(results.topics.iter().all(|t| t.groups.is_empty()));
+    let comment: String =
+        sqlx::query_scalar("SELECT comment FROM scores WHERE topic_code = 'E1' LIMIT 1")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(comment, "note 0");
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn a_used_token_stores_nothing_more(db: Db) {
+    let (cycle, codes) = demo(&db).await;
+    let token = store::cycles::invite(&db, cycle, "INV", 1)
+        .await
+        .unwrap()
+        .remove(0);
+    let first = store::responses::submit(&db, &token, &answers(&codes, scores), Lang::En)
+        .await
+        .unwrap();
+    assert!(matches!(first, SubmitOutcome::Stored { .. }));
+    let before = stored_histograms(&db, cycle).await;
+    let again =
+        store::responses::submit(&db, &token, &answers(&codes, |i| scores(i + 1)), Lang::En)
+            .await
+            .unwrap();
+    assert_eq!(again, SubmitOutcome::Used);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM responses").await, 1);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM scores").await, 17);
+    assert_eq!(stored_histograms(&db, cycle).await, before);
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn twenty_concurrent_submits_of_one_token_store_exactly_one(db: Db) {
+    let (cycle, codes) = demo(&db).await;
+    let token = store::cycles::invite(&db, cycle, "SUP", 1)
+        .await
+        .unwrap()
+        .remove(0);
+    let tasks: Vec<_> = (0..20)
+        .map(|k| {
+            let (db, token, answers) = (
+                db.clone(),
+                token.clone(),
+                answers(&codes, move |i| scores(i + k)),
+            );
+            tokio::spawn(async move {
+                store::responses::submit(&db, &token, &answers, Lang::En)
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut stored = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            SubmitOutcome::Stored { .. } => stored += 1,
+            SubmitOutcome::Used => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(stored, 1);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM responses").await, 1);
+    assert_eq!(count(&db, "SELECT SUM(n) FROM histograms").await, 17 * 2);
+    assert_eq!(
+        stored_histograms(&db, cycle).await,
+        recount(&db, cycle).await
+    );
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn invalid_answers_or_a_closed_cycle_store_nothing(db: Db) {
+    let (cycle, codes) = demo(&db).await;
+    let token = store::cycles::invite(&db, cycle, "GOV", 1)
+        .await
+        .unwrap()
+        .remove(0);
+
+    let mut bad = answers(&codes, scores);
+    bad[3].stakeholder = RawScore::Value(9);
+    bad.pop();
+    match store::responses::submit(&db, &token, &bad, Lang::En)
+        .await
+        .unwrap()
+    {
+        SubmitOutcome::Invalid(errors) => {
+            assert_eq!(errors.len(), 2, "{errors:?}");
+            assert_eq!(errors[0].topic.as_deref(), Some(codes[3].as_str()));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    sqlx::query("UPDATE cycles SET status = 'closed' WHERE id = ?")
+        .bind(cycle)
+        .execute(&db)
+        .await
+        .unwrap();
+    match store::responses::submit(&db, &token, &answers(&codes, scores), Lang::En)
+        .await
+        .unwrap()
+    {
+        SubmitOutcome::Invalid(errors) => assert_eq!(errors[0].field, "cycle"),
+        other => panic!("unexpected {other:?}"),
+    }
+    assert_eq!(
+        store::responses::survey(&db, &token).await.unwrap(),
+        app::domain::SurveyState::Closed
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM responses").await, 0);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM histograms").await, 0);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM invitations WHERE used_at IS NOT NULL"
+        )
+        .await,
+        0
+    );
+
+    // Unknown or malformed tokens are refused before anything is read or written.
+    for token in ["nope", &"x".repeat(43)] {
+        assert_eq!(
+            store::responses::submit(&db, token, &answers(&codes, scores), Lang::En)
+                .await
+                .unwrap(),
+            SubmitOutcome::Unknown
+        );
+    }
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn group_breakdown_appears_at_k_responses(db: Db) {
+    let (cycle, codes) = demo(&db).await;
+    let tokens = store::cycles::invite(&db, cycle, "EMP", 5).await.unwrap();
+    for (k, token) in tokens.iter().enumerate() {
+        store::responses::submit(&db, token, &answers(&codes, |i| scores(i + k)), Lang::En)
+            .await
+            .unwrap();
+        let r = store::results::results(&db, cycle).await.unwrap().unwrap();
+        assert_eq!(
+            r.topics[0].groups.contains_key("EMP"),
+            k + 1 >= 5,
+            "after {} responses",
+            k + 1
+        );
+    }
+    // Aggregating the stored tallies by hand gives the same result as the store.
+    let r = store::results::results(&db, cycle).await.unwrap().unwrap();
+    let topics: Vec<CycleTopic> = store::cycles::cycle_topics(&db, cycle).await.unwrap();
+    let groups = store::cycles::groups(&db).await.unwrap();
+    let tallies: Vec<Tally> = store::results::tallies(&db, cycle).await.unwrap();
+    assert!(tallies
+        .iter()
+        .all(|t| t.group == "EMP" && matches!(t.axis, Axis::Business | Axis::Stakeholder)));
+    assert_eq!(aggregate(r.cycle.clone(), &topics, &groups, &tallies), r);
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn seeding_twice_adds_no_second_cycle(db: Db) {
+    let a = store::demo::seed(&db).await.unwrap();
+    let b = store::demo::seed(&db).await.unwrap();
+    assert_eq!(a, b);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM cycles").await, 1);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM topics").await, 17);
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM stakeholder_groups").await,
+        8
+    );
+    let names: (String, String) =
+        sqlx::query_as("SELECT name_zh, name_en FROM cycle_topics WHERE code = 'S1'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(
+        names,
+        (
+            "数据安全与隐私保护".to_string(),
+            "Data security and privacy protection".to_string()
+        )
+    );
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn accounts_sessions_and_api_tokens(db: Db) {
+    use store::auth::*;
+    let user = create_user(&db, "Rev@Example.com", "long enough pw", Role::Reviewer)
+        .await
+        .unwrap();
+    assert_eq!(user.email, "rev@example.com");
+    assert!(matches!(
+        create_user(&db, "rev@example.com", "another long pw", Role::Admin).await,
+        Err(UserError::Exists)
+    ));
+    assert!(matches!(
+        create_user(&db, "x@example.com", "short", Role::Admin).await,
+        Err(UserError::ShortPassword)
+    ));
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+
+    assert_eq!(
+        verify_login(&db, "rev@example.com", "wrong password")
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        verify_login(&db, "nobody@example.com", "long enough pw")
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        verify_login(&db, " REV@example.com", "long enough pw")
+            .await
+            .unwrap(),
+        Some(user.clone())
+    );
+
+    let session = create_session(&db, user.id).await.unwrap();
+    assert_eq!(
+        session_user(&db, &session).await.unwrap(),
+        Some(user.clone())
+    );
+    end_session(&db, &session).await.unwrap();
+    assert_eq!(session_user(&db, &session).await.unwrap(), None);
+
+    let token = create_api_token(&db, "rev@example.com").await.unwrap();
+    assert_eq!(api_token_user(&db, &token).await.unwrap(), Some(user));
+    assert_eq!(api_token_user(&db, "made-up").await.unwrap(), None);
+    // Only hashes are stored.
+    assert_eq!(
+        count(
+            &db,
+            &format!("SELECT COUNT(*) FROM api_tokens WHERE token_hash = '{token}'")
+        )
+        .await,
+        0
+    );
+}

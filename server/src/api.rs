@@ -1,0 +1,229 @@
+//! Routes outside Leptos: the versioned JSON API, results for scripts, the plain form post of the
+//! survey, and the health check.
+
+use crate::AppState;
+use app::api::ssr::caller;
+use app::api::survey::submit_form;
+use app::domain::{parse_json_submission, FieldError, SubmitOutcome};
+use app::i18n::Lang;
+use app::pages::survey::PostedForm;
+use app::store::auth::{Role, User};
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, HeaderMap, Request, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use leptos::prelude::provide_context;
+use serde::Deserialize;
+use serde_json::json;
+
+/// Largest accepted JSON submission.
+pub const MAX_BODY: usize = 64 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route(
+            "/api/v1/responses",
+            post(post_response).layer(DefaultBodyLimit::max(MAX_BODY)),
+        )
+        .route("/api/v1/cycles/{id}/results.json", get(results_json))
+        .route("/api/v1/cycles/{id}/matrix.svg", get(matrix_svg))
+}
+
+/// The survey's plain form post, merged onto the page's own path so that a browser without
+/// JavaScript stays on the survey URL.
+pub fn form_routes() -> Router<AppState> {
+    Router::new().route(
+        "/s/{token}",
+        post(post_form).layer(DefaultBodyLimit::max(MAX_BODY)),
+    )
+}
+
+fn internal(e: impl std::fmt::Display) -> Response {
+    tracing::error!("internal error: {e}");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Json(json!({"error": "internal error"})),
+    )
+        .into_response()
+}
+
+/// Error list of a 422, with English messages for people reading the API's answers.
+fn unprocessable(errors: &[FieldError]) -> Response {
+    let t = Lang::En.t();
+    let list: Vec<_> = errors
+        .iter()
+        .map(|e| json!({"topic": e.topic, "field": e.field, "code": e.code, "message": t.error(e.code)}))
+        .collect();
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Json(json!({"errors": list})),
+    )
+        .into_response()
+}
+
+/// `POST /api/v1/responses`: 201 with a receipt; 404 unknown token; 409 used token; 422 with the
+/// field errors; 413 over 64 KiB. Nothing is stored unless everything is valid.
+async fn post_response(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let submission = match parse_json_submission(&body) {
+        Ok(s) => s,
+        Err(errors) => return unprocessable(&errors),
+    };
+    let lang = request_lang(&headers, None);
+    match app::store::responses::submit(&state.db, &submission.token, &submission.answers, lang)
+        .await
+    {
+        Ok(SubmitOutcome::Stored { receipt }) => {
+            (StatusCode::CREATED, Json(json!({"receipt": receipt}))).into_response()
+        }
+        Ok(SubmitOutcome::Unknown) => (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": "unknown token"})),
+        )
+            .into_response(),
+        Ok(SubmitOutcome::Used) => (
+            StatusCode::CONFLICT,
+            Json(json!({"error": "this token has been used"})),
+        )
+            .into_response(),
+        Ok(SubmitOutcome::Invalid(errors)) => unprocessable(&errors),
+        Err(e) => internal(e),
+    }
+}
+
+fn request_lang(headers: &HeaderMap, explicit: Option<&str>) -> Lang {
+    explicit
+        .and_then(Lang::parse)
+        .or_else(|| app::api::ssr::cookie(headers, "lang").and_then(Lang::parse))
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .map(Lang::from_accept_language)
+        })
+        .unwrap_or_default()
+}
+
+/// The survey form posted without JavaScript. Stored: redirect to the thank-you page (303, so a reload
+/// does not post again). Otherwise: the survey page again, rendered with what was posted and why it
+/// was refused.
+async fn post_form(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let lang = request_lang(
+        &headers,
+        fields
+            .iter()
+            .find(|(k, _)| k == "lang")
+            .map(|(_, v)| v.as_str()),
+    );
+    let outcome = match submit_form(&state.db, &token, &fields, lang).await {
+        Ok(o) => o,
+        Err(e) => return internal(e),
+    };
+    let status = match &outcome {
+        SubmitOutcome::Stored { receipt } => {
+            return Redirect::to(&format!(
+                "/s/{token}/thanks?r={receipt}&lang={}",
+                lang.tag()
+            ))
+            .into_response()
+        }
+        SubmitOutcome::Unknown => StatusCode::NOT_FOUND,
+        SubmitOutcome::Used => StatusCode::CONFLICT,
+        SubmitOutcome::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    let posted = PostedForm {
+        fields,
+        outcome: Some(outcome),
+    };
+    let db = state.db.clone();
+    let options = state.leptos_options.clone();
+    let render = leptos_axum::render_app_to_stream_with_context(
+        move || {
+            provide_context(db.clone());
+            provide_context(posted.clone());
+        },
+        move || app::shell(options.clone()),
+    );
+    // Render the page as a GET of the same URL would, with the posted form in context.
+    let mut req = Request::builder()
+        .uri(format!("/s/{token}"))
+        .body(Body::empty())
+        .expect("a valid request");
+    *req.headers_mut() = headers;
+    let mut response = render(req).await.into_response();
+    *response.status_mut() = status;
+    response
+}
+
+/// The caller must be a reviewer or an admin: 401 for anonymous callers, 403 for anyone else.
+async fn reviewer(state: &AppState, headers: &HeaderMap) -> Result<User, Response> {
+    match caller(&state.db, headers).await {
+        Ok(Some(u)) if matches!(u.role, Role::Admin | Role::Reviewer) => Ok(u),
+        Ok(Some(_)) => Err(StatusCode::FORBIDDEN.into_response()),
+        Ok(None) => Err((
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            Json(json!({"error": "sign in or send an API token"})),
+        )
+            .into_response()),
+        Err(e) => Err(internal(e)),
+    }
+}
+
+async fn load_results(state: &AppState, id: i64) -> Result<app::domain::CycleResults, Response> {
+    match app::store::results::results(&state.db, id).await {
+        Ok(Some(r)) => Ok(r),
+        Ok(None) => Err((
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": "no such cycle"})),
+        )
+            .into_response()),
+        Err(e) => Err(internal(e)),
+    }
+}
+
+async fn results_json(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(r) = reviewer(&state, &headers).await {
+        return r;
+    }
+    match load_results(&state, id).await {
+        Ok(results) => Json(results).into_response(),
+        Err(r) => r,
+    }
+}
+
+#[derive(Deserialize)]
+struct ChartQuery {
+    lang: Option<String>,
+}
+
+async fn matrix_svg(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(q): Query<ChartQuery>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(r) = reviewer(&state, &headers).await {
+        return r;
+    }
+    let lang = request_lang(&headers, q.lang.as_deref());
+    match load_results(&state, id).await {
+        Ok(results) => (
+            [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+            app::chart::matrix_svg(&results, lang),
+        )
+            .into_response(),
+        Err(r) => r,
+    }
+}

@@ -1,0 +1,152 @@
+//! Subcommands of the `materiality` binary. Every one honours `DATABASE_URL`.
+
+use crate::config::Config;
+use crate::{router, AppState};
+use app::store;
+use clap::{Parser, Subcommand};
+use std::io::Read;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "materiality",
+    version,
+    about = "Materiality assessment platform: web server and admin commands"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application (the default). Address from LEPTOS_SITE_ADDR, default 127.0.0.1:3000.
+    Serve,
+    /// Create the database if needed and apply every migration, then exit.
+    Migrate,
+    /// Create a user; the password (at least 10 characters) is read from standard input.
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = ["admin", "reviewer"])]
+        role: String,
+    },
+    /// Print a new personal API token for scripts (Authorization: Bearer). It is shown only this once.
+    ApiToken {
+        #[arg(long)]
+        email: String,
+    },
+    /// Load the demo library (17 topics, 8 stakeholder groups) and an open 2022-style cycle with
+    /// invitations for every group. Prints the id of the demo cycle; links and the demo reviewer go to
+    /// standard error. Running it again adds nothing but fresh links.
+    SeedDemo,
+    /// Create N single-use survey links for one stakeholder group of a cycle; prints one link per line.
+    Invite {
+        #[arg(long)]
+        cycle: i64,
+        /// Stakeholder group code, e.g. EMP or CUS.
+        #[arg(long)]
+        group: String,
+        #[arg(long, default_value_t = 1)]
+        count: u32,
+    },
+}
+
+/// Demo reviewer created by `seed-demo` when it does not exist yet.
+pub const DEMO_REVIEWER: (&str, &str) = ("reviewer@example.com", "materiality-demo");
+
+pub async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli.command.unwrap_or(Command::Serve)).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type AnyError = Box<dyn std::error::Error>;
+
+async fn run(command: Command) -> Result<(), AnyError> {
+    let config = Config::from_env();
+    let db = store::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("opening {}: {e}", config.database_url))?;
+    match command {
+        Command::Serve => serve(config, db).await,
+        Command::Migrate => {
+            eprintln!("database {} is up to date", config.database_url);
+            Ok(())
+        }
+        Command::CreateUser { email, role } => {
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            let role = store::auth::Role::parse(&role).ok_or("role must be admin or reviewer")?;
+            let user = store::auth::create_user(&db, &email, password, role).await?;
+            eprintln!("created {} ({})", user.email, role.as_str());
+            Ok(())
+        }
+        Command::ApiToken { email } => {
+            println!("{}", store::auth::create_api_token(&db, &email).await?);
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let id = store::demo::seed(&db).await?;
+            let (email, password) = DEMO_REVIEWER;
+            match store::auth::create_user(&db, email, password, store::auth::Role::Reviewer).await
+            {
+                Ok(_) | Err(store::auth::UserError::Exists) => {}
+                Err(e) => return Err(e.into()),
+            }
+            eprintln!("demo cycle {id}; reviewer {email} / password {password}");
+            for group in store::cycles::groups(&db).await? {
+                for token in store::cycles::invite(&db, id, &group.code, 3).await? {
+                    eprintln!("{:<5} {}", group.code, config.survey_link(&token));
+                }
+            }
+            println!("{id}");
+            Ok(())
+        }
+        Command::Invite {
+            cycle,
+            group,
+            count,
+        } => {
+            for token in store::cycles::invite(&db, cycle, &group, count).await? {
+                println!("{}", config.survey_link(&token));
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: Config, db: store::Db) -> Result<(), AnyError> {
+    let leptos_options = crate::leptos_options()?;
+    let addr = leptos_options.site_addr;
+    let state = AppState {
+        leptos_options,
+        db,
+        config,
+    };
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("binding {addr}: {e}"))?;
+    tracing::info!("listening on http://{addr}");
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown() {
+    let _ = tokio::signal::ctrl_c().await;
+}

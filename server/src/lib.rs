@@ -1,0 +1,62 @@
+//! The server: configuration, the router (Leptos pages plus the JSON API and health check) and the
+//! command-line subcommands.
+
+pub mod api;
+pub mod cli;
+pub mod config;
+
+use app::store::Db;
+use app::{shell, App};
+use axum::extract::FromRef;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
+
+/// What every handler can reach.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub config: config::Config,
+}
+
+/// The whole HTTP application. Tests drive this same router.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let db = state.db.clone();
+    let options = state.leptos_options.clone();
+    Router::new()
+        .merge(api::routes())
+        .leptos_routes_with_context(&state, routes, move || provide_context(db.clone()), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .merge(api::form_routes())
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+/// Leptos settings: from cargo-leptos' environment when it runs us, otherwise the defaults of the
+/// workspace's `[[workspace.metadata.leptos]]`, so the release binary also runs on its own.
+pub fn leptos_options() -> Result<LeptosOptions, Box<dyn std::error::Error>> {
+    let env = |k: &str, d: &str| std::env::var(k).unwrap_or_else(|_| d.to_string());
+    let addr = env("LEPTOS_SITE_ADDR", "127.0.0.1:3000");
+    Ok(LeptosOptions::builder()
+        .output_name(env("LEPTOS_OUTPUT_NAME", "materiality"))
+        .site_root(env("LEPTOS_SITE_ROOT", "target/site"))
+        .site_pkg_dir(env("LEPTOS_SITE_PKG_DIR", "pkg"))
+        .site_addr(
+            addr.parse::<std::net::SocketAddr>()
+                .map_err(|e| format!("LEPTOS_SITE_ADDR {addr:?}: {e}"))?,
+        )
+        .reload_port(env("LEPTOS_RELOAD_PORT", "3001").parse::<u32>()?)
+        .env(if env("LEPTOS_ENV", "PROD").eq_ignore_ascii_case("DEV") {
+            leptos::config::Env::DEV
+        } else {
+            leptos::config::Env::PROD
+        })
+        .build())
+}

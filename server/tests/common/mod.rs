@@ -1,0 +1,79 @@
+//! Helpers for driving the real router in tests.
+#![allow(dead_code, reason = "each test file uses a different part")]
+
+use app::store::{self, Db};
+use axum::body::Body;
+use axum::http::{Request, Response, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use server::{config::Config, AppState};
+use tower::ServiceExt;
+
+pub fn router(db: Db) -> Router {
+    let leptos_options = leptos::config::LeptosOptions::builder()
+        .output_name("materiality")
+        .site_root("target/site")
+        .build();
+    let config = Config {
+        database_url: "sqlite::memory:".into(),
+        public_url: "http://test".into(),
+    };
+    server::router(AppState {
+        leptos_options,
+        db,
+        config,
+    })
+}
+
+/// The demo cycle and its topic codes.
+pub async fn demo(db: &Db) -> (i64, Vec<String>) {
+    let cycle = store::demo::seed(db).await.unwrap();
+    let codes = store::cycles::cycle_topics(db, cycle)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.code)
+        .collect();
+    (cycle, codes)
+}
+
+pub async fn token(db: &Db, cycle: i64, group: &str) -> String {
+    store::cycles::invite(db, cycle, group, 1)
+        .await
+        .unwrap()
+        .remove(0)
+}
+
+/// A complete, valid answer list.
+pub fn answers(codes: &[String]) -> Vec<Value> {
+    codes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| json!({"topic": c, "business": (i % 5 + 1), "stakeholder": if i == 0 { Value::Null } else { json!(5) }}))
+        .collect()
+}
+
+pub async fn send(app: &Router, req: Request<Body>) -> (StatusCode, Response<Body>) {
+    let res = app.clone().oneshot(req).await.unwrap();
+    (res.status(), res)
+}
+
+pub async fn body_text(res: Response<Body>) -> String {
+    String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
+}
+
+pub fn post_json(uri: &str, body: &Value) -> Request<Body> {
+    Request::post(uri)
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+pub fn get(uri: &str) -> Request<Body> {
+    Request::get(uri).body(Body::empty()).unwrap()
+}
+
+pub async fn count(db: &Db, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
+}

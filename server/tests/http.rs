@@ -1,0 +1,373 @@
+//! HTTP tests through the real router.
+
+mod common;
+
+use app::store::{self, auth::Role, Db};
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use common::*;
+use serde_json::{json, Value};
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn health(db: Db) {
+    let (status, _) = send(&router(db), get("/healthz")).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn post_response_status_codes(db: Db) {
+    let app = router(db.clone());
+    let (cycle, codes) = demo(&db).await;
+    let token = token(&db, cycle, "EMP").await;
+    let url = "/api/v1/responses";
+
+    // 404: unknown token (well-formed and not).
+    for t in ["nope".to_string(), "a".repeat(43)] {
+        let (status, _) = send(
+            &app,
+            post_json(url, &json!({"token": t, "answers": answers(&codes)})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+
+    // 422: each kind of invalid input, with the field named; nothing stored, token still usable.
+    let mut off_scale = answers(&codes);
+    off_scale[2]["business"] = json!(6);
+    let mut not_integer = answers(&codes);
+    not_integer[1]["stakeholder"] = json!(4.5);
+    let mut unknown_topic = answers(&codes);
+    unknown_topic.push(json!({"topic": "Z9", "business": 1, "stakeholder": 1}));
+    let mut twice = answers(&codes);
+    twice.push(twice[0].clone());
+    let mut missing = answers(&codes);
+    missing.pop();
+    let cases = [
+        (
+            json!({"token": token, "answers": off_scale}),
+            Some(codes[2].as_str()),
+            "business",
+            "off_scale",
+        ),
+        (
+            json!({"token": token, "answers": not_integer}),
+            Some(codes[1].as_str()),
+            "stakeholder",
+            "not_integer",
+        ),
+        (
+            json!({"token": token, "answers": unknown_topic}),
+            Some("Z9"),
+            "topic",
+            "unknown_topic",
+        ),
+        (
+            json!({"token": token, "answers": twice}),
+            Some(codes[0].as_str()),
+            "topic",
+            "duplicate",
+        ),
+        (
+            json!({"token": token, "answers": missing}),
+            codes.last().map(String::as_str),
+            "topic",
+            "missing_topic",
+        ),
+        (json!({"token": token}), None, "answers", "malformed"),
+    ];
+    for (body, topic, field, code) in cases {
+        let (status, res) = send(&app, post_json(url, &body)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{field} {code}");
+        let v: Value = serde_json::from_str(&body_text(res).await).unwrap();
+        let e = &v["errors"][0];
+        assert_eq!(
+            (e["topic"].as_str(), e["field"].as_str(), e["code"].as_str()),
+            (topic, Some(field), Some(code)),
+            "{v}"
+        );
+        assert!(e["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    let (status, _) = send(
+        &app,
+        Request::post(url)
+            .header("content-type", "application/json")
+            .body(Body::from("{oops"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM responses").await, 0);
+
+    // 413: over 64 KiB, refused before parsing.
+    let mut huge = answers(&codes);
+    huge[0]["comment"] = json!("x".repeat(70 * 1024));
+    let (status, _) = send(
+        &app,
+        post_json(url, &json!({"token": token, "answers": huge})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+
+    // 201, then 409 for the same token.
+    let (status, res) = send(
+        &app,
+        post_json(url, &json!({"token": token, "answers": answers(&codes)})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let v: Value = serde_json::from_str(&body_text(res).await).unwrap();
+    let receipt = v["receipt"].as_str().unwrap().to_string();
+    assert_eq!(
+        count(
+            &db,
+            &format!("SELECT COUNT(*) FROM responses WHERE receipt = '{receipt}'")
+        )
+        .await,
+        1
+    );
+    let (status, _) = send(
+        &app,
+        post_json(url, &json!({"token": token, "answers": answers(&codes)})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    // 422: cycle not open.
+    let other = common::token(&db, cycle, "CUS").await;
+    sqlx::query("UPDATE cycles SET status = 'closed'")
+        .execute(&db)
+        .await
+        .unwrap();
+    let (status, res) = send(
+        &app,
+        post_json(url, &json!({"token": other, "answers": answers(&codes)})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body_text(res).await.contains("cycle_not_open"));
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM responses").await, 1);
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn results_refuse_anonymous_callers_and_serve_reviewers(db: Db) {
+    let app = router(db.clone());
+    let (cycle, codes) = demo(&db).await;
+    for group in ["EMP", "CUS"] {
+        let t = token(&db, cycle, group).await;
+        let (status, _) = send(
+            &app,
+            post_json(
+                "/api/v1/responses",
+                &json!({"token": t, "answers": answers(&codes)}),
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let json_url = format!("/api/v1/cycles/{cycle}/results.json");
+    let svg_url = format!("/api/v1/cycles/{cycle}/matrix.svg");
+    for url in [&json_url, &svg_url] {
+        let (status, _) = send(&app, get(url)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{url}");
+        let req = Request::get(url.as_str())
+            .header(header::AUTHORIZATION, "Bearer not-a-token")
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(send(&app, req).await.0, StatusCode::UNAUTHORIZED, "{url}");
+        let req = Request::get(url.as_str())
+            .header(header::COOKIE, "mat_session=forged")
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(send(&app, req).await.0, StatusCode::UNAUTHORIZED, "{url}");
+    }
+
+    store::auth::create_user(&db, "rev@example.com", "a long password", Role::Reviewer)
+        .await
+        .unwrap();
+    let api = store::auth::create_api_token(&db, "rev@example.com")
+        .await
+        .unwrap();
+    let bearer = |url: &str| {
+        Request::get(url)
+            .header(header::AUTHORIZATION, format!("Bearer {api}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+
+    let (status, res) = send(&app, bearer(&json_url)).await;
+    assert_eq!(status, StatusCode::OK);
+    let v: Value = serde_json::from_str(&body_text(res).await).unwrap();
+    assert_eq!(v["cycle"]["id"], json!(cycle));
+    assert_eq!(v["cycle"]["status"], json!("open"));
+    assert_eq!(v["cycle"]["scale"], json!({"min": 1, "max": 5}));
+    assert_eq!(v["cycle"]["k"], json!(5));
+    let topics = v["topics"].as_array().unwrap();
+    assert_eq!(topics.len(), 17);
+    let e1 = topics.iter().find(|t| t["code"] == "E1").unwrap();
+    assert_eq!(e1["category"], json!("E"));
+    assert_eq!(e1["name"]["zh"], json!("绿色运营"));
+    // Two responses, both answered E1 with business 1 and stakeholder "don't know".
+    assert_eq!(e1["business"]["n"], json!(2));
+    assert_eq!(e1["business"]["mean"], json!(1.0));
+    assert_eq!(e1["stakeholder"]["n"], json!(0));
+    assert_eq!(e1["stakeholder"]["mean"], Value::Null);
+    assert_eq!(e1["stakeholder"]["dont_know"], json!(2));
+    assert_eq!(e1["groups"], json!({}), "groups under k are withheld");
+    for key in ["weighted", "rank", "material", "contested"] {
+        assert!(e1.get(key).is_some(), "{key}");
+    }
+
+    let (status, res) = send(&app, bearer(&svg_url)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        res.headers()[header::CONTENT_TYPE],
+        "image/svg+xml; charset=utf-8"
+    );
+    let svg = body_text(res).await;
+    assert!(
+        svg.starts_with("<svg role=\"img\" aria-label="),
+        "{}",
+        &svg[..80]
+    );
+    for code in codes.iter().filter(|c| *c != "E1") {
+        assert!(
+            svg.contains(&format!(">\n{code}\n</text>")),
+            "{code} labelled"
+        );
+    }
+
+    let (status, _) = send(&app, bearer("/api/v1/cycles/999/results.json")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn survey_page_and_plain_form_post(db: Db) {
+    let app = router(db.clone());
+    let (cycle, codes) = demo(&db).await;
+    let token = token(&db, cycle, "MED").await;
+
+    let req = Request::get(format!("/s/{token}"))
+        .header(header::ACCEPT_LANGUAGE, "zh-CN,zh;q=0.9")
+        .body(Body::empty())
+        .unwrap();
+    let (status, res) = send(&app, req).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = body_text(res).await;
+    assert!(html.contains("<html lang=\"zh-CN\""));
+    assert!(
+        html.contains("数据安全与隐私保护") && html.contains("媒体"),
+        "topics and group in Chinese"
+    );
+    assert!(html.contains(&format!("action=\"/s/{token}\"")) && html.contains("method=\"post\""));
+
+    let (_, res) = send(&app, get(&format!("/s/{token}?lang=en"))).await;
+    assert!(body_text(res)
+        .await
+        .contains("Data security and privacy protection"));
+
+    let (status, res) = send(&app, get(&format!("/s/{}", "b".repeat(43)))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body_text(res)
+        .await
+        .contains("This survey link is not valid"));
+
+    // A form with one answer missing: 422, the page again with the message and the answers kept.
+    let mut form: Vec<(String, String)> = vec![("lang".into(), "en".into())];
+    for (i, c) in codes.iter().enumerate() {
+        form.push((format!("b.{c}"), ((i % 5) + 1).to_string()));
+        if i != 4 {
+            form.push((format!("s.{c}"), "dk".into()));
+        }
+    }
+    form.push((
+        format!("c.{}", codes[0]),
+        "中文意见 </textarea><b>x</b> & more".into(),
+    ));
+    let post = |form: &Vec<(String, String)>| {
+        let body = serde_urlencoded_body(form);
+        Request::post(format!("/s/{token}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let (status, res) = send(&app, post(&form)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = body_text(res).await;
+    assert!(
+        html.contains("Please choose a point on the scale"),
+        "error shown"
+    );
+    assert!(
+        html.contains("中文意见 &lt;/textarea&gt;&lt;b&gt;x&lt;/b&gt; &amp; more</textarea>"),
+        "comment kept, escaped"
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM responses").await, 0);
+
+    // Complete: 303 to the thank-you page; stored once.
+    form.push((format!("s.{}", codes[4]), "3".into()));
+    let (status, res) = send(&app, post(&form)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = res.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        location.starts_with(&format!("/s/{token}/thanks?r=")),
+        "{location}"
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM responses").await, 1);
+    let comment: String = sqlx::query_scalar("SELECT comment FROM scores WHERE topic_code = 'E1'")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(comment, "中文意见 </textarea><b>x</b> & more");
+
+    // The same form again: 409 and the "already used" page; nothing more stored.
+    let (status, res) = send(&app, post(&form)).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body_text(res).await.contains("already been used"));
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM responses").await, 1);
+}
+
+fn serde_urlencoded_body(form: &[(String, String)]) -> String {
+    form.iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn matrix_page_needs_a_reviewer(db: Db) {
+    let app = router(db.clone());
+    let (cycle, _) = demo(&db).await;
+    let (status, res) = send(&app, get(&format!("/cycles/{cycle}/matrix?lang=en"))).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = body_text(res).await;
+    assert!(html.contains("Please sign in to see the results."));
+    assert!(!html.contains("<svg"));
+
+    let user = store::auth::create_user(&db, "rev@example.com", "a long password", Role::Reviewer)
+        .await
+        .unwrap();
+    let session = store::auth::create_session(&db, user.id).await.unwrap();
+    let req = Request::get(format!("/cycles/{cycle}/matrix?lang=en"))
+        .header(header::COOKIE, format!("mat_session={session}"))
+        .body(Body::empty())
+        .unwrap();
+    let (status, res) = send(&app, req).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = body_text(res).await;
+    assert!(html.contains("<svg role=\"img\""));
+    assert!(html.contains("Green operations"));
+}
