@@ -1,6 +1,10 @@
 //! The Leptos application: pages, server functions and (with `ssr`) the storage and chart code behind
 //! them. Compiled as a cdylib for the browser (`hydrate`) and as an rlib for the server (`ssr`).
 
+// The questionnaire's view types nest deeply: the release build of the hydrated page needs more than
+// the default recursion limit even with type erasure (`into_any`) at the topic component.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod components;
 pub mod domain;
@@ -27,6 +31,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                // No icon yet: say so, instead of letting every page ask for /favicon.ico.
+                <link rel="icon" href="data:," />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <leptos_meta::MetaTags />

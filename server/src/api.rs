@@ -144,7 +144,9 @@ async fn post_form(
     };
     let db = state.db.clone();
     let options = state.leptos_options.clone();
-    let render = leptos_axum::render_app_to_stream_with_context(
+    // Rendered whole (not streamed out of order): a browser without JavaScript cannot assemble streamed
+    // fragments.
+    let render = leptos_axum::render_app_async_with_context(
         move || {
             provide_context(db.clone());
             provide_context(posted.clone());

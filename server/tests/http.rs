@@ -293,9 +293,13 @@ async fn survey_page_and_plain_form_post(db: Db) {
     let (status, res) = send(&app, post(&form)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let html = body_text(res).await;
+    let error_at = html
+        .find("Please choose a point on the scale")
+        .expect("error shown");
+    // Rendered whole, in place: a browser without JavaScript cannot assemble out-of-order fragments.
     assert!(
-        html.contains("Please choose a point on the scale"),
-        "error shown"
+        error_at < html.find("</main>").unwrap() && !html.contains("<template"),
+        "error inside the page"
     );
     assert!(
         html.contains("中文意见 &lt;/textarea&gt;&lt;b&gt;x&lt;/b&gt; &amp; more</textarea>"),

@@ -72,7 +72,7 @@ fn Matrix(view: MatrixView) -> impl IntoView {
         <p class="intro">{t.matrix_intro}</p>
         <div class="matrix-layout">
             <figure class="chart" data-testid="matrix" inner_html=view.svg></figure>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label=t.table_caption>
                 <table class="stats" data-testid="stats-table">
                     <caption>{t.table_caption}</caption>
                     <thead>

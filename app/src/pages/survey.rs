@@ -123,10 +123,21 @@ fn SurveyForm(token: String, view: SurveyView, posted: Option<PostedForm>) -> im
     let form = NodeRef::<leptos::html::Form>::new();
     let navigate = use_navigate();
 
-    let on_change = {
+    let recount = {
         let codes = codes.clone();
-        move |_| answered.set(count_answered(&read_form(&form, &codes), &codes))
+        move || answered.set(count_answered(&read_form(&form, &codes), &codes))
     };
+    // Effects run only in the browser, once the page is interactive: count what was chosen before the
+    // code arrived, and mark the form as hydrated (the browser tests wait for that mark).
+    let hydrated = RwSignal::new(false);
+    Effect::new({
+        let recount = recount.clone();
+        move |_| {
+            recount();
+            hydrated.set(true);
+        }
+    });
+    let on_change = move |_| recount();
     let on_submit = {
         let token = token.clone();
         move |ev: leptos::ev::SubmitEvent| {
@@ -212,6 +223,7 @@ fn SurveyForm(token: String, view: SurveyView, posted: Option<PostedForm>) -> im
             on:submit=on_submit
             class="questionnaire"
             hidden=move || gone.get().is_some()
+            data-hydrated=move || hydrated.get().then_some("true")
         >
             <input type="hidden" name="lang" value=lang.tag() />
             <p class="progress" aria-live="polite" data-testid="progress">{move || t.progress(answered.get(), total)}</p>
@@ -315,6 +327,7 @@ fn TopicItem(
             </fieldset>
         </li>
     }
+    .into_any()
 }
 
 fn escape_text(s: &str) -> String {

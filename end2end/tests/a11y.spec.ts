@@ -1,0 +1,33 @@
+import { test } from '@playwright/test';
+import { cycleId, expectAccessible, invite, login } from './helpers';
+
+for (const locale of ['en-US', 'zh-CN']) {
+  test.describe(`accessibility (${locale})`, () => {
+    test.use({ locale });
+
+    test('survey page', async ({ page }) => {
+      await page.goto(invite('EMP'));
+      await page.getByTestId('topic-E1').waitFor();
+      await expectAccessible(page);
+    });
+
+    test('survey page showing errors', async ({ page }) => {
+      await page.goto(invite('EMP'));
+      await page.locator('form.questionnaire button[type="submit"]').click();
+      await page.locator('#error-summary').waitFor();
+      await expectAccessible(page);
+    });
+
+    test('login page', async ({ page }) => {
+      await page.goto('/login');
+      await expectAccessible(page);
+    });
+
+    test('matrix page', async ({ page }) => {
+      const matrix = `/cycles/${cycleId()}/matrix`;
+      await login(page, matrix);
+      await page.getByTestId('stats-table').waitFor();
+      await expectAccessible(page);
+    });
+  });
+}

@@ -1,0 +1,84 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, type Page, type APIRequestContext } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+const root = path.resolve(__dirname, '..', '..');
+const state = path.join(root, 'end2end', '.state');
+const bin = process.env.MATERIALITY_BIN ?? path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, 'target'), 'release', 'materiality');
+
+export const reviewer = { email: 'reviewer@example.com', password: 'materiality-demo' };
+
+/** The id of the demo cycle that start-server.sh seeded. */
+export function cycleId(): number {
+  return Number(readFileSync(path.join(state, 'cycle'), 'utf8').trim());
+}
+
+/** A fresh single-use survey link path (`/s/...`) for a group, made by the real `invite` subcommand. */
+export function invite(group = 'EMP'): string {
+  const out = execFileSync(bin, ['invite', '--cycle', String(cycleId()), '--group', group, '--count', '1'], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: `sqlite://${path.join(state, 'e2e.db')}`, PUBLIC_URL: 'http://x' },
+  });
+  return new URL(out.toString().trim()).pathname;
+}
+
+/** The 17 topic codes of the demo cycle, in order. */
+export const topicCodes = ['E1', 'E2', 'S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7', 'S8', 'S9', 'S10', 'G1', 'G2', 'G3', 'G4', 'G5'];
+
+/** Page object of the questionnaire. */
+export class SurveyPage {
+  constructor(readonly page: Page) {}
+
+  /** Waits until the page is interactive (the form carries data-hydrated once the wasm has run). */
+  async hydrated() {
+    await this.page.locator('form.questionnaire[data-hydrated="true"]').waitFor();
+  }
+
+  topic(code: string) {
+    return this.page.getByTestId(`topic-${code}`);
+  }
+
+  async rate(code: string, business: string, stakeholder: string) {
+    await this.topic(code).locator(`input[name="b.${code}"][value="${business}"]`).check();
+    await this.topic(code).locator(`input[name="s.${code}"][value="${stakeholder}"]`).check();
+  }
+
+  /** Answers every topic but those in `skip`, with varied scores. */
+  async answerAll(skip: string[] = []) {
+    for (const [i, code] of topicCodes.entries()) {
+      if (skip.includes(code)) continue;
+      await this.rate(code, String((i % 5) + 1), i % 7 === 6 ? 'dk' : String(((i + 2) % 5) + 1));
+    }
+  }
+
+  submit() {
+    return this.page.locator('form.questionnaire button[type="submit"]').click();
+  }
+}
+
+/** Submits a complete response through the JSON API. */
+export async function submitViaApi(request: APIRequestContext, group: string, score: (i: number) => [number, number]) {
+  const token = invite(group).split('/').pop();
+  const answers = topicCodes.map((topic, i) => {
+    const [business, stakeholder] = score(i);
+    return { topic, business, stakeholder };
+  });
+  const res = await request.post('/api/v1/responses', { data: { token, answers } });
+  expect(res.status()).toBe(201);
+}
+
+/** Fails with the list of axe-core violations, if there are any. */
+export async function expectAccessible(page: Page) {
+  const result = await new AxeBuilder({ page }).analyze();
+  const summary = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  expect(summary).toEqual([]);
+}
+
+export async function login(page: Page, next: string) {
+  await page.goto(`/login?next=${encodeURIComponent(next)}`);
+  await page.locator('input[name="email"]').fill(reviewer.email);
+  await page.locator('input[name="password"]').fill(reviewer.password);
+  await page.locator('form.login button[type="submit"]').click();
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what is missing, then runs every check and test: formatting, clippy for the server and the
+# browser build, the Rust tests (domain, store, HTTP), and the Playwright suite in Chromium against a
+# release build. Stops at the first failure.
+set -euo pipefail
+cd "$(dirname "$0")"
+./install.sh
+. ./env.sh
+
+step() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+step "formatting"
+cargo fmt --all -- --check
+step "clippy (server build)"
+cargo clippy --workspace --all-targets -- -D warnings
+step "clippy (browser build)"
+cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
+step "Rust tests"
+cargo test -p app --features ssr
+cargo test -p server
+step "release build"
+cargo leptos build --release
+step "browser tests"
+(cd end2end && npx playwright test)
