@@ -44,6 +44,16 @@ fn scores(i: usize) -> (RawScore, RawScore) {
     (b, RawScore::Value(((i + 2) % 5 + 1) as i64))
 }
 
+/// Submits a prepared answer list (the JSON API's way: the list does not depend on the cycle's topics).
+async fn submit(
+    db: &Db,
+    token: &str,
+    answers: Vec<RawAnswer>,
+    lang: Lang,
+) -> Result<SubmitOutcome, sqlx::Error> {
+    store::responses::submit(db, token, |_| answers, lang).await
+}
+
 async fn count(db: &Db, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
 }
@@ -95,14 +105,9 @@ async fn a_response_and_its_histogram_rows_land_together(db: Db) {
     let cus = store::cycles::invite(&db, cycle, "CUS", 1).await.unwrap();
 
     for (token, shift) in [(&tokens[0], 0), (&tokens[1], 1), (&cus[0], 2)] {
-        let out = store::responses::submit(
-            &db,
-            token,
-            &answers(&codes, |i| scores(i + shift)),
-            Lang::Zh,
-        )
-        .await
-        .unwrap();
+        let out = submit(&db, token, answers(&codes, |i| scores(i + shift)), Lang::Zh)
+            .await
+            .unwrap();
         assert!(matches!(out, SubmitOutcome::Stored { .. }), "{out:?}");
     }
     assert_eq!(count(&db, "SELECT COUNT(*) FROM responses").await, 3);
@@ -161,15 +166,14 @@ async fn a_used_token_stores_nothing_more(db: Db) {
         .await
         .unwrap()
         .remove(0);
-    let first = store::responses::submit(&db, &token, &answers(&codes, scores), Lang::En)
+    let first = submit(&db, &token, answers(&codes, scores), Lang::En)
         .await
         .unwrap();
     assert!(matches!(first, SubmitOutcome::Stored { .. }));
     let before = stored_histograms(&db, cycle).await;
-    let again =
-        store::responses::submit(&db, &token, &answers(&codes, |i| scores(i + 1)), Lang::En)
-            .await
-            .unwrap();
+    let again = submit(&db, &token, answers(&codes, |i| scores(i + 1)), Lang::En)
+        .await
+        .unwrap();
     assert_eq!(again, SubmitOutcome::Used);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM responses").await, 1);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM scores").await, 17);
@@ -190,11 +194,7 @@ async fn twenty_concurrent_submits_of_one_token_store_exactly_one(db: Db) {
                 token.clone(),
                 answers(&codes, move |i| scores(i + k)),
             );
-            tokio::spawn(async move {
-                store::responses::submit(&db, &token, &answers, Lang::En)
-                    .await
-                    .unwrap()
-            })
+            tokio::spawn(async move { submit(&db, &token, answers, Lang::En).await.unwrap() })
         })
         .collect();
     let mut stored = 0;
@@ -225,10 +225,7 @@ async fn invalid_answers_or_a_closed_cycle_store_nothing(db: Db) {
     let mut bad = answers(&codes, scores);
     bad[3].stakeholder = RawScore::Value(9);
     bad.pop();
-    match store::responses::submit(&db, &token, &bad, Lang::En)
-        .await
-        .unwrap()
-    {
+    match submit(&db, &token, bad, Lang::En).await.unwrap() {
         SubmitOutcome::Invalid(errors) => {
             assert_eq!(errors.len(), 2, "{errors:?}");
             assert_eq!(errors[0].topic.as_deref(), Some(codes[3].as_str()));
@@ -240,7 +237,7 @@ async fn invalid_answers_or_a_closed_cycle_store_nothing(db: Db) {
         .execute(&db)
         .await
         .unwrap();
-    match store::responses::submit(&db, &token, &answers(&codes, scores), Lang::En)
+    match submit(&db, &token, answers(&codes, scores), Lang::En)
         .await
         .unwrap()
     {
@@ -265,7 +262,7 @@ async fn invalid_answers_or_a_closed_cycle_store_nothing(db: Db) {
     // Unknown or malformed tokens are refused before anything is read or written.
     for token in ["nope", &"x".repeat(43)] {
         assert_eq!(
-            store::responses::submit(&db, token, &answers(&codes, scores), Lang::En)
+            submit(&db, token, answers(&codes, scores), Lang::En)
                 .await
                 .unwrap(),
             SubmitOutcome::Unknown
@@ -278,7 +275,7 @@ async fn group_breakdown_appears_at_k_responses(db: Db) {
     let (cycle, codes) = demo(&db).await;
     let tokens = store::cycles::invite(&db, cycle, "EMP", 5).await.unwrap();
     for (k, token) in tokens.iter().enumerate() {
-        store::responses::submit(&db, token, &answers(&codes, |i| scores(i + k)), Lang::En)
+        submit(&db, token, answers(&codes, |i| scores(i + k)), Lang::En)
             .await
             .unwrap();
         let r = store::results::results(&db, cycle).await.unwrap().unwrap();

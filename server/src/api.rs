@@ -18,8 +18,11 @@ use leptos::prelude::provide_context;
 use serde::Deserialize;
 use serde_json::json;
 
-/// Largest accepted JSON submission.
+/// Largest accepted JSON submission (the API contract).
 pub const MAX_BODY: usize = 64 * 1024;
+/// Largest accepted survey form post. Larger than the JSON limit because URL encoding turns each
+/// Chinese character into nine bytes: seventeen full 2,000-character comments must still fit.
+pub const MAX_FORM_BODY: usize = 1024 * 1024;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -37,7 +40,7 @@ pub fn routes() -> Router<AppState> {
 pub fn form_routes() -> Router<AppState> {
     Router::new().route(
         "/s/{token}",
-        post(post_form).layer(DefaultBodyLimit::max(MAX_BODY)),
+        post(post_form).layer(DefaultBodyLimit::max(MAX_FORM_BODY)),
     )
 }
 
@@ -72,7 +75,7 @@ async fn post_response(State(state): State<AppState>, headers: HeaderMap, body: 
         Err(errors) => return unprocessable(&errors),
     };
     let lang = request_lang(&headers, None);
-    match app::store::responses::submit(&state.db, &submission.token, &submission.answers, lang)
+    match app::store::responses::submit(&state.db, &submission.token, |_| submission.answers, lang)
         .await
     {
         Ok(SubmitOutcome::Stored { receipt }) => {

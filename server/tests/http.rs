@@ -375,3 +375,32 @@ async fn matrix_page_needs_a_reviewer(db: Db) {
     assert!(html.contains("<svg role=\"img\""));
     assert!(html.contains("Green operations"));
 }
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn full_length_chinese_comments_fit_in_a_form_post(db: Db) {
+    let app = router(db.clone());
+    let (cycle, codes) = demo(&db).await;
+    let token = token(&db, cycle, "EMP").await;
+    let mut form: Vec<(String, String)> = Vec::new();
+    for c in &codes {
+        form.push((format!("b.{c}"), "4".into()));
+        form.push((format!("s.{c}"), "5".into()));
+        form.push((format!("c.{c}"), "意".repeat(2000)));
+    }
+    let body = serde_urlencoded_body(&form);
+    assert!(body.len() > 64 * 1024);
+    let req = Request::post(format!("/s/{token}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap();
+    let (status, _) = send(&app, req).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM scores WHERE LENGTH(comment) = 2000"
+        )
+        .await,
+        17
+    );
+}

@@ -37,11 +37,6 @@ pub async fn submit_form(
     fields: &[(String, String)],
     lang: Lang,
 ) -> Result<SubmitOutcome, sqlx::Error> {
-    use crate::domain::answers_from_form;
-    let codes = match crate::store::responses::survey(db, token).await? {
-        SurveyState::Open(view) => view.topics.into_iter().map(|t| t.code).collect(),
-        // Let the store give the definitive answer (unknown, used or closed).
-        _ => Vec::new(),
-    };
-    crate::store::responses::submit(db, token, &answers_from_form(fields, &codes), lang).await
+    let answers = |codes: &[String]| crate::domain::answers_from_form(fields, codes);
+    crate::store::responses::submit(db, token, answers, lang).await
 }

@@ -1,41 +1,62 @@
 //! Storing a response: the invitation, the scores and the histograms move together or not at all.
 
-use super::cycles::{cycle, cycle_topics, invitation};
+use super::cycles::{cycle, cycle_topics, invitation, Cycle, Invitation};
 use super::{now, Db};
 use crate::domain::{
-    validate, Axis, CycleStatus, ErrorCode, FieldError, RawAnswer, SubmitOutcome, SurveyState,
-    SurveyView, Token,
+    validate, Axis, CycleStatus, CycleTopic, ErrorCode, FieldError, RawAnswer, SubmitOutcome,
+    SurveyState, SurveyView, Token,
 };
 use crate::i18n::Lang;
 
 /// The value under which the histogram counts "don't know" answers (see the migration).
 pub const DONT_KNOW_VALUE: i32 = -1;
 
+/// Where a survey link stands: the checks shared by showing the survey and storing its answers.
+enum Link {
+    Unknown,
+    Used,
+    Closed,
+    Open(Box<(Invitation, Cycle, Vec<CycleTopic>)>),
+}
+
+async fn link(db: &Db, token: &Token) -> Result<Link, sqlx::Error> {
+    let Some(inv) = invitation(db, token).await? else {
+        return Ok(Link::Unknown);
+    };
+    if inv.used {
+        return Ok(Link::Used);
+    }
+    let Some(c) = cycle(db, inv.cycle_id).await? else {
+        return Ok(Link::Unknown);
+    };
+    if c.summary.status != CycleStatus::Open {
+        return Ok(Link::Closed);
+    }
+    let topics = cycle_topics(db, inv.cycle_id).await?;
+    Ok(Link::Open(Box::new((inv, c, topics))))
+}
+
 /// What a survey link leads to.
 pub async fn survey(db: &Db, token: &str) -> Result<SurveyState, sqlx::Error> {
     let Some(token) = Token::parse(token) else {
         return Ok(SurveyState::Unknown);
     };
-    let Some(inv) = invitation(db, &token).await? else {
-        return Ok(SurveyState::Unknown);
-    };
-    if inv.used {
-        return Ok(SurveyState::Used);
-    }
-    let Some(c) = cycle(db, inv.cycle_id).await? else {
-        return Ok(SurveyState::Unknown);
-    };
-    if c.summary.status != CycleStatus::Open {
-        return Ok(SurveyState::Closed);
-    }
-    Ok(SurveyState::Open(SurveyView {
-        cycle_name: c.summary.name,
-        year: c.summary.year,
-        scale: c.summary.scale,
-        labels: c.labels,
-        group: inv.group,
-        topics: cycle_topics(db, inv.cycle_id).await?,
-    }))
+    Ok(match link(db, &token).await? {
+        Link::Unknown => SurveyState::Unknown,
+        Link::Used => SurveyState::Used,
+        Link::Closed => SurveyState::Closed,
+        Link::Open(open) => {
+            let (inv, c, topics) = *open;
+            SurveyState::Open(SurveyView {
+                cycle_name: c.summary.name,
+                year: c.summary.year,
+                scale: c.summary.scale,
+                labels: c.labels,
+                group: inv.group,
+                topics,
+            })
+        }
+    })
 }
 
 fn not_open() -> SubmitOutcome {
@@ -46,37 +67,29 @@ fn not_open() -> SubmitOutcome {
     )])
 }
 
-/// Validates and stores one respondent's answers. Everything is checked before the transaction; inside
-/// it, the invitation is claimed with a conditional update, so of any number of concurrent submissions
-/// of one token exactly one stores anything. Scores and histogram counts are written in the same
-/// transaction, so the histograms always equal a count of the stored scores.
+/// Validates and stores one respondent's answers. `answers` turns what arrived into answers for the
+/// cycle's topic codes (the JSON API ignores them, the form reads one field set per topic). Everything is
+/// checked before the transaction; inside it, the invitation is claimed with a conditional update, so
+/// of any number of concurrent submissions of one token exactly one stores anything. Scores and
+/// histogram counts are written in the same transaction, so the histograms always equal a count of the
+/// stored scores.
 pub async fn submit(
     db: &Db,
     token: &str,
-    answers: &[RawAnswer],
+    answers: impl FnOnce(&[String]) -> Vec<RawAnswer>,
     lang: Lang,
 ) -> Result<SubmitOutcome, sqlx::Error> {
     let Some(token) = Token::parse(token) else {
         return Ok(SubmitOutcome::Unknown);
     };
-    let Some(inv) = invitation(db, &token).await? else {
-        return Ok(SubmitOutcome::Unknown);
+    let (inv, c, topics) = match link(db, &token).await? {
+        Link::Unknown => return Ok(SubmitOutcome::Unknown),
+        Link::Used => return Ok(SubmitOutcome::Used),
+        Link::Closed => return Ok(not_open()),
+        Link::Open(open) => *open,
     };
-    if inv.used {
-        return Ok(SubmitOutcome::Used);
-    }
-    let Some(c) = cycle(db, inv.cycle_id).await? else {
-        return Ok(SubmitOutcome::Unknown);
-    };
-    if c.summary.status != CycleStatus::Open {
-        return Ok(not_open());
-    }
-    let codes: Vec<String> = cycle_topics(db, inv.cycle_id)
-        .await?
-        .into_iter()
-        .map(|t| t.code)
-        .collect();
-    let valid = match validate(answers, &codes, c.summary.scale) {
+    let codes: Vec<String> = topics.into_iter().map(|t| t.code).collect();
+    let valid = match validate(&answers(&codes), &codes, c.summary.scale) {
         Ok(v) => v,
         Err(errors) => return Ok(SubmitOutcome::Invalid(errors)),
     };
