@@ -25,6 +25,7 @@ use leptos_router::{path, SsrMode};
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = request_lang();
+    provide_context(lang);
     view! {
         <!DOCTYPE html>
         <html lang=lang.tag()>

@@ -32,6 +32,8 @@ test.describe('in English', () => {
     await survey.submit();
 
     await expect(page.locator('#error-summary')).toBeVisible();
+    // Focus moves to the summary, so keyboard and screen-reader users hear what went wrong.
+    await expect(page.locator('#error-summary')).toBeFocused();
     await expect(survey.topic('S4').locator('.field-error')).toHaveText(
       `Importance to stakeholders: Please choose a point on the scale or "Don't know".`,
     );

@@ -160,7 +160,8 @@ fn SurveyForm(token: String, view: SurveyView, posted: Option<PostedForm>) -> im
                     Ok(SubmitOutcome::Invalid(list)) => {
                         errors.set(list);
                         pending.set(false);
-                        focus_summary();
+                        // After the summary has been shown, or it cannot take focus.
+                        request_animation_frame(focus_summary);
                     }
                     Ok(other) => gone.set(Some(other)),
                     Err(_) => {
