@@ -43,3 +43,16 @@ test('a wrong password is refused with a message', async ({ page }) => {
   await page.locator('form.login button[type="submit"]').click();
   await expect(page.getByRole('alert')).toHaveText('The email or password is not correct.');
 });
+
+test('repeated failures make the account wait, with the time in the message', async ({ page }) => {
+  await page.goto('/login');
+  const email = `nobody-${Date.now()}@example.com`;
+  for (let i = 0; i < 5; i++) {
+    await page.locator('input[name="email"]').fill(email);
+    await page.locator('input[name="password"]').fill(`guess number ${i}`);
+    await page.locator('form.login button[type="submit"]').click();
+    await expect(page.getByRole('alert')).toHaveText(
+      i < 4 ? 'The email or password is not correct.' : 'Too many failed sign-ins. Try again in 30 s.',
+    );
+  }
+});

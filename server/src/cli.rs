@@ -132,16 +132,14 @@ async fn run(command: Command) -> Result<(), AnyError> {
 async fn serve(config: Config, db: store::Db) -> Result<(), AnyError> {
     let leptos_options = crate::leptos_options()?;
     let addr = leptos_options.site_addr;
-    let state = AppState {
-        leptos_options,
-        db,
-        config,
-    };
+    let state = AppState::new(leptos_options, db, config);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("binding {addr}: {e}"))?;
     tracing::info!("listening on http://{addr}");
-    axum::serve(listener, router(state))
+    // The peer address feeds the per-address sign-in throttle.
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())
         .await?;
     Ok(())

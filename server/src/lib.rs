@@ -4,7 +4,9 @@
 pub mod api;
 pub mod cli;
 pub mod config;
+pub mod csrf;
 
+use app::api::ssr::SharedLimiter;
 use app::store::Db;
 use app::{shell, App};
 use axum::extract::FromRef;
@@ -20,21 +22,39 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub config: config::Config,
+    /// Sign-in throttling, shared by all requests of this process.
+    pub limiter: SharedLimiter,
+}
+
+impl AppState {
+    pub fn new(leptos_options: LeptosOptions, db: Db, config: config::Config) -> Self {
+        AppState {
+            leptos_options,
+            db,
+            config,
+            limiter: SharedLimiter::default(),
+        }
+    }
 }
 
 /// The whole HTTP application. Tests drive this same router.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let db = state.db.clone();
+    let (db, limiter) = (state.db.clone(), state.limiter.clone());
+    let context = move || {
+        provide_context(db.clone());
+        provide_context(limiter.clone());
+    };
     let options = state.leptos_options.clone();
     Router::new()
         .merge(api::routes())
-        .leptos_routes_with_context(&state, routes, move || provide_context(db.clone()), {
-            let options = options.clone();
-            move || shell(options.clone())
-        })
+        .leptos_routes_with_context(&state, routes, context, move || shell(options.clone()))
         .merge(api::form_routes())
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            csrf::same_origin_guard,
+        ))
         .layer(CompressionLayer::new())
         .with_state(state)
 }

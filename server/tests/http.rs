@@ -404,3 +404,106 @@ async fn full_length_chinese_comments_fit_in_a_form_post(db: Db) {
         17
     );
 }
+
+fn login_request(email: &str, password: &str, origin: Option<&str>) -> Request<Body> {
+    use leptos::server_fn::ServerFn;
+    let body = serde_urlencoded_body(&[
+        ("email".into(), email.into()),
+        ("password".into(), password.into()),
+        ("next".into(), "/".into()),
+    ]);
+    let mut req = Request::post(<app::api::auth::Login as ServerFn>::PATH)
+        .header(header::HOST, "localhost")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json");
+    if let Some(o) = origin {
+        req = req.header(header::ORIGIN, o);
+    }
+    req.body(Body::from(body)).unwrap()
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn sign_in_is_throttled_after_five_failures(db: Db) {
+    let app = router(db.clone());
+    for email in ["rev@example.com", "other@example.com"] {
+        store::auth::create_user(&db, email, "the right password", Role::Reviewer)
+            .await
+            .unwrap();
+    }
+    let origin = Some("http://localhost");
+    let wait = |body: String| -> Option<u64> {
+        serde_json::from_str::<Value>(&body).ok()?["Wait"].as_u64()
+    };
+    for i in 0..5 {
+        let (status, res) = send(&app, login_request("rev@example.com", "wrong", origin)).await;
+        assert_eq!(status, StatusCode::OK);
+        let body = body_text(res).await;
+        if i < 4 {
+            assert_eq!(body, "\"Refused\"");
+        } else {
+            assert_eq!(wait(body), Some(30), "the fifth failure starts a wait");
+        }
+    }
+    // Now even the right password waits, and no session is made.
+    let (_, res) = send(
+        &app,
+        login_request("rev@example.com", "the right password", origin),
+    )
+    .await;
+    let left = wait(body_text(res).await).expect("a wait");
+    assert!((28..=30).contains(&left), "{left}");
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM sessions").await, 0);
+    // Another account is not affected.
+    let (_, res) = send(
+        &app,
+        login_request("other@example.com", "the right password", origin),
+    )
+    .await;
+    assert_eq!(body_text(res).await, "\"Welcome\"");
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM sessions").await, 1);
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn cross_site_posts_are_refused(db: Db) {
+    use leptos::server_fn::ServerFn;
+    let app = router(db.clone());
+    let user =
+        store::auth::create_user(&db, "rev@example.com", "the right password", Role::Reviewer)
+            .await
+            .unwrap();
+
+    // A sign-in posted from another site, or with no origin at all, is refused before it is checked.
+    for origin in [Some("https://evil.example"), None] {
+        let (status, _) = send(
+            &app,
+            login_request("rev@example.com", "the right password", origin),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{origin:?}");
+    }
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM sessions").await, 0);
+
+    // A forged sign-out does not end the session; a same-site one does.
+    let session = store::auth::create_session(&db, user.id).await.unwrap();
+    let logout = |origin: &str| {
+        Request::post(<app::api::auth::Logout as ServerFn>::PATH)
+            .header(header::HOST, "localhost")
+            .header(header::ORIGIN, origin)
+            .header(header::ACCEPT, "application/json")
+            .header(header::COOKIE, format!("mat_session={session}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let (status, _) = send(&app, logout("https://evil.example")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(store::auth::session_user(&db, &session)
+        .await
+        .unwrap()
+        .is_some());
+    let (status, _) = send(&app, logout("http://localhost")).await;
+    assert!(status.is_success() || status.is_redirection(), "{status}");
+    assert!(store::auth::session_user(&db, &session)
+        .await
+        .unwrap()
+        .is_none());
+}

@@ -22,20 +22,56 @@ pub fn safe_next(next: &str) -> &str {
     }
 }
 
-/// Checks the password, starts a session and goes on to `next`. A wrong email or password is
-/// `Ok(false)`: the page says so, and nobody learns which of the two was wrong.
+/// The answer to a sign-in attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum LoginResult {
+    /// Signed in; the browser is sent on to `next`.
+    Welcome,
+    /// Wrong email or password (the page does not say which).
+    Refused,
+    /// Too many failures for this account or address: try again in this many seconds.
+    Wait(u64),
+}
+
+/// Checks the password, starts a session and goes on to `next`. Failures are throttled per account
+/// and per network address (see `domain::throttle`); while a wait is running the password is not even
+/// checked.
 #[server]
-pub async fn login(email: String, password: String, next: String) -> Result<bool, AppError> {
-    use super::ssr::{db, internal, session_cookie};
+pub async fn login(email: String, password: String, next: String) -> Result<LoginResult, AppError> {
+    use super::ssr::{client_address, db, internal, login_limiter, session_cookie};
     use crate::store::auth::{create_session, verify_login, SESSION_SECONDS};
     let db = db()?;
+    let limiter = login_limiter()?;
+    let parts: http::request::Parts = leptos_axum::extract().await.map_err(internal)?;
+    let account = format!("account:{}", email.trim().to_lowercase());
+    let address = format!("address:{}", client_address(&parts));
+    let now = crate::store::now() as u64;
+    {
+        let l = limiter.lock().map_err(internal)?;
+        let wait = l
+            .accounts
+            .wait(&account, now)
+            .max(l.addresses.wait(&address, now));
+        if let Some(secs) = wait {
+            return Ok(LoginResult::Wait(secs));
+        }
+    }
     let Some(user) = verify_login(&db, &email, &password)
         .await
         .map_err(internal)?
     else {
+        let mut l = limiter.lock().map_err(internal)?;
+        l.accounts.fail(&account, now);
+        l.addresses.fail(&address, now);
         tracing::info!("failed sign-in");
-        return Ok(false);
+        // Say so at once when this failure starts a wait.
+        let wait = l
+            .accounts
+            .wait(&account, now)
+            .max(l.addresses.wait(&address, now));
+        return Ok(wait.map_or(LoginResult::Refused, LoginResult::Wait));
     };
+    limiter.lock().map_err(internal)?.accounts.succeed(&account);
     let token = create_session(&db, user.id).await.map_err(internal)?;
     let secure = std::env::var("COOKIE_SECURE").is_ok_and(|v| v == "1" || v == "true");
     let response = expect_context::<leptos_axum::ResponseOptions>();
@@ -43,7 +79,7 @@ pub async fn login(email: String, password: String, next: String) -> Result<bool
     response.append_header(http::header::SET_COOKIE, cookie.parse().map_err(internal)?);
     tracing::info!(user = user.id, "signed in");
     leptos_axum::redirect(safe_next(&next));
-    Ok(true)
+    Ok(LoginResult::Welcome)
 }
 
 /// Ends the session on the server and clears the cookie.

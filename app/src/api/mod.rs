@@ -37,6 +37,7 @@ pub mod ssr {
     //! Helpers every server function uses.
 
     use super::AppError;
+    use crate::domain::throttle::Throttle;
     use crate::store::auth::{Role, User};
     use crate::store::Db;
     use http::header::{AUTHORIZATION, COOKIE};
@@ -91,6 +92,38 @@ pub mod ssr {
             Some(_) => Err(AppError::Forbidden),
             None => Err(AppError::Unauthorized),
         }
+    }
+
+    /// Sign-in throttles, one per account and one per network address, shared by the whole server.
+    pub struct LoginLimiter {
+        pub accounts: Throttle,
+        pub addresses: Throttle,
+    }
+
+    impl Default for LoginLimiter {
+        fn default() -> Self {
+            // Five tries per account; an address (an office behind one NAT, say) gets more.
+            LoginLimiter {
+                accounts: Throttle::new(5),
+                addresses: Throttle::new(20),
+            }
+        }
+    }
+
+    pub type SharedLimiter = std::sync::Arc<std::sync::Mutex<LoginLimiter>>;
+
+    /// The limiter, provided to every request by the server's router.
+    pub fn login_limiter() -> Result<SharedLimiter, AppError> {
+        use_context::<SharedLimiter>().ok_or_else(|| internal("no login limiter in context"))
+    }
+
+    /// The peer address of the connection, or "unknown" where there is none (tests).
+    pub fn client_address(parts: &http::request::Parts) -> String {
+        parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".to_string())
     }
 
     /// `Set-Cookie` value of a session cookie: HttpOnly (no script reads it), SameSite=Lax (not sent

@@ -6,6 +6,7 @@ pub mod scale;
 pub mod stats;
 pub mod submission;
 pub mod survey;
+pub mod throttle;
 pub mod token;
 pub mod topic;
 pub mod user;

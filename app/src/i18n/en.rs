@@ -41,6 +41,7 @@ pub static TEXT: Text = Text {
     sign_in: "Sign in",
     sign_out: "Sign out",
     bad_credentials: "The email or password is not correct.",
+    login_wait: "Too many failed sign-ins. Try again in {n} s.",
     signed_in_as: "Signed in as",
 
     matrix_title: "Materiality matrix",

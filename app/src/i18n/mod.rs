@@ -127,6 +127,8 @@ pub struct Text {
     pub sign_in: &'static str,
     pub sign_out: &'static str,
     pub bad_credentials: &'static str,
+    /// "{n}" is replaced by the seconds to wait.
+    pub login_wait: &'static str,
     pub signed_in_as: &'static str,
 
     pub matrix_title: &'static str,

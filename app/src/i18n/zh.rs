@@ -41,6 +41,7 @@ pub static TEXT: Text = Text {
     sign_in: "登录",
     sign_out: "退出登录",
     bad_credentials: "电子邮箱或密码不正确。",
+    login_wait: "登录失败次数过多，请在 {n} 秒后重试。",
     signed_in_as: "当前用户",
 
     matrix_title: "重要性评价矩阵",

@@ -1,6 +1,6 @@
 //! Reviewer sign-in.
 
-use crate::api::auth::{safe_next, Login};
+use crate::api::auth::{safe_next, Login, LoginResult};
 use crate::components::Header;
 use crate::use_lang;
 use leptos::prelude::*;
@@ -12,7 +12,12 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || safe_next(&query.read().get("next").unwrap_or_default()).to_string();
     let login = ServerAction::<Login>::new();
-    let failed = move || matches!(login.value().get(), Some(Ok(false)));
+    let problem = move || match login.value().get() {
+        Some(Ok(LoginResult::Refused)) => Some(t.bad_credentials.to_string()),
+        Some(Ok(LoginResult::Wait(secs))) => Some(t.login_wait.replace("{n}", &secs.to_string())),
+        Some(Err(_)) => Some(t.error_body.to_string()),
+        _ => None,
+    };
     view! {
         <Header />
         <main class="page narrow">
@@ -27,9 +32,7 @@ pub fn LoginPage() -> impl IntoView {
                     <span>{t.password}</span>
                     <input type="password" name="password" autocomplete="current-password" required />
                 </label>
-                <Show when=failed>
-                    <p class="field-error" role="alert">{t.bad_credentials}</p>
-                </Show>
+                {move || problem().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
                 <button type="submit" disabled=move || login.pending().get()>{t.sign_in}</button>
             </ActionForm>
         </main>

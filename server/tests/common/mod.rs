@@ -19,11 +19,7 @@ pub fn router(db: Db) -> Router {
         database_url: "sqlite::memory:".into(),
         public_url: "http://test".into(),
     };
-    server::router(AppState {
-        leptos_options,
-        db,
-        config,
-    })
+    server::router(AppState::new(leptos_options, db, config))
 }
 
 /// The demo cycle and its topic codes.
