@@ -113,6 +113,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/s/:token/thanks") view=pages::survey::ThanksPage />
                 <Route path=path!("/login") view=pages::login::LoginPage />
                 <Route path=path!("/cycles/:id/matrix") view=pages::matrix::MatrixPage ssr=SsrMode::Async />
+                <Route path=path!("/account/tokens") view=pages::tokens::TokensPage />
             </Routes>
         </Router>
     }

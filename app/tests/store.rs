@@ -383,3 +383,35 @@ async fn accounts_sessions_and_api_tokens(db: Db) {
         0
     );
 }
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn api_tokens_are_listed_and_revoked_by_their_owner_only(db: Db) {
+    use store::auth::*;
+    let a = create_user(&db, "a@example.com", "long enough pw", Role::Reviewer)
+        .await
+        .unwrap();
+    let b = create_user(&db, "b@example.com", "long enough pw", Role::Admin)
+        .await
+        .unwrap();
+    let first = create_api_token_for(&db, a.id).await.unwrap();
+    let second = create_api_token_for(&db, a.id).await.unwrap();
+    let list = api_tokens(&db, a.id).await.unwrap();
+    assert_eq!(list.len(), 2);
+    assert!(list[0].id > list[1].id, "newest first");
+    assert!(api_tokens(&db, b.id).await.unwrap().is_empty());
+
+    let first_id = list[1].id;
+    assert!(
+        !revoke_api_token(&db, b.id, first_id).await.unwrap(),
+        "not b's token"
+    );
+    assert_eq!(api_token_user(&db, &first).await.unwrap(), Some(a.clone()));
+    assert!(revoke_api_token(&db, a.id, first_id).await.unwrap());
+    assert!(
+        !revoke_api_token(&db, a.id, first_id).await.unwrap(),
+        "already revoked"
+    );
+    assert_eq!(api_token_user(&db, &first).await.unwrap(), None);
+    assert_eq!(api_token_user(&db, &second).await.unwrap(), Some(a.clone()));
+    assert!(api_tokens(&db, a.id).await.unwrap()[1].revoked_at.is_some());
+}

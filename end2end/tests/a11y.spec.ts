@@ -23,6 +23,12 @@ for (const locale of ['en-US', 'zh-CN']) {
       await expectAccessible(page);
     });
 
+    test('API tokens page', async ({ page }) => {
+      await login(page, '/account/tokens');
+      await page.getByTestId('tokens').waitFor();
+      await expectAccessible(page);
+    });
+
     test('matrix page', async ({ page }) => {
       const matrix = `/cycles/${cycleId()}/matrix`;
       await login(page, matrix);
@@ -31,3 +37,4 @@ for (const locale of ['en-US', 'zh-CN']) {
     });
   });
 }
+

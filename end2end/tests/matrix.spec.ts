@@ -56,3 +56,22 @@ test('repeated failures make the account wait, with the time in the message', as
     );
   }
 });
+
+test('a reviewer creates an API token, a script uses it, and revoking it shuts the script out', async ({ page, request }) => {
+  const tokensPage = '/account/tokens';
+  await login(page, tokensPage);
+  await expect(page).toHaveURL(new RegExp(`${tokensPage}$`));
+  await page.getByRole('button', { name: 'Create a token' }).click();
+  const token = (await page.getByTestId('new-token').textContent())!.trim();
+  expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  const rows = page.getByTestId('tokens').locator('tbody tr');
+  await expect(rows.first()).toContainText('Active');
+
+  const results = `/api/v1/cycles/${cycleId()}/results.json`;
+  const headers = { Authorization: `Bearer ${token}` };
+  expect((await request.get(results, { headers })).status()).toBe(200);
+
+  await rows.first().getByRole('button', { name: 'Revoke' }).click();
+  await expect(rows.first()).toContainText('Revoked');
+  expect((await request.get(results, { headers })).status()).toBe(401);
+});

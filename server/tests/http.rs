@@ -507,3 +507,27 @@ async fn cross_site_posts_are_refused(db: Db) {
         .unwrap()
         .is_none());
 }
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn token_functions_refuse_anonymous_callers(db: Db) {
+    use app::api::tokens::{CreateMyToken, MyTokens, RevokeMyToken};
+    use leptos::server_fn::ServerFn;
+    let app = router(db.clone());
+    for (path, body) in [
+        (<MyTokens as ServerFn>::PATH, ""),
+        (<CreateMyToken as ServerFn>::PATH, ""),
+        (<RevokeMyToken as ServerFn>::PATH, "id=1"),
+    ] {
+        let req = Request::post(path)
+            .header(header::HOST, "localhost")
+            .header(header::ORIGIN, "http://localhost")
+            .header(header::ACCEPT, "application/json")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        let (status, res) = send(&app, req).await;
+        assert!(!status.is_success(), "{path}: {status}");
+        assert!(body_text(res).await.contains("Unauthorized"), "{path}");
+    }
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM api_tokens").await, 0);
+}

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod results;
 pub mod survey;
+pub mod tokens;
 
 use leptos::prelude::{FromServerFnError, ServerFnErrorErr};
 use leptos::server_fn::codec::JsonEncoding;

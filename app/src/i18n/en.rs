@@ -70,6 +70,16 @@ pub static TEXT: Text = Text {
     series_s: "Social topics",
     series_g: "Governance topics",
 
+
+    tokens_title: "API tokens",
+    tokens_intro: "Scripts can read results with a personal token in the header “Authorization: Bearer <token>”. Each token acts as you; revoke the ones you no longer use.",
+    create_token: "Create a token",
+    token_once: "Your new token is shown only this once. Copy it now:",
+    col_created: "Created",
+    col_state: "State",
+    active: "Active",
+    revoked: "Revoked",
+    revoke: "Revoke",
     err_missing: "Please choose a point on the scale or \"Don't know\".",
     err_off_scale: "This score is not on the scale.",
     err_not_integer: "A score must be a whole number on the scale.",

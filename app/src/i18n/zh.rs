@@ -70,6 +70,16 @@ pub static TEXT: Text = Text {
     series_s: "社会类议题",
     series_g: "管治类议题",
 
+
+    tokens_title: "API 令牌",
+    tokens_intro: "脚本可在请求头“Authorization: Bearer <令牌>”中使用个人令牌读取评估结果。每个令牌都代表您本人；不再使用的令牌请及时撤销。",
+    create_token: "创建令牌",
+    token_once: "新令牌只显示这一次，请立即复制：",
+    col_created: "创建时间",
+    col_state: "状态",
+    active: "有效",
+    revoked: "已撤销",
+    revoke: "撤销",
     err_missing: "请选择一个分值或“不清楚”。",
     err_off_scale: "该分值不在评分范围内。",
     err_not_integer: "分值必须是评分范围内的整数。",

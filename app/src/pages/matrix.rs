@@ -60,9 +60,12 @@ fn Matrix(view: MatrixView) -> impl IntoView {
     view! {
         <div class="matrix-head">
             <h1>{t.matrix_title}</h1>
-            <ActionForm action=logout attr:class="logout">
-                <button type="submit">{t.sign_out}</button>
-            </ActionForm>
+            <nav class="account">
+                <a href="/account/tokens">{t.tokens_title}</a>
+                <ActionForm action=logout attr:class="logout">
+                    <button type="submit">{t.sign_out}</button>
+                </ActionForm>
+            </nav>
         </div>
         <p class="cycle-name">{format!("{} ({})", cycle.name, cycle.year)}</p>
         <p>

@@ -3,6 +3,7 @@
 pub mod login;
 pub mod matrix;
 pub mod survey;
+pub mod tokens;
 
 use crate::components::{Header, Notice};
 use crate::use_lang;

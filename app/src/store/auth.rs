@@ -1,7 +1,7 @@
 //! Accounts, sessions and API tokens.
 
 use super::{hash_secret, new_secret, now, Db};
-pub use crate::domain::{Role, User};
+pub use crate::domain::{ApiTokenInfo, Role, User};
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
@@ -175,6 +175,11 @@ pub async fn create_api_token(db: &Db, email: &str) -> Result<String, UserError>
             .fetch_optional(db)
             .await?
             .ok_or(UserError::NoUser)?;
+    Ok(create_api_token_for(db, user_id).await?)
+}
+
+/// Creates a personal API token for a user and returns it (the only time it is seen).
+pub async fn create_api_token_for(db: &Db, user_id: i64) -> Result<String, sqlx::Error> {
     let token = new_secret();
     sqlx::query("INSERT INTO api_tokens (user_id, token_hash, created_at) VALUES (?, ?, ?)")
         .bind(user_id)
@@ -183,6 +188,37 @@ pub async fn create_api_token(db: &Db, email: &str) -> Result<String, UserError>
         .execute(db)
         .await?;
     Ok(token)
+}
+
+/// A user's API tokens, newest first (the tokens themselves are not kept, only when they were made).
+pub async fn api_tokens(db: &Db, user_id: i64) -> Result<Vec<ApiTokenInfo>, sqlx::Error> {
+    let rows: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT id, created_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id DESC",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, created_at, revoked_at)| ApiTokenInfo {
+            id,
+            created_at,
+            revoked_at,
+        })
+        .collect())
+}
+
+/// Revokes one of the user's own tokens; false when the user has no such active token.
+pub async fn revoke_api_token(db: &Db, user_id: i64, token_id: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+    )
+    .bind(now())
+    .bind(token_id)
+    .bind(user_id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 pub async fn api_token_user(db: &Db, token: &str) -> Result<Option<User>, sqlx::Error> {
