@@ -21,7 +21,8 @@ cat <<MSG
 
   A survey link (customers; each link works once):  $link
   More links:   $bin invite --cycle $cycle --group EMP --count 5
-  Reviewer sign-in:  $PUBLIC_URL/login   reviewer@example.com / materiality-demo
+  Sign in:      $PUBLIC_URL/login   reviewer@example.com / materiality-demo
+                                       admin@example.com / materiality-admin  (users: $PUBLIC_URL/admin/users)
   The matrix:   $PUBLIC_URL/cycles/$cycle/matrix
 
 MSG

@@ -114,6 +114,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=pages::login::LoginPage />
                 <Route path=path!("/cycles/:id/matrix") view=pages::matrix::MatrixPage ssr=SsrMode::Async />
                 <Route path=path!("/account/tokens") view=pages::tokens::TokensPage />
+                <Route path=path!("/admin/users") view=pages::users::UsersPage />
             </Routes>
         </Router>
     }

@@ -1,5 +1,5 @@
 import { test } from '@playwright/test';
-import { cycleId, expectAccessible, invite, login } from './helpers';
+import { admin, cycleId, expectAccessible, invite, login } from './helpers';
 
 for (const locale of ['en-US', 'zh-CN']) {
   test.describe(`accessibility (${locale})`, () => {
@@ -26,6 +26,12 @@ for (const locale of ['en-US', 'zh-CN']) {
     test('API tokens page', async ({ page }) => {
       await login(page, '/account/tokens');
       await page.getByTestId('tokens').waitFor();
+      await expectAccessible(page);
+    });
+
+    test('users page', async ({ page }) => {
+      await login(page, '/admin/users', admin);
+      await page.getByTestId('users').waitFor();
       await expectAccessible(page);
     });
 

@@ -9,6 +9,7 @@ const state = path.join(root, 'end2end', '.state');
 const bin = process.env.MATERIALITY_BIN ?? path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, 'target'), 'release', 'materiality');
 
 export const reviewer = { email: 'reviewer@example.com', password: 'materiality-demo' };
+export const admin = { email: 'admin@example.com', password: 'materiality-admin' };
 
 /** The id of the demo cycle that start-server.sh seeded. */
 export function cycleId(): number {
@@ -76,9 +77,9 @@ export async function expectAccessible(page: Page) {
   expect(summary).toEqual([]);
 }
 
-export async function login(page: Page, next: string) {
+export async function login(page: Page, next: string, who = reviewer) {
   await page.goto(`/login?next=${encodeURIComponent(next)}`);
-  await page.locator('input[name="email"]').fill(reviewer.email);
-  await page.locator('input[name="password"]').fill(reviewer.password);
+  await page.locator('input[name="email"]').fill(who.email);
+  await page.locator('input[name="password"]').fill(who.password);
   await page.locator('form.login button[type="submit"]').click();
 }

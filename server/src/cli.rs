@@ -52,8 +52,19 @@ enum Command {
     },
 }
 
-/// Demo reviewer created by `seed-demo` when it does not exist yet.
-pub const DEMO_REVIEWER: (&str, &str) = ("reviewer@example.com", "materiality-demo");
+/// Demo accounts created by `seed-demo` when they do not exist yet: (email, password, role).
+pub const DEMO_USERS: [(&str, &str, store::auth::Role); 2] = [
+    (
+        "reviewer@example.com",
+        "materiality-demo",
+        store::auth::Role::Reviewer,
+    ),
+    (
+        "admin@example.com",
+        "materiality-admin",
+        store::auth::Role::Admin,
+    ),
+];
 
 pub async fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -101,13 +112,14 @@ async fn run(command: Command) -> Result<(), AnyError> {
         }
         Command::SeedDemo => {
             let id = store::demo::seed(&db).await?;
-            let (email, password) = DEMO_REVIEWER;
-            match store::auth::create_user(&db, email, password, store::auth::Role::Reviewer).await
-            {
-                Ok(_) | Err(store::auth::UserError::Exists) => {}
-                Err(e) => return Err(e.into()),
+            for (email, password, role) in DEMO_USERS {
+                match store::auth::create_user(&db, email, password, role).await {
+                    Ok(_) | Err(store::auth::UserError::Exists) => {}
+                    Err(e) => return Err(e.into()),
+                }
+                eprintln!("{} {email} / password {password}", role.as_str());
             }
-            eprintln!("demo cycle {id}; reviewer {email} / password {password}");
+            eprintln!("demo cycle {id}");
             for group in store::cycles::groups(&db).await? {
                 for token in store::cycles::invite(&db, id, &group.code, 3).await? {
                     eprintln!("{:<5} {}", group.code, config.survey_link(&token));

@@ -531,3 +531,146 @@ async fn token_functions_refuse_anonymous_callers(db: Db) {
     }
     assert_eq!(count(&db, "SELECT COUNT(*) FROM api_tokens").await, 0);
 }
+
+/// A server-function call from a page of this site, with an optional session.
+fn call(path: &str, body: &str, session: Option<&str>) -> Request<Body> {
+    let mut req = Request::post(path)
+        .header(header::HOST, "localhost")
+        .header(header::ORIGIN, "http://localhost")
+        .header(header::ACCEPT, "application/json")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(s) = session {
+        req = req.header(header::COOKIE, format!("mat_session={s}"));
+    }
+    req.body(Body::from(body.to_string())).unwrap()
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn user_admin_is_for_admins_only_and_validates(db: Db) {
+    use app::api::users::{AddUser, ListUsers, SetUserDisabled};
+    use leptos::server_fn::ServerFn;
+    let app = router(db.clone());
+    let admin = store::auth::create_user(&db, "admin@example.com", "admin password", Role::Admin)
+        .await
+        .unwrap();
+    let reviewer =
+        store::auth::create_user(&db, "rev@example.com", "reviewer password", Role::Reviewer)
+            .await
+            .unwrap();
+    let admin_session = store::auth::create_session(&db, admin.id).await.unwrap();
+    let reviewer_session = store::auth::create_session(&db, reviewer.id).await.unwrap();
+    let add = <AddUser as ServerFn>::PATH;
+    let new_user = "email=new%40example.com&password=a+long+password&role=reviewer";
+
+    // Anonymous and reviewer callers are refused by every function, and nothing changes.
+    for (session, refusal) in [
+        (None, "Unauthorized"),
+        (Some(reviewer_session.as_str()), "Forbidden"),
+    ] {
+        for (path, body) in [
+            (<ListUsers as ServerFn>::PATH, ""),
+            (add, new_user),
+            (<SetUserDisabled as ServerFn>::PATH, "id=1&disabled=true"),
+        ] {
+            let (status, res) = send(&app, call(path, body, session)).await;
+            assert!(!status.is_success(), "{path}");
+            assert!(body_text(res).await.contains(refusal), "{path} {refusal}");
+        }
+    }
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM users").await, 2);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM users WHERE disabled_at IS NOT NULL"
+        )
+        .await,
+        0
+    );
+
+    // Invalid input: the problem, and nothing written.
+    for (body, problem) in [
+        (
+            "email=not-an-email&password=a+long+password&role=reviewer",
+            "BadEmail",
+        ),
+        (
+            "email=rev%40example.com&password=a+long+password&role=admin",
+            "EmailTaken",
+        ),
+        (
+            "email=x%40example.com&password=short&role=reviewer",
+            "ShortPassword",
+        ),
+        (
+            "email=x%40example.com&password=a+long+password&role=owner",
+            "BadRole",
+        ),
+    ] {
+        let (status, res) = send(&app, call(add, body, Some(&admin_session))).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body_text(res).await, format!("{{\"Err\":\"{problem}\"}}"));
+    }
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM users").await, 2);
+
+    let (_, res) = send(&app, call(add, new_user, Some(&admin_session))).await;
+    assert_eq!(body_text(res).await, "{\"Ok\":null}");
+    assert!(
+        store::auth::verify_login(&db, "new@example.com", "a long password")
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    // Disabling ends the reviewer's session and stops sign-in; an admin cannot disable themselves.
+    let disable = <SetUserDisabled as ServerFn>::PATH;
+    let (status, _) = send(
+        &app,
+        call(
+            disable,
+            &format!("id={}&disabled=true", reviewer.id),
+            Some(&admin_session),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(store::auth::session_user(&db, &reviewer_session)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(
+        store::auth::verify_login(&db, "rev@example.com", "reviewer password")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let (status, _) = send(
+        &app,
+        call(
+            disable,
+            &format!("id={}&disabled=true", admin.id),
+            Some(&admin_session),
+        ),
+    )
+    .await;
+    assert!(!status.is_success());
+    assert!(store::auth::session_user(&db, &admin_session)
+        .await
+        .unwrap()
+        .is_some());
+    let (status, _) = send(
+        &app,
+        call(
+            disable,
+            &format!("id={}&disabled=false", reviewer.id),
+            Some(&admin_session),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        store::auth::verify_login(&db, "rev@example.com", "reviewer password")
+            .await
+            .unwrap()
+            .is_some()
+    );
+}

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod results;
 pub mod survey;
 pub mod tokens;
+pub mod users;
 
 use leptos::prelude::{FromServerFnError, ServerFnErrorErr};
 use leptos::server_fn::codec::JsonEncoding;
@@ -84,15 +85,24 @@ pub mod ssr {
         }
     }
 
-    /// The caller of the current server function or page, who must be a reviewer or an admin.
-    pub async fn require_reviewer() -> Result<User, AppError> {
+    /// The caller of the current server function or page, who must hold one of `roles`.
+    async fn require(roles: &[Role]) -> Result<User, AppError> {
         let db = db()?;
         let parts: http::request::Parts = leptos_axum::extract().await.map_err(internal)?;
         match caller(&db, &parts.headers).await.map_err(internal)? {
-            Some(u) if matches!(u.role, Role::Admin | Role::Reviewer) => Ok(u),
+            Some(u) if roles.contains(&u.role) => Ok(u),
             Some(_) => Err(AppError::Forbidden),
             None => Err(AppError::Unauthorized),
         }
+    }
+
+    /// A reviewer or an admin.
+    pub async fn require_reviewer() -> Result<User, AppError> {
+        require(&[Role::Admin, Role::Reviewer]).await
+    }
+
+    pub async fn require_admin() -> Result<User, AppError> {
+        require(&[Role::Admin]).await
     }
 
     /// Sign-in throttles, one per account and one per network address, shared by the whole server.

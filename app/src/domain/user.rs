@@ -33,6 +33,14 @@ pub struct User {
     pub role: Role,
 }
 
+/// An account as the admin page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub user: User,
+    pub created_at: i64,
+    pub disabled_at: Option<i64>,
+}
+
 /// What is shown of a personal API token: never the token itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiTokenInfo {

@@ -4,6 +4,7 @@ pub mod login;
 pub mod matrix;
 pub mod survey;
 pub mod tokens;
+pub mod users;
 
 use crate::components::{Header, Notice};
 use crate::use_lang;

@@ -1,7 +1,7 @@
 //! Accounts, sessions and API tokens.
 
 use super::{hash_secret, new_secret, now, Db};
-pub use crate::domain::{ApiTokenInfo, Role, User};
+pub use crate::domain::{ApiTokenInfo, Role, User, UserRow};
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
@@ -230,6 +230,43 @@ pub async fn api_token_user(db: &Db, token: &str) -> Result<Option<User>, sqlx::
     .fetch_optional(db)
     .await?;
     Ok(row.as_ref().and_then(user_from_row))
+}
+
+/// Every account, for the admin page.
+pub async fn users(db: &Db) -> Result<Vec<UserRow>, sqlx::Error> {
+    let rows =
+        sqlx::query("SELECT id, email, role, created_at, disabled_at FROM users ORDER BY email")
+            .fetch_all(db)
+            .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            Some(UserRow {
+                user: user_from_row(r)?,
+                created_at: r.get("created_at"),
+                disabled_at: r.get("disabled_at"),
+            })
+        })
+        .collect())
+}
+
+/// Disables or re-enables an account. Disabling also ends its sessions at once; its API tokens stop
+/// working while it is disabled. False when there is no such user.
+pub async fn set_disabled(db: &Db, user_id: i64, disabled: bool) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let done = sqlx::query("UPDATE users SET disabled_at = ? WHERE id = ?")
+        .bind(disabled.then(now))
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    if disabled {
+        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(done.rows_affected() == 1)
 }
 
 #[cfg(test)]

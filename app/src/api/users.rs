@@ -1,0 +1,72 @@
+//! Accounts, for admins: list, create, disable and re-enable.
+
+use super::AppError;
+use crate::domain::UserRow;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Why a new account was refused, for the message next to its field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UserProblem {
+    BadEmail,
+    EmailTaken,
+    ShortPassword,
+    BadRole,
+}
+
+#[server]
+pub async fn list_users() -> Result<Vec<UserRow>, AppError> {
+    use super::ssr::{db, internal, require_admin};
+    require_admin().await?;
+    crate::store::auth::users(&db()?).await.map_err(internal)
+}
+
+/// Creates an account; `Ok(Err(problem))` when the input is refused (nothing is written then).
+#[server]
+pub async fn add_user(
+    email: String,
+    password: String,
+    role: String,
+) -> Result<Result<(), UserProblem>, AppError> {
+    use super::ssr::{db, internal, require_admin};
+    use crate::store::auth::{create_user, Role, UserError};
+    let admin = require_admin().await?;
+    let Some(role) = Role::parse(&role) else {
+        return Ok(Err(UserProblem::BadRole));
+    };
+    match create_user(&db()?, &email, &password, role).await {
+        Ok(user) => {
+            tracing::info!(
+                admin = admin.id,
+                user = user.id,
+                role = role.as_str(),
+                "created a user"
+            );
+            Ok(Ok(()))
+        }
+        Err(UserError::BadEmail) => Ok(Err(UserProblem::BadEmail)),
+        Err(UserError::Exists) => Ok(Err(UserProblem::EmailTaken)),
+        Err(UserError::ShortPassword) => Ok(Err(UserProblem::ShortPassword)),
+        Err(e) => Err(internal(e)),
+    }
+}
+
+/// Disables (ending its sessions) or re-enables an account. Admins cannot disable themselves, so the
+/// last admin cannot lock everyone out by accident.
+#[server]
+pub async fn set_user_disabled(id: i64, disabled: bool) -> Result<(), AppError> {
+    use super::ssr::{db, internal, require_admin};
+    let admin = require_admin().await?;
+    if disabled && id == admin.id {
+        return Err(AppError::Forbidden);
+    }
+    if crate::store::auth::set_disabled(&db()?, id, disabled)
+        .await
+        .map_err(internal)?
+    {
+        tracing::info!(admin = admin.id, user = id, disabled, "changed an account");
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}

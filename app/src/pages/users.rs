@@ -1,0 +1,117 @@
+//! Accounts, for admins.
+
+use crate::api::users::{list_users, AddUser, SetUserDisabled, UserProblem};
+use crate::api::AppError;
+use crate::components::{Header, Notice};
+use crate::domain::{format_utc, Role};
+use crate::use_lang;
+use leptos::prelude::*;
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let t = use_lang().t();
+    let add = ServerAction::<AddUser>::new();
+    let toggle = ServerAction::<SetUserDisabled>::new();
+    let users = Resource::new(
+        move || (add.version().get(), toggle.version().get()),
+        |_| list_users(),
+    );
+    let problem = move || match add.value().get() {
+        Some(Ok(Err(p))) => Some(p),
+        _ => None,
+    };
+    let message = move |field: UserProblem| {
+        move || {
+            (problem() == Some(field)).then(|| {
+                let text = match field {
+                    UserProblem::BadEmail => t.err_bad_email,
+                    UserProblem::EmailTaken => t.err_email_taken,
+                    UserProblem::ShortPassword => t.err_short_password,
+                    UserProblem::BadRole => t.err_malformed,
+                };
+                view! { <p class="field-error" role="alert">{text}</p> }
+            })
+        }
+    };
+    let role_name = move |r: Role| match r {
+        Role::Admin => t.role_admin,
+        Role::Reviewer => t.role_reviewer,
+    };
+    view! {
+        <Header />
+        <main class="page">
+            <h1>{t.users_title}</h1>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match users.await {
+                        Ok(list) => view! {
+                            <table class="stats users" data-testid="users">
+                                <caption>{t.users_title}</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{t.email}</th>
+                                        <th scope="col">{t.role}</th>
+                                        <th scope="col">{t.col_created}</th>
+                                        <th scope="col">{t.col_state}</th>
+                                        <th scope="col"><span class="visually-hidden">{t.disable}</span></th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {list.into_iter().map(|row| {
+                                        let disabled = row.disabled_at.is_some();
+                                        view! {
+                                            <tr data-testid=format!("user-{}", row.user.email)>
+                                                <th scope="row">{row.user.email.clone()}</th>
+                                                <td>{role_name(row.user.role)}</td>
+                                                <td>{format_utc(row.created_at)}</td>
+                                                <td>{if disabled { t.disabled } else { t.active }}</td>
+                                                <td>
+                                                    <ActionForm action=toggle>
+                                                        <input type="hidden" name="id" value=row.user.id />
+                                                        <input type="hidden" name="disabled" value=if disabled { "false" } else { "true" } />
+                                                        <button type="submit">{if disabled { t.enable } else { t.disable }}</button>
+                                                    </ActionForm>
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            <h2>{t.add_user}</h2>
+                            <ActionForm action=add attr:class="login add-user">
+                                <label>
+                                    <span>{t.email}</span>
+                                    <input type="email" name="email" autocomplete="off" required />
+                                </label>
+                                {message(UserProblem::BadEmail)}
+                                {message(UserProblem::EmailTaken)}
+                                <label>
+                                    <span>{t.password}</span>
+                                    <input type="password" name="password" autocomplete="new-password" required />
+                                </label>
+                                {message(UserProblem::ShortPassword)}
+                                <label>
+                                    <span>{t.role}</span>
+                                    <select name="role">
+                                        <option value="reviewer">{t.role_reviewer}</option>
+                                        <option value="admin">{t.role_admin}</option>
+                                    </select>
+                                </label>
+                                {message(UserProblem::BadRole)}
+                                <button type="submit">{t.add_user}</button>
+                            </ActionForm>
+                        }
+                            .into_any(),
+                        Err(AppError::Unauthorized) => view! {
+                            <p>{t.login_needed}</p>
+                            <p><a href="/login?next=/admin/users">{t.sign_in}</a></p>
+                        }
+                            .into_any(),
+                        Err(AppError::Forbidden) => view! { <Notice title=t.users_title body=t.admin_only /> }.into_any(),
+                        Err(_) => view! { <Notice title=t.error_title body=t.error_body /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
