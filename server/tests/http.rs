@@ -518,14 +518,7 @@ async fn token_functions_refuse_anonymous_callers(db: Db) {
         (<CreateMyToken as ServerFn>::PATH, ""),
         (<RevokeMyToken as ServerFn>::PATH, "id=1"),
     ] {
-        let req = Request::post(path)
-            .header(header::HOST, "localhost")
-            .header(header::ORIGIN, "http://localhost")
-            .header(header::ACCEPT, "application/json")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .unwrap();
-        let (status, res) = send(&app, req).await;
+        let (status, res) = send(&app, call(path, body, None)).await;
         assert!(!status.is_success(), "{path}: {status}");
         assert!(body_text(res).await.contains("Unauthorized"), "{path}");
     }

@@ -1,17 +1,7 @@
 //! Reviewer sign-in and sign-out.
 
 use super::AppError;
-use crate::domain::User;
 use leptos::prelude::*;
-
-/// The signed-in user, if any.
-#[server]
-pub async fn current_user() -> Result<Option<User>, AppError> {
-    use super::ssr::{caller, db, internal};
-    let db = db()?;
-    let parts: http::request::Parts = leptos_axum::extract().await.map_err(internal)?;
-    caller(&db, &parts.headers).await.map_err(internal)
-}
 
 /// Only same-site paths are followed after sign-in, so a crafted link cannot send a reviewer elsewhere.
 pub fn safe_next(next: &str) -> &str {

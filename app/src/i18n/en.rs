@@ -42,7 +42,6 @@ pub static TEXT: Text = Text {
     sign_out: "Sign out",
     bad_credentials: "The email or password is not correct.",
     login_wait: "Too many failed sign-ins. Try again in {n} s.",
-    signed_in_as: "Signed in as",
 
     matrix_title: "Materiality matrix",
     matrix_intro: "Each point is a topic at the mean of its answers: to the right, more important to the business; higher up, more important to stakeholders.",

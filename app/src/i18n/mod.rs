@@ -129,7 +129,6 @@ pub struct Text {
     pub bad_credentials: &'static str,
     /// "{n}" is replaced by the seconds to wait.
     pub login_wait: &'static str,
-    pub signed_in_as: &'static str,
 
     pub matrix_title: &'static str,
     pub matrix_intro: &'static str,

@@ -42,7 +42,6 @@ pub static TEXT: Text = Text {
     sign_out: "退出登录",
     bad_credentials: "电子邮箱或密码不正确。",
     login_wait: "登录失败次数过多，请在 {n} 秒后重试。",
-    signed_in_as: "当前用户",
 
     matrix_title: "重要性评价矩阵",
     matrix_intro: "每个点代表一项议题在所有回答中的平均位置：越靠右对公司业务越重要，越靠上对利益相关方越重要。",

@@ -50,13 +50,10 @@ pub fn SurveyPage() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match data.await {
+                        // The link is read after any post, so a used, unknown or closed link shows as
+                        // such here; a posted form only matters when it was refused as invalid.
                         Ok((SurveyState::Open(view), posted)) => {
-                            match posted.as_ref().and_then(|p| p.outcome.clone()) {
-                                Some(SubmitOutcome::Used) => {
-                                    view! { <Notice title=t.used_link_title body=t.used_link_body /> }.into_any()
-                                }
-                                _ => view! { <SurveyForm token=token() view posted /> }.into_any(),
-                            }
+                            view! { <SurveyForm token=token() view posted /> }.into_any()
                         }
                         Ok((SurveyState::Unknown, _)) => {
                             view! { <Notice title=t.unknown_link_title body=t.unknown_link_body /> }.into_any()
@@ -104,21 +101,18 @@ fn SurveyForm(token: String, view: SurveyView, posted: Option<PostedForm>) -> im
     let t = lang.t();
     let codes: Vec<String> = view.topics.iter().map(|t| t.code.clone()).collect();
     let total = codes.len();
-    let (fields, first_errors, gone) = match posted {
+    let (fields, first_errors) = match posted {
         Some(PostedForm {
             fields,
             outcome: Some(SubmitOutcome::Invalid(errors)),
-        }) => (fields, errors, None),
-        Some(PostedForm {
-            fields,
-            outcome: Some(SubmitOutcome::Unknown),
-        }) => (fields, Vec::new(), Some(SubmitOutcome::Unknown)),
-        Some(PostedForm { fields, .. }) => (fields, Vec::new(), None),
-        None => (Vec::new(), Vec::new(), None),
+        }) => (fields, errors),
+        Some(PostedForm { fields, .. }) => (fields, Vec::new()),
+        None => (Vec::new(), Vec::new()),
     };
     let answered = RwSignal::new(count_answered(&fields, &codes));
     let errors = RwSignal::new(first_errors);
-    let gone = RwSignal::new(gone);
+    // Set when a hydrated submit finds the link unknown or used meanwhile.
+    let gone = RwSignal::new(None::<SubmitOutcome>);
     let pending = RwSignal::new(false);
     let form = NodeRef::<leptos::html::Form>::new();
     let navigate = use_navigate();
