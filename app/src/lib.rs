@@ -73,15 +73,7 @@ pub fn request_lang() -> Lang {
             }
             return lang;
         }
-        if let Some(lang) = api::ssr::cookie(&parts.headers, "lang").and_then(Lang::parse) {
-            return lang;
-        }
-        parts
-            .headers
-            .get(http::header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .map(Lang::from_accept_language)
-            .unwrap_or_default()
+        api::ssr::request_lang(&parts.headers, None)
     }
     #[cfg(not(feature = "ssr"))]
     {

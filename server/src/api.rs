@@ -2,7 +2,7 @@
 //! survey, and the health check.
 
 use crate::AppState;
-use app::api::ssr::caller;
+use app::api::ssr::{caller, request_lang};
 use app::api::survey::submit_form;
 use app::domain::{parse_json_submission, FieldError, SubmitOutcome};
 use app::i18n::Lang;
@@ -94,19 +94,6 @@ async fn post_response(State(state): State<AppState>, headers: HeaderMap, body: 
         Ok(SubmitOutcome::Invalid(errors)) => unprocessable(&errors),
         Err(e) => internal(e),
     }
-}
-
-fn request_lang(headers: &HeaderMap, explicit: Option<&str>) -> Lang {
-    explicit
-        .and_then(Lang::parse)
-        .or_else(|| app::api::ssr::cookie(headers, "lang").and_then(Lang::parse))
-        .or_else(|| {
-            headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .map(Lang::from_accept_language)
-        })
-        .unwrap_or_default()
 }
 
 /// The survey form posted without JavaScript. Stored: redirect to the thank-you page (303, so a reload

@@ -36,30 +36,24 @@ pub async fn login(email: String, password: String, next: String) -> Result<Logi
     let account = format!("account:{}", email.trim().to_lowercase());
     let address = format!("address:{}", client_address(&parts));
     let now = crate::store::now() as u64;
+    if let Some(secs) = limiter
+        .lock()
+        .map_err(internal)?
+        .wait(&account, &address, now)
     {
-        let l = limiter.lock().map_err(internal)?;
-        let wait = l
-            .accounts
-            .wait(&account, now)
-            .max(l.addresses.wait(&address, now));
-        if let Some(secs) = wait {
-            return Ok(LoginResult::Wait(secs));
-        }
+        return Ok(LoginResult::Wait(secs));
     }
     let Some(user) = verify_login(&db, &email, &password)
         .await
         .map_err(internal)?
     else {
         let mut l = limiter.lock().map_err(internal)?;
-        l.accounts.fail(&account, now);
-        l.addresses.fail(&address, now);
+        l.fail(&account, &address, now);
         tracing::info!("failed sign-in");
         // Say so at once when this failure starts a wait.
-        let wait = l
-            .accounts
-            .wait(&account, now)
-            .max(l.addresses.wait(&address, now));
-        return Ok(wait.map_or(LoginResult::Refused, LoginResult::Wait));
+        return Ok(l
+            .wait(&account, &address, now)
+            .map_or(LoginResult::Refused, LoginResult::Wait));
     };
     limiter.lock().map_err(internal)?.accounts.succeed(&account);
     let token = create_session(&db, user.id).await.map_err(internal)?;

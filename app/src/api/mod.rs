@@ -71,6 +71,22 @@ pub mod ssr {
             .find_map(|(k, v)| (k == name).then_some(v))
     }
 
+    /// The language of a request after any explicit choice: an explicit `zh`/`en` (a `?lang=` or form
+    /// field) first, then the `lang` cookie the switcher sets, then `Accept-Language`.
+    pub fn request_lang(headers: &HeaderMap, explicit: Option<&str>) -> crate::i18n::Lang {
+        use crate::i18n::Lang;
+        explicit
+            .and_then(Lang::parse)
+            .or_else(|| cookie(headers, "lang").and_then(Lang::parse))
+            .or_else(|| {
+                headers
+                    .get(http::header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(Lang::from_accept_language)
+            })
+            .unwrap_or_default()
+    }
+
     /// Who is calling: a `Bearer` API token or the session cookie. `None` for anonymous callers.
     pub async fn caller(db: &Db, headers: &HeaderMap) -> Result<Option<User>, sqlx::Error> {
         if let Some(auth) = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()) {
@@ -118,6 +134,21 @@ pub mod ssr {
                 accounts: Throttle::new(5),
                 addresses: Throttle::new(20),
             }
+        }
+    }
+
+    impl LoginLimiter {
+        /// Seconds the account or the address must still wait, the longer of the two.
+        pub fn wait(&self, account: &str, address: &str, now: u64) -> Option<u64> {
+            self.accounts
+                .wait(account, now)
+                .max(self.addresses.wait(address, now))
+        }
+
+        /// Records a failed attempt against both.
+        pub fn fail(&mut self, account: &str, address: &str, now: u64) {
+            self.accounts.fail(account, now);
+            self.addresses.fail(address, now);
         }
     }
 

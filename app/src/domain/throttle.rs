@@ -46,17 +46,14 @@ impl Throttle {
         if self.entries.len() > 10_000 {
             self.entries.retain(|_, e| e.last + FORGET_SECS > now);
         }
-        let e = self.entries.entry(key.to_string()).or_insert(Entry {
+        let fresh = Entry {
             failures: 0,
             last: now,
             blocked_until: 0,
-        });
+        };
+        let e = self.entries.entry(key.to_string()).or_insert(fresh);
         if e.last + FORGET_SECS <= now {
-            *e = Entry {
-                failures: 0,
-                last: now,
-                blocked_until: 0,
-            };
+            *e = fresh;
         }
         e.failures += 1;
         e.last = now;

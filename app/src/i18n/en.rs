@@ -69,7 +69,6 @@ pub static TEXT: Text = Text {
     series_s: "Social topics",
     series_g: "Governance topics",
 
-
     tokens_title: "API tokens",
     tokens_intro: "Scripts can read results with a personal token in the header “Authorization: Bearer <token>”. Each token acts as you; revoke the ones you no longer use.",
     create_token: "Create a token",
@@ -79,6 +78,7 @@ pub static TEXT: Text = Text {
     active: "Active",
     revoked: "Revoked",
     revoke: "Revoke",
+
     users_title: "Users",
     add_user: "Add a user",
     role: "Role",
@@ -91,6 +91,7 @@ pub static TEXT: Text = Text {
     err_bad_email: "Please enter a valid email address.",
     err_email_taken: "A user with this email exists already.",
     err_short_password: "The password must have at least 10 characters.",
+
     err_missing: "Please choose a point on the scale or \"Don't know\".",
     err_off_scale: "This score is not on the scale.",
     err_not_integer: "A score must be a whole number on the scale.",

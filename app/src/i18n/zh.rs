@@ -69,7 +69,6 @@ pub static TEXT: Text = Text {
     series_s: "社会类议题",
     series_g: "管治类议题",
 
-
     tokens_title: "API 令牌",
     tokens_intro: "脚本可在请求头“Authorization: Bearer <令牌>”中使用个人令牌读取评估结果。每个令牌都代表您本人；不再使用的令牌请及时撤销。",
     create_token: "创建令牌",
@@ -79,6 +78,7 @@ pub static TEXT: Text = Text {
     active: "有效",
     revoked: "已撤销",
     revoke: "撤销",
+
     users_title: "用户",
     add_user: "添加用户",
     role: "角色",
@@ -91,6 +91,7 @@ pub static TEXT: Text = Text {
     err_bad_email: "请输入有效的电子邮箱地址。",
     err_email_taken: "该电子邮箱已有用户。",
     err_short_password: "密码至少需要10个字符。",
+
     err_missing: "请选择一个分值或“不清楚”。",
     err_off_scale: "该分值不在评分范围内。",
     err_not_integer: "分值必须是评分范围内的整数。",

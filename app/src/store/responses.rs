@@ -19,8 +19,11 @@ enum Link {
     Open(Box<(Invitation, Cycle, Vec<CycleTopic>)>),
 }
 
-async fn link(db: &Db, token: &Token) -> Result<Link, sqlx::Error> {
-    let Some(inv) = invitation(db, token).await? else {
+async fn link(db: &Db, token: &str) -> Result<Link, sqlx::Error> {
+    let Some(token) = Token::parse(token) else {
+        return Ok(Link::Unknown);
+    };
+    let Some(inv) = invitation(db, &token).await? else {
         return Ok(Link::Unknown);
     };
     if inv.used {
@@ -38,10 +41,7 @@ async fn link(db: &Db, token: &Token) -> Result<Link, sqlx::Error> {
 
 /// What a survey link leads to.
 pub async fn survey(db: &Db, token: &str) -> Result<SurveyState, sqlx::Error> {
-    let Some(token) = Token::parse(token) else {
-        return Ok(SurveyState::Unknown);
-    };
-    Ok(match link(db, &token).await? {
+    Ok(match link(db, token).await? {
         Link::Unknown => SurveyState::Unknown,
         Link::Used => SurveyState::Used,
         Link::Closed => SurveyState::Closed,
@@ -79,10 +79,7 @@ pub async fn submit(
     answers: impl FnOnce(&[String]) -> Vec<RawAnswer>,
     lang: Lang,
 ) -> Result<SubmitOutcome, sqlx::Error> {
-    let Some(token) = Token::parse(token) else {
-        return Ok(SubmitOutcome::Unknown);
-    };
-    let (inv, c, topics) = match link(db, &token).await? {
+    let (inv, c, topics) = match link(db, token).await? {
         Link::Unknown => return Ok(SubmitOutcome::Unknown),
         Link::Used => return Ok(SubmitOutcome::Used),
         Link::Closed => return Ok(not_open()),
@@ -107,7 +104,7 @@ pub async fn submit(
     if claimed.rows_affected() == 0 {
         tx.rollback().await?;
         // Someone else claimed it in the meantime, or the cycle closed: tell which.
-        let used = invitation(db, &token).await?.is_none_or(|i| i.used);
+        let used = matches!(link(db, token).await?, Link::Used | Link::Unknown);
         return Ok(if used {
             SubmitOutcome::Used
         } else {
