@@ -16,7 +16,9 @@ step "clippy (browser build)"
 cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
 step "Rust tests"
 cargo test -p app --features ssr
-cargo test -p server
+# One test at a time: each #[sqlx::test] runs on its own tokio runtime, and rendering Leptos pages on
+# several runtimes at once in one process hung about one run in fifteen (never seen one at a time).
+cargo test -p server -- --test-threads=1
 step "release build"
 cargo leptos build --release
 step "browser tests"
