@@ -1,6 +1,9 @@
 //! Pure types and rules of the materiality method. No IO: this module compiles for the browser and the
 //! server alike and is tested hard on its own.
 
+pub mod cycle;
+pub mod group;
+pub mod library;
 pub mod results;
 pub mod scale;
 pub mod stats;
@@ -11,6 +14,9 @@ pub mod token;
 pub mod topic;
 pub mod user;
 
+pub use cycle::*;
+pub use group::*;
+pub use library::*;
 pub use results::*;
 pub use scale::*;
 pub use stats::*;
