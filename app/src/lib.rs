@@ -95,6 +95,13 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let lang = use_context::<Lang>().unwrap_or_else(request_lang);
     provide_context(lang);
+    // Marks the page interactive once the browser code has taken over (the browser tests wait for it).
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
     view! {
         <Stylesheet id="leptos" href="/pkg/materiality.css" />
         <Title text=lang.t().app_name />
@@ -107,6 +114,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/cycles/:id/matrix") view=pages::matrix::MatrixPage ssr=SsrMode::Async />
                 <Route path=path!("/account/tokens") view=pages::tokens::TokensPage />
                 <Route path=path!("/admin/users") view=pages::users::UsersPage />
+                <Route path=path!("/admin/topics") view=pages::admin::topics::TopicsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/groups") view=pages::admin::groups::GroupsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/cycles") view=pages::admin::cycles::CyclesPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/cycles/:id") view=pages::admin::cycles::CyclePage ssr=SsrMode::Async />
+                <Route path=path!("/admin/cycles/:id/progress") view=pages::admin::cycles::ProgressPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -245,7 +245,9 @@ async fn invalid_answers_or_a_closed_cycle_store_nothing(db: Db) {
         other => panic!("unexpected {other:?}"),
     }
     assert_eq!(
-        store::responses::survey(&db, &token).await.unwrap(),
+        store::responses::survey(&db, &token, |_| false)
+            .await
+            .unwrap(),
         app::domain::SurveyState::Closed
     );
     assert_eq!(count(&db, "SELECT COUNT(*) FROM responses").await, 0);

@@ -13,7 +13,7 @@ for (const locale of ['en-US', 'zh-CN']) {
 
     test('survey page showing errors', async ({ page }) => {
       await page.goto(invite('EMP'));
-      await page.locator('form.questionnaire button[type="submit"]').click();
+      await page.locator('form.questionnaire button.primary').click();
       await page.locator('#error-summary').waitFor();
       await expectAccessible(page);
     });
@@ -28,6 +28,20 @@ for (const locale of ['en-US', 'zh-CN']) {
       await page.getByTestId('tokens').waitFor();
       await expectAccessible(page);
     });
+
+    for (const [name, path, testid] of [
+      ['topic library', '/admin/topics', 'topics'],
+      ['stakeholder groups', '/admin/groups', 'groups'],
+      ['cycles', '/admin/cycles', 'cycles'],
+      ['one cycle', `/admin/cycles/${cycleId()}`, 'links'],
+      ['progress', `/admin/cycles/${cycleId()}/progress`, 'progress'],
+    ]) {
+      test(`admin page: ${name}`, async ({ page }) => {
+        await login(page, path, admin);
+        await page.getByTestId(testid).waitFor();
+        await expectAccessible(page);
+      });
+    }
 
     test('users page', async ({ page }) => {
       await login(page, '/admin/users', admin);

@@ -55,7 +55,7 @@ export class SurveyPage {
   }
 
   submit() {
-    return this.page.locator('form.questionnaire button[type="submit"]').click();
+    return this.page.locator('form.questionnaire button.primary').click();
   }
 }
 

@@ -40,6 +40,6 @@ test('an admin adds a reviewer, who can sign in until disabled', async ({ page, 
 
 test('a reviewer may not manage users', async ({ page }) => {
   await login(page, '/admin/users');
-  await expect(page.getByText('Only admins can manage users.')).toBeVisible();
+  await expect(page.getByText('This page is for administrators only.')).toBeVisible();
   await expect(page.getByTestId('users')).toHaveCount(0);
 });

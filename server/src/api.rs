@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use app::api::ssr::{caller, request_lang};
-use app::api::survey::submit_form;
+use app::api::survey::{answered_cookie_header, submit_form};
 use app::domain::{parse_json_submission, FieldError, SubmitOutcome};
 use app::i18n::Lang;
 use app::pages::survey::PostedForm;
@@ -33,6 +33,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/cycles/{id}/results.json", get(results_json))
         .route("/api/v1/cycles/{id}/matrix.svg", get(matrix_svg))
+        .route("/api/v1/topics.csv", get(topics_csv))
+        .route("/api/v1/topics.json", get(topics_json))
 }
 
 /// The survey's plain form post, merged onto the page's own path so that a browser without
@@ -78,7 +80,7 @@ async fn post_response(State(state): State<AppState>, headers: HeaderMap, body: 
     match app::store::responses::submit(&state.db, &submission.token, |_| submission.answers, lang)
         .await
     {
-        Ok(SubmitOutcome::Stored { receipt }) => {
+        Ok(SubmitOutcome::Stored { receipt, .. }) => {
             (StatusCode::CREATED, Json(json!({"receipt": receipt}))).into_response()
         }
         Ok(SubmitOutcome::Unknown) => (
@@ -112,17 +114,29 @@ async fn post_form(
             .find(|(k, _)| k == "lang")
             .map(|(_, v)| v.as_str()),
     );
+    if fields.iter().any(|(k, v)| k == "intent" && v == "draft") {
+        // Saved or not, show the link again: it says what the draft holds, or why there is none.
+        if let Err(e) = app::store::responses::save_draft(&state.db, &token, &fields).await {
+            return internal(e);
+        }
+        return Redirect::to(&format!("/s/{token}?lang={}", lang.tag())).into_response();
+    }
     let outcome = match submit_form(&state.db, &token, &fields, lang).await {
         Ok(o) => o,
         Err(e) => return internal(e),
     };
     let status = match &outcome {
-        SubmitOutcome::Stored { receipt } => {
-            return Redirect::to(&format!(
+        SubmitOutcome::Stored { receipt, .. } => {
+            let cookie = answered_cookie_header(&state.db, &token, &outcome).await;
+            let mut response = Redirect::to(&format!(
                 "/s/{token}/thanks?r={receipt}&lang={}",
                 lang.tag()
             ))
-            .into_response()
+            .into_response();
+            if let Some(c) = cookie {
+                response.headers_mut().append(header::SET_COOKIE, c);
+            }
+            return response;
         }
         SubmitOutcome::Unknown => StatusCode::NOT_FOUND,
         SubmitOutcome::Used => StatusCode::CONFLICT,
@@ -156,8 +170,13 @@ async fn post_form(
 
 /// The caller must be a reviewer or an admin: 401 for anonymous callers, 403 for anyone else.
 async fn reviewer(state: &AppState, headers: &HeaderMap) -> Result<User, Response> {
+    require(state, headers, &[Role::Admin, Role::Reviewer]).await
+}
+
+/// The caller must hold one of `roles`: 401 for anonymous callers, 403 for anyone else.
+async fn require(state: &AppState, headers: &HeaderMap, roles: &[Role]) -> Result<User, Response> {
     match caller(&state.db, headers).await {
-        Ok(Some(u)) if matches!(u.role, Role::Admin | Role::Reviewer) => Ok(u),
+        Ok(Some(u)) if roles.contains(&u.role) => Ok(u),
         Ok(Some(_)) => Err(StatusCode::FORBIDDEN.into_response()),
         Ok(None) => Err((
             StatusCode::UNAUTHORIZED,
@@ -218,4 +237,47 @@ async fn matrix_svg(
             .into_response(),
         Err(r) => r,
     }
+}
+
+/// The topic library as a file download, for admins.
+async fn topics_export(state: &AppState, headers: &HeaderMap, csv: bool) -> Response {
+    if let Err(r) = require(state, headers, &[Role::Admin]).await {
+        return r;
+    }
+    let topics = match app::store::library::export(&state.db).await {
+        Ok(t) => t,
+        Err(e) => return internal(e),
+    };
+    let (body, kind, file) = if csv {
+        (
+            app::domain::to_csv(&topics),
+            "text/csv; charset=utf-8",
+            "topics.csv",
+        )
+    } else {
+        (
+            app::domain::to_json(&topics),
+            "application/json",
+            "topics.json",
+        )
+    };
+    (
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn topics_csv(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    topics_export(&state, &headers, true).await
+}
+
+async fn topics_json(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    topics_export(&state, &headers, false).await
 }

@@ -6,7 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod csrf;
 
-use app::api::ssr::SharedLimiter;
+use app::api::ssr::{PublicUrl, SharedLimiter};
 use app::store::Db;
 use app::{shell, App};
 use axum::extract::FromRef;
@@ -41,9 +41,11 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let (db, limiter) = (state.db.clone(), state.limiter.clone());
+    let public_url = PublicUrl(state.config.public_url.clone());
     let context = move || {
         provide_context(db.clone());
         provide_context(limiter.clone());
+        provide_context(public_url.clone());
     };
     let options = state.leptos_options.clone();
     Router::new()

@@ -525,19 +525,6 @@ async fn token_functions_refuse_anonymous_callers(db: Db) {
     assert_eq!(count(&db, "SELECT COUNT(*) FROM api_tokens").await, 0);
 }
 
-/// A server-function call from a page of this site, with an optional session.
-fn call(path: &str, body: &str, session: Option<&str>) -> Request<Body> {
-    let mut req = Request::post(path)
-        .header(header::HOST, "localhost")
-        .header(header::ORIGIN, "http://localhost")
-        .header(header::ACCEPT, "application/json")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    if let Some(s) = session {
-        req = req.header(header::COOKIE, format!("mat_session={s}"));
-    }
-    req.body(Body::from(body.to_string())).unwrap()
-}
-
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn user_admin_is_for_admins_only_and_validates(db: Db) {
     use app::api::users::{AddUser, ListUsers, SetUserDisabled};
@@ -666,4 +653,87 @@ async fn user_admin_is_for_admins_only_and_validates(db: Db) {
             .unwrap()
             .is_some()
     );
+}
+
+fn form_post(token: &str, form: &[(String, String)], cookie: Option<&str>) -> Request<Body> {
+    let mut req = Request::post(format!("/s/{token}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    req.body(Body::from(serde_urlencoded_body(form))).unwrap()
+}
+
+fn complete_form(codes: &[String]) -> Vec<(String, String)> {
+    let mut form = vec![("lang".to_string(), "en".to_string())];
+    for c in codes {
+        form.push((format!("b.{c}"), "4".into()));
+        form.push((format!("s.{c}"), "dk".into()));
+    }
+    form
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn a_draft_saved_without_javascript_comes_back_and_goes_on_submit(db: Db) {
+    let app = router(db.clone());
+    let (cycle, codes) = demo(&db).await;
+    let token = token(&db, cycle, "EMP").await;
+    let draft = vec![
+        ("lang".to_string(), "en".to_string()),
+        ("intent".to_string(), "draft".to_string()),
+        (format!("b.{}", codes[2]), "2".to_string()),
+        (format!("c.{}", codes[2]), "半途 <i>".to_string()),
+    ];
+    let (status, res) = send(&app, form_post(&token, &draft, None)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        res.headers()[header::LOCATION],
+        format!("/s/{token}?lang=en").as_str()
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM responses").await, 0);
+
+    let (_, res) = send(&app, get(&format!("/s/{token}?lang=en"))).await;
+    let html = body_text(res).await;
+    assert!(html.contains("Draft saved"), "the page says when");
+    let radio = format!("name=\"b.{}\" value=\"2\" checked", codes[2]);
+    assert!(html.contains(&radio), "the saved answer is checked again");
+    assert!(
+        html.contains("半途 &lt;i&gt;</textarea>"),
+        "the comment, escaped"
+    );
+
+    let (status, _) = send(&app, form_post(&token, &complete_form(&codes), None)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM drafts").await, 0);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM responses").await, 1);
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn an_open_link_remembers_the_browser_that_answered(db: Db) {
+    let app = router(db.clone());
+    let (cycle, codes) = demo(&db).await;
+    let open = store::cycles::create_open_link(&db, cycle, "COM")
+        .await
+        .unwrap();
+    let (status, res) = send(&app, form_post(&open, &complete_form(&codes), None)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let cookie = res.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(cookie.starts_with("mat_answered_"), "{cookie}");
+    let pair = cookie.split(';').next().unwrap().to_string();
+
+    // Without the cookie (another browser) the link still works; with it, the page says "answered".
+    let (_, res) = send(&app, get(&format!("/s/{open}?lang=en"))).await;
+    assert!(body_text(res).await.contains("shared link"));
+    let req = Request::get(format!("/s/{open}?lang=en"))
+        .header(header::COOKIE, pair)
+        .body(Body::empty())
+        .unwrap();
+    let (_, res) = send(&app, req).await;
+    assert!(body_text(res).await.contains("You have already answered"));
+    let (status, _) = send(&app, form_post(&open, &complete_form(&codes), None)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM responses").await, 2);
 }

@@ -1,5 +1,6 @@
 //! Server functions: thin wrappers that check the caller, call the store and map errors to plain words.
 
+pub mod admin;
 pub mod auth;
 pub mod results;
 pub mod survey;
@@ -52,6 +53,16 @@ pub mod ssr {
     /// The pool, provided to every request by the server's router.
     pub fn db() -> Result<Db, AppError> {
         use_context::<Db>().ok_or_else(|| internal("no database pool in context"))
+    }
+
+    /// The address respondents reach the site at (`PUBLIC_URL`), provided by the server's router.
+    #[derive(Clone, Debug)]
+    pub struct PublicUrl(pub String);
+
+    pub fn public_url() -> Result<String, AppError> {
+        use_context::<PublicUrl>()
+            .map(|u| u.0)
+            .ok_or_else(|| internal("no public URL in context"))
     }
 
     /// Logs the real cause and gives the browser plain words.

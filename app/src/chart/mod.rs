@@ -2,6 +2,7 @@
 
 use crate::domain::{Category, CycleResults};
 use crate::i18n::Lang;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 /// Okabe–Ito colours: distinguishable with every common form of colour blindness. The categories
@@ -46,6 +47,37 @@ pub fn matrix_svg(results: &CycleResults, lang: Lang) -> String {
     )
 }
 
+type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+type DrawResult<'b> =
+    Result<(), DrawingAreaErrorKind<<SVGBackend<'b> as DrawingBackend>::ErrorType>>;
+
+/// Axis titles, whole-number ticks and a light grid: the same look for the matrix and the map.
+fn draw_axes<'b>(chart: &mut Chart<'_, 'b>, x: &str, y: &str, ticks: usize) -> DrawResult<'b> {
+    chart
+        .configure_mesh()
+        .x_desc(x)
+        .y_desc(y)
+        .axis_desc_style((FONT, 16))
+        .label_style((FONT, 13))
+        .x_labels(ticks)
+        .y_labels(ticks)
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .light_line_style(WHITE)
+        .bold_line_style(RGBColor(0xE4, 0xE4, 0xE4))
+        .draw()
+}
+
+fn draw_legend<'b>(chart: &mut Chart<'b, 'b>) -> DrawResult<'b> {
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .label_font((FONT, 13))
+        .background_style(WHITE.mix(0.9))
+        .border_style(RGBColor(0xAA, 0xAA, 0xAA))
+        .draw()
+}
+
 fn draw<'a>(
     out: &'a mut String,
     results: &CycleResults,
@@ -62,19 +94,7 @@ fn draw<'a>(
         .x_label_area_size(52)
         .y_label_area_size(60)
         .build_cartesian_2d(lo..hi, lo..hi)?;
-    chart
-        .configure_mesh()
-        .x_desc(t.business_axis)
-        .y_desc(t.stakeholder_axis)
-        .axis_desc_style((FONT, 16))
-        .label_style((FONT, 13))
-        .x_labels(scale.len())
-        .y_labels(scale.len())
-        .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&|v| format!("{v:.0}"))
-        .light_line_style(WHITE)
-        .bold_line_style(RGBColor(0xE4, 0xE4, 0xE4))
-        .draw()?;
+    draw_axes(&mut chart, t.business_axis, t.stakeholder_axis, scale.len())?;
 
     let th = results.cycle.threshold;
     let grey = RGBColor(0x77, 0x77, 0x77);
@@ -132,13 +152,73 @@ fn draw<'a>(
             EmptyElement::at(p) + Text::new(r.code.clone(), (8, -16), (FONT, 13).into_font())
         })
     }))?;
+    draw_legend(&mut chart)?;
+    root.present()?;
+    Ok(())
+}
+
+/// The stakeholder map (step 1 of the method): every active group at (how much it affects the
+/// business, how much the business affects it), on the 1–5 ratings, internal groups as circles and
+/// external ones as triangles. Groups that share a spot get their labels stacked, not overlapping.
+pub fn stakeholder_map_svg(groups: &[crate::domain::GroupRecord], lang: Lang) -> String {
+    let mut svg = String::new();
+    if let Err(e) = draw_map(&mut svg, groups, lang) {
+        tracing::error!("stakeholder map drawing failed: {e}");
+    }
+    svg.replacen(
+        "<svg ",
+        &format!(
+            "<svg role=\"img\" aria-label=\"{}\" ",
+            escape(lang.t().map_title)
+        ),
+        1,
+    )
+}
+
+fn draw_map<'a>(
+    out: &'a mut String,
+    groups: &[crate::domain::GroupRecord],
+    lang: Lang,
+) -> Result<(), Box<dyn std::error::Error + 'a>> {
+    let t = lang.t();
+    let root = SVGBackend::with_string(out, (WIDTH, 520)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(t.map_title, (FONT, 20))
+        .margin(16)
+        .x_label_area_size(52)
+        .y_label_area_size(60)
+        .build_cartesian_2d(0.5..5.5, 0.5..5.5)?;
+    draw_axes(&mut chart, t.affects, t.affected_by, 5)?;
+    let active: Vec<_> = groups.iter().filter(|g| g.active).collect();
+    let at = |g: &crate::domain::GroupRecord| (f64::from(g.affects), f64::from(g.affected_by));
+    let internal = category_colour(Category::E).filled();
+    let external = category_colour(Category::S).filled();
     chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .label_font((FONT, 13))
-        .background_style(WHITE.mix(0.9))
-        .border_style(RGBColor(0xAA, 0xAA, 0xAA))
-        .draw()?;
+        .draw_series(
+            active
+                .iter()
+                .filter(|g| g.internal)
+                .map(|g| Circle::new(at(g), 6, internal)),
+        )?
+        .label(t.internal)
+        .legend(move |(x, y)| Circle::new((x + 6, y), 5, internal));
+    chart
+        .draw_series(
+            active
+                .iter()
+                .filter(|g| !g.internal)
+                .map(|g| TriangleMarker::new(at(g), 7, external)),
+        )?
+        .label(t.external)
+        .legend(move |(x, y)| TriangleMarker::new((x + 6, y), 6, external));
+    chart.draw_series(active.iter().enumerate().map(|(i, g)| {
+        // The how-many-th group at this spot: its label goes one line lower.
+        let below = active[..i].iter().filter(|o| at(o) == at(g)).count() as i32;
+        let name = lang.pick(&g.name.zh, &g.name.en).to_string();
+        EmptyElement::at(at(g)) + Text::new(name, (10, -8 + 16 * below), (FONT, 13).into_font())
+    }))?;
+    draw_legend(&mut chart)?;
     root.present()?;
     Ok(())
 }

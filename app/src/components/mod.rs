@@ -1,5 +1,7 @@
 //! View pieces shared by pages.
 
+use crate::api::AppError;
+use crate::domain::FieldProblem;
 use crate::use_lang;
 use leptos::prelude::*;
 
@@ -42,4 +44,69 @@ pub fn Notice(title: &'static str, body: &'static str) -> impl IntoView {
 pub fn fmt2(v: Option<f64>) -> String {
     v.map(|v| format!("{v:.2}"))
         .unwrap_or_else(|| "–".to_string())
+}
+
+/// Links between the signed-in pages.
+#[component]
+pub fn AdminNav() -> impl IntoView {
+    let t = use_lang().t();
+    view! {
+        <nav class="admin-nav" aria-label=t.admin_nav>
+            <a href="/admin/topics">{t.topics_title}</a>
+            <a href="/admin/groups">{t.groups_title}</a>
+            <a href="/admin/cycles">{t.cycles_title}</a>
+            <a href="/admin/users">{t.users_title}</a>
+            <a href="/account/tokens">{t.tokens_title}</a>
+        </nav>
+    }
+}
+
+/// What a page shows when its data was refused: a sign-in link (401), "admins only" (403), not found
+/// (404) or the general error (500). On the server the HTTP status says the same.
+pub fn refusal(err: AppError, title: &'static str, here: String) -> AnyView {
+    let t = use_lang().t();
+    let status = match err {
+        AppError::Unauthorized => 401,
+        AppError::Forbidden => 403,
+        AppError::NotFound => 404,
+        _ => 500,
+    };
+    #[cfg(feature = "ssr")]
+    if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(code) = http::StatusCode::from_u16(status) {
+            r.set_status(code);
+        }
+    }
+    match status {
+        401 => view! {
+            <section class="notice" data-testid="notice">
+                <h1>{title}</h1>
+                <p>{t.login_needed}</p>
+                <p><a href=format!("/login?next={here}")>{t.sign_in}</a></p>
+            </section>
+        }
+        .into_any(),
+        403 => view! { <Notice title body=t.admin_only /> }.into_any(),
+        404 => view! { <Notice title=t.not_found_title body=t.not_found_body /> }.into_any(),
+        _ => view! { <Notice title=t.error_title body=t.error_body /> }.into_any(),
+    }
+}
+
+/// The problems an action's last answer reported, if it refused the input.
+pub fn problems_of<T>(
+    value: Option<Result<Result<T, Vec<FieldProblem>>, AppError>>,
+) -> Vec<FieldProblem> {
+    match value {
+        Some(Ok(Err(p))) => p,
+        _ => Vec::new(),
+    }
+}
+
+/// The messages for one field, placed right after it.
+pub fn field_errors(list: &[FieldProblem], field: &str) -> impl IntoView {
+    let t = use_lang().t();
+    list.iter()
+        .filter(|p| p.field == field)
+        .map(|p| view! { <p class="field-error" role="alert">{t.problem(p.problem)}</p> })
+        .collect_view()
 }

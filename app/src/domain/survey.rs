@@ -13,6 +13,11 @@ pub struct SurveyView {
     /// The stakeholder group the invitation belongs to.
     pub group: Bilingual,
     pub topics: Vec<CycleTopic>,
+    /// An open link, shared by many: no drafts, and only a per-browser guard against answering twice.
+    pub open_link: bool,
+    /// The respondent's saved draft (form fields), if any, and when it was saved.
+    pub draft: Vec<(String, String)>,
+    pub draft_saved_at: Option<i64>,
 }
 
 /// The state of a survey link.
@@ -24,6 +29,10 @@ pub enum SurveyState {
     Used,
     /// The cycle is not accepting answers.
     Closed,
+    /// An admin withdrew the link.
+    Revoked,
+    /// This browser has already answered through this open link.
+    AnsweredHere,
     Open(SurveyView),
 }
 
@@ -33,9 +42,26 @@ pub enum SubmitOutcome {
     /// Stored; the receipt identifies the response.
     Stored {
         receipt: String,
+        /// Stored through an open link: the browser should remember it answered.
+        open_link: bool,
     },
     Unknown,
     Used,
     /// Nothing stored: the problems, located.
     Invalid(Vec<FieldError>),
+}
+
+/// What saving a draft did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum DraftOutcome {
+    /// Saved at this Unix time.
+    Saved(i64),
+    /// The link cannot take a draft (unknown, used, revoked, closed, or an open link).
+    Refused,
+}
+
+/// Name of the cookie by which a browser remembers it answered an open link. It holds no identity:
+/// only that this browser sent an answer through this link.
+pub fn answered_cookie(link_id: i64) -> String {
+    format!("mat_answered_{link_id}")
 }

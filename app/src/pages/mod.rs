@@ -1,5 +1,6 @@
 //! One module per route.
 
+pub mod admin;
 pub mod login;
 pub mod matrix;
 pub mod survey;

@@ -5,10 +5,11 @@
 //! kept). Once hydrated, the same form is sent by a server function, progress is counted live and a
 //! failed validation only adds the messages, leaving the answers in place.
 
-use crate::api::survey::{load_survey, submit_survey};
+use crate::api::survey::{load_survey, save_draft, submit_survey};
 use crate::components::{Header, Notice};
 use crate::domain::{
-    form_field, CycleTopic, FieldError, SubmitOutcome, SurveyState, SurveyView, DONT_KNOW,
+    form_field, format_utc, CycleTopic, DraftOutcome, FieldError, SubmitOutcome, SurveyState,
+    SurveyView, DONT_KNOW,
 };
 use crate::i18n::{Lang, Text};
 use crate::use_lang;
@@ -64,6 +65,12 @@ pub fn SurveyPage() -> impl IntoView {
                         Ok((SurveyState::Closed, _)) => {
                             view! { <Notice title=t.closed_title body=t.closed_body /> }.into_any()
                         }
+                        Ok((SurveyState::Revoked, _)) => {
+                            view! { <Notice title=t.revoked_link_title body=t.revoked_link_body /> }.into_any()
+                        }
+                        Ok((SurveyState::AnsweredHere, _)) => {
+                            view! { <Notice title=t.answered_here_title body=t.answered_here_body /> }.into_any()
+                        }
                         Err(_) => view! { <Notice title=t.error_title body=t.error_body /> }.into_any(),
                     }
                 })}
@@ -107,8 +114,10 @@ fn SurveyForm(token: String, view: SurveyView, posted: Option<PostedForm>) -> im
             outcome: Some(SubmitOutcome::Invalid(errors)),
         }) => (fields, errors),
         Some(PostedForm { fields, .. }) => (fields, Vec::new()),
-        None => (Vec::new(), Vec::new()),
+        // A saved draft comes back as if it had just been posted.
+        None => (view.draft.clone(), Vec::new()),
     };
+    let draft_saved = RwSignal::new(view.draft_saved_at);
     let answered = RwSignal::new(count_answered(&fields, &codes));
     let errors = RwSignal::new(first_errors);
     // Set when a hydrated submit finds the link unknown or used meanwhile.
@@ -132,6 +141,23 @@ fn SurveyForm(token: String, view: SurveyView, posted: Option<PostedForm>) -> im
         }
     });
     let on_change = move |_| recount();
+    // Without JavaScript the draft button posts the form with intent=draft; hydrated, it saves here.
+    let on_draft = {
+        let token = token.clone();
+        let codes = codes.clone();
+        move |ev: leptos::ev::MouseEvent| {
+            ev.prevent_default();
+            let fields = read_form(&form, &codes);
+            let token = token.clone();
+            leptos::task::spawn_local(async move {
+                match save_draft(token, fields).await {
+                    Ok(DraftOutcome::Saved(at)) => draft_saved.set(Some(at)),
+                    Ok(DraftOutcome::Refused) | Err(_) => server_failed(),
+                }
+            });
+        }
+    };
+    let open_link = view.open_link;
     let on_submit = {
         let token = token.clone();
         move |ev: leptos::ev::SubmitEvent| {
@@ -145,7 +171,7 @@ fn SurveyForm(token: String, view: SurveyView, posted: Option<PostedForm>) -> im
             pending.set(true);
             leptos::task::spawn_local(async move {
                 match submit_survey(token.clone(), fields, lang).await {
-                    Ok(SubmitOutcome::Stored { receipt }) => {
+                    Ok(SubmitOutcome::Stored { receipt, .. }) => {
                         navigate(
                             &format!("/s/{token}/thanks?r={receipt}"),
                             Default::default(),
@@ -203,6 +229,7 @@ fn SurveyForm(token: String, view: SurveyView, posted: Option<PostedForm>) -> im
             <p class="group">
                 {t.survey_group} ": " <strong>{lang.pick(&view.group.zh, &view.group.en).to_string()}</strong>
             </p>
+            {open_link.then(|| view! { <p class="open-link-note" data-testid="open-link-note">{t.open_link_note}</p> })}
             <div id="error-summary" class="error-summary" role="alert" tabindex="-1" hidden=move || errors.get().is_empty()>
                 <p>{t.fix_errors}</p>
                 <ul>
@@ -224,9 +251,19 @@ fn SurveyForm(token: String, view: SurveyView, posted: Option<PostedForm>) -> im
             <p class="progress" aria-live="polite" data-testid="progress">{move || t.progress(answered.get(), total)}</p>
             <ol class="topics">{topics}</ol>
             <p class="progress-bottom">{move || t.progress(answered.get(), total)}</p>
-            <button type="submit" class="primary" disabled=move || pending.get()>
-                {move || if pending.get() { t.submitting } else { t.submit }}
-            </button>
+            <div class="actions">
+                <button type="submit" class="primary" disabled=move || pending.get()>
+                    {move || if pending.get() { t.submitting } else { t.submit }}
+                </button>
+                {(!open_link).then(|| view! {
+                    <button type="submit" name="intent" value="draft" formnovalidate on:click=on_draft>
+                        {t.save_draft}
+                    </button>
+                })}
+            </div>
+            <p class="draft-saved" role="status" data-testid="draft-saved">
+                {move || draft_saved.get().map(|at| t.draft_saved.replace("{t}", &format_utc(at)))}
+            </p>
         </form>
     }
 }

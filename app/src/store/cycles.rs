@@ -1,22 +1,55 @@
 //! Cycles, their topic snapshots, stakeholder groups and invitations.
 
+use super::library::Refused;
 use super::{hash_secret, new_secret, now, Db};
 use crate::domain::{
-    Bilingual, Category, CycleStatus, CycleSummary, CycleTopic, GroupInfo, Scale, ScaleLabels,
-    ThresholdRule, Token,
+    date_of, Bilingual, Category, CycleDetail, CycleRow, CycleSettings, CycleStatus, CycleSummary,
+    CycleTopic, FieldProblem, GroupInfo, GroupProgress, Problem, Scale, ScaleLabels, ThresholdRule,
+    Token,
 };
-use sqlx::Row;
+use sqlx::{Row, SqliteConnection};
 
 /// A cycle as the survey and the results need it.
 #[derive(Debug, Clone)]
 pub struct Cycle {
     pub summary: CycleSummary,
     pub labels: ScaleLabels,
+    pub opens_on: Option<String>,
+    pub closes_on: Option<String>,
+    pub copied_from: Option<i64>,
+}
+
+impl Cycle {
+    /// Answers are accepted: the cycle is open and today (UTC) lies within its dates.
+    pub fn accepting(&self) -> bool {
+        self.summary.status == CycleStatus::Open
+            && CycleSettings::in_dates(
+                self.opens_on.as_deref(),
+                self.closes_on.as_deref(),
+                &date_of(now()),
+            )
+    }
+
+    pub fn settings(&self) -> CycleSettings {
+        let s = &self.summary;
+        CycleSettings {
+            name: s.name.clone(),
+            year: s.year,
+            scale: s.scale,
+            labels: self.labels.clone(),
+            opens_on: self.opens_on.clone(),
+            closes_on: self.closes_on.clone(),
+            k: s.k,
+            threshold: s.threshold,
+            threshold_rule: s.threshold_rule,
+        }
+    }
 }
 
 pub async fn cycle(db: &Db, id: i64) -> Result<Option<Cycle>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT id, name, year, scale_min, scale_max, scale_labels, status, k, threshold, threshold_rule
+        "SELECT id, name, year, scale_min, scale_max, scale_labels, status, k, threshold, threshold_rule,
+                opens_on, closes_on, copied_from
          FROM cycles WHERE id = ?",
     )
     .bind(id)
@@ -40,6 +73,9 @@ pub async fn cycle(db: &Db, id: i64) -> Result<Option<Cycle>, sqlx::Error> {
                 .ok_or_else(|| corrupt("threshold rule"))?,
         },
         labels,
+        opens_on: r.get("opens_on"),
+        closes_on: r.get("closes_on"),
+        copied_from: r.get("copied_from"),
     }))
 }
 
@@ -98,11 +134,15 @@ pub struct Invitation {
     pub group_id: i64,
     pub group: Bilingual,
     pub used: bool,
+    pub revoked: bool,
+    /// An open link: any number of answers, each under its own hidden invitation.
+    pub open_link: bool,
 }
 
 pub async fn invitation(db: &Db, token: &Token) -> Result<Option<Invitation>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT i.id, i.cycle_id, i.group_id, i.used_at IS NOT NULL AS used, g.name_zh, g.name_en
+        "SELECT i.id, i.cycle_id, i.group_id, i.used_at IS NOT NULL AS used,
+                i.revoked_at IS NOT NULL AS revoked, i.open_link, g.name_zh, g.name_en
          FROM invitations i JOIN stakeholder_groups g ON g.id = i.group_id
          WHERE i.token_hash = ?",
     )
@@ -118,6 +158,8 @@ pub async fn invitation(db: &Db, token: &Token) -> Result<Option<Invitation>, sq
             en: r.get("name_en"),
         },
         used: r.get("used"),
+        revoked: r.get("revoked"),
+        open_link: r.get("open_link"),
     }))
 }
 
@@ -125,12 +167,60 @@ pub async fn invitation(db: &Db, token: &Token) -> Result<Option<Invitation>, sq
 pub enum InviteError {
     #[error("there is no cycle {0}")]
     NoCycle(i64),
-    #[error("there is no stakeholder group with code {0:?}")]
+    #[error("the cycle has no stakeholder group with code {0:?}")]
     NoGroup(String),
     #[error("the count must be between 1 and 10000")]
     BadCount,
+    #[error("the cycle is confirmed: no more links")]
+    Confirmed,
     #[error(transparent)]
     Db(#[from] sqlx::Error),
+}
+
+/// The id of a group taking part in a cycle that still takes links (not confirmed).
+async fn cycle_group(
+    conn: &mut SqliteConnection,
+    cycle_id: i64,
+    group_code: &str,
+) -> Result<i64, InviteError> {
+    let status: Option<String> = sqlx::query_scalar("SELECT status FROM cycles WHERE id = ?")
+        .bind(cycle_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    match status.as_deref() {
+        None => return Err(InviteError::NoCycle(cycle_id)),
+        Some("confirmed") => return Err(InviteError::Confirmed),
+        Some(_) => {}
+    }
+    sqlx::query_scalar(
+        "SELECT g.id FROM stakeholder_groups g JOIN cycle_groups cg ON cg.group_id = g.id
+         WHERE cg.cycle_id = ? AND g.code = ?",
+    )
+    .bind(cycle_id)
+    .bind(group_code)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| InviteError::NoGroup(group_code.to_string()))
+}
+
+async fn insert_invitation(
+    conn: &mut SqliteConnection,
+    cycle_id: i64,
+    group_id: i64,
+    open_link: bool,
+) -> Result<String, sqlx::Error> {
+    let token = new_secret();
+    sqlx::query(
+        "INSERT INTO invitations (cycle_id, group_id, token_hash, created_at, open_link) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(cycle_id)
+    .bind(group_id)
+    .bind(hash_secret(&token))
+    .bind(now())
+    .bind(open_link)
+    .execute(&mut *conn)
+    .await?;
+    Ok(token)
 }
 
 /// Creates `count` single-use invitations for a group of a cycle, in one transaction, and returns the
@@ -145,30 +235,455 @@ pub async fn invite(
         return Err(InviteError::BadCount);
     }
     let mut tx = db.begin().await?;
-    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM cycles WHERE id = ?")
-        .bind(cycle_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if exists.is_none() {
-        return Err(InviteError::NoCycle(cycle_id));
-    }
-    let group_id: i64 = sqlx::query_scalar("SELECT id FROM stakeholder_groups WHERE code = ?")
-        .bind(group_code)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| InviteError::NoGroup(group_code.to_string()))?;
+    let group_id = cycle_group(&mut tx, cycle_id, group_code).await?;
     let mut tokens = Vec::with_capacity(count as usize);
     for _ in 0..count {
-        let token = new_secret();
-        sqlx::query("INSERT INTO invitations (cycle_id, group_id, token_hash, created_at) VALUES (?, ?, ?, ?)")
-            .bind(cycle_id)
-            .bind(group_id)
-            .bind(hash_secret(&token))
-            .bind(now())
-            .execute(&mut *tx)
-            .await?;
-        tokens.push(token);
+        tokens.push(insert_invitation(&mut tx, cycle_id, group_id, false).await?);
     }
     tx.commit().await?;
     Ok(tokens)
+}
+
+/// Replaces the group's open link with a new one (the old one stops working) and returns its token.
+pub async fn create_open_link(
+    db: &Db,
+    cycle_id: i64,
+    group_code: &str,
+) -> Result<String, InviteError> {
+    let mut tx = db.begin().await?;
+    let group_id = cycle_group(&mut tx, cycle_id, group_code).await?;
+    revoke_open_links(&mut tx, cycle_id, group_id).await?;
+    let token = insert_invitation(&mut tx, cycle_id, group_id, true).await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+async fn revoke_open_links(
+    conn: &mut SqliteConnection,
+    cycle_id: i64,
+    group_id: i64,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE invitations SET revoked_at = ? WHERE cycle_id = ? AND group_id = ? AND open_link AND revoked_at IS NULL",
+    )
+    .bind(now())
+    .bind(cycle_id)
+    .bind(group_id)
+    .execute(conn)
+    .await?
+    .rows_affected())
+}
+
+/// Withdraws every unused single-use link of a group, and its open link. Returns how many.
+pub async fn revoke_unused(db: &Db, cycle_id: i64, group_code: &str) -> Result<u64, InviteError> {
+    let mut tx = db.begin().await?;
+    let group_id = cycle_group(&mut tx, cycle_id, group_code).await?;
+    let singles = sqlx::query(
+        "UPDATE invitations SET revoked_at = ?
+         WHERE cycle_id = ? AND group_id = ? AND NOT open_link AND parent_id IS NULL
+           AND used_at IS NULL AND revoked_at IS NULL",
+    )
+    .bind(now())
+    .bind(cycle_id)
+    .bind(group_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    let open = revoke_open_links(&mut tx, cycle_id, group_id).await?;
+    tx.commit().await?;
+    Ok(singles + open)
+}
+
+/// Withdraws one unused link of the cycle, given the link or its token (as in the mail-merge file).
+/// False when it is not an unused link of this cycle.
+pub async fn revoke_link(db: &Db, cycle_id: i64, link: &str) -> Result<bool, sqlx::Error> {
+    let token = link.trim().trim_end_matches('/');
+    let token = token.rsplit('/').next().unwrap_or(token);
+    let Some(token) = Token::parse(token) else {
+        return Ok(false);
+    };
+    let done = sqlx::query(
+        "UPDATE invitations SET revoked_at = ?
+         WHERE token_hash = ? AND cycle_id = ? AND used_at IS NULL AND revoked_at IS NULL",
+    )
+    .bind(now())
+    .bind(hash_secret(token.as_str()))
+    .bind(cycle_id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Invited, opened, submitted per group of a cycle, in the groups' order.
+pub async fn progress(db: &Db, cycle_id: i64) -> Result<Vec<GroupProgress>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT g.code, g.name_zh, g.name_en,
+           (SELECT COUNT(*) FROM invitations i WHERE i.cycle_id = cg.cycle_id AND i.group_id = g.id
+              AND NOT i.open_link AND i.parent_id IS NULL AND (i.revoked_at IS NULL OR i.used_at IS NOT NULL)) AS invited,
+           (SELECT COUNT(*) FROM invitations i WHERE i.cycle_id = cg.cycle_id AND i.group_id = g.id
+              AND NOT i.open_link AND i.parent_id IS NULL AND (i.revoked_at IS NULL OR i.used_at IS NOT NULL)
+              AND i.opened_at IS NOT NULL) AS opened,
+           (SELECT COUNT(*) FROM invitations i WHERE i.cycle_id = cg.cycle_id AND i.group_id = g.id
+              AND i.revoked_at IS NOT NULL AND i.used_at IS NULL AND NOT i.open_link) AS revoked,
+           (SELECT COUNT(*) FROM responses r WHERE r.cycle_id = cg.cycle_id AND r.group_id = g.id) AS submitted,
+           EXISTS (SELECT 1 FROM invitations i WHERE i.cycle_id = cg.cycle_id AND i.group_id = g.id
+              AND i.open_link AND i.revoked_at IS NULL) AS open_link
+         FROM cycle_groups cg JOIN stakeholder_groups g ON g.id = cg.group_id
+         WHERE cg.cycle_id = ? ORDER BY g.sort_order, g.code",
+    )
+    .bind(cycle_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| GroupProgress {
+            code: r.get("code"),
+            name: Bilingual {
+                zh: r.get("name_zh"),
+                en: r.get("name_en"),
+            },
+            invited: r.get("invited"),
+            opened: r.get("opened"),
+            submitted: r.get("submitted"),
+            revoked: r.get("revoked"),
+            open_link: r.get("open_link"),
+        })
+        .collect())
+}
+
+/// Every cycle, newest first.
+pub async fn cycle_rows(db: &Db) -> Result<Vec<CycleRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.name, c.year, c.status,
+           (SELECT COUNT(*) FROM cycle_topics t WHERE t.cycle_id = c.id) AS topics,
+           (SELECT COUNT(*) FROM cycle_groups g WHERE g.cycle_id = c.id) AS groups,
+           (SELECT COUNT(*) FROM responses r WHERE r.cycle_id = c.id) AS responses
+         FROM cycles c ORDER BY c.year DESC, c.id DESC",
+    )
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(CycleRow {
+                id: r.get("id"),
+                name: r.get("name"),
+                year: r.get("year"),
+                status: CycleStatus::parse(r.get("status"))
+                    .ok_or_else(|| sqlx::Error::Decode("bad cycle status".into()))?,
+                topics: r.get("topics"),
+                groups: r.get("groups"),
+                responses: r.get("responses"),
+            })
+        })
+        .collect()
+}
+
+pub async fn cycle_detail(db: &Db, id: i64) -> Result<Option<CycleDetail>, sqlx::Error> {
+    let Some(c) = cycle(db, id).await? else {
+        return Ok(None);
+    };
+    let topics = cycle_topics(db, id)
+        .await?
+        .into_iter()
+        .map(|t| t.code)
+        .collect();
+    let groups = sqlx::query_scalar(
+        "SELECT g.code FROM cycle_groups cg JOIN stakeholder_groups g ON g.id = cg.group_id
+         WHERE cg.cycle_id = ? ORDER BY g.sort_order, g.code",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    let responses = super::results::response_count(db, id).await?;
+    Ok(Some(CycleDetail {
+        id,
+        status: c.summary.status,
+        settings: c.settings(),
+        copied_from: c.copied_from,
+        topics,
+        groups,
+        responses,
+    }))
+}
+
+fn labels_json(s: &CycleSettings) -> String {
+    serde_json::to_string(&s.labels).expect("labels serialise")
+}
+
+/// A new draft cycle with these settings, no topics and no groups yet.
+pub async fn create_cycle(db: &Db, s: &CycleSettings) -> Result<i64, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    insert_cycle(&mut conn, s, None).await
+}
+
+async fn insert_cycle(
+    conn: &mut SqliteConnection,
+    s: &CycleSettings,
+    copied_from: Option<i64>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO cycles (name, year, scale_min, scale_max, scale_labels, status, k, threshold,
+            threshold_rule, opens_on, closes_on, copied_from, created_at)
+         VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(&s.name)
+    .bind(s.year)
+    .bind(s.scale.min)
+    .bind(s.scale.max)
+    .bind(labels_json(s))
+    .bind(i64::from(s.k))
+    .bind(s.threshold)
+    .bind(s.threshold_rule.as_str())
+    .bind(&s.opens_on)
+    .bind(&s.closes_on)
+    .bind(copied_from)
+    .bind(now())
+    .fetch_one(conn)
+    .await
+}
+
+/// A new draft cycle copied from `from`: its settings (for the next year, without dates), the topics
+/// exactly as it asked them and its groups. None when there is no such cycle.
+pub async fn copy_cycle(db: &Db, from: i64) -> Result<Option<i64>, sqlx::Error> {
+    let Some(c) = cycle(db, from).await? else {
+        return Ok(None);
+    };
+    let mut s = c.settings();
+    s.year += 1;
+    s.name = format!("{} ({})", s.name, s.year);
+    s.opens_on = None;
+    s.closes_on = None;
+    let mut tx = db.begin().await?;
+    let id = insert_cycle(&mut tx, &s, Some(from)).await?;
+    sqlx::query(
+        "INSERT INTO cycle_topics (cycle_id, code, topic_id, category, name_zh, name_en, description_zh,
+            description_en, sort_order, custom_category, custom_name_zh, custom_name_en, custom_colour)
+         SELECT ?, code, topic_id, category, name_zh, name_en, description_zh, description_en, sort_order,
+            custom_category, custom_name_zh, custom_name_en, custom_colour
+         FROM cycle_topics WHERE cycle_id = ?",
+    )
+    .bind(id)
+    .bind(from)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("INSERT INTO cycle_groups (cycle_id, group_id) SELECT ?, group_id FROM cycle_groups WHERE cycle_id = ?")
+        .bind(id)
+        .bind(from)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Some(id))
+}
+
+/// The cycle's status and whether it has answers, read inside a transaction.
+async fn lock_cycle(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<Option<(CycleStatus, bool)>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT status, EXISTS (SELECT 1 FROM responses WHERE cycle_id = cycles.id) AS answered
+         FROM cycles WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| {
+        let status = CycleStatus::parse(r.get("status"))
+            .ok_or_else(|| sqlx::Error::Decode("bad cycle status".into()))?;
+        Ok((status, r.get("answered")))
+    })
+    .transpose()
+}
+
+fn refused(field: &str, problem: Problem) -> Result<Result<(), Refused>, sqlx::Error> {
+    Ok(Err(vec![FieldProblem::new(field, problem)]))
+}
+
+/// Changes a cycle's settings. Once it has answers the scale and its labels stay; a confirmed cycle
+/// changes no more. None when there is no such cycle.
+pub async fn update_settings(
+    db: &Db,
+    id: i64,
+    s: &CycleSettings,
+) -> Result<Option<Result<(), Refused>>, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let Some((status, answered)) = lock_cycle(&mut tx, id).await? else {
+        return Ok(None);
+    };
+    let Some(old) = cycle(db, id).await? else {
+        return Ok(None);
+    };
+    if status == CycleStatus::Confirmed {
+        return refused("name", Problem::Frozen).map(Some);
+    }
+    if answered && (old.summary.scale != s.scale || old.labels != s.labels) {
+        return refused("scale", Problem::Frozen).map(Some);
+    }
+    sqlx::query(
+        "UPDATE cycles SET name = ?, year = ?, scale_min = ?, scale_max = ?, scale_labels = ?, k = ?,
+            threshold = ?, threshold_rule = ?, opens_on = ?, closes_on = ? WHERE id = ?",
+    )
+    .bind(&s.name)
+    .bind(s.year)
+    .bind(s.scale.min)
+    .bind(s.scale.max)
+    .bind(labels_json(s))
+    .bind(i64::from(s.k))
+    .bind(s.threshold)
+    .bind(s.threshold_rule.as_str())
+    .bind(&s.opens_on)
+    .bind(&s.closes_on)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Some(Ok(())))
+}
+
+/// Every one of `codes` is the code of a row of `table` (topics or stakeholder groups).
+async fn all_known(
+    conn: &mut SqliteConnection,
+    table: &str,
+    codes: &[String],
+) -> Result<bool, sqlx::Error> {
+    let known: Vec<String> = sqlx::query_scalar(&format!("SELECT code FROM {table}"))
+        .fetch_all(conn)
+        .await?;
+    Ok(codes.iter().all(|c| known.contains(c)))
+}
+
+/// Sets the topics a cycle asks: a fresh copy of those library topics, in library order. Refused
+/// once the cycle has answers (`Frozen`) or for codes the library lacks. None: no such cycle.
+pub async fn set_cycle_topics(
+    db: &Db,
+    id: i64,
+    codes: &[String],
+) -> Result<Option<Result<(), Refused>>, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let Some((status, answered)) = lock_cycle(&mut tx, id).await? else {
+        return Ok(None);
+    };
+    if answered || status == CycleStatus::Confirmed {
+        return refused("topics", Problem::Frozen).map(Some);
+    }
+    if !all_known(&mut tx, "topics", codes).await? {
+        return refused("topics", Problem::Unknown).map(Some);
+    }
+    sqlx::query("DELETE FROM cycle_topics WHERE cycle_id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    for code in codes {
+        sqlx::query(
+            "INSERT INTO cycle_topics (cycle_id, code, topic_id, category, name_zh, name_en, description_zh,
+                description_en, sort_order, custom_category, custom_name_zh, custom_name_en, custom_colour)
+             SELECT ?, t.code, t.id, t.category, t.name_zh, t.name_en, t.description_zh, t.description_en,
+                t.sort_order, t.custom_category, c.name_zh, c.name_en, c.colour
+             FROM topics t LEFT JOIN categories c ON c.code = t.custom_category WHERE t.code = ?",
+        )
+        .bind(id)
+        .bind(code)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Some(Ok(())))
+}
+
+/// Sets the groups taking part. A group that already has links or answers in the cycle stays.
+pub async fn set_cycle_groups(
+    db: &Db,
+    id: i64,
+    codes: &[String],
+) -> Result<Option<Result<(), Refused>>, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let Some((status, _)) = lock_cycle(&mut tx, id).await? else {
+        return Ok(None);
+    };
+    if status == CycleStatus::Confirmed {
+        return refused("groups", Problem::Frozen).map(Some);
+    }
+    if !all_known(&mut tx, "stakeholder_groups", codes).await? {
+        return refused("groups", Problem::Unknown).map(Some);
+    }
+    let busy: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT g.code FROM invitations i JOIN stakeholder_groups g ON g.id = i.group_id
+         WHERE i.cycle_id = ?",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
+    if busy.iter().any(|b| !codes.contains(b)) {
+        return refused("groups", Problem::InUse).map(Some);
+    }
+    sqlx::query("DELETE FROM cycle_groups WHERE cycle_id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    for code in codes {
+        sqlx::query("INSERT INTO cycle_groups (cycle_id, group_id) SELECT ?, id FROM stakeholder_groups WHERE code = ?")
+            .bind(id)
+            .bind(code)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(Some(Ok(())))
+}
+
+/// Moves a cycle along draft -> open -> closed (a closed one may open again). Opening needs topics
+/// and groups.
+pub async fn set_status(
+    db: &Db,
+    id: i64,
+    to: CycleStatus,
+) -> Result<Option<Result<(), Refused>>, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let Some((status, _)) = lock_cycle(&mut tx, id).await? else {
+        return Ok(None);
+    };
+    if !status.can_move_to(to) {
+        return refused("status", Problem::NotAllowed).map(Some);
+    }
+    if to == CycleStatus::Open {
+        for (field, table) in [("topics", "cycle_topics"), ("groups", "cycle_groups")] {
+            let n: i64 =
+                sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE cycle_id = ?"))
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if n == 0 {
+                return refused(field, Problem::NoneChosen).map(Some);
+            }
+        }
+    }
+    sqlx::query("UPDATE cycles SET status = ? WHERE id = ? AND status = ?")
+        .bind(to.as_str())
+        .bind(id)
+        .bind(status.as_str())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Some(Ok(())))
+}
+
+/// Deletes a cycle that nobody has answered, with its links and drafts.
+pub async fn delete_cycle(db: &Db, id: i64) -> Result<Option<Result<(), Refused>>, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let Some((_, answered)) = lock_cycle(&mut tx, id).await? else {
+        return Ok(None);
+    };
+    if answered {
+        return refused("cycle", Problem::InUse).map(Some);
+    }
+    sqlx::query("DELETE FROM invitations WHERE cycle_id = ? AND parent_id IS NOT NULL")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM cycles WHERE id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Some(Ok(())))
 }

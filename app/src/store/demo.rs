@@ -34,6 +34,41 @@ struct LibGroup {
     internal: bool,
 }
 
+impl LibTopic {
+    fn record(&self) -> crate::domain::TopicRecord {
+        crate::domain::TopicRecord {
+            code: self.code.clone(),
+            category: Category::parse(&self.category).expect("the embedded library is valid"),
+            custom_category: None,
+            name: crate::domain::Bilingual {
+                zh: self.zh.clone(),
+                en: self.en.clone(),
+            },
+            description: crate::domain::Bilingual {
+                zh: self.description_zh.clone(),
+                en: self.description_en.clone(),
+            },
+            active: true,
+        }
+    }
+}
+
+/// The names of the preset libraries an admin can start from. More can be added here.
+pub const PRESETS: [&str; 1] = ["report-2022"];
+
+/// A preset library as CSV, to be previewed and imported like any file.
+pub fn preset_csv(name: &str) -> Option<String> {
+    match name {
+        "report-2022" => {
+            let lib: Library =
+                serde_json::from_str(LIBRARY).expect("the embedded library is valid JSON");
+            let topics: Vec<_> = lib.topics.iter().map(LibTopic::record).collect();
+            Some(crate::domain::to_csv(&topics))
+        }
+        _ => None,
+    }
+}
+
 /// Loads the library and the demo cycle if they are not there yet; returns the demo cycle's id.
 /// Running it twice changes nothing the second time.
 pub async fn seed(db: &Db) -> Result<i64, sqlx::Error> {
@@ -92,6 +127,12 @@ pub async fn seed(db: &Db) -> Result<i64, sqlx::Error> {
         "INSERT INTO cycle_topics (cycle_id, code, topic_id, category, name_zh, name_en, description_zh, description_en, sort_order)
          SELECT ?, code, id, category, name_zh, name_en, description_zh, description_en, sort_order
          FROM topics WHERE active = TRUE",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO cycle_groups (cycle_id, group_id) SELECT ?, id FROM stakeholder_groups",
     )
     .bind(id)
     .execute(&mut *tx)

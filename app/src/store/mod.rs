@@ -3,6 +3,8 @@
 pub mod auth;
 pub mod cycles;
 pub mod demo;
+pub mod groups;
+pub mod library;
 pub mod responses;
 pub mod results;
 

@@ -73,3 +73,17 @@ pub fn get(uri: &str) -> Request<Body> {
 pub async fn count(db: &Db, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
 }
+
+/// A server-function call as a same-site browser form post would make it, with an optional session.
+pub fn call(path: &str, body: &str, session: Option<&str>) -> Request<Body> {
+    use axum::http::header;
+    let mut req = Request::post(path)
+        .header(header::HOST, "localhost")
+        .header(header::ORIGIN, "http://localhost")
+        .header(header::ACCEPT, "application/json")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(s) = session {
+        req = req.header(header::COOKIE, format!("mat_session={s}"));
+    }
+    req.body(Body::from(body.to_string())).unwrap()
+}

@@ -1,0 +1,470 @@
+//! The admin's set-up: topic library, stakeholder groups, cycles, invitations and progress. Every
+//! function checks on the server that the caller is an admin before it reads or writes anything.
+//! Refused input comes back as `Ok(Err(problems))`, named by field, with nothing written.
+
+use super::AppError;
+use crate::domain::{
+    CustomCategory, CycleDetail, CycleForm, CycleRow, FieldProblem, GroupForm, GroupProgress,
+    GroupRecord, ImportPreview, RawTopic, TopicRow,
+};
+use crate::i18n::Lang;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Input checked: the value, or the problems by field.
+pub type Checked<T> = Result<T, Vec<FieldProblem>>;
+
+#[cfg(feature = "ssr")]
+use super::ssr::{db, internal, require_admin};
+#[cfg(feature = "ssr")]
+use crate::domain::Problem;
+
+/// Refusal of one field, for the pages.
+#[cfg(feature = "ssr")]
+fn problem<T>(field: &str, p: Problem) -> Result<Checked<T>, AppError> {
+    Ok(Err(vec![FieldProblem::new(field, p)]))
+}
+
+/// `None` from the store means there is no such thing.
+#[cfg(feature = "ssr")]
+fn found<T>(v: Option<T>) -> Result<T, AppError> {
+    v.ok_or(AppError::NotFound)
+}
+
+/// The library page's data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LibraryView {
+    pub topics: Vec<TopicRow>,
+    pub categories: Vec<CustomCategory>,
+}
+
+#[server]
+pub async fn library() -> Result<LibraryView, AppError> {
+    require_admin().await?;
+    let db = db()?;
+    Ok(LibraryView {
+        topics: crate::store::library::topics(&db).await.map_err(internal)?,
+        categories: crate::store::library::categories(&db)
+            .await
+            .map_err(internal)?,
+    })
+}
+
+/// Adds a topic (`original` empty) or edits the topic whose code was `original`.
+#[server]
+pub async fn save_topic(original: String, topic: RawTopic) -> Result<Checked<()>, AppError> {
+    let admin = require_admin().await?;
+    let original = Some(original.as_str()).filter(|o| !o.is_empty());
+    let r = crate::store::library::save_topic(&db()?, original, &topic)
+        .await
+        .map_err(internal)?;
+    if r.is_ok() {
+        tracing::info!(admin = admin.id, topic = topic.code, "saved a topic");
+    }
+    Ok(r)
+}
+
+#[server]
+pub async fn set_topic_active(code: String, active: bool) -> Result<(), AppError> {
+    let admin = require_admin().await?;
+    let done = crate::store::library::set_topic_active(&db()?, &code, active)
+        .await
+        .map_err(internal)?;
+    tracing::info!(
+        admin = admin.id,
+        topic = code,
+        active,
+        "retired or restored a topic"
+    );
+    found(done.then_some(()))
+}
+
+#[server]
+pub async fn move_topic(code: String, up: bool) -> Result<(), AppError> {
+    require_admin().await?;
+    crate::store::library::move_topic(&db()?, &code, up)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// Deletes a topic; refused (`InUse`) when any cycle has answers for it.
+#[server]
+pub async fn delete_topic(code: String) -> Result<Checked<()>, AppError> {
+    use crate::store::library::DeleteTopic;
+    let admin = require_admin().await?;
+    match crate::store::library::delete_topic(&db()?, &code)
+        .await
+        .map_err(internal)?
+    {
+        DeleteTopic::Deleted => {
+            tracing::info!(admin = admin.id, topic = code, "deleted a topic");
+            Ok(Ok(()))
+        }
+        DeleteTopic::Answered => problem("code", Problem::InUse),
+        DeleteTopic::NotFound => Err(AppError::NotFound),
+    }
+}
+
+/// Adds (`is_new`) or edits a custom category.
+#[server]
+pub async fn save_category(
+    category: CustomCategory,
+    #[server(default)] is_new: bool,
+) -> Result<Checked<()>, AppError> {
+    require_admin().await?;
+    crate::store::library::save_category(&db()?, &category, is_new)
+        .await
+        .map_err(internal)
+}
+
+/// What importing `text` (CSV or JSON) would do, row by row; writes nothing.
+#[server]
+pub async fn preview_import(text: String) -> Result<ImportPreview, AppError> {
+    require_admin().await?;
+    crate::store::library::preview_import(&db()?, &text)
+        .await
+        .map_err(internal)
+}
+
+/// Imports all rows of `text` or none: `Err(preview)` with the problems when any row has one.
+#[server]
+pub async fn import_topics(
+    text: String,
+) -> Result<Result<crate::domain::Imported, ImportPreview>, AppError> {
+    let admin = require_admin().await?;
+    let r = crate::store::library::import(&db()?, &text)
+        .await
+        .map_err(internal)?;
+    if let Ok(n) = &r {
+        tracing::info!(
+            admin = admin.id,
+            added = n.added,
+            updated = n.updated,
+            "imported topics"
+        );
+    }
+    Ok(r)
+}
+
+/// A preset library as CSV, to preview and import like a file. `report-2022`: the reference report's
+/// 17 topics.
+#[server]
+pub async fn preset(name: String) -> Result<String, AppError> {
+    require_admin().await?;
+    crate::store::demo::preset_csv(&name).ok_or(AppError::NotFound)
+}
+
+#[server]
+pub async fn list_groups() -> Result<Vec<GroupRecord>, AppError> {
+    require_admin().await?;
+    crate::store::groups::group_records(&db()?)
+        .await
+        .map_err(internal)
+}
+
+/// Adds a group (`original` empty) or edits the group whose code was `original`.
+#[server]
+pub async fn save_group(original: String, group: GroupForm) -> Result<Checked<()>, AppError> {
+    let admin = require_admin().await?;
+    let original = Some(original.as_str()).filter(|o| !o.is_empty());
+    let r = crate::store::groups::save_group(&db()?, original, &group)
+        .await
+        .map_err(internal)?;
+    if r.is_ok() {
+        tracing::info!(
+            admin = admin.id,
+            group = group.code,
+            "saved a stakeholder group"
+        );
+    }
+    Ok(r)
+}
+
+#[server]
+pub async fn set_group_active(code: String, active: bool) -> Result<(), AppError> {
+    require_admin().await?;
+    let done = crate::store::groups::set_group_active(&db()?, &code, active)
+        .await
+        .map_err(internal)?;
+    found(done.then_some(()))
+}
+
+/// The stakeholder map: every active group placed by its two identification ratings (SVG).
+#[server]
+pub async fn stakeholder_map(lang: Lang) -> Result<String, AppError> {
+    require_admin().await?;
+    let groups = crate::store::groups::group_records(&db()?)
+        .await
+        .map_err(internal)?;
+    Ok(crate::chart::stakeholder_map_svg(&groups, lang))
+}
+
+#[server]
+pub async fn list_cycles() -> Result<Vec<CycleRow>, AppError> {
+    require_admin().await?;
+    crate::store::cycles::cycle_rows(&db()?)
+        .await
+        .map_err(internal)
+}
+
+/// Creates a draft cycle; its id.
+#[server]
+pub async fn create_cycle(cycle: CycleForm) -> Result<Checked<i64>, AppError> {
+    let admin = require_admin().await?;
+    let settings = match cycle.check() {
+        Ok(s) => s,
+        Err(p) => return Ok(Err(p)),
+    };
+    let id = crate::store::cycles::create_cycle(&db()?, &settings)
+        .await
+        .map_err(internal)?;
+    tracing::info!(admin = admin.id, cycle = id, "created a cycle");
+    Ok(Ok(id))
+}
+
+/// Creates a draft cycle as a copy of `from` (settings, topics as asked, groups); its id.
+#[server]
+pub async fn copy_cycle(from: i64) -> Result<i64, AppError> {
+    let admin = require_admin().await?;
+    let id = found(
+        crate::store::cycles::copy_cycle(&db()?, from)
+            .await
+            .map_err(internal)?,
+    )?;
+    tracing::info!(admin = admin.id, cycle = id, from, "copied a cycle");
+    Ok(id)
+}
+
+/// A cycle's admin page: the cycle, the library topics and groups to choose from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CycleAdminView {
+    pub cycle: CycleDetail,
+    pub topics: Vec<TopicRow>,
+    pub groups: Vec<GroupRecord>,
+}
+
+#[server]
+pub async fn cycle_admin(id: i64) -> Result<CycleAdminView, AppError> {
+    require_admin().await?;
+    let db = db()?;
+    let cycle = found(
+        crate::store::cycles::cycle_detail(&db, id)
+            .await
+            .map_err(internal)?,
+    )?;
+    Ok(CycleAdminView {
+        cycle,
+        topics: crate::store::library::topics(&db).await.map_err(internal)?,
+        groups: crate::store::groups::group_records(&db)
+            .await
+            .map_err(internal)?,
+    })
+}
+
+#[server]
+pub async fn update_cycle(id: i64, cycle: CycleForm) -> Result<Checked<()>, AppError> {
+    require_admin().await?;
+    let settings = match cycle.check() {
+        Ok(s) => s,
+        Err(p) => return Ok(Err(p)),
+    };
+    found(
+        crate::store::cycles::update_settings(&db()?, id, &settings)
+            .await
+            .map_err(internal)?,
+    )
+}
+
+#[server]
+pub async fn set_cycle_topics(
+    id: i64,
+    #[server(default)] topics: Vec<String>,
+) -> Result<Checked<()>, AppError> {
+    require_admin().await?;
+    found(
+        crate::store::cycles::set_cycle_topics(&db()?, id, &topics)
+            .await
+            .map_err(internal)?,
+    )
+}
+
+#[server]
+pub async fn set_cycle_groups(
+    id: i64,
+    #[server(default)] groups: Vec<String>,
+) -> Result<Checked<()>, AppError> {
+    require_admin().await?;
+    found(
+        crate::store::cycles::set_cycle_groups(&db()?, id, &groups)
+            .await
+            .map_err(internal)?,
+    )
+}
+
+#[server]
+pub async fn set_cycle_status(id: i64, status: String) -> Result<Checked<()>, AppError> {
+    let admin = require_admin().await?;
+    let Some(to) = crate::domain::CycleStatus::parse(&status) else {
+        return problem("status", Problem::NotAllowed);
+    };
+    let r = found(
+        crate::store::cycles::set_status(&db()?, id, to)
+            .await
+            .map_err(internal)?,
+    )?;
+    if r.is_ok() {
+        tracing::info!(
+            admin = admin.id,
+            cycle = id,
+            status,
+            "changed a cycle's status"
+        );
+    }
+    Ok(r)
+}
+
+/// Deletes a cycle nobody has answered; `InUse` otherwise.
+#[server]
+pub async fn delete_cycle(id: i64) -> Result<Checked<()>, AppError> {
+    let admin = require_admin().await?;
+    let r = found(
+        crate::store::cycles::delete_cycle(&db()?, id)
+            .await
+            .map_err(internal)?,
+    )?;
+    if r.is_ok() {
+        tracing::info!(admin = admin.id, cycle = id, "deleted a cycle");
+        leptos_axum::redirect("/admin/cycles");
+    }
+    Ok(r)
+}
+
+/// Links made for a group, shown once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewLinks {
+    pub group: String,
+    pub links: Vec<String>,
+    /// One shared link rather than single-use ones.
+    pub open: bool,
+}
+
+#[cfg(feature = "ssr")]
+fn invite_problem<T>(e: crate::store::cycles::InviteError) -> Result<Checked<T>, AppError> {
+    use crate::store::cycles::InviteError;
+    match e {
+        InviteError::BadCount => problem("count", Problem::BadNumber),
+        InviteError::NoGroup(_) => problem("group", Problem::Unknown),
+        InviteError::Confirmed => problem("group", Problem::Frozen),
+        InviteError::NoCycle(_) => Err(AppError::NotFound),
+        InviteError::Db(e) => Err(internal(e)),
+    }
+}
+
+/// Makes `count` single-use links for a group of a cycle (1 to 10,000).
+#[server]
+pub async fn generate_links(
+    id: i64,
+    group: String,
+    count: String,
+) -> Result<Checked<NewLinks>, AppError> {
+    let admin = require_admin().await?;
+    let Ok(count) = count.trim().parse::<u32>() else {
+        return problem("count", Problem::BadNumber);
+    };
+    match crate::store::cycles::invite(&db()?, id, &group, count).await {
+        Ok(tokens) => {
+            tracing::info!(
+                admin = admin.id,
+                cycle = id,
+                group,
+                count,
+                "made survey links"
+            );
+            let base = super::ssr::public_url()?;
+            Ok(Ok(NewLinks {
+                group,
+                links: tokens.iter().map(|t| format!("{base}/s/{t}")).collect(),
+                open: false,
+            }))
+        }
+        Err(e) => invite_problem(e),
+    }
+}
+
+/// Makes the group's open link, replacing (and stopping) any earlier one.
+#[server]
+pub async fn make_open_link(id: i64, group: String) -> Result<Checked<NewLinks>, AppError> {
+    let admin = require_admin().await?;
+    match crate::store::cycles::create_open_link(&db()?, id, &group).await {
+        Ok(token) => {
+            tracing::info!(admin = admin.id, cycle = id, group, "made an open link");
+            let base = super::ssr::public_url()?;
+            Ok(Ok(NewLinks {
+                group,
+                links: vec![format!("{base}/s/{token}")],
+                open: true,
+            }))
+        }
+        Err(e) => invite_problem(e),
+    }
+}
+
+/// Withdraws every unused link of a group (single-use and open); how many.
+#[server]
+pub async fn revoke_unused(id: i64, group: String) -> Result<Checked<u64>, AppError> {
+    let admin = require_admin().await?;
+    match crate::store::cycles::revoke_unused(&db()?, id, &group).await {
+        Ok(n) => {
+            tracing::info!(
+                admin = admin.id,
+                cycle = id,
+                group,
+                n,
+                "revoked unused links"
+            );
+            Ok(Ok(n))
+        }
+        Err(e) => invite_problem(e),
+    }
+}
+
+/// Withdraws one unused link, pasted whole or as its token.
+#[server]
+pub async fn revoke_link(id: i64, link: String) -> Result<Checked<()>, AppError> {
+    require_admin().await?;
+    if crate::store::cycles::revoke_link(&db()?, id, &link)
+        .await
+        .map_err(internal)?
+    {
+        Ok(Ok(()))
+    } else {
+        problem("link", Problem::Unknown)
+    }
+}
+
+/// The progress page's data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProgressView {
+    pub name: String,
+    pub k: u32,
+    pub groups: Vec<GroupProgress>,
+}
+
+#[server]
+pub async fn cycle_progress(id: i64) -> Result<ProgressView, AppError> {
+    require_admin().await?;
+    let db = db()?;
+    let c = found(
+        crate::store::cycles::cycle(&db, id)
+            .await
+            .map_err(internal)?,
+    )?;
+    Ok(ProgressView {
+        name: c.summary.name,
+        k: c.summary.k,
+        groups: crate::store::cycles::progress(&db, id)
+            .await
+            .map_err(internal)?,
+    })
+}

@@ -1,0 +1,5 @@
+//! The admin's pages: topic library, stakeholder groups, cycles with their links and progress.
+
+pub mod cycles;
+pub mod groups;
+pub mod topics;

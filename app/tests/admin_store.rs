@@ -1,0 +1,474 @@
+//! Store tests of the admin side: library import/export, deletion rules, cycles, links, drafts.
+#![cfg(feature = "ssr")]
+
+use app::domain::{
+    CycleForm, CycleStatus, DraftOutcome, FieldProblem, GroupForm, Problem, RawAnswer, RawScore,
+    RawTopic, SubmitOutcome, SurveyState,
+};
+use app::i18n::Lang;
+use app::store::library::DeleteTopic;
+use app::store::{self, Db};
+
+async fn count(db: &Db, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
+}
+
+fn full_answers(codes: &[String]) -> Vec<RawAnswer> {
+    codes
+        .iter()
+        .map(|c| RawAnswer {
+            topic: c.clone(),
+            business: RawScore::Value(4),
+            stakeholder: RawScore::Value(3),
+            comment: None,
+        })
+        .collect()
+}
+
+async fn answer(db: &Db, token: &str) -> SubmitOutcome {
+    let answers = |codes: &[String]| full_answers(codes);
+    store::responses::submit(db, token, answers, Lang::En)
+        .await
+        .unwrap()
+}
+
+fn settings(name: &str) -> app::domain::CycleSettings {
+    CycleForm {
+        name: name.into(),
+        year: "2026".into(),
+        scale: "1-5".into(),
+        k: "2".into(),
+        threshold: "3.5".into(),
+        threshold_rule: "both".into(),
+        ..Default::default()
+    }
+    .check()
+    .unwrap()
+}
+
+/// A draft cycle with the given topics and groups, opened.
+async fn open_cycle(db: &Db, topics: &[&str], groups: &[&str]) -> i64 {
+    let id = store::cycles::create_cycle(db, &settings("Test cycle"))
+        .await
+        .unwrap();
+    let own = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    store::cycles::set_cycle_topics(db, id, &own(topics))
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    store::cycles::set_cycle_groups(db, id, &own(groups))
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    store::cycles::set_status(db, id, CycleStatus::Open)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    id
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn an_import_with_one_bad_row_writes_nothing_and_a_good_one_writes_all(db: Db) {
+    let before = store::library::export(&db).await.unwrap();
+    let bad = "code,category,name_zh,name_en\nE1,E,绿色运营,Green operations\nS1,X,数据安全,Data security\nG1,G,企业管治,Corporate governance\n";
+    let refused = store::library::import(&db, bad).await.unwrap().unwrap_err();
+    assert!(!refused.ok());
+    assert_eq!(
+        refused.rows[1].problems,
+        vec![FieldProblem::new("category", Problem::BadCategory)]
+    );
+    assert_eq!(store::library::export(&db).await.unwrap(), before);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM topics").await, 0);
+
+    let good = bad.replace("S1,X,", "S1,S,");
+    let done = store::library::import(&db, &good).await.unwrap().unwrap();
+    assert_eq!((done.added, done.updated), (3, 0));
+    let lib = store::library::export(&db).await.unwrap();
+    let codes: Vec<&str> = lib.iter().map(|t| t.code.as_str()).collect();
+    assert_eq!(codes, ["E1", "S1", "G1"]);
+    assert_eq!(lib[1].name.zh, "数据安全");
+
+    // The export imports back to the same library, byte for byte, in both formats.
+    for text in [app::domain::to_csv(&lib), app::domain::to_json(&lib)] {
+        let again = store::library::import(&db, &text).await.unwrap().unwrap();
+        assert_eq!((again.added, again.updated), (0, 0));
+        assert_eq!(store::library::export(&db).await.unwrap(), lib);
+    }
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn the_preset_is_the_reports_seventeen_topics(db: Db) {
+    let csv = store::demo::preset_csv("report-2022").unwrap();
+    let done = store::library::import(&db, &csv).await.unwrap().unwrap();
+    assert_eq!(done.added, 17);
+    assert!(store::demo::preset_csv("nope").is_none());
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn topic_edits_codes_and_deletion_rules(db: Db) {
+    store::demo::seed(&db).await.unwrap();
+    let raw = |code: &str, en: &str| RawTopic {
+        code: code.into(),
+        category: "E".into(),
+        name_zh: "新议题".into(),
+        name_en: en.into(),
+        ..Default::default()
+    };
+    // A duplicate code and an empty name are refused by field, and nothing changes.
+    let n = count(&db, "SELECT COUNT(*) FROM topics").await;
+    let r = store::library::save_topic(&db, None, &raw("E1", "Copy"))
+        .await
+        .unwrap();
+    assert_eq!(
+        r,
+        Err(vec![FieldProblem::new("code", Problem::DuplicateCode)])
+    );
+    let r = store::library::save_topic(&db, None, &raw("E9", " "))
+        .await
+        .unwrap();
+    assert_eq!(
+        r,
+        Err(vec![FieldProblem::new("name_en", Problem::Required)])
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM topics").await, n);
+    // A new topic goes last; it can move up and be deleted while unanswered.
+    store::library::save_topic(&db, None, &raw("E9", "Water"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(store::library::move_topic(&db, "E9", true).await.unwrap());
+    let order: Vec<String> = store::library::export(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.code)
+        .collect();
+    assert_eq!(order[order.len() - 2], "E9");
+    assert!(!store::library::move_topic(&db, &order[0], true)
+        .await
+        .unwrap());
+
+    // E1 has an answer in the demo cycle: it can be retired, not deleted.
+    let tokens = store::cycles::invite(&db, 1, "EMP", 1).await.unwrap();
+    assert!(matches!(
+        answer(&db, &tokens[0]).await,
+        SubmitOutcome::Stored { .. }
+    ));
+    assert_eq!(
+        store::library::delete_topic(&db, "E1").await.unwrap(),
+        DeleteTopic::Answered
+    );
+    assert!(store::library::set_topic_active(&db, "E1", false)
+        .await
+        .unwrap());
+    assert_eq!(
+        store::library::delete_topic(&db, "E9").await.unwrap(),
+        DeleteTopic::Deleted
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM topics").await, n);
+    // The cycle still asks E1 as it was, and its answers are intact.
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM cycle_topics WHERE code = 'E1'").await,
+        1
+    );
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn a_cycle_with_answers_freezes_its_topics_and_scale_and_cannot_be_deleted(db: Db) {
+    store::demo::seed(&db).await.unwrap();
+    let id = open_cycle(&db, &["E1", "S1", "G1"], &["EMP", "CUS"]).await;
+    let tokens = store::cycles::invite(&db, id, "CUS", 2).await.unwrap();
+    // Before any answer the topic list may still change.
+    store::cycles::set_cycle_topics(&db, id, &["E1".into(), "S1".into()])
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(matches!(
+        answer(&db, &tokens[0]).await,
+        SubmitOutcome::Stored { .. }
+    ));
+    let frozen = store::cycles::set_cycle_topics(&db, id, &["E1".into()])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        frozen,
+        Err(vec![FieldProblem::new("topics", Problem::Frozen)])
+    );
+    assert_eq!(
+        count(
+            &db,
+            &format!("SELECT COUNT(*) FROM cycle_topics WHERE cycle_id = {id}")
+        )
+        .await,
+        2
+    );
+    let mut seven = settings("Test cycle");
+    seven.scale = app::domain::Scale::new(1, 7).unwrap();
+    seven.labels = app::domain::ScaleLabels::default_for(seven.scale);
+    assert_eq!(
+        store::cycles::update_settings(&db, id, &seven)
+            .await
+            .unwrap()
+            .unwrap(),
+        Err(vec![FieldProblem::new("scale", Problem::Frozen)])
+    );
+    // The name and k may still change.
+    let mut renamed = settings("Renamed");
+    renamed.k = 3;
+    store::cycles::update_settings(&db, id, &renamed)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    // A group with links stays in the cycle.
+    assert_eq!(
+        store::cycles::set_cycle_groups(&db, id, &["EMP".into()])
+            .await
+            .unwrap()
+            .unwrap(),
+        Err(vec![FieldProblem::new("groups", Problem::InUse)])
+    );
+    assert_eq!(
+        store::cycles::delete_cycle(&db, id).await.unwrap().unwrap(),
+        Err(vec![FieldProblem::new("cycle", Problem::InUse)])
+    );
+    // A cycle nobody answered goes, with its links.
+    let empty = open_cycle(&db, &["E1"], &["EMP"]).await;
+    store::cycles::invite(&db, empty, "EMP", 3).await.unwrap();
+    store::cycles::delete_cycle(&db, empty)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        count(
+            &db,
+            &format!("SELECT COUNT(*) FROM invitations WHERE cycle_id = {empty}")
+        )
+        .await,
+        0
+    );
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn status_moves_need_topics_and_groups(db: Db) {
+    store::demo::seed(&db).await.unwrap();
+    let id = store::cycles::create_cycle(&db, &settings("Empty"))
+        .await
+        .unwrap();
+    let open = |db: Db| async move {
+        store::cycles::set_status(&db, id, CycleStatus::Open)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    assert_eq!(
+        open(db.clone()).await,
+        Err(vec![FieldProblem::new("topics", Problem::NoneChosen)])
+    );
+    store::cycles::set_cycle_topics(&db, id, &["E1".into()])
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        open(db.clone()).await,
+        Err(vec![FieldProblem::new("groups", Problem::NoneChosen)])
+    );
+    store::cycles::set_cycle_groups(&db, id, &["EMP".into()])
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(open(db.clone()).await, Ok(()));
+    assert_eq!(
+        store::cycles::set_status(&db, id, CycleStatus::Draft)
+            .await
+            .unwrap()
+            .unwrap(),
+        Err(vec![FieldProblem::new("status", Problem::NotAllowed)])
+    );
+    // Links can only be made for groups of the cycle.
+    assert!(store::cycles::invite(&db, id, "CUS", 1).await.is_err());
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn copying_a_cycle_keeps_its_questions_and_groups(db: Db) {
+    store::demo::seed(&db).await.unwrap();
+    let id = open_cycle(&db, &["E1", "S1"], &["EMP", "CUS"]).await;
+    // A later library edit must not reach the copy: it copies what the cycle asked.
+    sqlx::query("UPDATE topics SET name_en = 'Changed' WHERE code = 'E1'")
+        .execute(&db)
+        .await
+        .unwrap();
+    let copy = store::cycles::copy_cycle(&db, id).await.unwrap().unwrap();
+    let d = store::cycles::cycle_detail(&db, copy)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(d.status, CycleStatus::Draft);
+    assert_eq!(d.copied_from, Some(id));
+    assert_eq!(d.settings.year, 2027);
+    assert_eq!(d.topics, ["E1", "S1"]);
+    let original = store::cycles::cycle_detail(&db, id).await.unwrap().unwrap();
+    assert_eq!(d.groups, original.groups);
+    assert_eq!(d.groups.len(), 2);
+    let topics = store::cycles::cycle_topics(&db, copy).await.unwrap();
+    assert_ne!(topics[0].name.en, "Changed");
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn links_revoke_open_links_drafts_and_progress(db: Db) {
+    store::demo::seed(&db).await.unwrap();
+    let id = open_cycle(&db, &["E1", "S1"], &["EMP", "CUS"]).await;
+    let tokens = store::cycles::invite(&db, id, "EMP", 3).await.unwrap();
+    // Opening a link is counted; a draft comes back with the link and goes when it is submitted.
+    let state = store::responses::survey(&db, &tokens[0], |_| false)
+        .await
+        .unwrap();
+    assert!(matches!(state, SurveyState::Open(ref v) if v.draft.is_empty() && !v.open_link));
+    let fields = vec![
+        ("b.E1".to_string(), "4".to_string()),
+        ("c.E1".to_string(), "草稿".to_string()),
+        ("bogus".to_string(), "x".to_string()),
+    ];
+    assert!(matches!(
+        store::responses::save_draft(&db, &tokens[0], &fields)
+            .await
+            .unwrap(),
+        DraftOutcome::Saved(_)
+    ));
+    match store::responses::survey(&db, &tokens[0], |_| false)
+        .await
+        .unwrap()
+    {
+        SurveyState::Open(v) => assert_eq!(v.draft, fields[..2].to_vec()),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        answer(&db, &tokens[0]).await,
+        SubmitOutcome::Stored {
+            open_link: false,
+            ..
+        }
+    ));
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM drafts").await, 0);
+
+    // One link revoked by hand, the rest as "unused"; revoked links answer nothing.
+    let link = format!("http://example.org/s/{}", tokens[1]);
+    assert!(store::cycles::revoke_link(&db, id, &link).await.unwrap());
+    assert!(!store::cycles::revoke_link(&db, id, &tokens[0])
+        .await
+        .unwrap());
+    assert_eq!(
+        store::cycles::revoke_unused(&db, id, "EMP").await.unwrap(),
+        1
+    );
+    assert_eq!(answer(&db, &tokens[2]).await, SubmitOutcome::Unknown);
+    assert!(matches!(
+        store::responses::survey(&db, &tokens[2], |_| false)
+            .await
+            .unwrap(),
+        SurveyState::Revoked
+    ));
+
+    // An open link takes any number of answers, each its own response; a new one stops the old.
+    let open = store::cycles::create_open_link(&db, id, "CUS")
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        assert!(matches!(
+            answer(&db, &open).await,
+            SubmitOutcome::Stored {
+                open_link: true,
+                ..
+            }
+        ));
+    }
+    let link_id = store::responses::open_link_id(&db, &open)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(matches!(
+        store::responses::survey(&db, &open, |i| i == link_id)
+            .await
+            .unwrap(),
+        SurveyState::AnsweredHere
+    ));
+    assert_eq!(
+        store::responses::save_draft(&db, &open, &[]).await.unwrap(),
+        DraftOutcome::Refused
+    );
+    let newer = store::cycles::create_open_link(&db, id, "CUS")
+        .await
+        .unwrap();
+    assert_eq!(answer(&db, &open).await, SubmitOutcome::Unknown);
+    assert!(matches!(
+        answer(&db, &newer).await,
+        SubmitOutcome::Stored { .. }
+    ));
+
+    let p = store::cycles::progress(&db, id).await.unwrap();
+    let emp = p.iter().find(|g| g.code == "EMP").unwrap();
+    assert_eq!(
+        (emp.invited, emp.opened, emp.submitted, emp.revoked),
+        (1, 1, 1, 2)
+    );
+    let cus = p.iter().find(|g| g.code == "CUS").unwrap();
+    assert_eq!((cus.invited, cus.submitted, cus.open_link), (0, 3, true));
+    assert_eq!(cus.needed(2), 0);
+    assert_eq!(emp.needed(2), 1);
+    // Histograms count every stored response once.
+    assert_eq!(
+        count(
+            &db,
+            &format!("SELECT SUM(n) FROM histograms WHERE cycle_id = {id} AND topic_code = 'E1' AND axis = 'business'")
+        )
+        .await,
+        4
+    );
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn groups_weights_follow_ratings_unless_set(db: Db) {
+    let form = GroupForm {
+        code: "NGO".into(),
+        name_zh: "非政府组织".into(),
+        name_en: "NGOs".into(),
+        kind: "external".into(),
+        affected_by: "5".into(),
+        affects: "4".into(),
+        concerns_en: "Climate".into(),
+        ..Default::default()
+    };
+    store::groups::save_group(&db, None, &form)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store::groups::save_group(&db, None, &form).await.unwrap(),
+        Err(vec![FieldProblem::new("code", Problem::DuplicateCode)])
+    );
+    let g = &store::groups::group_records(&db).await.unwrap()[0];
+    assert_eq!((g.weight, g.weight_manual), (1.5, false));
+    let manual = GroupForm {
+        weight: "0.5".into(),
+        ..form
+    };
+    store::groups::save_group(&db, Some("NGO"), &manual)
+        .await
+        .unwrap()
+        .unwrap();
+    // The aggregation reads the weight the admin set.
+    let info = store::cycles::groups(&db).await.unwrap();
+    assert_eq!(info[0].weight, 0.5);
+    assert!(store::groups::set_group_active(&db, "NGO", false)
+        .await
+        .unwrap());
+    assert!(!store::groups::group_records(&db).await.unwrap()[0].active);
+}

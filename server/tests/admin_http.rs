@@ -1,0 +1,248 @@
+//! The admin side through the real router: who may call what, CSRF, field errors, exports.
+
+mod common;
+
+use app::api::admin::*;
+use app::store::auth::Role;
+use app::store::{self, Db};
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use common::*;
+use leptos::server_fn::ServerFn;
+
+struct Sessions {
+    admin: String,
+    reviewer: String,
+}
+
+async fn sessions(db: &Db) -> Sessions {
+    let admin = store::auth::create_user(db, "admin@example.com", "admin password", Role::Admin)
+        .await
+        .unwrap();
+    let reviewer =
+        store::auth::create_user(db, "rev@example.com", "reviewer password", Role::Reviewer)
+            .await
+            .unwrap();
+    Sessions {
+        admin: store::auth::create_session(db, admin.id).await.unwrap(),
+        reviewer: store::auth::create_session(db, reviewer.id).await.unwrap(),
+    }
+}
+
+/// Row counts of every table an admin function writes, to prove a refusal changed nothing.
+async fn snapshot(db: &Db) -> Vec<i64> {
+    let mut out = Vec::new();
+    for table in [
+        "topics",
+        "categories",
+        "stakeholder_groups",
+        "cycles",
+        "cycle_topics",
+        "cycle_groups",
+        "invitations",
+    ] {
+        out.push(count(db, &format!("SELECT COUNT(*) FROM {table}")).await);
+    }
+    out.push(
+        count(
+            db,
+            "SELECT COUNT(*) FROM invitations WHERE revoked_at IS NOT NULL",
+        )
+        .await,
+    );
+    out.push(count(db, "SELECT COUNT(*) FROM topics WHERE active").await);
+    out.push(count(db, "SELECT SUM(sort_order * id) FROM topics").await);
+    out.push(count(db, "SELECT COUNT(*) FROM cycles WHERE status = 'open'").await);
+    out
+}
+
+/// Every admin server function with a body that an admin's call would accept.
+fn every_admin_call(cycle: i64) -> Vec<(&'static str, String)> {
+    let topic = "original=&topic[code]=E99&topic[category]=E&topic[custom_category]=&topic[name_zh]=水&topic[name_en]=Water&topic[description_zh]=&topic[description_en]=&topic[active]=true";
+    let group = "original=&group[code]=NGO&group[name_zh]=组织&group[name_en]=NGOs&group[kind]=external&group[affected_by]=3&group[affects]=3&group[concerns_zh]=&group[concerns_en]=&group[channels_zh]=&group[channels_en]=&group[weight]=";
+    let settings = "cycle[name]=X&cycle[year]=2026&cycle[scale]=1-5&cycle[labels_zh]=&cycle[labels_en]=&cycle[opens_on]=&cycle[closes_on]=&cycle[k]=5&cycle[threshold]=3.5&cycle[threshold_rule]=both";
+    vec![
+        (<Library as ServerFn>::PATH, String::new()),
+        (<SaveTopic as ServerFn>::PATH, topic.into()),
+        (<SetTopicActive as ServerFn>::PATH, "code=E1&active=false".into()),
+        (<MoveTopic as ServerFn>::PATH, "code=E2&up=true".into()),
+        (<DeleteTopic as ServerFn>::PATH, "code=E2".into()),
+        (
+            <SaveCategory as ServerFn>::PATH,
+            "category[code]=ECO&category[name][zh]=经济&category[name][en]=Economic&category[colour]=%23cc79a7&is_new=true".into(),
+        ),
+        (<PreviewImport as ServerFn>::PATH, "text=code".into()),
+        (
+            <ImportTopics as ServerFn>::PATH,
+            "text=code%2Ccategory%2Cname_zh%2Cname_en%0AE77%2CE%2C%E6%B0%B4%2CWater".into(),
+        ),
+        (<Preset as ServerFn>::PATH, "name=report-2022".into()),
+        (<ListGroups as ServerFn>::PATH, String::new()),
+        (<SaveGroup as ServerFn>::PATH, group.into()),
+        (<SetGroupActive as ServerFn>::PATH, "code=EMP&active=false".into()),
+        (<StakeholderMap as ServerFn>::PATH, "lang=En".into()),
+        (<ListCycles as ServerFn>::PATH, String::new()),
+        (<CreateCycle as ServerFn>::PATH, settings.into()),
+        (<CopyCycle as ServerFn>::PATH, format!("from={cycle}")),
+        (<CycleAdmin as ServerFn>::PATH, format!("id={cycle}")),
+        (<UpdateCycle as ServerFn>::PATH, format!("id={cycle}&{settings}")),
+        (<SetCycleTopics as ServerFn>::PATH, format!("id={cycle}&topics[]=E1")),
+        (<SetCycleGroups as ServerFn>::PATH, format!("id={cycle}&groups[]=EMP")),
+        (<SetCycleStatus as ServerFn>::PATH, format!("id={cycle}&status=closed")),
+        (<GenerateLinks as ServerFn>::PATH, format!("id={cycle}&group=EMP&count=3")),
+        (<MakeOpenLink as ServerFn>::PATH, format!("id={cycle}&group=EMP")),
+        (<RevokeUnused as ServerFn>::PATH, format!("id={cycle}&group=EMP")),
+        (<RevokeLink as ServerFn>::PATH, format!("id={cycle}&link=abc")),
+        (<CycleProgress as ServerFn>::PATH, format!("id={cycle}")),
+        // Last: it deletes the cycle the others use (it has no answers).
+        (<DeleteCycle as ServerFn>::PATH, format!("id={cycle}")),
+    ]
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn every_admin_function_refuses_reviewers_and_anonymous_callers(db: Db) {
+    let app = router(db.clone());
+    let (cycle, _) = demo(&db).await;
+    store::cycles::invite(&db, cycle, "EMP", 2).await.unwrap();
+    let s = sessions(&db).await;
+    let before = snapshot(&db).await;
+    let calls = every_admin_call(cycle);
+    assert_eq!(calls.len(), 27, "a new admin function must join this list");
+    for (session, refusal) in [(None, "Unauthorized"), (Some(&s.reviewer), "Forbidden")] {
+        for (path, body) in &calls {
+            let (status, res) = send(&app, call(path, body, session.map(|s| s.as_str()))).await;
+            assert!(!status.is_success(), "{path} {refusal}");
+            let text = body_text(res).await;
+            assert!(text.contains(refusal), "{path} {refusal}: {text}");
+        }
+    }
+    assert_eq!(snapshot(&db).await, before);
+
+    // The same calls by an admin succeed: the list above really does reach every function.
+    for (path, body) in &calls {
+        let (status, res) = send(&app, call(path, body, Some(&s.admin))).await;
+        let text = body_text(res).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {text}");
+    }
+    assert_ne!(snapshot(&db).await, before);
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn admin_pages_and_exports_refuse_with_401_and_403(db: Db) {
+    let app = router(db.clone());
+    let (cycle, _) = demo(&db).await;
+    let s = sessions(&db).await;
+    let pages = [
+        "/admin/topics".to_string(),
+        "/admin/groups".into(),
+        "/admin/cycles".into(),
+        format!("/admin/cycles/{cycle}"),
+        format!("/admin/cycles/{cycle}/progress"),
+        "/api/v1/topics.csv".into(),
+        "/api/v1/topics.json".into(),
+    ];
+    let get_as = |uri: &str, session: Option<&str>| {
+        let mut req = Request::get(uri);
+        if let Some(s) = session {
+            req = req.header(header::COOKIE, format!("mat_session={s}"));
+        }
+        req.body(Body::empty()).unwrap()
+    };
+    for page in &pages {
+        let (status, res) = send(&app, get_as(page, None)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{page}");
+        let text = body_text(res).await;
+        assert!(!text.contains("Green operations"), "{page} leaked data");
+        let (status, _) = send(&app, get_as(page, Some(&s.reviewer))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{page}");
+        let (status, res) = send(&app, get_as(page, Some(&s.admin))).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let _ = body_text(res).await;
+    }
+
+    // The admin's export is the library, UTF-8 with a byte-order mark, Chinese intact.
+    let (_, res) = send(&app, get_as("/api/v1/topics.csv", Some(&s.admin))).await;
+    let csv = body_text(res).await;
+    assert!(csv.starts_with("\u{feff}code,category,custom_category,name_zh,name_en"));
+    assert!(csv.contains("E1,E,,绿色运营,Green operations"));
+    // Imported back, it changes nothing.
+    let before = store::library::export(&db).await.unwrap();
+    let done = store::library::import(&db, &csv).await.unwrap().unwrap();
+    assert_eq!((done.added, done.updated), (0, 0));
+    assert_eq!(store::library::export(&db).await.unwrap(), before);
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn cross_site_admin_calls_are_refused(db: Db) {
+    let app = router(db.clone());
+    let (cycle, _) = demo(&db).await;
+    let s = sessions(&db).await;
+    let before = snapshot(&db).await;
+    for (path, body) in every_admin_call(cycle) {
+        let mut req = call(path, &body, Some(&s.admin));
+        req.headers_mut().remove(header::ORIGIN);
+        let (status, _) = send(&app, req).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path} without Origin");
+        let mut req = call(path, &body, Some(&s.admin));
+        req.headers_mut()
+            .insert(header::ORIGIN, "https://evil.example".parse().unwrap());
+        let (status, _) = send(&app, req).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path} from another site");
+    }
+    assert_eq!(snapshot(&db).await, before);
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn invalid_admin_input_gets_field_errors_and_writes_nothing(db: Db) {
+    let app = router(db.clone());
+    let (cycle, _) = demo(&db).await;
+    let s = sessions(&db).await;
+    let before = snapshot(&db).await;
+    let cases = [
+        (
+            <SaveTopic as ServerFn>::PATH,
+            "original=&topic[code]=E1&topic[category]=E&topic[custom_category]=&topic[name_zh]=&topic[name_en]=x&topic[description_zh]=&topic[description_en]=&topic[active]=true".to_string(),
+            vec!["name_zh", "Required"],
+        ),
+        (
+            <SaveTopic as ServerFn>::PATH,
+            "original=&topic[code]=E1&topic[category]=E&topic[custom_category]=&topic[name_zh]=x&topic[name_en]=x&topic[description_zh]=&topic[description_en]=&topic[active]=true".to_string(),
+            vec!["code", "DuplicateCode"],
+        ),
+        (
+            <SaveGroup as ServerFn>::PATH,
+            "original=&group[code]=EMP&group[name_zh]=x&group[name_en]=x&group[kind]=alien&group[affected_by]=9&group[affects]=3&group[concerns_zh]=&group[concerns_en]=&group[channels_zh]=&group[channels_en]=&group[weight]=-2".to_string(),
+            vec!["kind", "affected_by", "weight"],
+        ),
+        (
+            <CreateCycle as ServerFn>::PATH,
+            "cycle[name]=&cycle[year]=1999&cycle[scale]=1-9&cycle[labels_zh]=&cycle[labels_en]=&cycle[opens_on]=2026-02-30&cycle[closes_on]=&cycle[k]=0&cycle[threshold]=9&cycle[threshold_rule]=both".to_string(),
+            vec!["name", "year", "scale", "opens_on", "k", "threshold"],
+        ),
+        (
+            <GenerateLinks as ServerFn>::PATH,
+            format!("id={cycle}&group=EMP&count=0"),
+            vec!["count", "BadNumber"],
+        ),
+        (
+            <GenerateLinks as ServerFn>::PATH,
+            format!("id={cycle}&group=NOPE&count=2"),
+            vec!["group"],
+        ),
+        (
+            <ImportTopics as ServerFn>::PATH,
+            "text=code%2Ccategory%2Cname_zh%2Cname_en%0AE1%2CE%2C%E6%B0%B4%2CWater%0AS1%2CQ%2C%E6%B0%B4%2CWater".to_string(),
+            vec!["BadCategory"],
+        ),
+    ];
+    for (path, body, expected) in cases {
+        let (status, res) = send(&app, call(path, &body, Some(&s.admin))).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let text = body_text(res).await;
+        assert!(text.starts_with("{\"Err\""), "{path}: {text}");
+        for word in expected {
+            assert!(text.contains(word), "{path}: {word} missing in {text}");
+        }
+    }
+    assert_eq!(snapshot(&db).await, before);
+}
