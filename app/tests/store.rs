@@ -6,7 +6,6 @@ use app::domain::{
 };
 use app::i18n::Lang;
 use app::store::{self, Db};
-use std::collections::BTreeMap;
 
 async fn demo(db: &Db) -> (i64, Vec<String>) {
     let cycle = store::demo::seed(db).await.unwrap();
@@ -58,43 +57,12 @@ async fn count(db: &Db, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
 }
 
-/// The histograms rebuilt from the raw score rows, for comparison with the maintained ones.
-async fn recount(db: &Db, cycle: i64) -> BTreeMap<(String, String, String, i64), i64> {
-    let rows: Vec<(String, String, Option<i64>, Option<i64>)> = sqlx::query_as(
-        "SELECT s.topic_code, g.code, s.business, s.stakeholder FROM scores s
-         JOIN responses r ON r.id = s.response_id JOIN stakeholder_groups g ON g.id = r.group_id WHERE r.cycle_id = ?",
-    )
-    .bind(cycle)
-    .fetch_all(db)
-    .await
-    .unwrap();
-    let mut out = BTreeMap::new();
-    for (topic, group, b, s) in rows {
-        for (axis, v) in [("business", b), ("stakeholder", s)] {
-            *out.entry((
-                topic.clone(),
-                axis.to_string(),
-                group.clone(),
-                v.unwrap_or(-1),
-            ))
-            .or_default() += 1;
-        }
-    }
-    out
+async fn recount(db: &Db, cycle: i64) -> store::results::Cells {
+    store::results::recount(db, cycle).await.unwrap()
 }
 
-async fn stored_histograms(db: &Db, cycle: i64) -> BTreeMap<(String, String, String, i64), i64> {
-    let rows: Vec<(String, String, String, i64, i64)> = sqlx::query_as(
-        "SELECT h.topic_code, h.axis, g.code, h.value, h.n FROM histograms h
-         JOIN stakeholder_groups g ON g.id = h.group_id WHERE h.cycle_id = ? AND h.n > 0",
-    )
-    .bind(cycle)
-    .fetch_all(db)
-    .await
-    .unwrap();
-    rows.into_iter()
-        .map(|(t, a, g, v, n)| ((t, a, g, v), n))
-        .collect()
+async fn stored_histograms(db: &Db, cycle: i64) -> store::results::Cells {
+    store::results::stored(db, cycle).await.unwrap()
 }
 
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
@@ -416,4 +384,40 @@ async fn api_tokens_are_listed_and_revoked_by_their_owner_only(db: Db) {
     assert_eq!(api_token_user(&db, &first).await.unwrap(), None);
     assert_eq!(api_token_user(&db, &second).await.unwrap(), Some(a.clone()));
     assert!(api_tokens(&db, a.id).await.unwrap()[1].revoked_at.is_some());
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn recompute_finds_and_repairs_a_tampered_histogram(db: Db) {
+    let (cycle, codes) = demo(&db).await;
+    for group in ["EMP", "CUS", "CUS"] {
+        let token = store::cycles::invite(&db, cycle, group, 1)
+            .await
+            .unwrap()
+            .remove(0);
+        let outcome = submit(&db, &token, answers(&codes, scores), Lang::En)
+            .await
+            .unwrap();
+        assert!(matches!(outcome, SubmitOutcome::Stored { .. }));
+    }
+    assert_eq!(store::results::recompute(&db, cycle).await.unwrap(), vec![]);
+    let before = stored_histograms(&db, cycle).await;
+
+    // Someone edits the database by hand: one count up, one cell gone.
+    sqlx::query("UPDATE histograms SET n = n + 5 WHERE topic_code = 'E1' AND axis = 'business' AND value = 1")
+        .execute(&db)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM histograms WHERE topic_code = 'G5' AND axis = 'stakeholder'")
+        .execute(&db)
+        .await
+        .unwrap();
+    let differences = store::results::recompute(&db, cycle).await.unwrap();
+    assert!(differences
+        .iter()
+        .any(|((t, a, _, v), old, new)| t == "E1" && a == "business" && *v == 1 && old - new == 5));
+    assert!(differences
+        .iter()
+        .any(|((t, a, _, _), old, new)| t == "G5" && a == "stakeholder" && *old == 0 && *new > 0));
+    assert_eq!(stored_histograms(&db, cycle).await, before);
+    assert_eq!(store::results::recompute(&db, cycle).await.unwrap(), vec![]);
 }

@@ -140,3 +140,30 @@ test('reviewers cannot reach the admin pages', async ({ page }) => {
   await expect(page.getByTestId('notice')).toContainText('administrators');
   await expect(page.getByTestId('topics')).toHaveCount(0);
 });
+
+test('an admin adds an own category, renames it and files a topic under it', async ({ page }) => {
+  await login(page, '/admin/topics', admin);
+  await page.getByTestId('topics').waitFor();
+  await hydrated(page);
+  const form = page.getByTestId('category-form');
+  await form.locator('input[name="category[code]"]').fill('ECO');
+  await form.locator('input[name="category[name][zh]"]').fill('经济');
+  await form.locator('input[name="category[name][en]"]').fill('Economy');
+  await form.locator('input[name="category[colour]"]').fill('#117733');
+  await form.getByRole('button', { name: 'Add category' }).click();
+  const item = page.getByTestId('category-ECO');
+  await expect(item).toContainText('#117733');
+
+  await item.getByRole('button', { name: 'Edit' }).click();
+  await expect(form.locator('input[name="category[code]"]')).toHaveValue('ECO');
+  await form.locator('input[name="category[name][en]"]').fill('Economic');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(item).toContainText('Economic');
+
+  await page.getByTestId('topic-G1').getByRole('button', { name: 'Edit' }).click();
+  const topic = page.getByTestId('topic-form');
+  await expect(topic.locator('input[name="topic[code]"]')).toHaveValue('G1');
+  await topic.locator('select[name="topic[custom_category]"]').selectOption('ECO');
+  await topic.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('topic-G1')).toContainText('Economic');
+});

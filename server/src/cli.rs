@@ -50,6 +50,12 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         count: u32,
     },
+    /// Rebuild a cycle's histograms from its raw score rows and report every cell that differed
+    /// (there must never be one). Exits with status 2 when something differed.
+    Recompute {
+        #[arg(long)]
+        cycle: i64,
+    },
 }
 
 /// Demo accounts created by `seed-demo` when they do not exist yet: (email, password, role).
@@ -120,13 +126,36 @@ async fn run(command: Command) -> Result<(), AnyError> {
                 eprintln!("{} {email} / password {password}", role.as_str());
             }
             eprintln!("demo cycle {id}");
-            for group in store::cycles::groups(&db).await? {
-                for token in store::cycles::invite(&db, id, &group.code, 3).await? {
-                    eprintln!("{:<5} {}", group.code, config.survey_link(&token));
+            let groups = store::cycles::cycle_detail(&db, id)
+                .await?
+                .map(|c| c.groups)
+                .unwrap_or_default();
+            for group in groups {
+                for token in store::cycles::invite(&db, id, &group, 3).await? {
+                    eprintln!("{group:<5} {}", config.survey_link(&token));
                 }
             }
             println!("{id}");
             Ok(())
+        }
+        Command::Recompute { cycle } => {
+            if store::cycles::cycle(&db, cycle).await?.is_none() {
+                return Err(format!("there is no cycle {cycle}").into());
+            }
+            let differences = store::results::recompute(&db, cycle).await?;
+            let cells = store::results::stored(&db, cycle).await?.len();
+            if differences.is_empty() {
+                println!("cycle {cycle}: the histograms equal the raw scores ({cells} cells)");
+                return Ok(());
+            }
+            for ((topic, axis, group, value), old, new) in &differences {
+                println!("{topic} {axis} {group} value {value}: stored {old}, counted {new}");
+            }
+            println!(
+                "cycle {cycle}: {} cells differed and have been rebuilt from the raw scores",
+                differences.len()
+            );
+            std::process::exit(2);
         }
         Command::Invite {
             cycle,

@@ -62,6 +62,7 @@ fn every_subcommand_has_help() {
         "api-token",
         "seed-demo",
         "invite",
+        "recompute",
     ] {
         let out = stdout(&db.run(&[sub, "--help"], ""));
         assert!(out.contains("Usage: materiality"), "{sub}: {out}");
@@ -98,6 +99,14 @@ fn demo_invitations_users_and_tokens() {
     );
     assert!(!bad_group.status.success());
     assert!(String::from_utf8_lossy(&bad_group.stderr).contains("NOPE"));
+
+    // The histograms equal the raw scores; an unknown cycle is an error.
+    let out = stdout(&db.run(&["recompute", "--cycle", &cycle], ""));
+    assert!(out.contains("the histograms equal the raw scores"), "{out}");
+    assert!(!db
+        .run(&["recompute", "--cycle", "999"], "")
+        .status
+        .success());
 
     // A new user; the same email again; a password that is too short.
     for (email, password, ok) in [

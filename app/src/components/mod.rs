@@ -50,6 +50,7 @@ pub fn fmt2(v: Option<f64>) -> String {
 #[component]
 pub fn AdminNav() -> impl IntoView {
     let t = use_lang().t();
+    let logout = ServerAction::<crate::api::auth::Logout>::new();
     view! {
         <nav class="admin-nav" aria-label=t.admin_nav>
             <a href="/admin/topics">{t.topics_title}</a>
@@ -57,6 +58,9 @@ pub fn AdminNav() -> impl IntoView {
             <a href="/admin/cycles">{t.cycles_title}</a>
             <a href="/admin/users">{t.users_title}</a>
             <a href="/account/tokens">{t.tokens_title}</a>
+            <ActionForm action=logout attr:class="inline sign-out">
+                <button type="submit">{t.sign_out}</button>
+            </ActionForm>
         </nav>
     }
 }

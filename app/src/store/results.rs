@@ -49,3 +49,105 @@ pub async fn response_count(db: &Db, cycle_id: i64) -> Result<i64, sqlx::Error> 
         .fetch_one(db)
         .await
 }
+
+/// Histogram cells keyed by (topic, axis, group code, value); `value` -1 counts "don't know".
+pub type Cells = std::collections::BTreeMap<(String, String, String, i64), i64>;
+
+/// The histograms of a cycle counted afresh from the stored score rows.
+pub async fn recount<'c>(
+    db: impl sqlx::SqliteExecutor<'c>,
+    cycle_id: i64,
+) -> Result<Cells, sqlx::Error> {
+    let rows: Vec<(String, String, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT s.topic_code, g.code, s.business, s.stakeholder FROM scores s
+         JOIN responses r ON r.id = s.response_id JOIN stakeholder_groups g ON g.id = r.group_id
+         WHERE r.cycle_id = ?",
+    )
+    .bind(cycle_id)
+    .fetch_all(db)
+    .await?;
+    let mut out = Cells::new();
+    for (topic, group, b, s) in rows {
+        for (axis, v) in [(Axis::Business, b), (Axis::Stakeholder, s)] {
+            let key = (
+                topic.clone(),
+                axis.as_str().to_string(),
+                group.clone(),
+                v.unwrap_or(i64::from(DONT_KNOW_VALUE)),
+            );
+            *out.entry(key).or_default() += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// The histogram cells of a cycle as stored (cells of zero left out).
+pub async fn stored<'c>(
+    db: impl sqlx::SqliteExecutor<'c>,
+    cycle_id: i64,
+) -> Result<Cells, sqlx::Error> {
+    let rows: Vec<(String, String, String, i64, i64)> = sqlx::query_as(
+        "SELECT h.topic_code, h.axis, g.code, h.value, h.n FROM histograms h
+         JOIN stakeholder_groups g ON g.id = h.group_id WHERE h.cycle_id = ? AND h.n > 0",
+    )
+    .bind(cycle_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(t, a, g, v, n)| ((t, a, g, v), n))
+        .collect())
+}
+
+/// One histogram cell that differed from the recount: (topic, axis, group, value), stored, recounted.
+pub type Difference = ((String, String, String, i64), i64, i64);
+
+/// Rebuilds a cycle's histograms from its score rows, in one transaction (submissions wait meanwhile),
+/// and returns every cell that differed. There must never be one: the histograms are written in the
+/// same transaction as the scores they count.
+pub async fn recompute(db: &Db, cycle_id: i64) -> Result<Vec<Difference>, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    // Take the write lock first, so no response lands between the count and the rewrite.
+    sqlx::query("DELETE FROM histograms WHERE cycle_id = ? AND n = 0")
+        .bind(cycle_id)
+        .execute(&mut *tx)
+        .await?;
+    let fresh = recount(&mut *tx, cycle_id).await?;
+    let old = stored(&mut *tx, cycle_id).await?;
+    let mut differences: Vec<Difference> = Vec::new();
+    for key in fresh
+        .keys()
+        .chain(old.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        let (a, b) = (
+            old.get(key).copied().unwrap_or(0),
+            fresh.get(key).copied().unwrap_or(0),
+        );
+        if a != b {
+            differences.push((key.clone(), a, b));
+        }
+    }
+    if !differences.is_empty() {
+        sqlx::query("DELETE FROM histograms WHERE cycle_id = ?")
+            .bind(cycle_id)
+            .execute(&mut *tx)
+            .await?;
+        for ((topic, axis, group, value), n) in &fresh {
+            sqlx::query(
+                "INSERT INTO histograms (cycle_id, topic_code, axis, group_id, value, n)
+                 SELECT ?, ?, ?, id, ?, ? FROM stakeholder_groups WHERE code = ?",
+            )
+            .bind(cycle_id)
+            .bind(topic)
+            .bind(axis)
+            .bind(value)
+            .bind(n)
+            .bind(group)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(differences)
+}

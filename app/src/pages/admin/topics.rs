@@ -6,7 +6,7 @@ use crate::api::admin::{
     SaveTopic, SetTopicActive,
 };
 use crate::components::{field_errors, problems_of, refusal, AdminNav, Header};
-use crate::domain::{Category, ImportPreview, RowAction, TopicRecord, TopicRow};
+use crate::domain::{Category, CustomCategory, ImportPreview, RowAction, TopicRecord, TopicRow};
 use crate::use_lang;
 use leptos::prelude::*;
 
@@ -33,11 +33,17 @@ pub fn TopicsPage() -> impl IntoView {
         },
         |_| library(),
     );
-    // The topic being edited; None: the form adds a new one.
+    // The topic and category being edited; None: the forms add new ones.
     let editing = RwSignal::new(None::<TopicRecord>);
+    let editing_category = RwSignal::new(None::<CustomCategory>);
     Effect::new(move |_| {
         if let Some(Ok(Ok(()))) = save.value().get() {
             editing.set(None);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(Ok(()))) = save_category.value().get() {
+            editing_category.set(None);
         }
     });
     view! {
@@ -58,7 +64,7 @@ pub fn TopicsPage() -> impl IntoView {
                                     (!p.is_empty()).then(|| view! { <p class="field-error" role="alert">{t.topic_has_answers}</p> })
                                 }}
                                 <TopicForm save editing categories=categories.clone() />
-                                <CategorySection categories save_category />
+                                <CategorySection categories save_category editing=editing_category />
                                 <ImportSection state=import />
                             }
                                 .into_any()
@@ -74,7 +80,7 @@ pub fn TopicsPage() -> impl IntoView {
 #[component]
 fn TopicTable(
     rows: Vec<TopicRow>,
-    categories: Vec<crate::domain::CustomCategory>,
+    categories: Vec<CustomCategory>,
     editing: RwSignal<Option<TopicRecord>>,
     toggle: ServerAction<SetTopicActive>,
     reorder: ServerAction<MoveTopic>,
@@ -173,7 +179,7 @@ fn TopicTable(
 fn TopicForm(
     save: ServerAction<SaveTopic>,
     editing: RwSignal<Option<TopicRecord>>,
-    categories: Vec<crate::domain::CustomCategory>,
+    categories: Vec<CustomCategory>,
 ) -> impl IntoView {
     let lang = use_lang();
     let t = lang.t();
@@ -261,8 +267,9 @@ fn TopicForm(
 
 #[component]
 fn CategorySection(
-    categories: Vec<crate::domain::CustomCategory>,
+    categories: Vec<CustomCategory>,
     save_category: ServerAction<SaveCategory>,
+    editing: RwSignal<Option<CustomCategory>>,
 ) -> impl IntoView {
     let lang = use_lang();
     let t = lang.t();
@@ -270,46 +277,65 @@ fn CategorySection(
     let list = categories
         .into_iter()
         .map(|c| {
+            let testid = format!("category-{}", c.code);
+            let record = c.clone();
             view! {
-                <li data-testid=format!("category-{}", c.code)>
+                <li data-testid=testid>
                     <span class="swatch" style=format!("background:{}", c.colour) aria-hidden="true"></span>
                     <strong>{c.code.clone()}</strong>
-                    " " {c.name.zh.clone()} " / " {c.name.en.clone()} " " <code>{c.colour.clone()}</code>
+                    " " {c.name.zh.clone()} " / " {c.name.en.clone()} " " <code>{c.colour.clone()}</code> " "
+                    <button type="button" on:click=move |_| editing.set(Some(record.clone()))>{t.edit}</button>
                 </li>
             }
         })
         .collect_view();
+    let form = move || {
+        let current = editing.get();
+        let is_new = current.is_none();
+        let c = current.unwrap_or(CustomCategory {
+            code: String::new(),
+            name: Default::default(),
+            colour: "#cc79a7".into(),
+        });
+        view! {
+            <ActionForm action=save_category attr:class="grid-form" attr:data-testid="category-form">
+                <input type="hidden" name="is_new" value=is_new.to_string() />
+                <label>
+                    <span>{t.col_code}</span>
+                    <input type="text" name="category[code]" value=c.code.clone() required maxlength="16" readonly=!is_new />
+                </label>
+                {move || field_errors(&problems(), "code")}
+                <label>
+                    <span>{t.name_zh}</span>
+                    <input type="text" name="category[name][zh]" lang="zh-CN" value=c.name.zh.clone() />
+                </label>
+                {move || field_errors(&problems(), "name_zh")}
+                <label>
+                    <span>{t.name_en}</span>
+                    <input type="text" name="category[name][en]" lang="en" value=c.name.en.clone() />
+                </label>
+                {move || field_errors(&problems(), "name_en")}
+                <label>
+                    <span>{t.colour}</span>
+                    <input type="color" name="category[colour]" value=c.colour.clone() />
+                </label>
+                {move || field_errors(&problems(), "colour")}
+                <div class="actions">
+                    <button type="submit">{if is_new { t.add_category } else { t.save }}</button>
+                    {(!is_new).then(|| view! {
+                        <button type="button" on:click=move |_| editing.set(None)>{t.cancel}</button>
+                    })}
+                </div>
+            </ActionForm>
+        }
+        .into_any()
+    };
     view! {
         <section class="admin-form" aria-labelledby="categories-title">
             <h2 id="categories-title">{t.custom_categories}</h2>
             <p class="hint">{t.custom_categories_help}</p>
             <ul class="categories">{list}</ul>
-            <ActionForm action=save_category attr:class="grid-form">
-                <input type="hidden" name="is_new" value="true" />
-                <label>
-                    <span>{t.col_code}</span>
-                    <input type="text" name="category[code]" required maxlength="16" />
-                </label>
-                {move || field_errors(&problems(), "code")}
-                <label>
-                    <span>{t.name_zh}</span>
-                    <input type="text" name="category[name][zh]" lang="zh-CN" />
-                </label>
-                {move || field_errors(&problems(), "name_zh")}
-                <label>
-                    <span>{t.name_en}</span>
-                    <input type="text" name="category[name][en]" lang="en" />
-                </label>
-                {move || field_errors(&problems(), "name_en")}
-                <label>
-                    <span>{t.colour}</span>
-                    <input type="color" name="category[colour]" value="#cc79a7" />
-                </label>
-                {move || field_errors(&problems(), "colour")}
-                <div class="actions">
-                    <button type="submit">{t.add_category}</button>
-                </div>
-            </ActionForm>
+            {form}
         </section>
     }
     .into_any()
