@@ -2,6 +2,8 @@
 
 use crate::domain::{Category, CycleResults};
 use crate::i18n::Lang;
+pub mod labels;
+
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
@@ -18,6 +20,9 @@ pub fn category_colour(c: Category) -> RGBColor {
 const WIDTH: u32 = 720;
 const HEIGHT: u32 = 600;
 const FONT: &str = "sans-serif";
+/// Size of a topic label, and the half-size of the area a marker takes, in pixels.
+const LABEL_PX: f64 = 13.0;
+const MARKER_PX: f64 = 7.0;
 
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -147,11 +152,50 @@ fn draw<'a>(
         )?
         .label(t.series(Category::G))
         .legend(move |(x, y)| Rectangle::new([(x + 1, y - 5), (x + 11, y + 5)], g));
-    chart.draw_series(results.topics.iter().filter_map(|r| {
-        r.position().map(|p| {
-            EmptyElement::at(p) + Text::new(r.code.clone(), (8, -16), (FONT, 13).into_font())
+    // Labels: placed in pixels so that none overlaps another or a point, most material first.
+    let mut plotted: Vec<(&crate::domain::TopicResult, (f64, f64))> = results
+        .topics
+        .iter()
+        .filter_map(|r| r.position().map(|p| (r, p)))
+        .collect();
+    plotted.sort_by_key(|(r, _)| r.rank);
+    let pixels: Vec<(f64, f64)> = plotted
+        .iter()
+        .map(|(_, p)| {
+            let (x, y) = chart.backend_coord(p);
+            (f64::from(x), f64::from(y))
         })
-    }))?;
+        .collect();
+    let sizes: Vec<(f64, f64)> = plotted
+        .iter()
+        .map(|(r, _)| labels::text_size(&r.code, LABEL_PX))
+        .collect();
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let area = labels::Rect {
+        x: f64::from(xs.start),
+        y: f64::from(ys.start),
+        w: f64::from(xs.end - xs.start),
+        h: f64::from(ys.end - ys.start),
+    };
+    let placed = labels::place_labels(&pixels, &sizes, area, MARKER_PX);
+    for (((r, _), &point), spot) in plotted.iter().zip(&pixels).zip(&placed) {
+        let rect = spot.rect;
+        if spot.leader {
+            let end = labels::leader_end(&rect, point);
+            root.draw(&PathElement::new(
+                vec![
+                    (point.0 as i32, point.1 as i32),
+                    (end.0 as i32, end.1 as i32),
+                ],
+                grey.stroke_width(1),
+            ))?;
+        }
+        root.draw(&Text::new(
+            r.code.clone(),
+            (rect.x as i32 + 1, rect.y as i32 + 1),
+            (FONT, LABEL_PX).into_font(),
+        ))?;
+    }
     draw_legend(&mut chart)?;
     root.present()?;
     Ok(())
@@ -221,4 +265,87 @@ fn draw_map<'a>(
     draw_legend(&mut chart)?;
     root.present()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{
+        aggregate, Axis, Bilingual, CycleStatus, CycleSummary, CycleTopic, GroupInfo, Scale, Tally,
+        ThresholdRule,
+    };
+
+    /// A fixed assessment: 17 topics, several sharing a position, one group.
+    fn fixture() -> CycleResults {
+        let codes = [
+            "E1", "E2", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S10", "G1", "G2",
+            "G3", "G4", "G5",
+        ];
+        let topics: Vec<CycleTopic> = codes
+            .iter()
+            .map(|c| CycleTopic {
+                code: c.to_string(),
+                category: Category::parse(&c[..1]).unwrap(),
+                name: Bilingual {
+                    zh: format!("议题 {c}"),
+                    en: format!("Topic {c}"),
+                },
+                description: Bilingual::default(),
+            })
+            .collect();
+        let mut tallies = Vec::new();
+        for (i, c) in codes.iter().enumerate() {
+            // Three clusters of nearly equal means, so labels compete for space.
+            let (b, s) = [(4, 4), (4, 5), (3, 4)][i % 3];
+            for (axis, v) in [(Axis::Business, b), (Axis::Stakeholder, s)] {
+                tallies.push(Tally {
+                    topic: c.to_string(),
+                    axis,
+                    group: "EMP".into(),
+                    value: Some(v),
+                    n: 5,
+                });
+            }
+        }
+        let summary = CycleSummary {
+            id: 1,
+            name: "Golden".into(),
+            year: 2026,
+            status: CycleStatus::Closed,
+            scale: Scale::FIVE,
+            k: 5,
+            threshold: 3.5,
+            threshold_rule: ThresholdRule::Both,
+        };
+        let groups = [GroupInfo {
+            code: "EMP".into(),
+            name: Bilingual::default(),
+            internal: true,
+            weight: 1.0,
+        }];
+        aggregate(summary, &topics, &groups, &tallies)
+    }
+
+    /// The matrix of a fixed data set is the same, byte for byte, as the reviewed copy in
+    /// `app/tests/golden/`. After a deliberate change to the drawing, look at the new SVG and
+    /// refresh the copy with `UPDATE_GOLDEN=1 cargo test -p app --features ssr golden`.
+    #[test]
+    fn golden_matrix_svg() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/matrix-en.svg");
+        let svg = matrix_svg(&fixture(), Lang::En);
+        assert_eq!(svg, matrix_svg(&fixture(), Lang::En), "stable output");
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::create_dir_all(std::path::Path::new(path).parent().unwrap()).unwrap();
+            std::fs::write(path, &svg).unwrap();
+        }
+        let golden = std::fs::read_to_string(path).expect("the golden file exists");
+        assert!(
+            svg == golden,
+            "the matrix drawing changed: compare with {path}"
+        );
+        // Every topic is labelled once.
+        for code in ["E1", "S10", "G5"] {
+            assert_eq!(svg.matches(&format!(">\n{code}\n<")).count(), 1, "{code}");
+        }
+    }
 }
