@@ -75,3 +75,47 @@ test('a reviewer creates an API token, a script uses it, and revoking it shuts t
   await expect(rows.first()).toContainText('Revoked');
   expect((await request.get(results, { headers })).status()).toBe(401);
 });
+
+test('a reviewer filters by group, weights, and downloads the figures shown', async ({ page, request }) => {
+  // Five community members (k = 5) all rate E1 business 4, stakeholder 5.
+  for (let i = 0; i < 5; i++) {
+    await submitViaApi(request, 'COM', (t) => (t === 0 ? [4, 5] : [(t % 5) + 1, ((t + i) % 5) + 1]));
+  }
+  const matrix = `/cycles/${cycleId()}/matrix`;
+  await login(page, matrix);
+  await page.getByTestId('filters').waitFor();
+
+  // One group: only its five answers count.
+  await page.getByTestId('filters').locator('select[name="group"]').selectOption('COM');
+  await page.getByTestId('filters').getByRole('button', { name: 'Show' }).click();
+  await expect(page).toHaveURL(/group=COM/);
+  const e1 = page.getByTestId('stats-table').getByTestId('row-E1');
+  const cells = e1.locator('td.num');
+  await expect(cells.nth(1)).toHaveText('5'); // business n
+  await expect(cells.nth(2)).toHaveText('4.00'); // business mean
+
+  // A group under k is withheld, with the reason.
+  await page.getByTestId('filters').locator('select[name="group"]').selectOption('PEER');
+  await page.getByTestId('filters').getByRole('button', { name: 'Show' }).click();
+  await expect(page.getByTestId('withheld')).toContainText('fewer than k = 5');
+  await expect(page.getByTestId('stats-table')).toHaveCount(0);
+
+  // Everyone, weighted; the CSV download holds the numbers of the table.
+  await page.getByTestId('filters').locator('select[name="group"]').selectOption('all');
+  await page.getByTestId('filters').locator('input[name="weighted"]').check();
+  await page.getByTestId('filters').getByRole('button', { name: 'Show' }).click();
+  await expect(page).toHaveURL(/weighted=true/);
+  await expect(page.getByText('weighted mean of the groups')).toBeVisible();
+  const shown = {
+    n: await cells.nth(1).textContent(),
+    mean: await cells.nth(2).textContent(),
+  };
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-csv').click()]);
+  const { readFileSync } = await import('node:fs');
+  const csv = readFileSync((await download.path())!, 'utf8');
+  const header = csv.replace(/^\uFEFF/, '').split('\r\n')[0].split(',');
+  const row = csv.split('\r\n').find((l) => l.includes(',E1,E,'))!.split(',');
+  const col = (name: string) => row[header.indexOf(name)];
+  expect(col('business_n')).toBe(shown.n);
+  expect(Number(col('business_mean')).toFixed(2)).toBe(shown.mean);
+});

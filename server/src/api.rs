@@ -4,7 +4,7 @@
 use crate::AppState;
 use app::api::ssr::{caller, request_lang};
 use app::api::survey::{answered_cookie_header, submit_form};
-use app::domain::{parse_json_submission, FieldError, SubmitOutcome};
+use app::domain::{parse_json_submission, FieldError, MatrixOptions, Respondents, SubmitOutcome};
 use app::i18n::Lang;
 use app::pages::survey::PostedForm;
 use app::store::auth::{Role, User};
@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
             post(post_response).layer(DefaultBodyLimit::max(MAX_BODY)),
         )
         .route("/api/v1/cycles/{id}/results.json", get(results_json))
+        .route("/api/v1/cycles/{id}/results.csv", get(results_csv))
         .route("/api/v1/cycles/{id}/matrix.svg", get(matrix_svg))
         .route("/api/v1/topics.csv", get(topics_csv))
         .route("/api/v1/topics.json", get(topics_json))
@@ -188,9 +189,38 @@ async fn require(state: &AppState, headers: &HeaderMap, roles: &[Role]) -> Resul
     }
 }
 
-async fn load_results(state: &AppState, id: i64) -> Result<app::domain::CycleResults, Response> {
-    match app::store::results::results(&state.db, id).await {
-        Ok(Some(r)) => Ok(r),
+/// How a request wants the results: `?group=all|internal|external|CODE`, the matrix options
+/// `weighted`, `bars` and `zoom` (`=true`), `?lang=zh-CN|en` (the chart's words).
+#[derive(Deserialize, Default)]
+struct ResultsQuery {
+    lang: Option<String>,
+    group: Option<String>,
+    // Not a flattened MatrixOptions: flattening reads every value as text, and "true" is no bool.
+    #[serde(default)]
+    weighted: bool,
+    #[serde(default)]
+    bars: bool,
+    #[serde(default)]
+    zoom: bool,
+}
+
+/// The results a reviewer asked for: 401/403 for other callers, 404 for an unknown cycle, 403 when
+/// the filter's figures are withheld (fewer than k responses).
+async fn load_results(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: i64,
+    q: &ResultsQuery,
+) -> Result<app::domain::CycleResults, Response> {
+    reviewer(state, headers).await?;
+    let who = Respondents::parse(q.group.as_deref().unwrap_or(""));
+    match app::store::results::results_for(&state.db, id, &who).await {
+        Ok(Some(Some(r))) => Ok(r),
+        Ok(Some(None)) => Err((
+            StatusCode::FORBIDDEN,
+            Json(json!({"error": "withheld: these respondents gave fewer than k responses"})),
+        )
+            .into_response()),
         Ok(None) => Err((
             StatusCode::NOT_FOUND,
             Json(json!({"error": "no such cycle"})),
@@ -200,39 +230,68 @@ async fn load_results(state: &AppState, id: i64) -> Result<app::domain::CycleRes
     }
 }
 
+/// A download: the content type and a file name.
+fn attachment(kind: &str, file: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 async fn results_json(
     State(state): State<AppState>,
     Path(id): Path<i64>,
+    Query(q): Query<ResultsQuery>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(r) = reviewer(&state, &headers).await {
-        return r;
-    }
-    match load_results(&state, id).await {
+    match load_results(&state, &headers, id, &q).await {
         Ok(results) => Json(results).into_response(),
         Err(r) => r,
     }
 }
 
-#[derive(Deserialize)]
-struct ChartQuery {
-    lang: Option<String>,
+async fn results_csv(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(q): Query<ResultsQuery>,
+    headers: HeaderMap,
+) -> Response {
+    match load_results(&state, &headers, id, &q).await {
+        Ok(results) => attachment(
+            "text/csv; charset=utf-8",
+            &format!("results-{id}.csv"),
+            app::domain::results_csv(&results),
+        ),
+        Err(r) => r,
+    }
 }
 
 async fn matrix_svg(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    Query(q): Query<ChartQuery>,
+    Query(q): Query<ResultsQuery>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(r) = reviewer(&state, &headers).await {
-        return r;
-    }
     let lang = request_lang(&headers, q.lang.as_deref());
-    match load_results(&state, id).await {
+    match load_results(&state, &headers, id, &q).await {
         Ok(results) => (
             [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
-            app::chart::matrix_svg(&results, lang),
+            app::chart::matrix_svg(
+                &results,
+                lang,
+                MatrixOptions {
+                    weighted: q.weighted,
+                    bars: q.bars,
+                    zoom: q.zoom,
+                },
+            ),
         )
             .into_response(),
         Err(r) => r,
@@ -248,30 +307,19 @@ async fn topics_export(state: &AppState, headers: &HeaderMap, csv: bool) -> Resp
         Ok(t) => t,
         Err(e) => return internal(e),
     };
-    let (body, kind, file) = if csv {
-        (
-            app::domain::to_csv(&topics),
+    if csv {
+        attachment(
             "text/csv; charset=utf-8",
             "topics.csv",
+            app::domain::to_csv(&topics),
         )
     } else {
-        (
-            app::domain::to_json(&topics),
+        attachment(
             "application/json",
             "topics.json",
+            app::domain::to_json(&topics),
         )
-    };
-    (
-        [
-            (header::CONTENT_TYPE, kind.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
+    }
 }
 
 async fn topics_csv(State(state): State<AppState>, headers: HeaderMap) -> Response {

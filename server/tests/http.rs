@@ -238,6 +238,44 @@ async fn results_refuse_anonymous_callers_and_serve_reviewers(db: Db) {
 
     let (status, _) = send(&app, bearer("/api/v1/cycles/999/results.json")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // The CSV has the same figures; filters below k are withheld everywhere.
+    let csv_url = format!("/api/v1/cycles/{cycle}/results.csv");
+    let (status, _) = send(&app, get(&csv_url)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, res) = send(&app, bearer(&csv_url)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(res.headers()[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    let csv = body_text(res).await;
+    assert!(csv.starts_with("\u{feff}rank,code,category,name_zh,name_en,business_n"));
+    let e1_line = csv.lines().find(|l| l.contains(",E1,E,")).unwrap();
+    assert!(
+        e1_line.contains(",绿色运营,Green operations,2,1.0000,"),
+        "{e1_line}"
+    );
+    assert_eq!(csv.lines().count(), 18);
+    for url in [&json_url, &csv_url, &svg_url] {
+        for group in ["EMP", "internal", "external", "NOPE"] {
+            let (status, res) = send(&app, bearer(&format!("{url}?group={group}"))).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{url} {group}");
+            assert!(body_text(res).await.contains("withheld"));
+        }
+        let (status, _) = send(&app, bearer(&format!("{url}?group=all&weighted=true"))).await;
+        assert_eq!(status, StatusCode::OK, "{url}");
+    }
+    // Bars and zoom change the drawing, not the points offered for hover and focus.
+    let (status, res) = send(&app, bearer(&format!("{svg_url}?bars=true&zoom=true"))).await;
+    assert_eq!(status, StatusCode::OK);
+    let zoomed = body_text(res).await;
+    assert_ne!(zoomed, svg);
+    assert_eq!(
+        zoomed.matches("<g class=\"point\"").count(),
+        16,
+        "E1 has no position"
+    );
 }
 
 #[sqlx::test(migrator = "app::store::MIGRATOR")]

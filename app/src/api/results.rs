@@ -1,7 +1,7 @@
 //! Results for reviewers.
 
 use super::AppError;
-use crate::domain::CycleResults;
+use crate::domain::{CycleResults, GroupInfo, MatrixOptions};
 use crate::i18n::Lang;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -9,28 +9,57 @@ use serde::{Deserialize, Serialize};
 /// Everything the matrix page shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MatrixView {
+    /// The results for the chosen respondents; everyone's when those are withheld.
     pub results: CycleResults,
+    /// The chosen respondents gave fewer than k responses: nothing of theirs is shown.
+    pub withheld: bool,
     pub responses: i64,
     /// The matrix drawn on the server, as SVG markup.
     pub svg: String,
+    /// The groups to filter by.
+    pub groups: Vec<GroupInfo>,
 }
 
+/// The matrix of a cycle for the respondents `group` (`all`, `internal`, `external` or a group code),
+/// drawn with `options`.
 #[server]
-pub async fn get_matrix(cycle_id: i64, lang: Lang) -> Result<MatrixView, AppError> {
+pub async fn get_matrix(
+    cycle_id: i64,
+    lang: Lang,
+    group: String,
+    options: MatrixOptions,
+) -> Result<MatrixView, AppError> {
     use super::ssr::{db, internal, require_reviewer};
+    use crate::domain::Respondents;
     require_reviewer().await?;
     let db = db()?;
-    let results = crate::store::results::results(&db, cycle_id)
+    let who = Respondents::parse(&group);
+    let chosen = crate::store::results::results_for(&db, cycle_id, &who)
         .await
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
+    let withheld = chosen.is_none();
+    let results = match chosen {
+        Some(r) => r,
+        None => crate::store::results::results(&db, cycle_id)
+            .await
+            .map_err(internal)?
+            .ok_or(AppError::NotFound)?,
+    };
     let responses = crate::store::results::response_count(&db, cycle_id)
         .await
         .map_err(internal)?;
-    let svg = crate::chart::matrix_svg(&results, lang);
+    let svg = if withheld {
+        String::new()
+    } else {
+        crate::chart::matrix_svg(&results, lang, options)
+    };
+    let groups = crate::store::cycles::groups(&db).await.map_err(internal)?;
     Ok(MatrixView {
         results,
+        withheld,
         responses,
         svg,
+        groups,
     })
 }

@@ -1,6 +1,6 @@
 //! The materiality matrix drawn with plotters (server only).
 
-use crate::domain::{Category, CycleResults};
+use crate::domain::{Category, CycleResults, MatrixOptions, TopicResult};
 use crate::i18n::Lang;
 pub mod labels;
 
@@ -32,23 +32,65 @@ fn escape(s: &str) -> String {
 }
 
 /// The matrix as SVG markup: x importance to the business, y importance to stakeholders, one labelled
-/// point per topic at its pooled means, marker and colour by category, the materiality threshold as
+/// point per topic at its pooled means (or its weighted position, `weighted`), marker and colour by category, the materiality threshold as
 /// dashed lines. The root element carries `role="img"` and an `aria-label`; the page puts the same
 /// numbers in a table beside it.
-pub fn matrix_svg(results: &CycleResults, lang: Lang) -> String {
+pub fn matrix_svg(results: &CycleResults, lang: Lang, options: MatrixOptions) -> String {
     let mut svg = String::new();
-    if let Err(e) = draw(&mut svg, results, lang) {
-        tracing::error!("matrix drawing failed: {e}");
-    }
+    let points = match draw(&mut svg, results, lang, options) {
+        Ok(points) => points,
+        Err(e) => {
+            tracing::error!("matrix drawing failed: {e}");
+            Vec::new()
+        }
+    };
     let t = lang.t();
     let label = format!(
         "{} — {} ({})",
         t.matrix_title, results.cycle.name, results.cycle.year
     );
+    // Every point gets a focusable target with its figures as a tooltip (hover, or focus by keyboard).
+    let targets: String = points
+        .iter()
+        .map(|(r, (x, y))| {
+            format!(
+                "<g class=\"point\" tabindex=\"0\" data-topic=\"{}\"><title>{}</title><circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"10\" fill=\"transparent\"/></g>",
+                escape(&r.code),
+                escape(&point_title(r, lang))
+            )
+        })
+        .collect();
     svg.replacen(
         "<svg ",
         &format!("<svg role=\"img\" aria-label=\"{}\" ", escape(&label)),
         1,
+    )
+    .replacen("</svg>", &format!("{targets}</svg>"), 1)
+}
+
+/// A point's tooltip: code, name, and per axis the mean, the interquartile range and n.
+fn point_title(r: &TopicResult, lang: Lang) -> String {
+    let t = lang.t();
+    let axis = |name: &str, s: &crate::domain::AxisStats| {
+        let f = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_else(|| "–".into());
+        format!(
+            "{name}: {} {} ({} {}–{}, n = {})",
+            t.col_mean,
+            f(s.mean),
+            t.col_iqr,
+            f(s.q1),
+            f(s.q3),
+            s.n
+        )
+    };
+    format!(
+        "{} {} — {}; {}; {} {}",
+        r.code,
+        lang.pick(&r.name.zh, &r.name.en),
+        axis(t.business_axis, &r.business),
+        axis(t.stakeholder_axis, &r.stakeholder),
+        t.col_rank,
+        r.rank
     )
 }
 
@@ -83,14 +125,54 @@ fn draw_legend<'b>(chart: &mut Chart<'b, 'b>) -> DrawResult<'b> {
         .draw()
 }
 
-fn draw<'a>(
+/// A plotted topic and its point, in pixels.
+type Plotted<'r> = (&'r TopicResult, (f64, f64));
+
+/// Draws the matrix; returns each plotted topic with its point in pixels.
+fn draw<'a, 'r>(
     out: &'a mut String,
-    results: &CycleResults,
+    results: &'r CycleResults,
     lang: Lang,
-) -> Result<(), Box<dyn std::error::Error + 'a>> {
+    options: MatrixOptions,
+) -> Result<Vec<Plotted<'r>>, Box<dyn std::error::Error + 'a>> {
+    // The plotted position: the pooled means, or the weighted means of the group means.
+    let position = |r: &TopicResult| {
+        if options.weighted {
+            r.weighted_position()
+        } else {
+            r.position()
+        }
+    };
+    // Interquartile bars belong to the pooled answers, so they go with the pooled positions only.
+    let bars = options.bars && !options.weighted;
     let t = lang.t();
     let scale = results.cycle.scale;
-    let (lo, hi) = (f64::from(scale.min) - 0.25, f64::from(scale.max) + 0.25);
+    let (mut lo, mut hi) = (f64::from(scale.min) - 0.25, f64::from(scale.max) + 0.25);
+    if options.zoom {
+        // Zoomed to the data (and its bars and the threshold), half a point of margin.
+        let mut values: Vec<f64> = vec![results.cycle.threshold];
+        for r in &results.topics {
+            if let Some((x, y)) = position(r) {
+                values.extend([x, y]);
+                if bars {
+                    values.extend(
+                        [
+                            r.business.q1,
+                            r.business.q3,
+                            r.stakeholder.q1,
+                            r.stakeholder.q3,
+                        ]
+                        .into_iter()
+                        .flatten(),
+                    );
+                }
+            }
+        }
+        let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        lo = (min - 0.5).max(lo);
+        hi = (max + 0.5).min(hi);
+    }
     let root = SVGBackend::with_string(out, (WIDTH, HEIGHT)).into_drawing_area();
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
@@ -100,6 +182,18 @@ fn draw<'a>(
         .y_label_area_size(60)
         .build_cartesian_2d(lo..hi, lo..hi)?;
     draw_axes(&mut chart, t.business_axis, t.stakeholder_axis, scale.len())?;
+    if bars {
+        let bar = RGBColor(0x99, 0x99, 0x99).stroke_width(1);
+        for r in &results.topics {
+            let Some((x, y)) = r.position() else { continue };
+            if let (Some(a), Some(b)) = (r.business.q1, r.business.q3) {
+                chart.draw_series(LineSeries::new([(a, y), (b, y)], bar))?;
+            }
+            if let (Some(a), Some(b)) = (r.stakeholder.q1, r.stakeholder.q3) {
+                chart.draw_series(LineSeries::new([(x, a), (x, b)], bar))?;
+            }
+        }
+    }
 
     let th = results.cycle.threshold;
     let grey = RGBColor(0x77, 0x77, 0x77);
@@ -121,7 +215,7 @@ fn draw<'a>(
             .topics
             .iter()
             .filter(|r| r.category == category)
-            .filter_map(|r| r.position())
+            .filter_map(position)
             .collect()
     };
     // One series per category, each with its own marker shape.
@@ -153,10 +247,10 @@ fn draw<'a>(
         .label(t.series(Category::G))
         .legend(move |(x, y)| Rectangle::new([(x + 1, y - 5), (x + 11, y + 5)], g));
     // Labels: placed in pixels so that none overlaps another or a point, most material first.
-    let mut plotted: Vec<(&crate::domain::TopicResult, (f64, f64))> = results
+    let mut plotted: Vec<(&TopicResult, (f64, f64))> = results
         .topics
         .iter()
-        .filter_map(|r| r.position().map(|p| (r, p)))
+        .filter_map(|r| position(r).map(|p| (r, p)))
         .collect();
     plotted.sort_by_key(|(r, _)| r.rank);
     let pixels: Vec<(f64, f64)> = plotted
@@ -198,7 +292,7 @@ fn draw<'a>(
     }
     draw_legend(&mut chart)?;
     root.present()?;
-    Ok(())
+    Ok(plotted.iter().map(|(r, _)| *r).zip(pixels).collect())
 }
 
 /// The stakeholder map (step 1 of the method): every active group at (how much it affects the
@@ -332,8 +426,12 @@ mod tests {
     #[test]
     fn golden_matrix_svg() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/matrix-en.svg");
-        let svg = matrix_svg(&fixture(), Lang::En);
-        assert_eq!(svg, matrix_svg(&fixture(), Lang::En), "stable output");
+        let svg = matrix_svg(&fixture(), Lang::En, MatrixOptions::default());
+        assert_eq!(
+            svg,
+            matrix_svg(&fixture(), Lang::En, MatrixOptions::default()),
+            "stable output"
+        );
         if std::env::var_os("UPDATE_GOLDEN").is_some() {
             std::fs::create_dir_all(std::path::Path::new(path).parent().unwrap()).unwrap();
             std::fs::write(path, &svg).unwrap();
@@ -343,6 +441,9 @@ mod tests {
             svg == golden,
             "the matrix drawing changed: compare with {path}"
         );
+        // Every topic has one hover and focus target with its figures.
+        assert_eq!(svg.matches("<g class=\"point\" tabindex=\"0\"").count(), 17);
+        assert!(svg.contains("<title>E1 Topic E1 — Importance to the business: Mean 4.00"));
         // Every topic is labelled once.
         for code in ["E1", "S10", "G5"] {
             assert_eq!(svg.matches(&format!(">\n{code}\n<")).count(), 1, "{code}");

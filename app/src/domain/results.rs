@@ -147,6 +147,11 @@ impl TopicResult {
     pub fn position(&self) -> Option<(f64, f64)> {
         self.business.mean.zip(self.stakeholder.mean)
     }
+
+    /// The weighted position (group weights), when both axes have answers.
+    pub fn weighted_position(&self) -> Option<(f64, f64)> {
+        self.weighted.business.zip(self.weighted.stakeholder)
+    }
 }
 
 /// The whole assessment, serialised as `results.json`.
@@ -258,6 +263,156 @@ pub fn aggregate(
     }
 }
 
+/// How the matrix is drawn: at the weighted positions, with interquartile-range bars, zoomed to the
+/// data instead of the whole scale. Written `weighted=true&bars=true&zoom=true` in URLs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct MatrixOptions {
+    #[serde(default)]
+    pub weighted: bool,
+    #[serde(default)]
+    pub bars: bool,
+    #[serde(default)]
+    pub zoom: bool,
+}
+
+impl MatrixOptions {
+    pub fn query(&self) -> String {
+        format!(
+            "weighted={}&bars={}&zoom={}",
+            self.weighted, self.bars, self.zoom
+        )
+    }
+}
+
+/// Whose answers a view of the results counts: everyone, the internal or the external groups, or one
+/// group. Written `all`, `internal`, `external` or a group code in URLs.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Respondents {
+    #[default]
+    All,
+    Internal,
+    External,
+    Group(String),
+}
+
+impl Respondents {
+    pub fn parse(s: &str) -> Respondents {
+        match s.trim() {
+            "" | "all" => Respondents::All,
+            "internal" => Respondents::Internal,
+            "external" => Respondents::External,
+            code => Respondents::Group(code.to_string()),
+        }
+    }
+
+    pub fn key(&self) -> &str {
+        match self {
+            Respondents::All => "all",
+            Respondents::Internal => "internal",
+            Respondents::External => "external",
+            Respondents::Group(code) => code,
+        }
+    }
+
+    pub fn includes(&self, g: &GroupInfo) -> bool {
+        match self {
+            Respondents::All => true,
+            Respondents::Internal => g.internal,
+            Respondents::External => !g.internal,
+            Respondents::Group(code) => &g.code == code,
+        }
+    }
+}
+
+/// The results counting only the answers of `who`. `None` (withheld) when that is not everyone and
+/// has fewer than k responses: a filter must not single out fewer people than a group breakdown may.
+pub fn aggregate_for(
+    cycle: CycleSummary,
+    topics: &[CycleTopic],
+    groups: &[GroupInfo],
+    tallies: &[Tally],
+    who: &Respondents,
+) -> Option<CycleResults> {
+    let groups: Vec<GroupInfo> = groups.iter().filter(|g| who.includes(g)).cloned().collect();
+    let tallies: Vec<Tally> = tallies
+        .iter()
+        .filter(|t| groups.iter().any(|g| g.code == t.group))
+        .cloned()
+        .collect();
+    // A group's responses: every response answers every topic, so its largest answer count.
+    let responses: u64 = groups
+        .iter()
+        .map(|g| {
+            topics
+                .iter()
+                .map(|topic| {
+                    tallies
+                        .iter()
+                        .filter(|t| {
+                            t.group == g.code && t.topic == topic.code && t.axis == Axis::Business
+                        })
+                        .map(|t| t.n)
+                        .sum::<u64>()
+                })
+                .max()
+                .unwrap_or(0)
+        })
+        .sum();
+    if *who != Respondents::All && responses < u64::from(cycle.k) {
+        return None;
+    }
+    Some(aggregate(cycle, topics, &groups, &tallies))
+}
+
+/// The results as CSV, one row per topic in rank order, every statistic of both axes, the weighted
+/// position, material and contested. UTF-8 with a byte-order mark; numbers to four decimals; an empty
+/// cell where a figure does not exist.
+pub fn results_csv(results: &CycleResults) -> String {
+    let mut out = String::from("\u{feff}rank,code,category,name_zh,name_en");
+    for axis in ["business", "stakeholder"] {
+        for f in [
+            "n",
+            "mean",
+            "sd",
+            "median",
+            "q1",
+            "q3",
+            "iqr",
+            "top2",
+            "dont_know",
+        ] {
+            out.push_str(&format!(",{axis}_{f}"));
+        }
+    }
+    out.push_str(",weighted_business,weighted_stakeholder,material,contested\r\n");
+    let num = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_default();
+    let mut rows: Vec<&TopicResult> = results.topics.iter().collect();
+    rows.sort_by_key(|r| r.rank);
+    for r in rows {
+        let mut line = vec![
+            r.rank.to_string(),
+            super::csv_field(&r.code),
+            r.category.as_str().to_string(),
+            super::csv_field(&r.name.zh),
+            super::csv_field(&r.name.en),
+        ];
+        for s in [&r.business, &r.stakeholder] {
+            line.push(s.n.to_string());
+            for v in [s.mean, s.sd, s.median, s.q1, s.q3, s.iqr, s.top2] {
+                line.push(num(v));
+            }
+            line.push(s.dont_know.to_string());
+        }
+        line.push(num(r.weighted.business));
+        line.push(num(r.weighted.stakeholder));
+        line.push(r.material.to_string());
+        line.push(r.contested.to_string());
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
 /// Ranks by the mean of x and y, ties broken by the larger of the two; topics without a position last.
 fn assign_ranks(results: &mut [TopicResult]) {
     let mut order: Vec<usize> = (0..results.len()).collect();
@@ -326,6 +481,80 @@ mod tests {
             }));
         }
         out
+    }
+
+    #[test]
+    fn filters_count_only_their_groups_and_withhold_below_k() {
+        let mut emp = group("EMP", 1.0);
+        emp.internal = true;
+        let groups = [emp, group("CUS", 1.0)];
+        let mut tallies = answers("E1", "EMP", &[(Some(5), Some(5)); 5]);
+        tallies.extend(answers(
+            "E1",
+            "CUS",
+            &[(Some(1), Some(1)), (Some(2), Some(2))],
+        ));
+        let topics = [topic("E1", Category::E)];
+        let all = aggregate_for(summary(5), &topics, &groups, &tallies, &Respondents::All).unwrap();
+        assert_eq!(all.topics[0].business.n, 7);
+        let internal = aggregate_for(
+            summary(5),
+            &topics,
+            &groups,
+            &tallies,
+            &Respondents::Internal,
+        )
+        .unwrap();
+        assert_eq!(internal.topics[0].business.n, 5);
+        assert_eq!(internal.topics[0].business.mean, Some(5.0));
+        // Two customers are fewer than k = 5: withheld, by group and as "external".
+        for who in [
+            Respondents::External,
+            Respondents::parse("CUS"),
+            Respondents::parse("NOPE"),
+        ] {
+            assert_eq!(
+                aggregate_for(summary(5), &topics, &groups, &tallies, &who),
+                None
+            );
+        }
+        // Everyone is never withheld, even below k.
+        assert!(
+            aggregate_for(summary(50), &topics, &groups, &tallies, &Respondents::All).is_some()
+        );
+        assert_eq!(Respondents::parse("internal").key(), "internal");
+        assert_eq!(Respondents::parse("").key(), "all");
+    }
+
+    #[test]
+    fn csv_has_every_figure_in_rank_order() {
+        let mut tallies = answers("E1", "EMP", &[(Some(5), Some(4)), (Some(4), None)]);
+        tallies.extend(answers(
+            "S1",
+            "EMP",
+            &[(Some(1), Some(2)), (Some(2), Some(2))],
+        ));
+        let r = aggregate(
+            summary(1),
+            &[topic("S1", Category::S), topic("E1", Category::E)],
+            &[group("EMP", 1.0)],
+            &tallies,
+        );
+        let csv = results_csv(&r);
+        let lines: Vec<&str> = csv.split("\r\n").collect();
+        assert!(lines[0]
+            .starts_with("\u{feff}rank,code,category,name_zh,name_en,business_n,business_mean"));
+        assert_eq!(lines[0].split(',').count(), 5 + 18 + 4);
+        // E1 ranks first: business 5,4 -> mean 4.5, sd 0.7071; stakeholder 4 and one don't know.
+        assert!(
+            lines[1].starts_with(
+                "1,E1,E,,,2,4.5000,0.7071,4.5000,4.2500,4.7500,0.5000,1.0000,0,1,4.0000,"
+            ),
+            "{}",
+            lines[1]
+        );
+        assert!(lines[2].starts_with("2,S1,S,"));
+        assert_eq!(lines[1].split(',').count(), 27);
     }
 
     #[test]

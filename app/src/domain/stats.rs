@@ -274,4 +274,115 @@ mod tests {
         close(s.top2, 2.0 / 3.0);
         assert_eq!(s.dont_know, 1);
     }
+
+    /// The figures computed the plain way, from the sorted list of answers.
+    fn from_list(scale: Scale, answers: &[Option<i32>]) -> AxisStats {
+        let mut v: Vec<f64> = answers.iter().flatten().map(|&x| f64::from(x)).collect();
+        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let n = v.len();
+        let dont_know = (answers.len() - n) as u64;
+        if n == 0 {
+            return AxisStats {
+                n: 0,
+                mean: None,
+                sd: None,
+                median: None,
+                q1: None,
+                q3: None,
+                iqr: None,
+                top2: None,
+                dont_know,
+            };
+        }
+        let mean = v.iter().sum::<f64>() / n as f64;
+        let sd = if n < 2 {
+            0.0
+        } else {
+            (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt()
+        };
+        // Type 7: h = (n - 1) p, interpolate between the order statistics around h.
+        let q = |p: f64| {
+            let h = (n - 1) as f64 * p;
+            let lo = h.floor() as usize;
+            let hi = (lo + 1).min(n - 1);
+            v[lo] + (h - lo as f64) * (v[hi] - v[lo])
+        };
+        let top = v.iter().filter(|&&x| x >= f64::from(scale.max - 1)).count();
+        AxisStats {
+            n: n as u64,
+            mean: Some(mean),
+            sd: Some(sd),
+            median: Some(q(0.5)),
+            q1: Some(q(0.25)),
+            q3: Some(q(0.75)),
+            iqr: Some(q(0.75) - q(0.25)),
+            top2: Some(top as f64 / n as f64),
+            dont_know,
+        }
+    }
+
+    /// A small deterministic generator (SplitMix64), so a failure can be replayed from its seed.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        }
+
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+    }
+
+    #[test]
+    fn histogram_figures_equal_figures_of_the_raw_list_for_random_answer_sets() {
+        let scales = [
+            Scale::FIVE,
+            Scale::new(1, 7).unwrap(),
+            Scale::new(0, 10).unwrap(),
+        ];
+        for seed in 0..2000u64 {
+            let mut rng = Rng(seed);
+            let scale = scales[rng.below(3) as usize];
+            // Mostly small sets (where quantiles are delicate), some large.
+            let len = if rng.below(10) == 0 {
+                rng.below(5000)
+            } else {
+                rng.below(12)
+            };
+            // Skewed answers: a random favourite value, some "don't know".
+            let favourite = scale.min + rng.below(scale.len() as u64) as i32;
+            let answers: Vec<Option<i32>> = (0..len)
+                .map(|_| match rng.below(10) {
+                    0 => None,
+                    1..=4 => Some(favourite),
+                    _ => Some(scale.min + rng.below(scale.len() as u64) as i32),
+                })
+                .collect();
+            let from_histogram = Histogram::from_answers(scale, answers.iter().copied()).stats();
+            let expected = from_list(scale, &answers);
+            assert_eq!(from_histogram.n, expected.n, "seed {seed}");
+            assert_eq!(from_histogram.dont_know, expected.dont_know, "seed {seed}");
+            for (name, a, b) in [
+                ("mean", from_histogram.mean, expected.mean),
+                ("sd", from_histogram.sd, expected.sd),
+                ("median", from_histogram.median, expected.median),
+                ("q1", from_histogram.q1, expected.q1),
+                ("q3", from_histogram.q3, expected.q3),
+                ("iqr", from_histogram.iqr, expected.iqr),
+                ("top2", from_histogram.top2, expected.top2),
+            ] {
+                match (a, b) {
+                    (Some(a), Some(b)) => {
+                        assert!((a - b).abs() < 1e-9, "seed {seed}: {name} {a} != {b}")
+                    }
+                    (a, b) => assert_eq!(a, b, "seed {seed}: {name}"),
+                }
+            }
+        }
+    }
 }

@@ -253,4 +253,13 @@ pub static TEXT: Text = Text {
     prob_frozen: "Frozen: the cycle has answers or is confirmed.",
     prob_none_chosen: "Choose at least one first.",
     prob_not_allowed: "That status change is not allowed.",
+    filter_all: "All respondents",
+    filter_respondents: "Respondents",
+    filter_weighted: "Weighted by group",
+    show: "Show",
+    download: "Download",
+    withheld: "Withheld: these respondents gave fewer than k = {k} responses, so their figures are not shown. Their answers still count for all respondents.",
+    matrix_intro_weighted: "Each point is a topic at the weighted mean of the groups' means (group weights from the stakeholder identification): to the right, more important to the business; higher up, more important to stakeholders.",
+    filter_bars: "Interquartile ranges (pooled positions only)",
+    filter_zoom: "Zoom to the data",
 };

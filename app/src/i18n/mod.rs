@@ -338,6 +338,15 @@ pub struct Text {
     pub prob_frozen: &'static str,
     pub prob_none_chosen: &'static str,
     pub prob_not_allowed: &'static str,
+    pub filter_all: &'static str,
+    pub filter_respondents: &'static str,
+    pub filter_weighted: &'static str,
+    pub filter_bars: &'static str,
+    pub filter_zoom: &'static str,
+    pub show: &'static str,
+    pub download: &'static str,
+    pub withheld: &'static str,
+    pub matrix_intro_weighted: &'static str,
 }
 
 impl Text {

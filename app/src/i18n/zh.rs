@@ -253,4 +253,13 @@ pub static TEXT: Text = Text {
     prob_frozen: "已冻结：周期已有回答或已确认。",
     prob_none_chosen: "请先至少选择一项。",
     prob_not_allowed: "不允许这样更改状态。",
+    filter_all: "全部受访者",
+    filter_respondents: "受访者",
+    filter_weighted: "按群体加权",
+    show: "显示",
+    download: "下载",
+    withheld: "不予显示：这些受访者的回答少于 k = {k} 份，因此不显示其结果。其回答仍计入全部受访者的结果。",
+    matrix_intro_weighted: "每个点代表一个议题，位置为各群体平均值的加权平均（权重来自利益相关方识别）：越靠右对业务越重要，越靠上对利益相关方越重要。",
+    filter_bars: "四分位距（仅限未加权位置）",
+    filter_zoom: "缩放至数据范围",
 };

@@ -4,10 +4,10 @@ use crate::api::auth::Logout;
 use crate::api::results::{get_matrix, MatrixView};
 use crate::api::AppError;
 use crate::components::{fmt2, Header, Notice};
-use crate::domain::{AxisStats, TopicResult};
+use crate::domain::{AxisStats, MatrixOptions, TopicResult};
 use crate::use_lang;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn MatrixPage() -> impl IntoView {
@@ -15,19 +15,37 @@ pub fn MatrixPage() -> impl IntoView {
     let t = lang.t();
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
-    let data = Resource::new(id, move |id| async move {
-        match id {
-            Some(id) => get_matrix(id, lang).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    let query = use_query_map();
+    let filter = move || {
+        let q = query.read();
+        let on = |k: &str| q.get(k).as_deref() == Some("true");
+        (
+            q.get("group").unwrap_or_else(|| "all".into()),
+            MatrixOptions {
+                weighted: on("weighted"),
+                bars: on("bars"),
+                zoom: on("zoom"),
+            },
+        )
+    };
+    let data = Resource::new(
+        move || (id(), filter()),
+        move |(id, (group, options))| async move {
+            match id {
+                Some(id) => get_matrix(id, lang, group, options)
+                    .await
+                    .map(|v| (v, options)),
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
     view! {
         <Header />
         <main class="page wide">
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(view) => view! { <Matrix view /> }.into_any(),
+                        Ok((view, options)) => view! { <Matrix view options /> }.into_any(),
                         Err(AppError::Unauthorized) => {
                             let next = format!("/login?next=/cycles/{}/matrix", id().unwrap_or_default());
                             view! {
@@ -50,9 +68,70 @@ pub fn MatrixPage() -> impl IntoView {
 }
 
 #[component]
-fn Matrix(view: MatrixView) -> impl IntoView {
+fn Matrix(view: MatrixView, options: MatrixOptions) -> impl IntoView {
     let lang = use_lang();
     let t = lang.t();
+    let id = view.results.cycle.id;
+    let chosen = use_query_map()
+        .read_untracked()
+        .get("group")
+        .unwrap_or_else(|| "all".into());
+    let query = format!("group={chosen}&{}&lang={}", options.query(), lang.tag());
+    let weighted = options.weighted;
+    let choices = [
+        ("all".to_string(), t.filter_all.to_string()),
+        ("internal".to_string(), t.internal.to_string()),
+        ("external".to_string(), t.external.to_string()),
+    ]
+    .into_iter()
+    .chain(view.groups.iter().map(|g| {
+        (
+            g.code.clone(),
+            lang.pick(&g.name.zh, &g.name.en).to_string(),
+        )
+    }))
+    .map(|(value, label)| {
+        let selected = value == chosen;
+        view! { <option value=value selected=selected>{label}</option> }
+    })
+    .collect_view();
+    let filters = view! {
+        <form method="get" class="filters" data-testid="filters">
+            <label>
+                <span>{t.filter_respondents}</span>
+                <select name="group">{choices}</select>
+            </label>
+            <label class="check">
+                <input type="checkbox" name="weighted" value="true" checked=weighted />
+                {t.filter_weighted}
+            </label>
+            <label class="check">
+                <input type="checkbox" name="bars" value="true" checked=options.bars />
+                {t.filter_bars}
+            </label>
+            <label class="check">
+                <input type="checkbox" name="zoom" value="true" checked=options.zoom />
+                {t.filter_zoom}
+            </label>
+            <button type="submit">{t.show}</button>
+        </form>
+        <p class="downloads" data-testid="downloads">
+            {t.download} ": "
+            <a href=format!("/api/v1/cycles/{id}/results.csv?{query}") download rel="external" data-testid="download-csv">"CSV"</a>
+            " · "
+            <a href=format!("/api/v1/cycles/{id}/results.json?{query}") download rel="external">"JSON"</a>
+            " · "
+            <a href=format!("/api/v1/cycles/{id}/matrix.svg?{query}") download rel="external">"SVG"</a>
+        </p>
+    };
+    if view.withheld {
+        return view! {
+            <h1>{t.matrix_title}</h1>
+            {filters}
+            <p class="field-error" role="alert" data-testid="withheld">{t.withheld.replace("{k}", &view.results.cycle.k.to_string())}</p>
+        }
+        .into_any();
+    }
     let logout = ServerAction::<Logout>::new();
     let cycle = view.results.cycle.clone();
     let mut rows = view.results.topics.clone();
@@ -72,7 +151,8 @@ fn Matrix(view: MatrixView) -> impl IntoView {
             {t.responses} ": " <strong data-testid="responses">{view.responses}</strong> " · " {t.threshold} ": "
             {format!("{:.2}", cycle.threshold)}
         </p>
-        <p class="intro">{t.matrix_intro}</p>
+        <p class="intro">{if weighted { t.matrix_intro_weighted } else { t.matrix_intro }}</p>
+        {filters}
         <div class="matrix-layout">
             <figure class="chart" data-testid="matrix" inner_html=view.svg></figure>
             <div class="table-wrap" tabindex="0" role="region" aria-label=t.table_caption>
@@ -105,6 +185,7 @@ fn Matrix(view: MatrixView) -> impl IntoView {
             </div>
         </div>
     }
+    .into_any()
 }
 
 fn axis_cells(s: &AxisStats) -> impl IntoView {

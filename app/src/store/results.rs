@@ -3,7 +3,7 @@
 use super::cycles::{cycle, cycle_topics, groups};
 use super::responses::DONT_KNOW_VALUE;
 use super::Db;
-use crate::domain::{aggregate, Axis, CycleResults, Tally};
+use crate::domain::{aggregate_for, Axis, CycleResults, Respondents, Tally};
 use sqlx::Row;
 
 /// Every histogram cell of a cycle.
@@ -33,13 +33,28 @@ pub async fn tallies(db: &Db, cycle_id: i64) -> Result<Vec<Tally>, sqlx::Error> 
 
 /// The results of a cycle, computed from its histograms; `None` when there is no such cycle.
 pub async fn results(db: &Db, cycle_id: i64) -> Result<Option<CycleResults>, sqlx::Error> {
+    // Everyone's answers are never withheld.
+    Ok(results_for(db, cycle_id, &Respondents::All)
+        .await?
+        .flatten())
+}
+
+/// The results of a cycle counting only the answers of `who`: `None` when there is no such cycle,
+/// `Some(None)` when the filter's figures are withheld (fewer than k responses).
+pub async fn results_for(
+    db: &Db,
+    cycle_id: i64,
+    who: &Respondents,
+) -> Result<Option<Option<CycleResults>>, sqlx::Error> {
     let Some(c) = cycle(db, cycle_id).await? else {
         return Ok(None);
     };
     let topics = cycle_topics(db, cycle_id).await?;
     let groups = groups(db).await?;
     let tallies = tallies(db, cycle_id).await?;
-    Ok(Some(aggregate(c.summary, &topics, &groups, &tallies)))
+    Ok(Some(aggregate_for(
+        c.summary, &topics, &groups, &tallies, who,
+    )))
 }
 
 /// Number of stored responses of a cycle.
