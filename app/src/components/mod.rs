@@ -114,3 +114,29 @@ pub fn field_errors(list: &[FieldProblem], field: &str) -> impl IntoView {
         .map(|p| view! { <p class="field-error" role="alert">{t.problem(p.problem)}</p> })
         .collect_view()
 }
+
+/// A table of admin records: its caption, the column headers, and the rows. A last column holds each
+/// row's actions; its header is for screen readers only.
+#[component]
+pub fn AdminTable(
+    caption: &'static str,
+    testid: &'static str,
+    columns: Vec<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    let t = use_lang().t();
+    view! {
+        <div class="table-wrap">
+            <table class="stats admin-table" data-testid=testid>
+                <caption>{caption}</caption>
+                <thead>
+                    <tr>
+                        {columns.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view()}
+                        <th scope="col"><span class="visually-hidden">{t.col_actions}</span></th>
+                    </tr>
+                </thead>
+                <tbody>{children()}</tbody>
+            </table>
+        </div>
+    }
+}

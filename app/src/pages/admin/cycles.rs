@@ -6,7 +6,7 @@ use crate::api::admin::{
     GenerateLinks, MakeOpenLink, NewLinks, RevokeLink, RevokeUnused, SetCycleGroups,
     SetCycleStatus, SetCycleTopics, UpdateCycle,
 };
-use crate::components::{field_errors, fmt2, problems_of, refusal, AdminNav, Header};
+use crate::components::{field_errors, fmt2, problems_of, refusal, AdminNav, AdminTable, Header};
 use crate::domain::{
     csv_field, date_of, CycleForm, CycleSettings, CycleStatus, FieldProblem, GroupProgress, Scale,
     ScaleLabels, ThresholdRule,
@@ -75,23 +75,9 @@ pub fn CyclesPage() -> impl IntoView {
                                 })
                                 .collect_view();
                             view! {
-                                <div class="table-wrap">
-                                    <table class="stats admin-table" data-testid="cycles">
-                                        <caption>{t.cycles_title}</caption>
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">{t.col_name}</th>
-                                                <th scope="col">{t.year}</th>
-                                                <th scope="col">{t.col_status}</th>
-                                                <th scope="col">{t.topics_title}</th>
-                                                <th scope="col">{t.groups_title}</th>
-                                                <th scope="col">{t.responses}</th>
-                                                <th scope="col"><span class="visually-hidden">{t.col_actions}</span></th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>{rows}</tbody>
-                                    </table>
-                                </div>
+                                <AdminTable caption=t.cycles_title testid="cycles" columns=vec![t.col_name, t.year, t.col_status, t.topics_title, t.groups_title, t.responses]>
+                                    {rows}
+                                </AdminTable>
                                 <section class="admin-form" aria-labelledby="new-cycle-title">
                                     <h2 id="new-cycle-title">{t.new_cycle}</h2>
                                     <ActionForm action=create attr:class="grid-form" attr:data-testid="cycle-form">

@@ -2,7 +2,7 @@
 //! the stakeholder map drawn from them.
 
 use crate::api::admin::{list_groups, stakeholder_map, SaveGroup, SetGroupActive};
-use crate::components::{field_errors, problems_of, refusal, AdminNav, Header};
+use crate::components::{field_errors, problems_of, refusal, AdminNav, AdminTable, Header};
 use crate::domain::{GroupForm, GroupRecord};
 use crate::use_lang;
 use leptos::prelude::*;
@@ -90,26 +90,9 @@ fn GroupTable(
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
-            <table class="stats admin-table" data-testid="groups">
-                <caption>{t.groups_title}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{t.col_code}</th>
-                        <th scope="col">{t.col_name}</th>
-                        <th scope="col">{t.col_kind}</th>
-                        <th scope="col">{t.affected_by}</th>
-                        <th scope="col">{t.affects}</th>
-                        <th scope="col">{t.col_weight}</th>
-                        <th scope="col">{t.concerns}</th>
-                        <th scope="col">{t.channels}</th>
-                        <th scope="col">{t.col_state}</th>
-                        <th scope="col"><span class="visually-hidden">{t.col_actions}</span></th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <AdminTable caption=t.groups_title testid="groups" columns=vec![t.col_code, t.col_name, t.col_kind, t.affected_by, t.affects, t.col_weight, t.concerns, t.channels, t.col_state]>
+            {rows}
+        </AdminTable>
     }
     .into_any()
 }

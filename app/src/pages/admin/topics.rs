@@ -5,7 +5,7 @@ use crate::api::admin::{
     import_topics, library, preset, preview_import, DeleteTopic, MoveTopic, SaveCategory,
     SaveTopic, SetTopicActive,
 };
-use crate::components::{field_errors, problems_of, refusal, AdminNav, Header};
+use crate::components::{field_errors, problems_of, refusal, AdminNav, AdminTable, Header};
 use crate::domain::{Category, CustomCategory, ImportPreview, RowAction, TopicRecord, TopicRow};
 use crate::use_lang;
 use leptos::prelude::*;
@@ -154,23 +154,9 @@ fn TopicTable(
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
-            <table class="stats admin-table" data-testid="topics">
-                <caption>{t.topics_caption}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{t.col_order}</th>
-                        <th scope="col">{t.col_code}</th>
-                        <th scope="col">{t.col_category}</th>
-                        <th scope="col">{t.name_zh}</th>
-                        <th scope="col">{t.name_en}</th>
-                        <th scope="col">{t.col_state}</th>
-                        <th scope="col"><span class="visually-hidden">{t.col_actions}</span></th>
-                    </tr>
-                </thead>
-                <tbody>{body}</tbody>
-            </table>
-        </div>
+        <AdminTable caption=t.topics_caption testid="topics" columns=vec![t.col_order, t.col_code, t.col_category, t.name_zh, t.name_en, t.col_state]>
+            {body}
+        </AdminTable>
     }
     .into_any()
 }
