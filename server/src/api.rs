@@ -189,8 +189,8 @@ async fn require(state: &AppState, headers: &HeaderMap, roles: &[Role]) -> Resul
     }
 }
 
-/// How a request wants the results: `?group=all|internal|external|CODE`, the matrix options
-/// `weighted`, `bars` and `zoom` (`=true`), `?lang=zh-CN|en` (the chart's words).
+/// How a request wants the results: `?group=all|internal|external|split|CODE`, the matrix options
+/// `weighted`, `bars`, `zoom` and `shade` (`=true`), `?lang=zh-CN|en` (the chart's words).
 #[derive(Deserialize, Default)]
 struct ResultsQuery {
     lang: Option<String>,
@@ -202,6 +202,8 @@ struct ResultsQuery {
     bars: bool,
     #[serde(default)]
     zoom: bool,
+    #[serde(default)]
+    shade: bool,
 }
 
 /// The results a reviewer asked for: 401/403 for other callers, 404 for an unknown cycle, 403 when
@@ -290,6 +292,8 @@ async fn matrix_svg(
                     weighted: q.weighted,
                     bars: q.bars,
                     zoom: q.zoom,
+                    shade: q.shade,
+                    split: q.group.as_deref() == Some("split"),
                 },
             ),
         )

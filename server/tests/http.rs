@@ -258,7 +258,7 @@ async fn results_refuse_anonymous_callers_and_serve_reviewers(db: Db) {
     );
     assert_eq!(csv.lines().count(), 18);
     for url in [&json_url, &csv_url, &svg_url] {
-        for group in ["EMP", "internal", "external", "NOPE"] {
+        for group in ["EMP", "internal", "external", "split", "NOPE"] {
             let (status, res) = send(&app, bearer(&format!("{url}?group={group}"))).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{url} {group}");
             assert!(body_text(res).await.contains("withheld"));

@@ -34,6 +34,10 @@ pub async fn get_matrix(
     require_reviewer().await?;
     let db = db()?;
     let who = Respondents::parse(&group);
+    let options = MatrixOptions {
+        split: who == Respondents::Split,
+        ..options
+    };
     let chosen = crate::store::results::results_for(&db, cycle_id, &who)
         .await
         .map_err(internal)?

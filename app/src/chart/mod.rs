@@ -6,6 +6,7 @@ pub mod labels;
 
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// Okabe–Ito colours: distinguishable with every common form of colour blindness. The categories
 /// also differ in marker shape, so colour is never the only cue.
@@ -181,7 +182,40 @@ fn draw<'a, 'r>(
         .x_label_area_size(52)
         .y_label_area_size(60)
         .build_cartesian_2d(lo..hi, lo..hi)?;
-    draw_axes(&mut chart, t.business_axis, t.stakeholder_axis, scale.len())?;
+    let (x_title, y_title) = if options.split {
+        (t.business_axis_internal, t.stakeholder_axis_external)
+    } else {
+        (t.business_axis, t.stakeholder_axis)
+    };
+    draw_axes(&mut chart, x_title, y_title, scale.len())?;
+    let th = results.cycle.threshold;
+    if options.shade && th > lo && th < hi {
+        // The report's bands: "high" where one axis reaches the threshold, "very high" where both do.
+        let tint = RGBColor(0xD5, 0x5E, 0x00);
+        for (area, alpha) in [
+            ([(th, lo), (hi, th)], 0.06),
+            ([(lo, th), (th, hi)], 0.06),
+            ([(th, th), (hi, hi)], 0.14),
+        ] {
+            chart.draw_series(std::iter::once(Rectangle::new(
+                area,
+                tint.mix(alpha).filled(),
+            )))?;
+        }
+        let band = (FONT, 12).into_font().color(&RGBColor(0x8A, 0x3B, 0x00));
+        chart.draw_series([
+            Text::new(
+                t.band_very_high,
+                (hi - 0.05 * (hi - lo), hi),
+                band.clone().pos(Pos::new(HPos::Right, VPos::Top)),
+            ),
+            Text::new(
+                t.band_high,
+                (hi - 0.05 * (hi - lo), th),
+                band.pos(Pos::new(HPos::Right, VPos::Bottom)),
+            ),
+        ])?;
+    }
     if bars {
         let bar = RGBColor(0x99, 0x99, 0x99).stroke_width(1);
         for r in &results.topics {
@@ -195,7 +229,6 @@ fn draw<'a, 'r>(
         }
     }
 
-    let th = results.cycle.threshold;
     let grey = RGBColor(0x77, 0x77, 0x77);
     chart.draw_series(DashedLineSeries::new(
         [(th, lo), (th, hi)],
@@ -418,6 +451,40 @@ mod tests {
             weight: 1.0,
         }];
         aggregate(summary, &topics, &groups, &tallies)
+    }
+
+    #[test]
+    fn shading_and_the_split_layout_say_so_on_the_chart() {
+        let plain = matrix_svg(&fixture(), Lang::En, MatrixOptions::default());
+        assert!(!plain.contains("Very high"));
+        let shaded = matrix_svg(
+            &fixture(),
+            Lang::En,
+            MatrixOptions {
+                shade: true,
+                split: true,
+                zoom: true,
+                bars: true,
+                ..Default::default()
+            },
+        );
+        for words in [
+            "Very high",
+            "High",
+            "Importance to the business (internal groups)",
+            "Importance to stakeholders (external groups)",
+        ] {
+            assert!(shaded.contains(words), "{words}");
+        }
+        let zh = matrix_svg(
+            &fixture(),
+            Lang::Zh,
+            MatrixOptions {
+                shade: true,
+                ..Default::default()
+            },
+        );
+        assert!(zh.contains("非常高") && zh.contains("对公司业务的重要性"));
     }
 
     /// The matrix of a fixed data set is the same, byte for byte, as the reviewed copy in

@@ -232,13 +232,7 @@ pub fn aggregate(
             let w = |(s, total): (f64, f64)| (total > 0.0).then(|| s / total);
             let business = pooled[0].stats();
             let stakeholder = pooled[1].stats();
-            let material = business
-                .mean
-                .zip(stakeholder.mean)
-                .is_some_and(|(x, y)| cycle.threshold_rule.is_material(cycle.threshold, x, y));
-            let contested = [&business, &stakeholder]
-                .iter()
-                .any(|s| s.iqr.is_some_and(|i| i >= CONTESTED_IQR));
+            let (material, contested) = judge(&cycle, &business, &stakeholder);
             TopicResult {
                 code: topic.code.clone(),
                 category: topic.category,
@@ -273,13 +267,20 @@ pub struct MatrixOptions {
     pub bars: bool,
     #[serde(default)]
     pub zoom: bool,
+    /// Shade the "high" (one axis over the threshold) and "very high" (both) regions.
+    #[serde(default)]
+    pub shade: bool,
+    /// The results are in the "internal vs external" layout (set from the respondents, not the URL):
+    /// the axis titles say so.
+    #[serde(default)]
+    pub split: bool,
 }
 
 impl MatrixOptions {
     pub fn query(&self) -> String {
         format!(
-            "weighted={}&bars={}&zoom={}",
-            self.weighted, self.bars, self.zoom
+            "weighted={}&bars={}&zoom={}&shade={}",
+            self.weighted, self.bars, self.zoom, self.shade
         )
     }
 }
@@ -292,6 +293,8 @@ pub enum Respondents {
     All,
     Internal,
     External,
+    /// The "internal vs external" layout (see [`split_layout`]).
+    Split,
     Group(String),
 }
 
@@ -301,6 +304,7 @@ impl Respondents {
             "" | "all" => Respondents::All,
             "internal" => Respondents::Internal,
             "external" => Respondents::External,
+            "split" => Respondents::Split,
             code => Respondents::Group(code.to_string()),
         }
     }
@@ -310,6 +314,7 @@ impl Respondents {
             Respondents::All => "all",
             Respondents::Internal => "internal",
             Respondents::External => "external",
+            Respondents::Split => "split",
             Respondents::Group(code) => code,
         }
     }
@@ -319,6 +324,7 @@ impl Respondents {
             Respondents::All => true,
             Respondents::Internal => g.internal,
             Respondents::External => !g.internal,
+            Respondents::Split => true,
             Respondents::Group(code) => &g.code == code,
         }
     }
@@ -333,6 +339,18 @@ pub fn aggregate_for(
     tallies: &[Tally],
     who: &Respondents,
 ) -> Option<CycleResults> {
+    if *who == Respondents::Split {
+        // Each side must reach k on its own.
+        let internal = aggregate_for(
+            cycle.clone(),
+            topics,
+            groups,
+            tallies,
+            &Respondents::Internal,
+        )?;
+        let external = aggregate_for(cycle, topics, groups, tallies, &Respondents::External)?;
+        return Some(split_layout(internal, external));
+    }
     let groups: Vec<GroupInfo> = groups.iter().filter(|g| who.includes(g)).cloned().collect();
     let tallies: Vec<Tally> = tallies
         .iter()
@@ -411,6 +429,38 @@ pub fn results_csv(results: &CycleResults) -> String {
         out.push_str("\r\n");
     }
     out
+}
+
+/// Whether a topic with these figures is material (by the cycle's threshold rule) and contested.
+fn judge(cycle: &CycleSummary, business: &AxisStats, stakeholder: &AxisStats) -> (bool, bool) {
+    let material = business
+        .mean
+        .zip(stakeholder.mean)
+        .is_some_and(|(x, y)| cycle.threshold_rule.is_material(cycle.threshold, x, y));
+    let contested = [business, stakeholder]
+        .iter()
+        .any(|s| s.iqr.is_some_and(|i| i >= CONTESTED_IQR));
+    (material, contested)
+}
+
+/// The "internal vs external" layout: x is the internal groups' importance to the business, y the
+/// external groups' importance to stakeholders. Materiality, contest and rank follow from those.
+pub fn split_layout(internal: CycleResults, external: CycleResults) -> CycleResults {
+    let cycle = internal.cycle.clone();
+    let mut topics: Vec<TopicResult> = internal
+        .topics
+        .into_iter()
+        .zip(external.topics)
+        .map(|(mut i, e)| {
+            i.stakeholder = e.stakeholder;
+            i.weighted.stakeholder = e.weighted.stakeholder;
+            i.groups.extend(e.groups);
+            (i.material, i.contested) = judge(&cycle, &i.business, &i.stakeholder);
+            i
+        })
+        .collect();
+    assign_ranks(&mut topics);
+    CycleResults { cycle, topics }
 }
 
 /// Ranks by the mean of x and y, ties broken by the larger of the two; topics without a position last.
@@ -524,6 +574,31 @@ mod tests {
         );
         assert_eq!(Respondents::parse("internal").key(), "internal");
         assert_eq!(Respondents::parse("").key(), "all");
+    }
+
+    #[test]
+    fn split_layout_takes_x_from_internal_and_y_from_external_groups() {
+        let mut emp = group("EMP", 1.0);
+        emp.internal = true;
+        let groups = [emp, group("CUS", 1.0)];
+        // Employees: business 5, stakeholder 1. Customers: business 1, stakeholder 4.
+        let mut tallies = answers("E1", "EMP", &[(Some(5), Some(1)); 5]);
+        tallies.extend(answers("E1", "CUS", &[(Some(1), Some(4)); 5]));
+        let topics = [topic("E1", Category::E)];
+        let split =
+            aggregate_for(summary(5), &topics, &groups, &tallies, &Respondents::Split).unwrap();
+        let e1 = &split.topics[0];
+        assert_eq!(e1.position(), Some((5.0, 4.0)));
+        assert!(e1.material, "5 and 4 both reach 3.5");
+        // Pooled, the same answers give 3 and 2.5: not material.
+        let all = aggregate_for(summary(5), &topics, &groups, &tallies, &Respondents::All).unwrap();
+        assert_eq!(all.topics[0].position(), Some((3.0, 2.5)));
+        assert!(!all.topics[0].material);
+        // One side under k withholds the layout.
+        assert_eq!(
+            aggregate_for(summary(6), &topics, &groups, &tallies, &Respondents::Split),
+            None
+        );
     }
 
     #[test]

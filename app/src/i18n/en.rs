@@ -262,4 +262,10 @@ pub static TEXT: Text = Text {
     matrix_intro_weighted: "Each point is a topic at the weighted mean of the groups' means (group weights from the stakeholder identification): to the right, more important to the business; higher up, more important to stakeholders.",
     filter_bars: "Interquartile ranges (pooled positions only)",
     filter_zoom: "Zoom to the data",
+    business_axis_internal: "Importance to the business (internal groups)",
+    stakeholder_axis_external: "Importance to stakeholders (external groups)",
+    filter_split: "Internal (x) vs external (y)",
+    filter_shade: "Shade the high and very high regions",
+    band_high: "High",
+    band_very_high: "Very high",
 };

@@ -262,4 +262,10 @@ pub static TEXT: Text = Text {
     matrix_intro_weighted: "每个点代表一个议题，位置为各群体平均值的加权平均（权重来自利益相关方识别）：越靠右对业务越重要，越靠上对利益相关方越重要。",
     filter_bars: "四分位距（仅限未加权位置）",
     filter_zoom: "缩放至数据范围",
+    business_axis_internal: "对业务的重要性（内部群体）",
+    stakeholder_axis_external: "对利益相关方的重要性（外部群体）",
+    filter_split: "内部（横轴）对外部（纵轴）",
+    filter_shade: "标出“高”和“非常高”区域",
+    band_high: "高",
+    band_very_high: "非常高",
 };

@@ -25,6 +25,8 @@ pub fn MatrixPage() -> impl IntoView {
                 weighted: on("weighted"),
                 bars: on("bars"),
                 zoom: on("zoom"),
+                shade: on("shade"),
+                split: false,
             },
         )
     };
@@ -82,6 +84,7 @@ fn Matrix(view: MatrixView, options: MatrixOptions) -> impl IntoView {
         ("all".to_string(), t.filter_all.to_string()),
         ("internal".to_string(), t.internal.to_string()),
         ("external".to_string(), t.external.to_string()),
+        ("split".to_string(), t.filter_split.to_string()),
     ]
     .into_iter()
     .chain(view.groups.iter().map(|g| {
@@ -112,6 +115,10 @@ fn Matrix(view: MatrixView, options: MatrixOptions) -> impl IntoView {
             <label class="check">
                 <input type="checkbox" name="zoom" value="true" checked=options.zoom />
                 {t.filter_zoom}
+            </label>
+            <label class="check">
+                <input type="checkbox" name="shade" value="true" checked=options.shade />
+                {t.filter_shade}
             </label>
             <button type="submit">{t.show}</button>
         </form>
