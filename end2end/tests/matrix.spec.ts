@@ -119,3 +119,17 @@ test('a reviewer filters by group, weights, and downloads the figures shown', as
   expect(col('business_n')).toBe(shown.n);
   expect(Number(col('business_mean')).toFixed(2)).toBe(shown.mean);
 });
+
+test('the statistics table sorts by a column, and says so', async ({ page }) => {
+  const matrix = `/cycles/${cycleId()}/matrix`;
+  await login(page, matrix);
+  const table = page.getByTestId('stats-table');
+  await table.getByRole('link', { name: 'Mean' }).first().click();
+  await expect(page).toHaveURL(/sort=business\.mean/);
+  await expect(table.locator('th[aria-sort="descending"]')).toHaveCount(1);
+  const means = (await table.locator('tbody tr').evaluateAll((rows) =>
+    rows.map((r) => r.querySelectorAll('td.num')[2]?.textContent ?? ''),
+  )).map((m) => (m === '–' ? -Infinity : Number(m)));
+  expect(means.length).toBe(17);
+  for (let i = 1; i < means.length; i++) expect(means[i - 1]).toBeGreaterThanOrEqual(means[i]);
+});

@@ -463,6 +463,41 @@ pub fn split_layout(internal: CycleResults, external: CycleResults) -> CycleResu
     CycleResults { cycle, topics }
 }
 
+/// The table's sort keys: `rank` and `code` ascending; `business.mean`, `stakeholder.iqr` and the like
+/// (n, mean, median, iqr, dont_know of either axis) descending, topics without the figure last.
+/// Ties keep rank order. An unknown key sorts by rank.
+pub fn sort_topics(rows: &mut [TopicResult], key: &str) {
+    rows.sort_by_key(|r| r.rank);
+    if key == "code" {
+        rows.sort_by(|a, b| a.code.cmp(&b.code));
+        return;
+    }
+    let Some((axis, figure)) = key.split_once('.') else {
+        return;
+    };
+    let value = |r: &TopicResult| -> Option<f64> {
+        let s = match axis {
+            "business" => &r.business,
+            "stakeholder" => &r.stakeholder,
+            _ => return None,
+        };
+        match figure {
+            "n" => Some(s.n as f64),
+            "mean" => s.mean,
+            "median" => s.median,
+            "iqr" => s.iqr,
+            "dont_know" => Some(s.dont_know as f64),
+            _ => None,
+        }
+    };
+    rows.sort_by(|a, b| match (value(a), value(b)) {
+        (Some(x), Some(y)) => y.partial_cmp(&x).unwrap_or(std::cmp::Ordering::Equal),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+}
+
 /// Ranks by the mean of x and y, ties broken by the larger of the two; topics without a position last.
 fn assign_ranks(results: &mut [TopicResult]) {
     let mut order: Vec<usize> = (0..results.len()).collect();
@@ -599,6 +634,38 @@ mod tests {
             aggregate_for(summary(6), &topics, &groups, &tallies, &Respondents::Split),
             None
         );
+    }
+
+    #[test]
+    fn the_table_sorts_by_any_figure() {
+        let mut tallies = answers("A1", "EMP", &[(Some(2), Some(5)), (Some(2), Some(5))]);
+        tallies.extend(answers("B1", "EMP", &[(Some(5), Some(1)), (None, Some(2))]));
+        tallies.extend(answers("C1", "EMP", &[(None, Some(3)), (None, Some(3))]));
+        let r = aggregate(
+            summary(1),
+            &[
+                topic("A1", Category::E),
+                topic("B1", Category::S),
+                topic("C1", Category::G),
+            ],
+            &[group("EMP", 1.0)],
+            &tallies,
+        );
+        let order = |key: &str| {
+            let mut rows = r.topics.clone();
+            sort_topics(&mut rows, key);
+            rows.into_iter().map(|t| t.code).collect::<Vec<_>>()
+        };
+        assert_eq!(order("rank"), ["A1", "B1", "C1"]);
+        assert_eq!(
+            order("business.mean"),
+            ["B1", "A1", "C1"],
+            "no business mean: last"
+        );
+        assert_eq!(order("stakeholder.mean"), ["A1", "C1", "B1"]);
+        assert_eq!(order("business.dont_know"), ["C1", "B1", "A1"]);
+        assert_eq!(order("code"), ["A1", "B1", "C1"]);
+        assert_eq!(order("nonsense"), order("rank"));
     }
 
     #[test]

@@ -4,7 +4,7 @@ use crate::api::auth::Logout;
 use crate::api::results::{get_matrix, MatrixView};
 use crate::api::AppError;
 use crate::components::{fmt2, Header, Notice};
-use crate::domain::{AxisStats, MatrixOptions, TopicResult};
+use crate::domain::{sort_topics, AxisStats, MatrixOptions, TopicResult};
 use crate::use_lang;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -142,7 +142,27 @@ fn Matrix(view: MatrixView, options: MatrixOptions) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let cycle = view.results.cycle.clone();
     let mut rows = view.results.topics.clone();
-    rows.sort_by_key(|r| r.rank);
+    let sort = use_query_map()
+        .read_untracked()
+        .get("sort")
+        .unwrap_or_else(|| "rank".into());
+    sort_topics(&mut rows, &sort);
+    // A column header is a link that sorts by it (and works without JavaScript).
+    let base = format!("?group={chosen}&{}", options.query());
+    let header = move |key: String, label: &'static str, attrs: (&'static str, u8)| {
+        let (scope, rowspan) = attrs;
+        let active = key == sort;
+        let ascending = key == "rank" || key == "code";
+        view! {
+            <th
+                scope=scope
+                rowspan=rowspan
+                aria-sort=active.then_some(if ascending { "ascending" } else { "descending" })
+            >
+                <a href=format!("{base}&sort={key}") class:sorted=active>{label}</a>
+            </th>
+        }
+    };
     view! {
         <div class="matrix-head">
             <h1>{t.matrix_title}</h1>
@@ -167,22 +187,24 @@ fn Matrix(view: MatrixView, options: MatrixOptions) -> impl IntoView {
                     <caption>{t.table_caption}</caption>
                     <thead>
                         <tr>
-                            <th scope="col" rowspan="2">{t.col_rank}</th>
-                            <th scope="col" rowspan="2">{t.col_topic}</th>
+                            {header("rank".into(), t.col_rank, ("col", 2))}
+                            {header("code".into(), t.col_topic, ("col", 2))}
                             <th scope="colgroup" colspan="5">{t.business_axis}</th>
                             <th scope="colgroup" colspan="5">{t.stakeholder_axis}</th>
                             <th scope="col" rowspan="2">{t.col_material}</th>
                         </tr>
                         <tr>
-                            {(0..2)
-                                .map(|_| {
-                                    view! {
-                                        <th scope="col">{t.col_n}</th>
-                                        <th scope="col">{t.col_mean}</th>
-                                        <th scope="col">{t.col_median}</th>
-                                        <th scope="col">{t.col_iqr}</th>
-                                        <th scope="col">{t.col_dont_know}</th>
-                                    }
+                            {["business", "stakeholder"]
+                                .into_iter()
+                                .flat_map(|axis| {
+                                    [
+                                        ("n", t.col_n),
+                                        ("mean", t.col_mean),
+                                        ("median", t.col_median),
+                                        ("iqr", t.col_iqr),
+                                        ("dont_know", t.col_dont_know),
+                                    ]
+                                    .map(|(figure, label)| header(format!("{axis}.{figure}"), label, ("col", 1)))
                                 })
                                 .collect_view()}
                         </tr>
