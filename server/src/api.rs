@@ -190,7 +190,7 @@ async fn require(state: &AppState, headers: &HeaderMap, roles: &[Role]) -> Resul
 }
 
 /// How a request wants the results: `?group=all|internal|external|split|CODE`, the matrix options
-/// `weighted`, `bars`, `zoom` and `shade` (`=true`), `?lang=zh-CN|en` (the chart's words).
+/// `weighted`, `bars`, `zoom`, `shade` and `yoy` (`=true`), `?lang=zh-CN|en` (the chart's words).
 #[derive(Deserialize, Default)]
 struct ResultsQuery {
     lang: Option<String>,
@@ -204,6 +204,8 @@ struct ResultsQuery {
     zoom: bool,
     #[serde(default)]
     shade: bool,
+    #[serde(default)]
+    yoy: bool,
 }
 
 /// The results a reviewer asked for: 401/403 for other callers, 404 for an unknown cycle, 403 when
@@ -282,24 +284,27 @@ async fn matrix_svg(
     headers: HeaderMap,
 ) -> Response {
     let lang = request_lang(&headers, q.lang.as_deref());
-    match load_results(&state, &headers, id, &q).await {
-        Ok(results) => (
-            [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
-            app::chart::matrix_svg(
-                &results,
-                lang,
-                MatrixOptions {
-                    weighted: q.weighted,
-                    bars: q.bars,
-                    zoom: q.zoom,
-                    shade: q.shade,
-                    split: q.group.as_deref() == Some("split"),
-                },
-            ),
-        )
-            .into_response(),
-        Err(r) => r,
-    }
+    let results = match load_results(&state, &headers, id, &q).await {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    let previous = match app::store::results::previous(&state.db, id).await {
+        Ok(p) => p,
+        Err(e) => return internal(e),
+    };
+    let options = MatrixOptions {
+        weighted: q.weighted,
+        bars: q.bars,
+        zoom: q.zoom,
+        shade: q.shade,
+        yoy: q.yoy,
+        split: q.group.as_deref() == Some("split"),
+    };
+    (
+        [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+        app::chart::matrix_svg(&results, lang, options, previous.as_ref()),
+    )
+        .into_response()
 }
 
 /// The topic library as a file download, for admins.

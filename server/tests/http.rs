@@ -775,3 +775,54 @@ async fn an_open_link_remembers_the_browser_that_answered(db: Db) {
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM responses").await, 2);
 }
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn a_copied_cycle_shows_each_topics_movement_since_last_year(db: Db) {
+    let app = router(db.clone());
+    let (last_year, codes) = demo(&db).await;
+    let this_year = store::cycles::copy_cycle(&db, last_year)
+        .await
+        .unwrap()
+        .unwrap();
+    store::cycles::set_status(&db, this_year, app::domain::CycleStatus::Open)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    for cycle in [last_year, this_year] {
+        let t = token(&db, cycle, "EMP").await;
+        let (status, _) = send(
+            &app,
+            post_json(
+                "/api/v1/responses",
+                &json!({"token": t, "answers": answers(&codes)}),
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    store::auth::create_user(&db, "rev@example.com", "a long password", Role::Reviewer)
+        .await
+        .unwrap();
+    let api = store::auth::create_api_token(&db, "rev@example.com")
+        .await
+        .unwrap();
+    let svg = |query: &str| {
+        Request::get(format!("/api/v1/cycles/{this_year}/matrix.svg?{query}"))
+            .header(header::AUTHORIZATION, format!("Bearer {api}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let (status, res) = send(&app, svg("yoy=true")).await;
+    assert_eq!(status, StatusCode::OK);
+    // E1 has no position (stakeholder "don't know"), the other 16 topics moved (or stayed) once each.
+    assert_eq!(
+        body_text(res)
+            .await
+            .matches("<g class=\"movement\"")
+            .count(),
+        16
+    );
+    let (_, res) = send(&app, svg("yoy=false")).await;
+    assert!(!body_text(res).await.contains("class=\"movement\""));
+}

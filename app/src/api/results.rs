@@ -1,7 +1,7 @@
 //! Results for reviewers.
 
 use super::AppError;
-use crate::domain::{CycleResults, GroupInfo, MatrixOptions};
+use crate::domain::{CycleResults, GroupInfo, MatrixOptions, Previous};
 use crate::i18n::Lang;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -18,6 +18,8 @@ pub struct MatrixView {
     pub svg: String,
     /// The groups to filter by.
     pub groups: Vec<GroupInfo>,
+    /// The cycle this one was copied from, for year-over-year changes.
+    pub previous: Option<Previous>,
 }
 
 /// The matrix of a cycle for the respondents `group` (`all`, `internal`, `external` or a group code),
@@ -53,10 +55,13 @@ pub async fn get_matrix(
     let responses = crate::store::results::response_count(&db, cycle_id)
         .await
         .map_err(internal)?;
+    let previous = crate::store::results::previous(&db, cycle_id)
+        .await
+        .map_err(internal)?;
     let svg = if withheld {
         String::new()
     } else {
-        crate::chart::matrix_svg(&results, lang, options)
+        crate::chart::matrix_svg(&results, lang, options, previous.as_ref())
     };
     let groups = crate::store::cycles::groups(&db).await.map_err(internal)?;
     Ok(MatrixView {
@@ -65,5 +70,6 @@ pub async fn get_matrix(
         responses,
         svg,
         groups,
+        previous,
     })
 }

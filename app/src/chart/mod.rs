@@ -1,6 +1,6 @@
 //! The materiality matrix drawn with plotters (server only).
 
-use crate::domain::{Category, CycleResults, MatrixOptions, TopicResult};
+use crate::domain::{Category, CycleResults, MatrixOptions, Previous, TopicResult};
 use crate::i18n::Lang;
 pub mod labels;
 
@@ -36,9 +36,15 @@ fn escape(s: &str) -> String {
 /// point per topic at its pooled means (or its weighted position, `weighted`), marker and colour by category, the materiality threshold as
 /// dashed lines. The root element carries `role="img"` and an `aria-label`; the page puts the same
 /// numbers in a table beside it.
-pub fn matrix_svg(results: &CycleResults, lang: Lang, options: MatrixOptions) -> String {
+pub fn matrix_svg(
+    results: &CycleResults,
+    lang: Lang,
+    options: MatrixOptions,
+    previous: Option<&Previous>,
+) -> String {
     let mut svg = String::new();
-    let points = match draw(&mut svg, results, lang, options) {
+    let previous = previous.filter(|_| options.yoy);
+    let points = match draw(&mut svg, results, lang, options, previous) {
         Ok(points) => points,
         Err(e) => {
             tracing::error!("matrix drawing failed: {e}");
@@ -51,9 +57,20 @@ pub fn matrix_svg(results: &CycleResults, lang: Lang, options: MatrixOptions) ->
         t.matrix_title, results.cycle.name, results.cycle.year
     );
     // Every point gets a focusable target with its figures as a tooltip (hover, or focus by keyboard).
+    // Year over year: a dashed line from last year's position (a hollow circle) to this year's.
+    let movements: String = points
+        .iter()
+        .filter_map(|(r, (x, y), from)| from.map(|(fx, fy)| (r, x, y, fx, fy)))
+        .map(|(r, x, y, fx, fy)| {
+            format!(
+                "<g class=\"movement\" data-topic=\"{}\"><line x1=\"{fx:.1}\" y1=\"{fy:.1}\" x2=\"{x:.1}\" y2=\"{y:.1}\" stroke=\"#555555\" stroke-width=\"1\" stroke-dasharray=\"3 2\"/><circle cx=\"{fx:.1}\" cy=\"{fy:.1}\" r=\"4\" fill=\"none\" stroke=\"#555555\"/></g>",
+                escape(&r.code)
+            )
+        })
+        .collect();
     let targets: String = points
         .iter()
-        .map(|(r, (x, y))| {
+        .map(|(r, (x, y), _)| {
             format!(
                 "<g class=\"point\" tabindex=\"0\" data-topic=\"{}\"><title>{}</title><circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"10\" fill=\"transparent\"/></g>",
                 escape(&r.code),
@@ -66,7 +83,7 @@ pub fn matrix_svg(results: &CycleResults, lang: Lang, options: MatrixOptions) ->
         &format!("<svg role=\"img\" aria-label=\"{}\" ", escape(&label)),
         1,
     )
-    .replacen("</svg>", &format!("{targets}</svg>"), 1)
+    .replacen("</svg>", &format!("{movements}{targets}</svg>"), 1)
 }
 
 /// A point's tooltip: code, name, and per axis the mean, the interquartile range and n.
@@ -126,8 +143,8 @@ fn draw_legend<'b>(chart: &mut Chart<'b, 'b>) -> DrawResult<'b> {
         .draw()
 }
 
-/// A plotted topic and its point, in pixels.
-type Plotted<'r> = (&'r TopicResult, (f64, f64));
+/// A plotted topic, its point and (year over year) its previous point, in pixels.
+type Plotted<'r> = (&'r TopicResult, (f64, f64), Option<(f64, f64)>);
 
 /// Draws the matrix; returns each plotted topic with its point in pixels.
 fn draw<'a, 'r>(
@@ -135,6 +152,7 @@ fn draw<'a, 'r>(
     results: &'r CycleResults,
     lang: Lang,
     options: MatrixOptions,
+    previous: Option<&Previous>,
 ) -> Result<Vec<Plotted<'r>>, Box<dyn std::error::Error + 'a>> {
     // The plotted position: the pooled means, or the weighted means of the group means.
     let position = |r: &TopicResult| {
@@ -325,7 +343,24 @@ fn draw<'a, 'r>(
     }
     draw_legend(&mut chart)?;
     root.present()?;
-    Ok(plotted.iter().map(|(r, _)| *r).zip(pixels).collect())
+    // Last year's positions, in this year's pixels (same scale); those outside a zoomed plot are left out.
+    let before = |r: &TopicResult| {
+        let p = previous?.topics.get(&r.code)?;
+        let (x, y) = if options.weighted {
+            p.weighted
+        } else {
+            p.position
+        }?;
+        ((lo..=hi).contains(&x) && (lo..=hi).contains(&y)).then(|| {
+            let (px, py) = chart.backend_coord(&(x, y));
+            (f64::from(px), f64::from(py))
+        })
+    };
+    Ok(plotted
+        .iter()
+        .zip(pixels)
+        .map(|((r, _), p)| (*r, p, before(r)))
+        .collect())
 }
 
 /// The stakeholder map (step 1 of the method): every active group at (how much it affects the
@@ -455,7 +490,7 @@ mod tests {
 
     #[test]
     fn shading_and_the_split_layout_say_so_on_the_chart() {
-        let plain = matrix_svg(&fixture(), Lang::En, MatrixOptions::default());
+        let plain = matrix_svg(&fixture(), Lang::En, MatrixOptions::default(), None);
         assert!(!plain.contains("Very high"));
         let shaded = matrix_svg(
             &fixture(),
@@ -467,6 +502,7 @@ mod tests {
                 bars: true,
                 ..Default::default()
             },
+            None,
         );
         for words in [
             "Very high",
@@ -483,8 +519,35 @@ mod tests {
                 shade: true,
                 ..Default::default()
             },
+            None,
         );
         assert!(zh.contains("非常高") && zh.contains("对公司业务的重要性"));
+    }
+
+    #[test]
+    fn year_over_year_draws_a_movement_per_topic_asked_both_years() {
+        let now = fixture();
+        let mut last = fixture();
+        last.topics.retain(|t| t.code != "G5");
+        for t in &mut last.topics {
+            t.business.mean = t.business.mean.map(|m| m - 1.0);
+        }
+        let previous = Previous::of(&last);
+        let yoy = MatrixOptions {
+            yoy: true,
+            ..Default::default()
+        };
+        let svg = matrix_svg(&now, Lang::En, yoy, Some(&previous));
+        assert_eq!(
+            svg.matches("<g class=\"movement\"").count(),
+            16,
+            "G5 is new"
+        );
+        assert!(!svg.contains("data-topic=\"G5\"><line"));
+        // Without the option, or without a previous cycle, nothing moves.
+        let plain = matrix_svg(&now, Lang::En, MatrixOptions::default(), Some(&previous));
+        assert!(!plain.contains("class=\"movement\""));
+        assert!(!matrix_svg(&now, Lang::En, yoy, None).contains("class=\"movement\""));
     }
 
     /// The matrix of a fixed data set is the same, byte for byte, as the reviewed copy in
@@ -493,10 +556,10 @@ mod tests {
     #[test]
     fn golden_matrix_svg() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/matrix-en.svg");
-        let svg = matrix_svg(&fixture(), Lang::En, MatrixOptions::default());
+        let svg = matrix_svg(&fixture(), Lang::En, MatrixOptions::default(), None);
         assert_eq!(
             svg,
-            matrix_svg(&fixture(), Lang::En, MatrixOptions::default()),
+            matrix_svg(&fixture(), Lang::En, MatrixOptions::default(), None),
             "stable output"
         );
         if std::env::var_os("UPDATE_GOLDEN").is_some() {

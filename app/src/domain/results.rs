@@ -270,6 +270,9 @@ pub struct MatrixOptions {
     /// Shade the "high" (one axis over the threshold) and "very high" (both) regions.
     #[serde(default)]
     pub shade: bool,
+    /// Draw each topic's movement from the previous cycle's position.
+    #[serde(default)]
+    pub yoy: bool,
     /// The results are in the "internal vs external" layout (set from the respondents, not the URL):
     /// the axis titles say so.
     #[serde(default)]
@@ -279,9 +282,52 @@ pub struct MatrixOptions {
 impl MatrixOptions {
     pub fn query(&self) -> String {
         format!(
-            "weighted={}&bars={}&zoom={}&shade={}",
-            self.weighted, self.bars, self.zoom, self.shade
+            "weighted={}&bars={}&zoom={}&shade={}&yoy={}",
+            self.weighted, self.bars, self.zoom, self.shade, self.yoy
         )
+    }
+}
+
+/// The previous cycle's place of every topic (year over year): its rank and positions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Previous {
+    pub name: String,
+    pub year: i32,
+    pub topics: BTreeMap<String, PreviousTopic>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreviousTopic {
+    pub rank: u32,
+    pub position: Option<(f64, f64)>,
+    pub weighted: Option<(f64, f64)>,
+}
+
+impl Previous {
+    pub fn of(r: &CycleResults) -> Previous {
+        Previous {
+            name: r.cycle.name.clone(),
+            year: r.cycle.year,
+            topics: r
+                .topics
+                .iter()
+                .map(|t| {
+                    let place = PreviousTopic {
+                        rank: t.rank,
+                        position: t.position(),
+                        weighted: t.weighted_position(),
+                    };
+                    (t.code.clone(), place)
+                })
+                .collect(),
+        }
+    }
+
+    /// Places gained since the previous cycle (negative: lost); None for a topic it did not ask.
+    pub fn rank_change(&self, code: &str, rank: u32) -> Option<i64> {
+        self.topics
+            .get(code)
+            .map(|p| i64::from(p.rank) - i64::from(rank))
     }
 }
 
@@ -634,6 +680,27 @@ mod tests {
             aggregate_for(summary(6), &topics, &groups, &tallies, &Respondents::Split),
             None
         );
+    }
+
+    #[test]
+    fn rank_changes_from_the_previous_cycle() {
+        let last = aggregate(
+            summary(1),
+            &[topic("A1", Category::E), topic("B1", Category::S)],
+            &[group("EMP", 1.0)],
+            &[
+                answers("A1", "EMP", &[(Some(5), Some(5))]),
+                answers("B1", "EMP", &[(Some(1), Some(1))]),
+            ]
+            .concat(),
+        );
+        let previous = Previous::of(&last);
+        assert_eq!(previous.topics["A1"].rank, 1);
+        assert_eq!(previous.topics["B1"].position, Some((1.0, 1.0)));
+        // This year B1 comes first: it gained one place, A1 lost one, C1 is new.
+        assert_eq!(previous.rank_change("B1", 1), Some(1));
+        assert_eq!(previous.rank_change("A1", 2), Some(-1));
+        assert_eq!(previous.rank_change("C1", 3), None);
     }
 
     #[test]

@@ -268,4 +268,7 @@ pub static TEXT: Text = Text {
     filter_shade: "Shade the high and very high regions",
     band_high: "High",
     band_very_high: "Very high",
+    filter_yoy: "Movement since {y}",
+    col_rank_change: "Rank change",
+    new_topic: "new",
 };

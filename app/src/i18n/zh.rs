@@ -268,4 +268,7 @@ pub static TEXT: Text = Text {
     filter_shade: "标出“高”和“非常高”区域",
     band_high: "高",
     band_very_high: "非常高",
+    filter_yoy: "自 {y} 年以来的变化",
+    col_rank_change: "排名变化",
+    new_topic: "新",
 };

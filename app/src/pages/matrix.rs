@@ -26,6 +26,7 @@ pub fn MatrixPage() -> impl IntoView {
                 bars: on("bars"),
                 zoom: on("zoom"),
                 shade: on("shade"),
+                yoy: on("yoy"),
                 split: false,
             },
         )
@@ -120,6 +121,12 @@ fn Matrix(view: MatrixView, options: MatrixOptions) -> impl IntoView {
                 <input type="checkbox" name="shade" value="true" checked=options.shade />
                 {t.filter_shade}
             </label>
+            {view.previous.as_ref().map(|p| view! {
+                <label class="check">
+                    <input type="checkbox" name="yoy" value="true" checked=options.yoy />
+                    {t.filter_yoy.replace("{y}", &p.year.to_string())}
+                </label>
+            })}
             <button type="submit">{t.show}</button>
         </form>
         <p class="downloads" data-testid="downloads">
@@ -141,6 +148,8 @@ fn Matrix(view: MatrixView, options: MatrixOptions) -> impl IntoView {
     }
     let logout = ServerAction::<Logout>::new();
     let cycle = view.results.cycle.clone();
+    let previous = view.previous.clone();
+    let has_previous = previous.is_some();
     let mut rows = view.results.topics.clone();
     let sort = use_query_map()
         .read_untracked()
@@ -189,6 +198,7 @@ fn Matrix(view: MatrixView, options: MatrixOptions) -> impl IntoView {
                         <tr>
                             {header("rank".into(), t.col_rank, ("col", 2))}
                             {header("code".into(), t.col_topic, ("col", 2))}
+                            {has_previous.then(|| view! { <th scope="col" rowspan="2">{t.col_rank_change}</th> })}
                             <th scope="colgroup" colspan="5">{t.business_axis}</th>
                             <th scope="colgroup" colspan="5">{t.stakeholder_axis}</th>
                             <th scope="col" rowspan="2">{t.col_material}</th>
@@ -209,7 +219,15 @@ fn Matrix(view: MatrixView, options: MatrixOptions) -> impl IntoView {
                                 .collect_view()}
                         </tr>
                     </thead>
-                    <tbody>{rows.into_iter().map(|r| view! { <Row r /> }).collect_view()}</tbody>
+                    <tbody>
+                        {rows
+                            .into_iter()
+                            .map(|r| {
+                                let change = previous.as_ref().map(|p| p.rank_change(&r.code, r.rank));
+                                view! { <Row r change /> }
+                            })
+                            .collect_view()}
+                    </tbody>
                 </table>
             </div>
         </div>
@@ -227,11 +245,18 @@ fn axis_cells(s: &AxisStats) -> impl IntoView {
     }
 }
 
+/// One topic's row. `change`: with a previous cycle, the places it gained (None: not asked then).
 #[component]
-fn Row(r: TopicResult) -> impl IntoView {
+fn Row(r: TopicResult, change: Option<Option<i64>>) -> impl IntoView {
     let lang = use_lang();
     let t = lang.t();
     let name = lang.pick(&r.name.zh, &r.name.en).to_string();
+    let change = change.map(|c| match c {
+        Some(0) => "=".to_string(),
+        Some(n) if n > 0 => format!("+{n}"),
+        Some(n) => format!("−{}", -n),
+        None => t.new_topic.to_string(),
+    });
     view! {
         <tr data-testid=format!("row-{}", r.code)>
             <td class="num">{r.rank}</td>
@@ -241,6 +266,7 @@ fn Row(r: TopicResult) -> impl IntoView {
                 {name}
                 {r.contested.then(|| view! { <span class="contested">" (" {t.contested} ")"</span> })}
             </th>
+            {change.map(|c| view! { <td class="num change">{c}</td> })}
             {axis_cells(&r.business)}
             {axis_cells(&r.stakeholder)}
             <td>{if r.material { t.yes } else { t.no }}</td>

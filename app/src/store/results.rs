@@ -3,7 +3,7 @@
 use super::cycles::{cycle, cycle_topics, groups};
 use super::responses::DONT_KNOW_VALUE;
 use super::Db;
-use crate::domain::{aggregate_for, Axis, CycleResults, Respondents, Tally};
+use crate::domain::{aggregate_for, Axis, CycleResults, Previous, Respondents, Tally};
 use sqlx::Row;
 
 /// Every histogram cell of a cycle.
@@ -55,6 +55,14 @@ pub async fn results_for(
     Ok(Some(aggregate_for(
         c.summary, &topics, &groups, &tallies, who,
     )))
+}
+
+/// The results of the cycle this one was copied from (all respondents), for year-over-year views.
+pub async fn previous(db: &Db, cycle_id: i64) -> Result<Option<Previous>, sqlx::Error> {
+    let Some(from) = cycle(db, cycle_id).await?.and_then(|c| c.copied_from) else {
+        return Ok(None);
+    };
+    Ok(results(db, from).await?.as_ref().map(Previous::of))
 }
 
 /// Number of stored responses of a cycle.
