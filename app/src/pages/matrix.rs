@@ -168,7 +168,8 @@ fn Matrix(view: MatrixView, options: MatrixOptions) -> impl IntoView {
                 rowspan=rowspan
                 aria-sort=active.then_some(if ascending { "ascending" } else { "descending" })
             >
-                <a href=format!("{base}&sort={key}") class:sorted=active>{label}</a>
+                // A page load, like the filters: the page is drawn for its query as a whole.
+                <a href=format!("{base}&sort={key}") rel="external" class:sorted=active>{label}</a>
             </th>
         }
     };
