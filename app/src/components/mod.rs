@@ -140,3 +140,17 @@ pub fn AdminTable(
         </div>
     }
 }
+
+/// What an add-or-edit form is editing (None: it adds a new record). It goes back to None once `saved`
+/// says the last save went through, so the form is ready for the next record.
+pub fn editing_until_saved<T: Send + Sync + 'static>(
+    saved: impl Fn() -> bool + Send + Sync + 'static,
+) -> RwSignal<Option<T>> {
+    let editing = RwSignal::new(None);
+    Effect::new(move |_| {
+        if saved() {
+            editing.set(None);
+        }
+    });
+    editing
+}

@@ -2,7 +2,9 @@
 //! the stakeholder map drawn from them.
 
 use crate::api::admin::{list_groups, stakeholder_map, SaveGroup, SetGroupActive};
-use crate::components::{field_errors, problems_of, refusal, AdminNav, AdminTable, Header};
+use crate::components::{
+    editing_until_saved, field_errors, problems_of, refusal, AdminNav, AdminTable, Header,
+};
 use crate::domain::{GroupForm, GroupRecord};
 use crate::use_lang;
 use leptos::prelude::*;
@@ -16,12 +18,8 @@ pub fn GroupsPage() -> impl IntoView {
     let versions = move || (save.version().get(), toggle.version().get());
     let groups = Resource::new(versions, |_| list_groups());
     let map = Resource::new(versions, move |_| stakeholder_map(lang));
-    let editing = RwSignal::new(None::<GroupRecord>);
-    Effect::new(move |_| {
-        if let Some(Ok(Ok(()))) = save.value().get() {
-            editing.set(None);
-        }
-    });
+    let editing =
+        editing_until_saved::<GroupRecord>(move || matches!(save.value().get(), Some(Ok(Ok(())))));
     view! {
         <Header />
         <main class="page wide admin">

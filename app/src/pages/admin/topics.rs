@@ -5,7 +5,9 @@ use crate::api::admin::{
     import_topics, library, preset, preview_import, DeleteTopic, MoveTopic, SaveCategory,
     SaveTopic, SetTopicActive,
 };
-use crate::components::{field_errors, problems_of, refusal, AdminNav, AdminTable, Header};
+use crate::components::{
+    editing_until_saved, field_errors, problems_of, refusal, AdminNav, AdminTable, Header,
+};
 use crate::domain::{Category, CustomCategory, ImportPreview, RowAction, TopicRecord, TopicRow};
 use crate::use_lang;
 use leptos::prelude::*;
@@ -34,17 +36,10 @@ pub fn TopicsPage() -> impl IntoView {
         |_| library(),
     );
     // The topic and category being edited; None: the forms add new ones.
-    let editing = RwSignal::new(None::<TopicRecord>);
-    let editing_category = RwSignal::new(None::<CustomCategory>);
-    Effect::new(move |_| {
-        if let Some(Ok(Ok(()))) = save.value().get() {
-            editing.set(None);
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(Ok(()))) = save_category.value().get() {
-            editing_category.set(None);
-        }
+    let editing =
+        editing_until_saved::<TopicRecord>(move || matches!(save.value().get(), Some(Ok(Ok(())))));
+    let editing_category = editing_until_saved::<CustomCategory>(move || {
+        matches!(save_category.value().get(), Some(Ok(Ok(()))))
     });
     view! {
         <Header />
