@@ -135,6 +135,8 @@ pub struct Invitation {
     pub group: Bilingual,
     pub used: bool,
     pub revoked: bool,
+    /// Opened at least once before (the progress page counts it).
+    pub opened: bool,
     /// An open link: any number of answers, each under its own hidden invitation.
     pub open_link: bool,
 }
@@ -142,7 +144,7 @@ pub struct Invitation {
 pub async fn invitation(db: &Db, token: &Token) -> Result<Option<Invitation>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT i.id, i.cycle_id, i.group_id, i.used_at IS NOT NULL AS used,
-                i.revoked_at IS NOT NULL AS revoked, i.open_link, g.name_zh, g.name_en
+                i.revoked_at IS NOT NULL AS revoked, i.opened_at IS NOT NULL AS opened, i.open_link, g.name_zh, g.name_en
          FROM invitations i JOIN stakeholder_groups g ON g.id = i.group_id
          WHERE i.token_hash = ?",
     )
@@ -159,6 +161,7 @@ pub async fn invitation(db: &Db, token: &Token) -> Result<Option<Invitation>, sq
         },
         used: r.get("used"),
         revoked: r.get("revoked"),
+        opened: r.get("opened"),
         open_link: r.get("open_link"),
     }))
 }

@@ -61,11 +61,17 @@ pub async fn survey(
             if inv.open_link && answered(inv.id) {
                 return Ok(SurveyState::AnsweredHere);
             }
-            sqlx::query("UPDATE invitations SET opened_at = ? WHERE id = ? AND opened_at IS NULL")
+            // Only the first opening writes: a reload must not queue behind submissions for the
+            // write lock.
+            if !inv.opened {
+                sqlx::query(
+                    "UPDATE invitations SET opened_at = ? WHERE id = ? AND opened_at IS NULL",
+                )
                 .bind(now())
                 .bind(inv.id)
                 .execute(db)
                 .await?;
+            }
             let draft = sqlx::query("SELECT fields, saved_at FROM drafts WHERE invitation_id = ?")
                 .bind(inv.id)
                 .fetch_optional(db)
