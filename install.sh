@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs whatever this project needs that the machine lacks, and nothing else: Debian's Chromium
-# (browser tests), the wasm32 target, cargo-leptos 0.3.9, the wasm-bindgen CLI of exactly the version
-# in Cargo.lock, and the end2end npm packages (Playwright, axe-core and binaryen's wasm-opt). Safe to run
-# any number of times. Scripts that build put end2end/node_modules/.bin first on PATH (see env.sh).
+# (browser tests) and a font that covers Chinese (the PNG matrix), the wasm32 target, cargo-leptos
+# 0.3.9, the wasm-bindgen CLI of exactly the version in Cargo.lock, and the end2end npm packages
+# (Playwright, axe-core, exceljs and binaryen's wasm-opt). Safe to run any number of times. Scripts
+# that build put end2end/node_modules/.bin first on PATH (see env.sh).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -13,6 +14,8 @@ missing_debs=()
 command -v chromium >/dev/null || missing_debs+=(chromium)
 command -v npm >/dev/null || missing_debs+=(nodejs npm)
 command -v cc >/dev/null || missing_debs+=(build-essential)
+# The PNG matrix's text, Chinese included (see MATERIALITY_FONT in README).
+[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing_debs+=(fonts-wqy-microhei)
 if [ ${#missing_debs[@]} -gt 0 ]; then
   say "installing Debian packages: ${missing_debs[*]}"
   as_root apt-get update -qq

@@ -35,7 +35,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // No icon yet: say so, instead of letting every page ask for /favicon.ico.
                 <link rel="icon" href="data:," />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                {hydrates().then(|| view! { <HydrationScripts options /> })}
                 <leptos_meta::MetaTags />
             </head>
             <body>
@@ -43,6 +43,18 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Whether this page loads the browser bundle: every page but the respondents' (`/s/...`), which
+/// work as plain HTML forms (see [`pages::survey`]).
+pub fn hydrates() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .is_none_or(|parts| !parts.uri.path().starts_with("/s/"))
+    }
+    #[cfg(not(feature = "ssr"))]
+    true
 }
 
 /// The language of this page load: `?lang=` first, then the `lang` cookie that the switcher sets,

@@ -27,7 +27,8 @@ fn full_answers(codes: &[String]) -> Vec<RawAnswer> {
 
 async fn answer(db: &Db, token: &str) -> SubmitOutcome {
     let answers = |codes: &[String]| full_answers(codes);
-    store::responses::submit(db, token, answers, Lang::En)
+    let subs = store::responses::Submissions::start(db.clone());
+    store::responses::submit(&subs, token, answers, Lang::En)
         .await
         .unwrap()
 }

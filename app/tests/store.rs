@@ -5,6 +5,7 @@ use app::domain::{
     aggregate, Axis, CycleTopic, Histogram, RawAnswer, RawScore, SubmitOutcome, Tally,
 };
 use app::i18n::Lang;
+use app::store::responses::Submissions;
 use app::store::{self, Db};
 
 async fn demo(db: &Db) -> (i64, Vec<String>) {
@@ -43,14 +44,25 @@ fn scores(i: usize) -> (RawScore, RawScore) {
     (b, RawScore::Value(((i + 2) % 5 + 1) as i64))
 }
 
-/// Submits a prepared answer list (the JSON API's way: the list does not depend on the cycle's topics).
+/// Submits a prepared answer list (the JSON API's way: the list does not depend on the cycle's topics)
+/// through a writer of its own.
 async fn submit(
     db: &Db,
     token: &str,
     answers: Vec<RawAnswer>,
     lang: Lang,
 ) -> Result<SubmitOutcome, sqlx::Error> {
-    store::responses::submit(db, token, |_| answers, lang).await
+    submit_via(&Submissions::start(db.clone()), token, answers, lang).await
+}
+
+/// Submits through a shared writer, as the server does: concurrent calls share transactions.
+async fn submit_via(
+    subs: &Submissions,
+    token: &str,
+    answers: Vec<RawAnswer>,
+    lang: Lang,
+) -> Result<SubmitOutcome, sqlx::Error> {
+    store::responses::submit(subs, token, |_| answers, lang).await
 }
 
 async fn count(db: &Db, sql: &str) -> i64 {
@@ -149,20 +161,65 @@ async fn a_used_token_stores_nothing_more(db: Db) {
 }
 
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn concurrent_submissions_share_transactions_and_all_count(db: Db) {
+    let (cycle, codes) = demo(&db).await;
+    let mut tokens = store::cycles::invite(&db, cycle, "EMP", 150).await.unwrap();
+    tokens.extend(store::cycles::invite(&db, cycle, "CUS", 150).await.unwrap());
+    let subs = Submissions::start(db.clone());
+    let tasks: Vec<_> = tokens
+        .iter()
+        .enumerate()
+        .map(|(k, token)| {
+            let (subs, token, answers) = (
+                subs.clone(),
+                token.clone(),
+                answers(&codes, move |i| scores(i * 3 + k)),
+            );
+            tokio::spawn(async move { submit_via(&subs, &token, answers, Lang::En).await })
+        })
+        .collect();
+    let mut receipts = std::collections::HashSet::new();
+    for t in tasks {
+        match t.await.unwrap().unwrap() {
+            SubmitOutcome::Stored { receipt, .. } => assert!(receipts.insert(receipt)),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(receipts.len(), 300);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM responses").await, 300);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM scores").await, 300 * 17);
+    assert_eq!(
+        count(&db, "SELECT SUM(n) FROM histograms").await,
+        300 * 17 * 2
+    );
+    assert_eq!(
+        stored_histograms(&db, cycle).await,
+        recount(&db, cycle).await
+    );
+    // Every link is used up now, whichever batch it was in.
+    let again = submit_via(&subs, &tokens[7], answers(&codes, scores), Lang::En)
+        .await
+        .unwrap();
+    assert_eq!(again, SubmitOutcome::Used);
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn twenty_concurrent_submits_of_one_token_store_exactly_one(db: Db) {
     let (cycle, codes) = demo(&db).await;
     let token = store::cycles::invite(&db, cycle, "SUP", 1)
         .await
         .unwrap()
         .remove(0);
+    // One writer, as in the server: the twenty land in one or a few shared transactions.
+    let subs = Submissions::start(db.clone());
     let tasks: Vec<_> = (0..20)
         .map(|k| {
-            let (db, token, answers) = (
-                db.clone(),
+            let (subs, token, answers) = (
+                subs.clone(),
                 token.clone(),
                 answers(&codes, move |i| scores(i + k)),
             );
-            tokio::spawn(async move { submit(&db, &token, answers, Lang::En).await.unwrap() })
+            tokio::spawn(async move { submit_via(&subs, &token, answers, Lang::En).await.unwrap() })
         })
         .collect();
     let mut stored = 0;

@@ -79,14 +79,14 @@ test('an admin sets up a cycle in the browser and sees its first response arrive
   const respondent = await browser.newContext();
   const r = await respondent.newPage();
   await r.goto(new URL(link).pathname);
-  await r.locator('form.questionnaire[data-hydrated="true"]').waitFor();
+  await r.locator('form.questionnaire[data-ready="true"]').waitFor();
   await expect(r.getByTestId('topic-W1')).toContainText('Topic W1, imported');
   await r.locator('input[name="b.W1"][value="4"]').check();
   await r.locator('input[name="s.W1"][value="5"]').check();
   await r.getByRole('button', { name: 'Save draft' }).click();
   await expect(r.getByTestId('draft-saved')).toContainText('Draft saved');
   await r.reload();
-  await r.locator('form.questionnaire[data-hydrated="true"]').waitFor();
+  await r.locator('form.questionnaire[data-ready="true"]').waitFor();
   await expect(r.locator('input[name="b.W1"][value="4"]')).toBeChecked();
   for (const c of codes.slice(1)) {
     await r.locator(`input[name="b.${c}"][value="3"]`).check();
@@ -120,7 +120,7 @@ test('an open link takes answers from many, and each browser only once', async (
     await r.goto(new URL(link).pathname);
     await expect(r.getByTestId('open-link-note')).toBeVisible();
     await expect(r.getByRole('button', { name: 'Save draft' })).toHaveCount(0);
-    await r.locator('form.questionnaire[data-hydrated="true"]').waitFor();
+    await r.locator('form.questionnaire[data-ready="true"]').waitFor();
     for (const input of await r.locator('fieldset.scale').all()) {
       await input.locator('input[value="dk"]').check();
     }

@@ -32,9 +32,9 @@ export const topicCodes = ['E1', 'E2', 'S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7',
 export class SurveyPage {
   constructor(readonly page: Page) {}
 
-  /** Waits until the page is interactive (the form carries data-hydrated once the wasm has run). */
-  async hydrated() {
-    await this.page.locator('form.questionnaire[data-hydrated="true"]').waitFor();
+  /** Waits until the page is interactive (its script marks the form data-ready; the survey loads no wasm). */
+  async ready() {
+    await this.page.locator('form.questionnaire[data-ready="true"]').waitFor();
   }
 
   topic(code: string) {

@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { test, expect } from '@playwright/test';
 import { cycleId, login, submitViaApi, topicCodes } from './helpers';
 
@@ -118,6 +119,38 @@ test('a reviewer filters by group, weights, and downloads the figures shown', as
   const col = (name: string) => row[header.indexOf(name)];
   expect(col('business_n')).toBe(shown.n);
   expect(Number(col('business_mean')).toFixed(2)).toBe(shown.mean);
+
+  // The workbook: the same numbers (as numbers), the topic list, and anonymised responses.
+  const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-xlsx').click()]);
+  expect(xlsx.suggestedFilename()).toBe(`results-${cycleId()}.xlsx`);
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.readFile((await xlsx.path())!);
+  const sheet = (name: string) => {
+    const ws = book.getWorksheet(name)!;
+    const names = (ws.getRow(1).values as string[]).slice(1);
+    const rows = ws.getSheetValues().slice(2).filter(Boolean).map((r) => (r as unknown[]).slice(1));
+    return { names, rows, col: (row: unknown[], name: string) => row[names.indexOf(name)] };
+  };
+  const stats = sheet('statistics');
+  const statsE1 = stats.rows.find((r) => stats.col(r, 'code') === 'E1')!;
+  expect(String(stats.col(statsE1, 'business_n'))).toBe(shown.n);
+  expect((stats.col(statsE1, 'business_mean') as number).toFixed(2)).toBe(shown.mean);
+  expect(stats.rows.length).toBe(17);
+  const topics = sheet('topics');
+  expect(topics.rows.length).toBe(17);
+  expect(topics.col(topics.rows[0], 'name_en')).toBe('Green operations');
+  expect(topics.col(topics.rows[0], 'name_zh')).toBe('绿色运营');
+  const responses = sheet('responses');
+  expect(responses.names.slice(0, 4)).toEqual(['day', 'group', 'E1_business', 'E1_stakeholder']);
+  expect(responses.names.join()).not.toMatch(/token|receipt|comment|time/);
+  for (const r of responses.rows) expect(String(responses.col(r, 'day'))).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  // The five community answers are there, under their group (five reach k).
+  const community = responses.rows.filter((r) => responses.col(r, 'group') === 'COM');
+  expect(community.length).toBeGreaterThanOrEqual(5);
+  expect(community.filter((r) => responses.col(r, 'E1_business') === 4 && responses.col(r, 'E1_stakeholder') === 5).length).toBeGreaterThanOrEqual(5);
+  // Every response counted in the table has its row: E1's n plus its "don't know" answers.
+  const dk = Number(stats.col(statsE1, 'business_dont_know'));
+  expect(responses.rows.length).toBe(Number(shown.n) + dk);
 });
 
 test('the statistics table sorts by a column, and says so', async ({ page }) => {

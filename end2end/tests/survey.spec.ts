@@ -10,7 +10,7 @@ test.describe('in English', () => {
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Stakeholder survey on ESG topics');
     await expect(page.getByText('Customers', { exact: true })).toBeVisible();
     const survey = new SurveyPage(page);
-    await survey.hydrated();
+    await survey.ready();
     await expect(survey.topic('S1')).toContainText('Data security and privacy protection');
     await expect(page.getByTestId('progress')).toHaveText('0 of 17 topics answered');
     await survey.answerAll();
@@ -25,7 +25,7 @@ test.describe('in English', () => {
     const link = invite('SUP');
     await page.goto(link);
     const survey = new SurveyPage(page);
-    await survey.hydrated();
+    await survey.ready();
     await survey.answerAll(['S4']);
     await survey.topic('S4').locator('input[name="b.S4"][value="2"]').check();
     await expect(page.getByTestId('progress')).toHaveText('16 of 17 topics answered');
@@ -68,7 +68,7 @@ test.describe('in Chinese', () => {
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('ESG议题利益相关方调研问卷');
     await expect(page.getByText('政府/监管机构')).toBeVisible();
     const survey = new SurveyPage(page);
-    await survey.hydrated();
+    await survey.ready();
     await expect(survey.topic('G4')).toContainText('商业道德与反贪腐');
     await expect(survey.topic('G4')).toContainText('不清楚');
     await survey.answerAll();

@@ -33,7 +33,9 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/cycles/{id}/results.json", get(results_json))
         .route("/api/v1/cycles/{id}/results.csv", get(results_csv))
+        .route("/api/v1/cycles/{id}/results.xlsx", get(results_xlsx))
         .route("/api/v1/cycles/{id}/matrix.svg", get(matrix_svg))
+        .route("/api/v1/cycles/{id}/matrix.png", get(matrix_png))
         .route("/api/v1/topics.csv", get(topics_csv))
         .route("/api/v1/topics.json", get(topics_json))
 }
@@ -78,8 +80,13 @@ async fn post_response(State(state): State<AppState>, headers: HeaderMap, body: 
         Err(errors) => return unprocessable(&errors),
     };
     let lang = request_lang(&headers, None);
-    match app::store::responses::submit(&state.db, &submission.token, |_| submission.answers, lang)
-        .await
+    match app::store::responses::submit(
+        &state.submissions,
+        &submission.token,
+        |_| submission.answers,
+        lang,
+    )
+    .await
     {
         Ok(SubmitOutcome::Stored { receipt, .. }) => {
             (StatusCode::CREATED, Json(json!({"receipt": receipt}))).into_response()
@@ -122,7 +129,7 @@ async fn post_form(
         }
         return Redirect::to(&format!("/s/{token}?lang={}", lang.tag())).into_response();
     }
-    let outcome = match submit_form(&state.db, &token, &fields, lang).await {
+    let outcome = match submit_form(&state.submissions, &token, &fields, lang).await {
         Ok(o) => o,
         Err(e) => return internal(e),
     };
@@ -236,6 +243,10 @@ async fn load_results(
 
 /// A download: the content type and a file name.
 fn attachment(kind: &str, file: &str, body: String) -> Response {
+    binary(kind, file, body.into_bytes())
+}
+
+fn binary(kind: &str, file: &str, body: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, kind.to_string()),
@@ -277,21 +288,18 @@ async fn results_csv(
     }
 }
 
-async fn matrix_svg(
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-    Query(q): Query<ResultsQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let lang = request_lang(&headers, q.lang.as_deref());
-    let results = match load_results(&state, &headers, id, &q).await {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
-    let previous = match app::store::results::previous(&state.db, id).await {
-        Ok(p) => p,
-        Err(e) => return internal(e),
-    };
+/// The matrix as the request asks for it (filters, options, language), drawn as SVG.
+async fn draw_matrix(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: i64,
+    q: &ResultsQuery,
+) -> Result<String, Response> {
+    let lang = request_lang(headers, q.lang.as_deref());
+    let results = load_results(state, headers, id, q).await?;
+    let previous = app::store::results::previous(&state.db, id)
+        .await
+        .map_err(internal)?;
     let options = MatrixOptions {
         weighted: q.weighted,
         bars: q.bars,
@@ -300,11 +308,81 @@ async fn matrix_svg(
         yoy: q.yoy,
         split: q.group.as_deref() == Some("split"),
     };
-    (
-        [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
-        app::chart::matrix_svg(&results, lang, options, previous.as_ref()),
-    )
-        .into_response()
+    Ok(app::chart::matrix_svg(
+        &results,
+        lang,
+        options,
+        previous.as_ref(),
+    ))
+}
+
+async fn matrix_svg(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(q): Query<ResultsQuery>,
+    headers: HeaderMap,
+) -> Response {
+    match draw_matrix(&state, &headers, id, &q).await {
+        Ok(svg) => (
+            [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+            svg,
+        )
+            .into_response(),
+        Err(r) => r,
+    }
+}
+
+/// The matrix at twice its size, for print.
+async fn matrix_png(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(q): Query<ResultsQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let svg = match draw_matrix(&state, &headers, id, &q).await {
+        Ok(svg) => svg,
+        Err(r) => return r,
+    };
+    // Rasterising takes tens of milliseconds of CPU: off the async workers.
+    match tokio::task::spawn_blocking(move || app::chart::export::png(&svg, 2.0)).await {
+        Ok(Ok(png)) => binary("image/png", &format!("matrix-{id}.png"), png),
+        Ok(Err(e)) => internal(e),
+        Err(e) => internal(e),
+    }
+}
+
+/// The spreadsheet: statistics, topics and the anonymised responses of the chosen respondents.
+async fn results_xlsx(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(q): Query<ResultsQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let results = match load_results(&state, &headers, id, &q).await {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    let who = Respondents::parse(q.group.as_deref().unwrap_or(""));
+    let (topics, responses) = match tokio::try_join!(
+        app::store::cycles::cycle_topics(&state.db, id),
+        app::store::results::anonymous_responses(&state.db, id, &who)
+    ) {
+        Ok((t, r)) => (t, r.unwrap_or_default()),
+        Err(e) => return internal(e),
+    };
+    let made = tokio::task::spawn_blocking(move || {
+        app::chart::export::results_xlsx(&results, &topics, &responses)
+    })
+    .await;
+    match made {
+        Ok(Ok(xlsx)) => binary(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            &format!("results-{id}.xlsx"),
+            xlsx,
+        ),
+        Ok(Err(e)) => internal(e),
+        Err(e) => internal(e),
+    }
 }
 
 /// The topic library as a file download, for admins.

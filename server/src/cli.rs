@@ -56,6 +56,19 @@ enum Command {
         #[arg(long)]
         cycle: i64,
     },
+    /// Benchmark: fill a fresh database (in --dir, never DATABASE_URL) with generated responses, serve
+    /// it, and print read times, recompute time, submission throughput, page weight and memory.
+    Bench {
+        #[arg(long, default_value_t = 1_000_000)]
+        responses: u32,
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
+        /// Where the benchmark's database goes (replaced on every run).
+        #[arg(long, default_value = "target/bench")]
+        dir: std::path::PathBuf,
+    },
 }
 
 /// Demo accounts created by `seed-demo` when they do not exist yet: (email, password, role).
@@ -93,6 +106,21 @@ pub async fn main() -> ExitCode {
 type AnyError = Box<dyn std::error::Error>;
 
 async fn run(command: Command) -> Result<(), AnyError> {
+    if let Command::Bench {
+        responses,
+        clients,
+        seconds,
+        dir,
+    } = command
+    {
+        let options = crate::bench::Options {
+            responses,
+            clients,
+            seconds,
+            dir,
+        };
+        return crate::bench::run(options).await;
+    }
     let config = Config::from_env();
     let db = store::connect(&config.database_url)
         .await
@@ -157,6 +185,7 @@ async fn run(command: Command) -> Result<(), AnyError> {
             );
             std::process::exit(2);
         }
+        Command::Bench { .. } => unreachable!("handled before the database is opened"),
         Command::Invite {
             cycle,
             group,

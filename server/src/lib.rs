@@ -2,11 +2,13 @@
 //! command-line subcommands.
 
 pub mod api;
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod csrf;
 
 use app::api::ssr::{PublicUrl, SharedLimiter};
+use app::store::responses::Submissions;
 use app::store::Db;
 use app::{shell, App};
 use axum::extract::FromRef;
@@ -24,11 +26,15 @@ pub struct AppState {
     pub config: config::Config,
     /// Sign-in throttling, shared by all requests of this process.
     pub limiter: SharedLimiter,
+    /// The group-commit writer of survey answers (one per process).
+    pub submissions: Submissions,
 }
 
 impl AppState {
+    /// Needs a Tokio runtime: starts the submissions writer.
     pub fn new(leptos_options: LeptosOptions, db: Db, config: config::Config) -> Self {
         AppState {
+            submissions: Submissions::start(db.clone()),
             leptos_options,
             db,
             config,
@@ -40,11 +46,16 @@ impl AppState {
 /// The whole HTTP application. Tests drive this same router.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let (db, limiter) = (state.db.clone(), state.limiter.clone());
+    let (db, limiter, submissions) = (
+        state.db.clone(),
+        state.limiter.clone(),
+        state.submissions.clone(),
+    );
     let public_url = PublicUrl(state.config.public_url.clone());
     let context = move || {
         provide_context(db.clone());
         provide_context(limiter.clone());
+        provide_context(submissions.clone());
         provide_context(public_url.clone());
     };
     let options = state.leptos_options.clone();

@@ -166,7 +166,9 @@ async fn results_refuse_anonymous_callers_and_serve_reviewers(db: Db) {
     }
     let json_url = format!("/api/v1/cycles/{cycle}/results.json");
     let svg_url = format!("/api/v1/cycles/{cycle}/matrix.svg");
-    for url in [&json_url, &svg_url] {
+    let png_url = format!("/api/v1/cycles/{cycle}/matrix.png");
+    let xlsx_url = format!("/api/v1/cycles/{cycle}/results.xlsx");
+    for url in [&json_url, &svg_url, &png_url, &xlsx_url] {
         let (status, _) = send(&app, get(url)).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{url}");
         let req = Request::get(url.as_str())
@@ -257,7 +259,26 @@ async fn results_refuse_anonymous_callers_and_serve_reviewers(db: Db) {
         "{e1_line}"
     );
     assert_eq!(csv.lines().count(), 18);
-    for url in [&json_url, &csv_url, &svg_url] {
+    // The binary downloads: a PNG at twice the SVG's 720 x 600, a workbook (a zip).
+    let (status, res) = send(&app, bearer(&format!("{png_url}?lang=zh-CN"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "image/png");
+    let png = body_bytes(res).await;
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert_eq!(
+        &png[16..24],
+        &[0, 0, 0x05, 0xa0, 0, 0, 0x04, 0xb0],
+        "1440 x 1200"
+    );
+    let (status, res) = send(&app, bearer(&xlsx_url)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        res.headers()[header::CONTENT_TYPE],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert!(body_bytes(res).await.starts_with(b"PK\x03\x04"));
+
+    for url in [&json_url, &csv_url, &svg_url, &png_url, &xlsx_url] {
         for group in ["EMP", "internal", "external", "split", "NOPE"] {
             let (status, res) = send(&app, bearer(&format!("{url}?group={group}"))).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{url} {group}");
@@ -297,6 +318,13 @@ async fn survey_page_and_plain_form_post(db: Db) {
         "topics and group in Chinese"
     );
     assert!(html.contains(&format!("action=\"/s/{token}\"")) && html.contains("method=\"post\""));
+    // The respondents' page loads no wasm (see pages::survey); the other pages do.
+    assert!(
+        !html.contains("_bg.wasm"),
+        "no hydration on the survey page"
+    );
+    let (_, res) = send(&app, get("/login")).await;
+    assert!(body_text(res).await.contains("materiality_bg.wasm"));
 
     let (_, res) = send(&app, get(&format!("/s/{token}?lang=en"))).await;
     assert!(body_text(res)

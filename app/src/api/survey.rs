@@ -1,10 +1,11 @@
-//! The respondent's side: load a survey link, save a draft, submit answers.
+//! The respondent's side: load a survey link; the form post that stores answers (routed by the
+//! server, see `server::api`).
 
 use super::AppError;
-use crate::domain::{DraftOutcome, SubmitOutcome, SurveyState};
-use crate::i18n::Lang;
+use crate::domain::SurveyState;
+#[cfg(feature = "ssr")]
+use crate::{domain::SubmitOutcome, i18n::Lang};
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
 
 /// What the survey page shows for a link.
 #[server]
@@ -17,48 +18,17 @@ pub async fn load_survey(token: String) -> Result<SurveyState, AppError> {
         .map_err(internal)
 }
 
-/// Keeps the form's answers as a draft of this link.
-#[server(input = Json)]
-pub async fn save_draft(
-    token: String,
-    fields: Vec<(String, String)>,
-) -> Result<DraftOutcome, AppError> {
-    use super::ssr::{db, internal};
-    crate::store::responses::save_draft(&db()?, &token, &fields)
-        .await
-        .map_err(internal)
-}
-
-/// Submits the questionnaire's form fields (the hydrated page sends exactly what the plain form post
-/// would, and both go through the same parsing and validation).
-#[server(input = Json)]
-pub async fn submit_survey(
-    token: String,
-    fields: Vec<(String, String)>,
-    lang: Lang,
-) -> Result<SubmitOutcome, AppError> {
-    let db = super::ssr::db()?;
-    let outcome = submit_form(&db, &token, &fields, lang)
-        .await
-        .map_err(super::ssr::internal)?;
-    if let Some(cookie) = answered_cookie_header(&db, &token, &outcome).await {
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.append_header(http::header::SET_COOKIE, cookie);
-        }
-    }
-    Ok(outcome)
-}
-
-/// Shared by the server function and the no-JavaScript form post.
+/// The survey's form post: the form's fields parsed and validated as the JSON API's answers are.
 #[cfg(feature = "ssr")]
 pub async fn submit_form(
-    db: &crate::store::Db,
+    subs: &crate::store::responses::Submissions,
     token: &str,
     fields: &[(String, String)],
     lang: Lang,
 ) -> Result<SubmitOutcome, sqlx::Error> {
-    let answers = |codes: &[String]| crate::domain::answers_from_form(fields, codes);
-    crate::store::responses::submit(db, token, answers, lang).await
+    let fields = fields.to_vec();
+    let answers = move |codes: &[String]| crate::domain::answers_from_form(&fields, codes);
+    crate::store::responses::submit(subs, token, answers, lang).await
 }
 
 /// After an answer through an open link: the `Set-Cookie` by which this browser remembers it. The

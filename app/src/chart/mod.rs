@@ -2,6 +2,7 @@
 
 use crate::domain::{Category, CycleResults, MatrixOptions, Previous, TopicResult};
 use crate::i18n::Lang;
+pub mod export;
 pub mod labels;
 
 use plotters::coord::types::RangedCoordf64;
@@ -438,7 +439,7 @@ mod tests {
     };
 
     /// A fixed assessment: 17 topics, several sharing a position, one group.
-    fn fixture() -> CycleResults {
+    pub(super) fn fixture() -> CycleResults {
         let codes = [
             "E1", "E2", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S10", "G1", "G2",
             "G3", "G4", "G5",

@@ -428,11 +428,34 @@ pub fn aggregate_for(
     Some(aggregate(cycle, topics, &groups, &tallies))
 }
 
-/// The results as CSV, one row per topic in rank order, every statistic of both axes, the weighted
-/// position, material and contested. UTF-8 with a byte-order mark; numbers to four decimals; an empty
-/// cell where a figure does not exist.
-pub fn results_csv(results: &CycleResults) -> String {
-    let mut out = String::from("\u{feff}rank,code,category,name_zh,name_en");
+/// One cell of an exported table: typed, so that a spreadsheet gets numbers and a CSV gets text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    /// Empty where the figure does not exist (no answers, or no weights).
+    Num(Option<f64>),
+    Bool(bool),
+}
+
+impl Cell {
+    /// The cell as a CSV field: numbers to four decimals, text quoted where needed.
+    pub fn csv(&self) -> String {
+        match self {
+            Cell::Text(t) => super::csv_field(t),
+            Cell::Int(i) => i.to_string(),
+            Cell::Num(v) => v.map(|v| format!("{v:.4}")).unwrap_or_default(),
+            Cell::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+/// The results as a table, one row per topic in rank order: every statistic of both axes, the
+/// weighted position, material and contested. The CSV and the spreadsheet are both this table.
+pub fn results_table(results: &CycleResults) -> (Vec<String>, Vec<Vec<Cell>>) {
+    let mut header: Vec<String> = ["rank", "code", "category", "name_zh", "name_en"]
+        .map(String::from)
+        .into();
     for axis in ["business", "stakeholder"] {
         for f in [
             "n",
@@ -445,36 +468,88 @@ pub fn results_csv(results: &CycleResults) -> String {
             "top2",
             "dont_know",
         ] {
-            out.push_str(&format!(",{axis}_{f}"));
+            header.push(format!("{axis}_{f}"));
         }
     }
-    out.push_str(",weighted_business,weighted_stakeholder,material,contested\r\n");
-    let num = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_default();
-    let mut rows: Vec<&TopicResult> = results.topics.iter().collect();
-    rows.sort_by_key(|r| r.rank);
-    for r in rows {
-        let mut line = vec![
-            r.rank.to_string(),
-            super::csv_field(&r.code),
-            r.category.as_str().to_string(),
-            super::csv_field(&r.name.zh),
-            super::csv_field(&r.name.en),
-        ];
-        for s in [&r.business, &r.stakeholder] {
-            line.push(s.n.to_string());
-            for v in [s.mean, s.sd, s.median, s.q1, s.q3, s.iqr, s.top2] {
-                line.push(num(v));
+    header.extend(
+        [
+            "weighted_business",
+            "weighted_stakeholder",
+            "material",
+            "contested",
+        ]
+        .map(String::from),
+    );
+    let mut topics: Vec<&TopicResult> = results.topics.iter().collect();
+    topics.sort_by_key(|r| r.rank);
+    let rows = topics
+        .into_iter()
+        .map(|r| {
+            let mut row = vec![
+                Cell::Int(r.rank as i64),
+                Cell::Text(r.code.clone()),
+                Cell::Text(r.category.as_str().to_string()),
+                Cell::Text(r.name.zh.clone()),
+                Cell::Text(r.name.en.clone()),
+            ];
+            for s in [&r.business, &r.stakeholder] {
+                row.push(Cell::Int(s.n as i64));
+                row.extend([s.mean, s.sd, s.median, s.q1, s.q3, s.iqr, s.top2].map(Cell::Num));
+                row.push(Cell::Int(s.dont_know as i64));
             }
-            line.push(s.dont_know.to_string());
-        }
-        line.push(num(r.weighted.business));
-        line.push(num(r.weighted.stakeholder));
-        line.push(r.material.to_string());
-        line.push(r.contested.to_string());
+            row.push(Cell::Num(r.weighted.business));
+            row.push(Cell::Num(r.weighted.stakeholder));
+            row.push(Cell::Bool(r.material));
+            row.push(Cell::Bool(r.contested));
+            row
+        })
+        .collect();
+    (header, rows)
+}
+
+/// The results as CSV ([`results_table`]): UTF-8 with a byte-order mark, CRLF line ends.
+pub fn results_csv(results: &CycleResults) -> String {
+    let (header, rows) = results_table(results);
+    let mut out = format!("\u{feff}{}\r\n", header.join(","));
+    for row in rows {
+        let line: Vec<String> = row.iter().map(Cell::csv).collect();
         out.push_str(&line.join(","));
         out.push_str("\r\n");
     }
     out
+}
+
+/// One response as the spreadsheet shows it: no token, receipt or comment, and the day only.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct AnonymousResponse {
+    pub day: String,
+    /// The group's code; `None` where the group gave fewer than k responses in all.
+    pub group: Option<String>,
+    /// Per topic of the cycle, in its order: (business, stakeholder); `None` is "don't know".
+    pub scores: Vec<(Option<i32>, Option<i32>)>,
+}
+
+/// One stored response before anonymising: submitted at (Unix seconds), its group's code, its scores.
+pub type StoredResponse = (i64, String, Vec<(Option<i32>, Option<i32>)>);
+
+/// Anonymises stored responses for export: the time becomes the day, the group of a group under `k`
+/// responses is left out (its answers stay), and the rows are sorted by their content, so that their
+/// order says nothing about who answered when.
+pub fn anonymise(stored: Vec<StoredResponse>, k: u32) -> Vec<AnonymousResponse> {
+    let mut per_group: HashMap<String, u32> = HashMap::new();
+    for (_, g, _) in &stored {
+        *per_group.entry(g.clone()).or_default() += 1;
+    }
+    let mut rows: Vec<AnonymousResponse> = stored
+        .into_iter()
+        .map(|(at, group, scores)| AnonymousResponse {
+            day: super::date_of(at),
+            group: (per_group[&group] >= k).then_some(group),
+            scores,
+        })
+        .collect();
+    rows.sort();
+    rows
 }
 
 /// Whether a topic with these figures is material (by the cycle's threshold rule) and contested.
@@ -854,5 +929,32 @@ mod tests {
         assert!(t.groups.is_empty());
         assert_eq!(t.rank, 1);
         assert!(!t.material);
+    }
+
+    #[test]
+    fn anonymising_keeps_the_day_hides_small_groups_and_the_order() {
+        let day = 1_700_000_000; // 2023-11-14 22:13:20 UTC
+        let stored = vec![
+            (day + 3_000, "EMP".to_string(), vec![(Some(5), None)]),
+            (day, "EMP".to_string(), vec![(Some(2), Some(3))]),
+            (day + 60, "MED".to_string(), vec![(Some(4), Some(4))]),
+            (day - 86_400, "EMP".to_string(), vec![(None, Some(1))]),
+        ];
+        let rows = anonymise(stored, 3);
+        let shown: Vec<_> = rows
+            .iter()
+            .map(|r| (r.day.as_str(), r.group.as_deref(), r.scores[0]))
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                ("2023-11-13", Some("EMP"), (None, Some(1))),
+                // MED gave one response (< k = 3): its answers stay, its name goes.
+                ("2023-11-14", None, (Some(4), Some(4))),
+                // Same day: sorted by content, not by time of submission.
+                ("2023-11-14", Some("EMP"), (Some(2), Some(3))),
+                ("2023-11-14", Some("EMP"), (Some(5), None)),
+            ]
+        );
     }
 }

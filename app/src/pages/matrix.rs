@@ -133,9 +133,13 @@ fn Matrix(view: MatrixView, options: MatrixOptions) -> impl IntoView {
             {t.download} ": "
             <a href=format!("/api/v1/cycles/{id}/results.csv?{query}") download rel="external" data-testid="download-csv">"CSV"</a>
             " · "
+            <a href=format!("/api/v1/cycles/{id}/results.xlsx?{query}") download rel="external" data-testid="download-xlsx">"XLSX"</a>
+            " · "
             <a href=format!("/api/v1/cycles/{id}/results.json?{query}") download rel="external">"JSON"</a>
             " · "
             <a href=format!("/api/v1/cycles/{id}/matrix.svg?{query}") download rel="external">"SVG"</a>
+            " · "
+            <a href=format!("/api/v1/cycles/{id}/matrix.png?{query}") download rel="external" data-testid="download-png">"PNG"</a>
         </p>
     };
     if view.withheld {

@@ -2,19 +2,22 @@
 //!
 //! The page is a plain `<form method="post">`: without JavaScript the browser posts it and the server
 //! answers with a full page (the thank-you page, or this page again with the errors and every answer
-//! kept). Once hydrated, the same form is sent by a server function, progress is counted live and a
-//! failed validation only adds the messages, leaving the answers in place.
+//! kept); a draft is the same post with `intent=draft`. The page loads no wasm: respondents are the
+//! many, on any phone and network, and the hydrated bundle (the admin and reviewer pages' code) would
+//! multiply the page's weight many times for no function the form lacks. A few lines of script count
+//! the answered topics as they are chosen (see `SURVEY_SCRIPT`); the shell leaves the hydration
+//! scripts out on `/s/` paths ([`crate::hydrates`]).
 
-use crate::api::survey::{load_survey, save_draft, submit_survey};
+use crate::api::survey::load_survey;
 use crate::components::{Header, Notice};
 use crate::domain::{
-    form_field, format_utc, CycleTopic, DraftOutcome, FieldError, SubmitOutcome, SurveyState,
-    SurveyView, DONT_KNOW,
+    form_field, format_utc, CycleTopic, FieldError, SubmitOutcome, SurveyState, SurveyView,
+    DONT_KNOW,
 };
 use crate::i18n::{Lang, Text};
 use crate::use_lang;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
 /// The outcome of a plain form post that did not store anything, handed by the server's form handler
@@ -79,28 +82,32 @@ pub fn SurveyPage() -> impl IntoView {
     }
 }
 
-/// Reads the answers out of the form element, exactly as a form post would send them.
-fn read_form(form: &NodeRef<leptos::html::Form>, codes: &[String]) -> Vec<(String, String)> {
-    #[cfg(feature = "hydrate")]
-    {
-        let Some(el) = form.get_untracked() else {
-            return Vec::new();
-        };
-        let Ok(data) = web_sys::FormData::new_with_form(&el) else {
-            return Vec::new();
-        };
-        codes
-            .iter()
-            .flat_map(|c| ['b', 's', 'c'].map(|p| form_field(p, c)))
-            .filter_map(|name| data.get(&name).as_string().map(|v| (name, v)))
-            .collect()
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = (form, codes);
-        Vec::new()
-    }
-}
+/// The page's only script (the survey ships no wasm, see the module comment): counts answered topics
+/// as they are chosen, moves focus to the error summary after a refused post, and stops a second click
+/// from posting the form twice.
+const SURVEY_SCRIPT: &str = r#"(function () {
+  var f = document.querySelector('form.questionnaire');
+  if (!f) return;
+  var summary = document.getElementById('error-summary');
+  if (summary && !summary.hidden) summary.focus();
+  var topics = f.querySelectorAll('li.topic');
+  function count() {
+    var n = 0;
+    topics.forEach(function (li) {
+      if (li.querySelector('.scale-b input:checked') && li.querySelector('.scale-s input:checked')) n++;
+    });
+    var text = f.dataset.progress.replace('{a}', n).replace('{n}', topics.length);
+    f.querySelectorAll('.progress, .progress-bottom').forEach(function (p) { p.textContent = text; });
+  }
+  f.addEventListener('change', count);
+  f.addEventListener('submit', function (e) {
+    if (f.dataset.sent) { e.preventDefault(); return; }
+    var b = f.querySelector('button.primary');
+    if (e.submitter === b) { f.dataset.sent = '1'; b.textContent = f.dataset.sending; }
+  });
+  count();
+  f.dataset.ready = 'true';
+})();"#;
 
 #[component]
 fn SurveyForm(token: String, view: SurveyView, posted: Option<PostedForm>) -> impl IntoView {
@@ -108,7 +115,7 @@ fn SurveyForm(token: String, view: SurveyView, posted: Option<PostedForm>) -> im
     let t = lang.t();
     let codes: Vec<String> = view.topics.iter().map(|t| t.code.clone()).collect();
     let total = codes.len();
-    let (fields, first_errors) = match posted {
+    let (fields, errors) = match posted {
         Some(PostedForm {
             fields,
             outcome: Some(SubmitOutcome::Invalid(errors)),
@@ -117,91 +124,12 @@ fn SurveyForm(token: String, view: SurveyView, posted: Option<PostedForm>) -> im
         // A saved draft comes back as if it had just been posted.
         None => (view.draft.clone(), Vec::new()),
     };
-    let draft_saved = RwSignal::new(view.draft_saved_at);
-    let answered = RwSignal::new(count_answered(&fields, &codes));
-    let errors = RwSignal::new(first_errors);
-    // Set when a hydrated submit finds the link unknown or used meanwhile.
-    let gone = RwSignal::new(None::<SubmitOutcome>);
-    let pending = RwSignal::new(false);
-    let form = NodeRef::<leptos::html::Form>::new();
-    let navigate = use_navigate();
-
-    let recount = {
-        let codes = codes.clone();
-        move || answered.set(count_answered(&read_form(&form, &codes), &codes))
-    };
-    // Effects run only in the browser, once the page is interactive: count what was chosen before the
-    // code arrived, and mark the form as hydrated (the browser tests wait for that mark).
-    let hydrated = RwSignal::new(false);
-    Effect::new({
-        let recount = recount.clone();
-        move |_| {
-            recount();
-            hydrated.set(true);
-        }
-    });
-    let on_change = move |_| recount();
-    // Without JavaScript the draft button posts the form with intent=draft; hydrated, it saves here.
-    let on_draft = {
-        let token = token.clone();
-        let codes = codes.clone();
-        move |ev: leptos::ev::MouseEvent| {
-            ev.prevent_default();
-            let fields = read_form(&form, &codes);
-            let token = token.clone();
-            leptos::task::spawn_local(async move {
-                match save_draft(token, fields).await {
-                    Ok(DraftOutcome::Saved(at)) => draft_saved.set(Some(at)),
-                    Ok(DraftOutcome::Refused) | Err(_) => server_failed(),
-                }
-            });
-        }
-    };
-    let open_link = view.open_link;
-    let on_submit = {
-        let token = token.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            if pending.get_untracked() {
-                return;
-            }
-            let fields = read_form(&form, &codes);
-            let token = token.clone();
-            let navigate = navigate.clone();
-            pending.set(true);
-            leptos::task::spawn_local(async move {
-                match submit_survey(token.clone(), fields, lang).await {
-                    Ok(SubmitOutcome::Stored { receipt, .. }) => {
-                        navigate(
-                            &format!("/s/{token}/thanks?r={receipt}"),
-                            Default::default(),
-                        );
-                    }
-                    Ok(SubmitOutcome::Invalid(list)) => {
-                        errors.set(list);
-                        pending.set(false);
-                        // After the summary has been shown, or it cannot take focus.
-                        request_animation_frame(focus_summary);
-                    }
-                    Ok(other) => gone.set(Some(other)),
-                    Err(_) => {
-                        errors.set(Vec::new());
-                        gone.set(None);
-                        pending.set(false);
-                        server_failed();
-                    }
-                }
-            });
-        }
-    };
-
-    let cycle_errors = move || {
-        errors
-            .get()
-            .into_iter()
-            .filter(|e| e.topic.is_none())
-            .collect::<Vec<_>>()
-    };
+    let answered = count_answered(&fields, &codes);
+    let cycle_errors: Vec<_> = errors
+        .iter()
+        .filter(|e| e.topic.is_none())
+        .cloned()
+        .collect();
     let value_of = move |name: String| {
         fields
             .iter()
@@ -211,82 +139,54 @@ fn SurveyForm(token: String, view: SurveyView, posted: Option<PostedForm>) -> im
     let topics = view
         .topics
         .iter()
-        .map(|topic| view! { <TopicItem topic=topic.clone() view=view.clone() errors value_of=value_of.clone() /> })
+        .map(|topic| {
+            let mine: Vec<FieldError> = errors
+                .iter()
+                .filter(|e| e.topic.as_deref() == Some(topic.code.as_str()))
+                .cloned()
+                .collect();
+            view! { <TopicItem topic=topic.clone() view=view.clone() errors=mine value_of=value_of.clone() /> }
+        })
         .collect_view();
+    let open_link = view.open_link;
 
     view! {
-        <Show
-            when=move || gone.get().is_none()
-            fallback=move || match gone.get() {
-                Some(SubmitOutcome::Unknown) => view! { <Notice title=t.unknown_link_title body=t.unknown_link_body /> }.into_any(),
-                _ => view! { <Notice title=t.used_link_title body=t.used_link_body /> }.into_any(),
-            }
-        >
-            <h1>{t.survey_title}</h1>
-            <p class="cycle-name">{view.cycle_name.clone()}</p>
-            <p class="intro">{t.survey_intro}</p>
-            <p class="intro">{t.survey_how}</p>
-            <p class="group">
-                {t.survey_group} ": " <strong>{lang.pick(&view.group.zh, &view.group.en).to_string()}</strong>
-            </p>
-            {open_link.then(|| view! { <p class="open-link-note" data-testid="open-link-note">{t.open_link_note}</p> })}
-            <div id="error-summary" class="error-summary" role="alert" tabindex="-1" hidden=move || errors.get().is_empty()>
-                <p>{t.fix_errors}</p>
-                <ul>
-                    {move || cycle_errors().into_iter().map(|e| view! { <li>{t.error(e.code)}</li> }).collect_view()}
-                </ul>
-            </div>
-        </Show>
+        <h1>{t.survey_title}</h1>
+        <p class="cycle-name">{view.cycle_name.clone()}</p>
+        <p class="intro">{t.survey_intro}</p>
+        <p class="intro">{t.survey_how}</p>
+        <p class="group">
+            {t.survey_group} ": " <strong>{lang.pick(&view.group.zh, &view.group.en).to_string()}</strong>
+        </p>
+        {open_link.then(|| view! { <p class="open-link-note" data-testid="open-link-note">{t.open_link_note}</p> })}
+        <div id="error-summary" class="error-summary" role="alert" tabindex="-1" hidden=errors.is_empty()>
+            <p>{t.fix_errors}</p>
+            <ul>
+                {cycle_errors.into_iter().map(|e| view! { <li>{t.error(e.code)}</li> }).collect_view()}
+            </ul>
+        </div>
         <form
             method="post"
             action=format!("/s/{token}")
-            node_ref=form
-            on:change=on_change
-            on:submit=on_submit
             class="questionnaire"
-            hidden=move || gone.get().is_some()
-            data-hydrated=move || hydrated.get().then_some("true")
+            data-progress=t.answered_of
+            data-sending=t.submitting
         >
             <input type="hidden" name="lang" value=lang.tag() />
-            <p class="progress" aria-live="polite" data-testid="progress">{move || t.progress(answered.get(), total)}</p>
+            <p class="progress" aria-live="polite" data-testid="progress">{t.progress(answered, total)}</p>
             <ol class="topics">{topics}</ol>
-            <p class="progress-bottom">{move || t.progress(answered.get(), total)}</p>
+            <p class="progress-bottom">{t.progress(answered, total)}</p>
             <div class="actions">
-                <button type="submit" class="primary" disabled=move || pending.get()>
-                    {move || if pending.get() { t.submitting } else { t.submit }}
-                </button>
+                <button type="submit" class="primary">{t.submit}</button>
                 {(!open_link).then(|| view! {
-                    <button type="submit" name="intent" value="draft" formnovalidate on:click=on_draft>
-                        {t.save_draft}
-                    </button>
+                    <button type="submit" name="intent" value="draft" formnovalidate>{t.save_draft}</button>
                 })}
             </div>
             <p class="draft-saved" role="status" data-testid="draft-saved">
-                {move || draft_saved.get().map(|at| t.draft_saved.replace("{t}", &format_utc(at)))}
+                {view.draft_saved_at.map(|at| t.draft_saved.replace("{t}", &format_utc(at)))}
             </p>
         </form>
-    }
-}
-
-#[cfg(feature = "hydrate")]
-fn focus_summary() {
-    use wasm_bindgen::JsCast;
-    if let Some(el) = document().get_element_by_id("error-summary") {
-        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-            let _ = el.focus();
-        }
-    }
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn focus_summary() {}
-
-/// A network or server failure: nothing was stored, the answers stay; say so.
-fn server_failed() {
-    #[cfg(feature = "hydrate")]
-    {
-        let t = use_lang().t();
-        let _ = window().alert_with_message(t.error_body);
+        <script inner_html=SURVEY_SCRIPT></script>
     }
 }
 
@@ -308,7 +208,7 @@ fn error_text(t: &Text, e: &FieldError) -> String {
 fn TopicItem(
     topic: CycleTopic,
     view: SurveyView,
-    errors: RwSignal<Vec<FieldError>>,
+    errors: Vec<FieldError>,
     value_of: impl Fn(String) -> Option<String> + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let lang = use_lang();
@@ -316,20 +216,7 @@ fn TopicItem(
     let code = topic.code.clone();
     let error_id = format!("err-{code}");
     let described_by = error_id.clone();
-    let my_errors = {
-        let code = code.clone();
-        move || {
-            errors
-                .get()
-                .into_iter()
-                .filter(|e| e.topic.as_deref() == Some(code.as_str()))
-                .collect::<Vec<_>>()
-        }
-    };
-    let has_error = {
-        let my_errors = my_errors.clone();
-        move || !my_errors().is_empty()
-    };
+    let has_error = !errors.is_empty();
     let name = lang.pick(&topic.name.zh, &topic.name.en).to_string();
     let description = lang
         .pick(&topic.description.zh, &topic.description.en)
@@ -348,7 +235,7 @@ fn TopicItem(
                 </legend>
                 <p class="description">{description}</p>
                 <div id=error_id class="field-errors" aria-live="polite">
-                    {move || my_errors().iter().map(|e| view! { <p class="field-error">{error_text(t, e)}</p> }).collect_view()}
+                    {errors.iter().map(|e| view! { <p class="field-error">{error_text(t, e)}</p> }).collect_view()}
                 </div>
                 <ScaleGroup field='b' code=code.clone() question=t.business_question view=view.clone() checked=value_of(form_field('b', &code)) />
                 <ScaleGroup field='s' code=code.clone() question=t.stakeholder_question view=view checked=value_of(form_field('s', &code)) />

@@ -3,7 +3,10 @@
 use super::cycles::{cycle, cycle_topics, groups};
 use super::responses::DONT_KNOW_VALUE;
 use super::Db;
-use crate::domain::{aggregate_for, Axis, CycleResults, Previous, Respondents, Tally};
+use crate::domain::{
+    aggregate_for, anonymise, AnonymousResponse, Axis, CycleResults, Previous, Respondents,
+    StoredResponse, Tally,
+};
 use sqlx::Row;
 
 /// Every histogram cell of a cycle.
@@ -65,6 +68,62 @@ pub async fn previous(db: &Db, cycle_id: i64) -> Result<Option<Previous>, sqlx::
     Ok(results(db, from).await?.as_ref().map(Previous::of))
 }
 
+/// The responses of a cycle given by `who`, anonymised for export (see [`anonymise`]), each with its
+/// scores in the order of the cycle's topics; `None` when there is no such cycle.
+pub async fn anonymous_responses(
+    db: &Db,
+    cycle_id: i64,
+    who: &Respondents,
+) -> Result<Option<Vec<AnonymousResponse>>, sqlx::Error> {
+    let Some(c) = cycle(db, cycle_id).await? else {
+        return Ok(None);
+    };
+    let topics = cycle_topics(db, cycle_id).await?;
+    let column: std::collections::HashMap<&str, usize> = topics
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.code.as_str(), i))
+        .collect();
+    let included: Vec<String> = groups(db)
+        .await?
+        .into_iter()
+        .filter(|g| who.includes(g))
+        .map(|g| g.code)
+        .collect();
+    let rows = sqlx::query(
+        "SELECT r.id, r.submitted_at, g.code AS grp, s.topic_code, s.business, s.stakeholder
+         FROM responses r
+         JOIN stakeholder_groups g ON g.id = r.group_id
+         JOIN scores s ON s.response_id = r.id
+         WHERE r.cycle_id = ?
+         ORDER BY r.id",
+    )
+    .bind(cycle_id)
+    .fetch_all(db)
+    .await?;
+    let mut stored: Vec<StoredResponse> = Vec::new();
+    let mut last = None;
+    for r in rows {
+        let id: i64 = r.get("id");
+        if last != Some(id) {
+            last = Some(id);
+            stored.push((
+                r.get("submitted_at"),
+                r.get("grp"),
+                vec![(None, None); topics.len()],
+            ));
+        }
+        if let (Some(slot), Some(current)) = (
+            column.get(r.get::<&str, _>("topic_code")),
+            stored.last_mut(),
+        ) {
+            current.2[*slot] = (r.get("business"), r.get("stakeholder"));
+        }
+    }
+    stored.retain(|(_, g, _)| included.contains(g));
+    Ok(Some(anonymise(stored, c.summary.k)))
+}
+
 /// Number of stored responses of a cycle.
 pub async fn response_count(db: &Db, cycle_id: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM responses WHERE cycle_id = ?")
@@ -81,16 +140,21 @@ pub async fn recount<'c>(
     db: impl sqlx::SqliteExecutor<'c>,
     cycle_id: i64,
 ) -> Result<Cells, sqlx::Error> {
-    let rows: Vec<(String, String, Option<i64>, Option<i64>)> = sqlx::query_as(
-        "SELECT s.topic_code, g.code, s.business, s.stakeholder FROM scores s
+    // Counted by the database, one row per distinct answer pair: one pass over the scores, and a
+    // result of a few thousand rows however many responses there are.
+    // (topic, group, business, stakeholder, how many answered so)
+    type Pair = (String, String, Option<i64>, Option<i64>, i64);
+    let rows: Vec<Pair> = sqlx::query_as(
+        "SELECT s.topic_code, g.code, s.business, s.stakeholder, COUNT(*) FROM scores s
          JOIN responses r ON r.id = s.response_id JOIN stakeholder_groups g ON g.id = r.group_id
-         WHERE r.cycle_id = ?",
+         WHERE r.cycle_id = ?
+         GROUP BY s.topic_code, g.code, s.business, s.stakeholder",
     )
     .bind(cycle_id)
     .fetch_all(db)
     .await?;
     let mut out = Cells::new();
-    for (topic, group, b, s) in rows {
+    for (topic, group, b, s, n) in rows {
         for (axis, v) in [(Axis::Business, b), (Axis::Stakeholder, s)] {
             let key = (
                 topic.clone(),
@@ -98,7 +162,7 @@ pub async fn recount<'c>(
                 group.clone(),
                 v.unwrap_or(i64::from(DONT_KNOW_VALUE)),
             );
-            *out.entry(key).or_default() += 1;
+            *out.entry(key).or_default() += n;
         }
     }
     Ok(out)

@@ -55,8 +55,12 @@ pub async fn send(app: &Router, req: Request<Body>) -> (StatusCode, Response<Bod
     (res.status(), res)
 }
 
+pub async fn body_bytes(res: Response<Body>) -> Vec<u8> {
+    res.into_body().collect().await.unwrap().to_bytes().to_vec()
+}
+
 pub async fn body_text(res: Response<Body>) -> String {
-    String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
+    String::from_utf8(body_bytes(res).await).unwrap()
 }
 
 pub fn post_json(uri: &str, body: &Value) -> Request<Body> {

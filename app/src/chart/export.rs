@@ -1,0 +1,244 @@
+//! The matrix as PNG and the results as a spreadsheet: the two binary downloads.
+
+use crate::domain::{results_table, AnonymousResponse, Cell, CycleResults, CycleTopic};
+use resvg::{tiny_skia, usvg};
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use std::sync::{Arc, OnceLock};
+
+/// Where the font for PNG text is looked for when `MATERIALITY_FONT` names none: Debian's packages of
+/// fonts that cover Chinese as well as Latin text (`install.sh` installs the first).
+const FONT_CANDIDATES: [&str; 3] = [
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+];
+
+/// The font the PNG's text is drawn with, loaded once per process.
+struct ChartFont {
+    db: Arc<fontdb::Database>,
+    family: String,
+}
+
+fn chart_font() -> Result<&'static ChartFont, String> {
+    static FONT: OnceLock<Result<ChartFont, String>> = OnceLock::new();
+    FONT.get_or_init(|| {
+        let path = match std::env::var("MATERIALITY_FONT") {
+            Ok(p) if !p.is_empty() => p,
+            _ => FONT_CANDIDATES
+                .iter()
+                .find(|p| std::path::Path::new(p).exists())
+                .map(|p| p.to_string())
+                .ok_or_else(|| {
+                    format!(
+                        "no font for the PNG matrix: set MATERIALITY_FONT to a font file that covers \
+                         Chinese, or install one of {}",
+                        FONT_CANDIDATES.join(", ")
+                    )
+                })?,
+        };
+        let mut db = fontdb::Database::new();
+        db.load_font_file(&path)
+            .map_err(|e| format!("reading the font {path}: {e}"))?;
+        let family = db
+            .faces()
+            .next()
+            .and_then(|f| f.families.first())
+            .map(|(name, _)| name.clone())
+            .ok_or_else(|| format!("{path} holds no usable font"))?;
+        db.set_sans_serif_family(family.clone());
+        Ok(ChartFont {
+            db: Arc::new(db),
+            family,
+        })
+    })
+    .as_ref()
+    .map_err(Clone::clone)
+}
+
+/// The characters of `text` that no loaded font can draw (they would come out as empty boxes).
+fn missing_glyphs(font: &ChartFont, text: &str) -> Vec<char> {
+    let mut missing: Vec<char> = Vec::new();
+    for c in text.chars().filter(|c| !c.is_ascii() && !c.is_whitespace()) {
+        if missing.contains(&c) {
+            continue;
+        }
+        let covered = font.db.faces().any(|face| {
+            font.db
+                .with_face_data(face.id, |data, index| {
+                    ttf_parser::Face::parse(data, index).is_ok_and(|f| f.glyph_index(c).is_some())
+                })
+                .unwrap_or(false)
+        });
+        if !covered {
+            missing.push(c);
+        }
+    }
+    missing
+}
+
+/// Rasterises a chart's SVG at `scale` times its size (2 for print) on white. Refuses, saying which
+/// characters, when the font cannot draw some of its text: a chart with empty boxes for words must
+/// not reach a report.
+pub fn png(svg: &str, scale: f32) -> Result<Vec<u8>, String> {
+    let font = chart_font()?;
+    let missing = missing_glyphs(font, svg);
+    if !missing.is_empty() {
+        return Err(format!(
+            "the font {} cannot draw {}",
+            font.family,
+            missing.iter().collect::<String>()
+        ));
+    }
+    let options = usvg::Options {
+        fontdb: font.db.clone(),
+        font_family: font.family.clone(),
+        ..Default::default()
+    };
+    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| format!("reading the SVG: {e}"))?;
+    let size = tree
+        .size()
+        .to_int_size()
+        .scale_by(scale)
+        .ok_or("the chart has no size")?;
+    let mut pixmap =
+        tiny_skia::Pixmap::new(size.width(), size.height()).ok_or("the chart has no size")?;
+    pixmap.fill(tiny_skia::Color::WHITE);
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    pixmap
+        .encode_png()
+        .map_err(|e| format!("encoding PNG: {e}"))
+}
+
+fn write_cell(ws: &mut Worksheet, row: u32, col: u16, cell: &Cell) -> Result<(), XlsxError> {
+    match cell {
+        Cell::Text(t) => ws.write_string(row, col, t)?,
+        Cell::Int(i) => ws.write_number(row, col, *i as f64)?,
+        Cell::Num(Some(v)) => ws.write_number(row, col, *v)?,
+        Cell::Num(None) => ws,
+        Cell::Bool(b) => ws.write_boolean(row, col, *b)?,
+    };
+    Ok(())
+}
+
+fn header(ws: &mut Worksheet, names: &[String]) -> Result<(), XlsxError> {
+    let bold = Format::new().set_bold();
+    for (col, name) in names.iter().enumerate() {
+        ws.write_string_with_format(0, col as u16, name, &bold)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// The results as an XLSX workbook: `statistics` (the table of `results.csv`), `topics` (the cycle's
+/// topic list in both languages) and `responses` (one anonymised row per response: day, group, each
+/// topic's two scores, "dk" for don't know).
+pub fn results_xlsx(
+    results: &CycleResults,
+    topics: &[CycleTopic],
+    responses: &[AnonymousResponse],
+) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+
+    let (names, rows) = results_table(results);
+    let ws = wb.add_worksheet().set_name("statistics")?;
+    header(ws, &names)?;
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            write_cell(ws, r as u32 + 1, c as u16, cell)?;
+        }
+    }
+
+    let ws = wb.add_worksheet().set_name("topics")?;
+    let names = [
+        "code",
+        "category",
+        "name_zh",
+        "name_en",
+        "description_zh",
+        "description_en",
+    ]
+    .map(String::from);
+    header(ws, &names)?;
+    for (r, t) in topics.iter().enumerate() {
+        let cells = [
+            &t.code,
+            t.category.as_str(),
+            &t.name.zh,
+            &t.name.en,
+            &t.description.zh,
+            &t.description.en,
+        ];
+        for (c, text) in cells.into_iter().enumerate() {
+            ws.write_string(r as u32 + 1, c as u16, text)?;
+        }
+    }
+
+    let ws = wb.add_worksheet().set_name("responses")?;
+    let mut names = vec!["day".to_string(), "group".to_string()];
+    for t in topics {
+        names.push(format!("{}_business", t.code));
+        names.push(format!("{}_stakeholder", t.code));
+    }
+    header(ws, &names)?;
+    for (r, resp) in responses.iter().enumerate() {
+        let row = r as u32 + 1;
+        ws.write_string(row, 0, &resp.day)?;
+        if let Some(g) = &resp.group {
+            ws.write_string(row, 1, g)?;
+        }
+        for (i, (b, s)) in resp.scores.iter().enumerate() {
+            for (j, score) in [b, s].into_iter().enumerate() {
+                let col = (2 + 2 * i + j) as u16;
+                match score {
+                    Some(v) => ws.write_number(row, col, *v)?,
+                    None => ws.write_string(row, col, "dk")?,
+                };
+            }
+        }
+    }
+    wb.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text_svg(text: &str) -> String {
+        format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="80" height="40"><text x="4" y="32" font-family="sans-serif" font-size="32">{text}</text></svg>"#
+        )
+    }
+
+    fn pixels(png_bytes: &[u8]) -> tiny_skia::Pixmap {
+        tiny_skia::Pixmap::decode_png(png_bytes).expect("a PNG")
+    }
+
+    #[test]
+    fn chinese_text_is_drawn_as_glyphs_not_boxes() {
+        let a = pixels(&png(&text_svg("气"), 1.0).unwrap());
+        let b = pixels(&png(&text_svg("候"), 1.0).unwrap());
+        let ink = |p: &tiny_skia::Pixmap| p.pixels().iter().filter(|c| c.red() < 128).count();
+        assert!(ink(&a) > 30 && ink(&b) > 30, "text was drawn");
+        // "Tofu" boxes for missing glyphs would be identical; two real glyphs differ.
+        assert_ne!(a.data(), b.data());
+    }
+
+    #[test]
+    fn the_matrix_png_is_twice_the_svg_and_refuses_text_its_font_cannot_draw() {
+        let svg = super::super::matrix_svg(
+            &super::super::tests::fixture(),
+            crate::i18n::Lang::Zh,
+            Default::default(),
+            None,
+        );
+        let img = pixels(&png(&svg, 2.0).unwrap());
+        assert_eq!((img.width(), img.height()), (2 * 720, 2 * 600));
+        // A private-use character is in no font.
+        let err = png(&text_svg("\u{E000}"), 1.0).unwrap_err();
+        assert!(err.contains("cannot draw \u{E000}"), "{err}");
+    }
+}
