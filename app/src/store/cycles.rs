@@ -46,7 +46,10 @@ impl Cycle {
     }
 }
 
-pub async fn cycle(db: &Db, id: i64) -> Result<Option<Cycle>, sqlx::Error> {
+pub async fn cycle<'c>(
+    db: impl sqlx::SqliteExecutor<'c>,
+    id: i64,
+) -> Result<Option<Cycle>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT id, name, year, scale_min, scale_max, scale_labels, status, k, threshold, threshold_rule,
                 opens_on, closes_on, copied_from
@@ -80,7 +83,10 @@ pub async fn cycle(db: &Db, id: i64) -> Result<Option<Cycle>, sqlx::Error> {
 }
 
 /// The topics of a cycle in the order they are asked.
-pub async fn cycle_topics(db: &Db, cycle_id: i64) -> Result<Vec<CycleTopic>, sqlx::Error> {
+pub async fn cycle_topics<'c>(
+    db: impl sqlx::SqliteExecutor<'c>,
+    cycle_id: i64,
+) -> Result<Vec<CycleTopic>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT code, category, name_zh, name_en, description_zh, description_en
          FROM cycle_topics WHERE cycle_id = ? ORDER BY sort_order, code",
@@ -143,14 +149,16 @@ pub struct Invitation {
 
 pub async fn invitation(db: &Db, token: &Token) -> Result<Option<Invitation>, sqlx::Error> {
     let hash = hash_secret(token.as_str());
-    Ok(invitations(db, std::slice::from_ref(&hash))
-        .await?
-        .remove(&hash))
+    Ok(
+        invitations(&mut *db.acquire().await?, std::slice::from_ref(&hash))
+            .await?
+            .remove(&hash),
+    )
 }
 
 /// The invitations behind many token hashes at once, keyed by hash (unknown hashes are left out).
 pub async fn invitations(
-    db: &Db,
+    conn: &mut SqliteConnection,
     hashes: &[String],
 ) -> Result<std::collections::HashMap<String, Invitation>, sqlx::Error> {
     let mut found = std::collections::HashMap::new();
@@ -168,7 +176,7 @@ pub async fn invitations(
             list.push_bind(h);
         }
         q.push(")");
-        for r in q.build().fetch_all(db).await? {
+        for r in q.build().fetch_all(&mut *conn).await? {
             let inv = Invitation {
                 id: r.get("id"),
                 cycle_id: r.get("cycle_id"),

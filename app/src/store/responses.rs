@@ -7,7 +7,7 @@ use crate::domain::{
     SubmitOutcome, SurveyState, SurveyView, Token, MAX_COMMENT_CHARS,
 };
 use crate::i18n::Lang;
-use sqlx::Row;
+use sqlx::{Row, SqliteConnection};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use tokio::sync::{mpsc, oneshot};
 
@@ -203,7 +203,16 @@ impl Submissions {
 async fn writer(db: Db, mut jobs: mpsc::Receiver<Job>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let (replies, checked) = match check_batch(&db, batch.drain(..)).await {
+        // One connection for the whole batch: its reads and writes share a warm page cache.
+        let mut conn = match db.acquire().await {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::error!("no connection for a batch of submissions: {e}");
+                batch.clear(); // the replies are dropped: each submitter hears "the writer has stopped"
+                continue;
+            }
+        };
+        let (replies, checked) = match check_batch(&mut conn, batch.drain(..)).await {
             Ok(checked) => checked,
             Err(e) => {
                 tracing::error!("checking a batch of submissions failed: {e}");
@@ -220,7 +229,7 @@ async fn writer(db: Db, mut jobs: mpsc::Receiver<Job>) {
             .iter()
             .map(|(_, early)| early.clone().map(Ok))
             .collect();
-        let stored = match store_batch(&db, &valid).await {
+        let stored = match store_batch(&mut conn, &valid).await {
             Ok(stored) => stored,
             // One bad submission must not take the others down: try each alone.
             Err(e) if valid.len() > 1 => {
@@ -230,10 +239,12 @@ async fn writer(db: Db, mut jobs: mpsc::Receiver<Job>) {
                 );
                 let mut one_by_one = Vec::with_capacity(valid.len());
                 for v in &valid {
-                    one_by_one.push(match store_batch(&db, std::slice::from_ref(v)).await {
-                        Ok(mut one) => one.pop().unwrap_or(Ok(None)),
-                        Err(e) => Err(e),
-                    });
+                    one_by_one.push(
+                        match store_batch(&mut conn, std::slice::from_ref(v)).await {
+                            Ok(mut one) => one.pop().unwrap_or(Ok(None)),
+                            Err(e) => Err(e),
+                        },
+                    );
                 }
                 one_by_one
             }
@@ -263,7 +274,7 @@ type Reply = oneshot::Sender<Result<SubmitOutcome, sqlx::Error>>;
 /// cycle it touches. For each job: its reply channel and either the final outcome (unknown, used,
 /// revoked or closed link, invalid answers) or, in the second list, the valid submission.
 async fn check_batch(
-    db: &Db,
+    conn: &mut SqliteConnection,
     jobs: impl Iterator<Item = Job>,
 ) -> Result<(Vec<(Reply, Option<SubmitOutcome>)>, Vec<Option<Valid>>), sqlx::Error> {
     let jobs: Vec<Job> = jobs.collect();
@@ -272,7 +283,7 @@ async fn check_batch(
         .filter(|j| Token::parse(&j.token).is_some())
         .map(|j| hash_secret(&j.token))
         .collect();
-    let found = invitations(db, &hashes).await?;
+    let found = invitations(conn, &hashes).await?;
     let mut cycles: HashMap<i64, Option<(Cycle, Vec<String>)>> = HashMap::new();
     let mut replies = Vec::with_capacity(jobs.len());
     let mut valid = Vec::with_capacity(jobs.len());
@@ -286,9 +297,9 @@ async fn check_batch(
             Some(inv) => {
                 if let std::collections::hash_map::Entry::Vacant(slot) = cycles.entry(inv.cycle_id)
                 {
-                    let c = match cycle(db, inv.cycle_id).await? {
+                    let c = match cycle(&mut *conn, inv.cycle_id).await? {
                         Some(c) => {
-                            let topics = cycle_topics(db, inv.cycle_id).await?;
+                            let topics = cycle_topics(&mut *conn, inv.cycle_id).await?;
                             Some((c, topics.into_iter().map(|t| t.code).collect()))
                         }
                         None => None,
@@ -349,10 +360,10 @@ const ROWS_PER_STATEMENT: usize = 4_000;
 /// written once. Open links, the rare path, get their hidden invitation one by one. Returns, per job,
 /// its receipt or `None` when its link could not be claimed.
 async fn store_batch(
-    db: &Db,
+    conn: &mut SqliteConnection,
     jobs: &[Valid],
 ) -> Result<Vec<Result<Option<String>, sqlx::Error>>, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = sqlx::Connection::begin(conn).await?;
     let at = now();
 
     let single: Vec<i64> = jobs
