@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 ./install.sh
 . ./env.sh
+# Incremental compilation keeps a second copy of every crate's work, per checkout path: gigabytes for
+# a one-off run.
+export CARGO_INCREMENTAL=0
 
 step() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 step "formatting"

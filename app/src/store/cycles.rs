@@ -46,10 +46,7 @@ impl Cycle {
     }
 }
 
-pub async fn cycle<'c>(
-    db: impl sqlx::SqliteExecutor<'c>,
-    id: i64,
-) -> Result<Option<Cycle>, sqlx::Error> {
+pub async fn cycle(db: &Db, id: i64) -> Result<Option<Cycle>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT id, name, year, scale_min, scale_max, scale_labels, status, k, threshold, threshold_rule,
                 opens_on, closes_on, copied_from
@@ -83,10 +80,7 @@ pub async fn cycle<'c>(
 }
 
 /// The topics of a cycle in the order they are asked.
-pub async fn cycle_topics<'c>(
-    db: impl sqlx::SqliteExecutor<'c>,
-    cycle_id: i64,
-) -> Result<Vec<CycleTopic>, sqlx::Error> {
+pub async fn cycle_topics(db: &Db, cycle_id: i64) -> Result<Vec<CycleTopic>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT code, category, name_zh, name_en, description_zh, description_en
          FROM cycle_topics WHERE cycle_id = ? ORDER BY sort_order, code",
@@ -148,52 +142,28 @@ pub struct Invitation {
 }
 
 pub async fn invitation(db: &Db, token: &Token) -> Result<Option<Invitation>, sqlx::Error> {
-    let hash = hash_secret(token.as_str());
-    Ok(
-        invitations(&mut *db.acquire().await?, std::slice::from_ref(&hash))
-            .await?
-            .remove(&hash),
+    let row = sqlx::query(
+        "SELECT i.id, i.cycle_id, i.group_id, i.used_at IS NOT NULL AS used,
+                i.revoked_at IS NOT NULL AS revoked, i.opened_at IS NOT NULL AS opened, i.open_link, g.name_zh, g.name_en
+         FROM invitations i JOIN stakeholder_groups g ON g.id = i.group_id
+         WHERE i.token_hash = ?",
     )
-}
-
-/// The invitations behind many token hashes at once, keyed by hash (unknown hashes are left out).
-pub async fn invitations(
-    conn: &mut SqliteConnection,
-    hashes: &[String],
-) -> Result<std::collections::HashMap<String, Invitation>, sqlx::Error> {
-    let mut found = std::collections::HashMap::new();
-    // Well under SQLite's limit on bound parameters.
-    for chunk in hashes.chunks(4_000) {
-        let mut q = sqlx::QueryBuilder::new(
-            "SELECT i.token_hash, i.id, i.cycle_id, i.group_id, i.used_at IS NOT NULL AS used,
-                    i.revoked_at IS NOT NULL AS revoked, i.opened_at IS NOT NULL AS opened, i.open_link,
-                    g.name_zh, g.name_en
-             FROM invitations i JOIN stakeholder_groups g ON g.id = i.group_id
-             WHERE i.token_hash IN (",
-        );
-        let mut list = q.separated(", ");
-        for h in chunk {
-            list.push_bind(h);
-        }
-        q.push(")");
-        for r in q.build().fetch_all(&mut *conn).await? {
-            let inv = Invitation {
-                id: r.get("id"),
-                cycle_id: r.get("cycle_id"),
-                group_id: r.get("group_id"),
-                group: Bilingual {
-                    zh: r.get("name_zh"),
-                    en: r.get("name_en"),
-                },
-                used: r.get("used"),
-                revoked: r.get("revoked"),
-                opened: r.get("opened"),
-                open_link: r.get("open_link"),
-            };
-            found.insert(r.get("token_hash"), inv);
-        }
-    }
-    Ok(found)
+    .bind(hash_secret(token.as_str()))
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| Invitation {
+        id: r.get("id"),
+        cycle_id: r.get("cycle_id"),
+        group_id: r.get("group_id"),
+        group: Bilingual {
+            zh: r.get("name_zh"),
+            en: r.get("name_en"),
+        },
+        used: r.get("used"),
+        revoked: r.get("revoked"),
+        opened: r.get("opened"),
+        open_link: r.get("open_link"),
+    }))
 }
 
 #[derive(Debug, thiserror::Error)]

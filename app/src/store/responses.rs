@@ -1,13 +1,13 @@
 //! Storing a response: the invitation, the scores and the histograms move together or not at all.
 
-use super::cycles::{cycle, cycle_topics, invitation, invitations, Cycle, Invitation};
+use super::cycles::{cycle, cycle_topics, invitation, Cycle, Invitation};
 use super::{hash_secret, new_secret, now, Db};
 use crate::domain::{
-    form_field, validate, Answer, Axis, CycleTopic, DraftOutcome, ErrorCode, FieldError, RawAnswer,
-    SubmitOutcome, SurveyState, SurveyView, Token, MAX_COMMENT_CHARS,
+    form_field, validate, Axis, CycleStatus, CycleTopic, DraftOutcome, ErrorCode, FieldError,
+    RawAnswer, SubmitOutcome, SurveyState, SurveyView, Token, MAX_COMMENT_CHARS,
 };
 use crate::i18n::Lang;
-use sqlx::{Row, SqliteConnection};
+use sqlx::Row;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use tokio::sync::{mpsc, oneshot};
 
@@ -159,9 +159,13 @@ fn not_open() -> SubmitOutcome {
 /// arrive queue up and go into the next transaction together, so the cost of an fsync is shared by
 /// everyone waiting instead of paid by each. Every submitter gets its answer only after the
 /// transaction holding its response has committed. Cloning shares the one writer.
+///
+/// The writer is a thread of its own with a plain (synchronous) SQLite connection to the same
+/// database file: a whole batch, checks and writes, runs there in one go. Through the async pool every
+/// statement was a round trip to a connection thread, and those round trips, not SQLite, were most
+/// of a batch's time (see README, "Speed").
 #[derive(Clone)]
 pub struct Submissions {
-    db: Db,
     queue: mpsc::Sender<Job>,
 }
 
@@ -177,338 +181,276 @@ struct Job {
     reply: oneshot::Sender<Result<SubmitOutcome, sqlx::Error>>,
 }
 
-/// A checked and validated submission, ready to be written.
-struct Valid {
-    inv: Invitation,
-    answers: Vec<Answer>,
-    lang: Lang,
-}
-
 /// Largest number of submissions in one transaction: bounds the time a batch holds the write lock.
 const MAX_BATCH: usize = 512;
 
 impl Submissions {
-    /// Starts the writer task on the current Tokio runtime; it ends when the last clone is dropped.
+    /// Starts the writer thread on the pool's database file; it ends when the last clone is dropped.
     pub fn start(db: Db) -> Self {
+        let path = db.connect_options().get_filename().to_path_buf();
         let (queue, jobs) = mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(writer(db.clone(), jobs));
-        Self { db, queue }
-    }
-
-    pub fn db(&self) -> &Db {
-        &self.db
+        std::thread::Builder::new()
+            .name("submissions".into())
+            .spawn(move || writer(&path, jobs))
+            .expect("starting the submissions writer");
+        Self { queue }
     }
 }
 
-async fn writer(db: Db, mut jobs: mpsc::Receiver<Job>) {
-    let mut batch = Vec::with_capacity(MAX_BATCH);
-    while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        // One connection for the whole batch: its reads and writes share a warm page cache.
-        let mut conn = match db.acquire().await {
-            Ok(c) => c,
-            Err(e) => {
-                tracing::error!("no connection for a batch of submissions: {e}");
-                batch.clear(); // the replies are dropped: each submitter hears "the writer has stopped"
-                continue;
-            }
-        };
-        let (replies, checked) = match check_batch(&mut conn, batch.drain(..)).await {
-            Ok(checked) => checked,
-            Err(e) => {
-                tracing::error!("checking a batch of submissions failed: {e}");
-                continue; // the replies were dropped: each submitter hears "the writer has stopped"
-            }
-        };
-        // Positions (in `replies`) of the valid submissions, in the order of `valid`.
-        let (positions, valid): (Vec<usize>, Vec<Valid>) = checked
-            .into_iter()
-            .enumerate()
-            .filter_map(|(i, c)| c.map(|v| (i, v)))
-            .unzip();
-        let mut outcomes: Vec<Option<Result<SubmitOutcome, sqlx::Error>>> = replies
-            .iter()
-            .map(|(_, early)| early.clone().map(Ok))
-            .collect();
-        let stored = match store_batch(&mut conn, &valid).await {
-            Ok(stored) => stored,
-            // One bad submission must not take the others down: try each alone.
-            Err(e) if valid.len() > 1 => {
-                tracing::warn!(
-                    "a batch of {} submissions failed ({e}); storing them one by one",
-                    valid.len()
-                );
-                let mut one_by_one = Vec::with_capacity(valid.len());
-                for v in &valid {
-                    one_by_one.push(
-                        match store_batch(&mut conn, std::slice::from_ref(v)).await {
-                            Ok(mut one) => one.pop().unwrap_or(Ok(None)),
-                            Err(e) => Err(e),
-                        },
-                    );
-                }
-                one_by_one
-            }
-            Err(e) => vec![Err(e)],
-        };
-        for ((position, v), result) in positions.into_iter().zip(&valid).zip(stored) {
-            outcomes[position] = Some(match result {
-                Ok(Some(receipt)) => Ok(SubmitOutcome::Stored {
-                    receipt,
-                    open_link: v.inv.open_link,
-                }),
-                // Claimed by someone else meanwhile, revoked, or the cycle closed: tell which.
-                Ok(None) => unclaimed(&db, v.inv.id).await,
-                Err(e) => Err(e),
-            });
+fn writer(path: &std::path::Path, mut jobs: mpsc::Receiver<Job>) {
+    let mut conn = match open_writer(path) {
+        Ok(c) => c,
+        Err(e) => {
+            // Dropping the queue tells every submitter that nothing was stored.
+            tracing::error!("the submissions writer cannot open {}: {e}", path.display());
+            return;
         }
-        for ((reply, _), outcome) in replies.into_iter().zip(outcomes) {
+    };
+    while let Some(first) = jobs.blocking_recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let (replies, outcomes) = match run_batch(&mut conn, batch) {
+            Ok(done) => done,
+            Err((replies, e)) => {
+                let e = e.to_string();
+                tracing::error!("a batch of {} submissions failed: {e}", replies.len());
+                let failed = replies.iter().map(|_| Err(not_stored(&e))).collect();
+                (replies, failed)
+            }
+        };
+        for (reply, outcome) in replies.into_iter().zip(outcomes) {
             // A submitter that has gone away (client disconnected) still has its answer stored.
-            let _ = reply.send(outcome.unwrap_or(Err(sqlx::Error::WorkerCrashed)));
+            let _ = reply.send(outcome);
         }
     }
+}
+
+fn not_stored(e: &str) -> sqlx::Error {
+    sqlx::Error::Protocol(format!("the submission was not stored: {e}"))
+}
+
+fn open_writer(path: &std::path::Path) -> rusqlite::Result<rusqlite::Connection> {
+    let conn = rusqlite::Connection::open(path)?;
+    // The pool's settings (see `connect`); WAL is a property of the file and already set.
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(conn)
 }
 
 type Reply = oneshot::Sender<Result<SubmitOutcome, sqlx::Error>>;
+type Outcomes = Vec<Result<SubmitOutcome, sqlx::Error>>;
 
-/// Checks a batch's links and answers with one query for all its invitations and one read of each
-/// cycle it touches. For each job: its reply channel and either the final outcome (unknown, used,
-/// revoked or closed link, invalid answers) or, in the second list, the valid submission.
-async fn check_batch(
-    conn: &mut SqliteConnection,
-    jobs: impl Iterator<Item = Job>,
-) -> Result<(Vec<(Reply, Option<SubmitOutcome>)>, Vec<Option<Valid>>), sqlx::Error> {
-    let jobs: Vec<Job> = jobs.collect();
-    let hashes: Vec<String> = jobs
-        .iter()
-        .filter(|j| Token::parse(&j.token).is_some())
-        .map(|j| hash_secret(&j.token))
-        .collect();
-    let found = invitations(conn, &hashes).await?;
-    let mut cycles: HashMap<i64, Option<(Cycle, Vec<String>)>> = HashMap::new();
-    let mut replies = Vec::with_capacity(jobs.len());
-    let mut valid = Vec::with_capacity(jobs.len());
-    for job in jobs {
-        let inv =
-            Token::parse(&job.token).and_then(|_| found.get(&hash_secret(&job.token)).cloned());
-        let early = match inv {
-            None => Err(SubmitOutcome::Unknown),
-            Some(inv) if inv.revoked => Err(SubmitOutcome::Unknown),
-            Some(inv) if inv.used => Err(SubmitOutcome::Used),
-            Some(inv) => {
-                if let std::collections::hash_map::Entry::Vacant(slot) = cycles.entry(inv.cycle_id)
-                {
-                    let c = match cycle(&mut *conn, inv.cycle_id).await? {
-                        Some(c) => {
-                            let topics = cycle_topics(&mut *conn, inv.cycle_id).await?;
-                            Some((c, topics.into_iter().map(|t| t.code).collect()))
-                        }
-                        None => None,
-                    };
-                    slot.insert(c);
+/// A cycle as the check needs it: whether it takes answers now, its scale and its topic codes.
+struct OpenCycle {
+    accepting: bool,
+    scale: crate::domain::Scale,
+    codes: Vec<String>,
+}
+
+/// Checks and stores a batch in one transaction, taken with the write lock (IMMEDIATE), so that what
+/// is checked is what is written. Each valid submission is written under a savepoint: one that fails
+/// rolls back alone. Histogram counts are summed over the batch and written once, in the same
+/// transaction as the scores they count.
+fn run_batch(
+    conn: &mut rusqlite::Connection,
+    batch: Vec<Job>,
+) -> Result<(Vec<Reply>, Outcomes), (Vec<Reply>, rusqlite::Error)> {
+    let mut replies = Vec::with_capacity(batch.len());
+    let mut work = Vec::with_capacity(batch.len());
+    for job in batch {
+        replies.push(job.reply);
+        work.push((job.token, job.answers, job.lang));
+    }
+    match store_batch(conn, work) {
+        Ok(outcomes) => Ok((replies, outcomes)),
+        Err(e) => Err((replies, e)),
+    }
+}
+
+fn store_batch(
+    conn: &mut rusqlite::Connection,
+    work: Vec<(String, ReadAnswers, Lang)>,
+) -> rusqlite::Result<Outcomes> {
+    use rusqlite::{params, OptionalExtension};
+    let mut tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let at = now();
+    let today = crate::domain::date_of(at);
+    let mut cycles: HashMap<i64, Option<OpenCycle>> = HashMap::new();
+    // Single-use links claimed in this batch: a second submission of one link is "used".
+    let mut claimed: HashSet<i64> = HashSet::new();
+    let mut counts: BTreeMap<(i64, i64, String, Axis, i32), i64> = BTreeMap::new();
+    let mut outcomes = Vec::with_capacity(work.len());
+    for (token, answers, lang) in work {
+        // The link: (id, cycle, group, used, revoked, open link).
+        let inv: Option<(i64, i64, i64, bool, bool, bool)> = match Token::parse(&token) {
+            None => None,
+            Some(_) => tx
+                .prepare_cached(
+                    "SELECT id, cycle_id, group_id, used_at IS NOT NULL, revoked_at IS NOT NULL, open_link
+                     FROM invitations WHERE token_hash = ?",
+                )?
+                .query_row([hash_secret(&token)], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+                })
+                .optional()?,
+        };
+        let Some((inv_id, cycle_id, group_id, used, revoked, open_link)) = inv else {
+            outcomes.push(Ok(SubmitOutcome::Unknown));
+            continue;
+        };
+        if revoked {
+            outcomes.push(Ok(SubmitOutcome::Unknown));
+            continue;
+        }
+        if used || (!open_link && claimed.contains(&inv_id)) {
+            outcomes.push(Ok(SubmitOutcome::Used));
+            continue;
+        }
+        if let std::collections::hash_map::Entry::Vacant(slot) = cycles.entry(cycle_id) {
+            slot.insert(open_cycle(&tx, cycle_id, &today)?);
+        }
+        let c = match &cycles[&cycle_id] {
+            None => {
+                outcomes.push(Ok(SubmitOutcome::Unknown));
+                continue;
+            }
+            Some(c) if !c.accepting => {
+                outcomes.push(Ok(not_open()));
+                continue;
+            }
+            Some(c) => c,
+        };
+        let valid = match validate(&answers(&c.codes), &c.codes, c.scale) {
+            Ok(v) => v,
+            Err(errors) => {
+                outcomes.push(Ok(SubmitOutcome::Invalid(errors)));
+                continue;
+            }
+        };
+
+        let sp = tx.savepoint()?;
+        let written = (|| -> rusqlite::Result<String> {
+            // An open link gets a new, used invitation of its own for this answer.
+            let invitation = if open_link {
+                sp.prepare_cached(
+                    "INSERT INTO invitations (cycle_id, group_id, token_hash, created_at, used_at, parent_id)
+                     VALUES (?, ?, ?, ?, ?, ?)",
+                )?
+                .insert(params![cycle_id, group_id, hash_secret(&new_secret()), at, at, inv_id])?
+            } else {
+                sp.prepare_cached(
+                    "UPDATE invitations SET used_at = ? WHERE id = ? AND used_at IS NULL",
+                )?
+                .execute(params![at, inv_id])?;
+                sp.prepare_cached("DELETE FROM drafts WHERE invitation_id = ?")?
+                    .execute([inv_id])?;
+                inv_id
+            };
+            let receipt = hex::encode(rand::random::<[u8; 8]>());
+            let response = sp
+                .prepare_cached(
+                    "INSERT INTO responses (cycle_id, group_id, invitation_id, receipt, lang, submitted_at)
+                     VALUES (?, ?, ?, ?, ?, ?)",
+                )?
+                .insert(params![cycle_id, group_id, invitation, receipt, lang.tag(), at])?;
+            let mut score = sp.prepare_cached(
+                "INSERT INTO scores (response_id, topic_code, business, stakeholder, comment)
+                 VALUES (?, ?, ?, ?, ?)",
+            )?;
+            for a in &valid {
+                score.execute(params![
+                    response,
+                    a.topic,
+                    a.business.map(|s| s.get()),
+                    a.stakeholder.map(|s| s.get()),
+                    a.comment
+                ])?;
+            }
+            Ok(receipt)
+        })();
+        match written {
+            Ok(receipt) => {
+                sp.commit()?;
+                if !open_link {
+                    claimed.insert(inv_id);
                 }
-                match &cycles[&inv.cycle_id] {
-                    None => Err(SubmitOutcome::Unknown),
-                    Some((c, _)) if !c.accepting() => Err(not_open()),
-                    Some((c, codes)) => {
-                        match validate(&(job.answers)(codes), codes, c.summary.scale) {
-                            Ok(answers) => Ok(Valid {
-                                inv,
-                                answers,
-                                lang: job.lang,
-                            }),
-                            Err(errors) => Err(SubmitOutcome::Invalid(errors)),
-                        }
+                for a in &valid {
+                    for axis in Axis::BOTH {
+                        let value = a.score(axis).map_or(DONT_KNOW_VALUE, |s| s.get());
+                        *counts
+                            .entry((cycle_id, group_id, a.topic.clone(), axis, value))
+                            .or_default() += 1;
                     }
                 }
+                outcomes.push(Ok(SubmitOutcome::Stored { receipt, open_link }));
             }
-        };
-        match early {
-            Ok(v) => {
-                replies.push((job.reply, None));
-                valid.push(Some(v));
-            }
-            Err(outcome) => {
-                replies.push((job.reply, Some(outcome)));
-                valid.push(None);
-            }
+            // The savepoint rolls back as it is dropped; the rest of the batch goes on.
+            Err(e) => outcomes.push(Err(not_stored(&e.to_string()))),
         }
     }
-    Ok((replies, valid))
+    {
+        let mut upsert = tx.prepare_cached(
+            "INSERT INTO histograms (cycle_id, group_id, topic_code, axis, value, n) VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (cycle_id, topic_code, axis, group_id, value) DO UPDATE SET n = histograms.n + excluded.n",
+        )?;
+        for ((cycle, group, topic, axis, value), n) in &counts {
+            upsert.execute(params![cycle, group, topic, axis.as_str(), value, n])?;
+        }
+    }
+    tx.commit()?;
+    Ok(outcomes)
 }
 
-/// What to tell a submitter whose link could not be claimed after all.
-async fn unclaimed(db: &Db, invitation_id: i64) -> Result<SubmitOutcome, sqlx::Error> {
-    let row: Option<(bool, bool)> = sqlx::query_as(
-        "SELECT used_at IS NOT NULL, revoked_at IS NOT NULL FROM invitations WHERE id = ?",
-    )
-    .bind(invitation_id)
-    .fetch_optional(db)
-    .await?;
-    Ok(match row {
-        Some((true, _)) => SubmitOutcome::Used,
-        None | Some((_, true)) => SubmitOutcome::Unknown,
-        _ => not_open(),
-    })
-}
-
-/// Rows per multi-row statement: keeps the bound parameters under SQLite's limit (32,766).
-const ROWS_PER_STATEMENT: usize = 4_000;
-
-/// Stores a batch in one transaction with a handful of statements whatever its size: one update claims
-/// every single-use link (a link claimed twice in the batch is claimed once, by the first), one insert
-/// writes the responses, then their scores, and the histogram counts of the batch are summed and
-/// written once. Open links, the rare path, get their hidden invitation one by one. Returns, per job,
-/// its receipt or `None` when its link could not be claimed.
-async fn store_batch(
-    conn: &mut SqliteConnection,
-    jobs: &[Valid],
-) -> Result<Vec<Result<Option<String>, sqlx::Error>>, sqlx::Error> {
-    let mut tx = sqlx::Connection::begin(conn).await?;
-    let at = now();
-
-    let single: Vec<i64> = jobs
-        .iter()
-        .filter(|j| !j.inv.open_link)
-        .map(|j| j.inv.id)
-        .collect();
-    let mut claimed: HashSet<i64> = HashSet::new();
-    for chunk in single.chunks(ROWS_PER_STATEMENT) {
-        let mut q = sqlx::QueryBuilder::new("UPDATE invitations SET used_at = ");
-        q.push_bind(at).push(
-            " WHERE used_at IS NULL AND revoked_at IS NULL
-               AND EXISTS (SELECT 1 FROM cycles WHERE cycles.id = invitations.cycle_id AND cycles.status = 'open')
-               AND id IN (",
-        );
-        let mut ids = q.separated(", ");
-        for id in chunk {
-            ids.push_bind(*id);
-        }
-        q.push(") RETURNING id");
-        claimed.extend(q.build_query_scalar::<i64>().fetch_all(&mut *tx).await?);
-    }
-
-    // (job, the invitation the response is stored under, receipt)
-    let mut stored: Vec<(usize, i64, String)> = Vec::new();
-    for (i, job) in jobs.iter().enumerate() {
-        let invitation = if job.inv.open_link {
-            // An open link gets a new, used invitation of its own for this answer, while the cycle
-            // is open and the link not revoked.
-            sqlx::query_scalar(
-                "INSERT INTO invitations (cycle_id, group_id, token_hash, created_at, used_at, parent_id)
-                 SELECT cycle_id, group_id, ?, ?, ?, id FROM invitations
-                 WHERE id = ? AND revoked_at IS NULL
-                   AND EXISTS (SELECT 1 FROM cycles WHERE cycles.id = invitations.cycle_id AND cycles.status = 'open')
-                 RETURNING id",
-            )
-            .bind(hash_secret(&new_secret()))
-            .bind(at)
-            .bind(at)
-            .bind(job.inv.id)
-            .fetch_optional(&mut *tx)
-            .await?
-        } else {
-            claimed.remove(&job.inv.id).then_some(job.inv.id)
-        };
-        if let Some(invitation) = invitation {
-            stored.push((i, invitation, hex::encode(rand::random::<[u8; 8]>())));
-        }
-    }
-    if stored.is_empty() {
-        tx.commit().await?;
-        return Ok(jobs.iter().map(|_| Ok(None)).collect());
-    }
-
-    let drafts: Vec<i64> = stored.iter().map(|(i, _, _)| jobs[*i].inv.id).collect();
-    for chunk in drafts.chunks(ROWS_PER_STATEMENT) {
-        let mut q = sqlx::QueryBuilder::new("DELETE FROM drafts WHERE invitation_id IN (");
-        let mut ids = q.separated(", ");
-        for id in chunk {
-            ids.push_bind(*id);
-        }
-        q.push(")");
-        q.build().execute(&mut *tx).await?;
-    }
-
-    let mut response_of: HashMap<i64, i64> = HashMap::new();
-    for chunk in stored.chunks(ROWS_PER_STATEMENT / 6) {
-        let mut q = sqlx::QueryBuilder::new(
-            "INSERT INTO responses (cycle_id, group_id, invitation_id, receipt, lang, submitted_at) ",
-        );
-        q.push_values(chunk, |mut row, (i, invitation, receipt)| {
-            let job = &jobs[*i];
-            row.push_bind(job.inv.cycle_id)
-                .push_bind(job.inv.group_id)
-                .push_bind(*invitation)
-                .push_bind(receipt)
-                .push_bind(job.lang.tag())
-                .push_bind(at);
-        });
-        q.push(" RETURNING invitation_id, id");
-        let rows: Vec<(i64, i64)> = q.build_query_as().fetch_all(&mut *tx).await?;
-        response_of.extend(rows);
-    }
-
-    let scores: Vec<(i64, &Answer)> = stored
-        .iter()
-        .flat_map(|(i, invitation, _)| {
-            let response = response_of[invitation];
-            jobs[*i].answers.iter().map(move |a| (response, a))
+/// The cycle's state for the check, or `None` when there is no such cycle.
+fn open_cycle(
+    tx: &rusqlite::Transaction,
+    cycle_id: i64,
+    today: &str,
+) -> rusqlite::Result<Option<OpenCycle>> {
+    use rusqlite::OptionalExtension;
+    // (status, scale min, scale max, opens on, closes on)
+    type State = (String, i32, i32, Option<String>, Option<String>);
+    let row: Option<State> = tx
+        .prepare_cached(
+            "SELECT status, scale_min, scale_max, opens_on, closes_on FROM cycles WHERE id = ?",
+        )?
+        .query_row([cycle_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })
-        .collect();
-    for chunk in scores.chunks(ROWS_PER_STATEMENT / 5) {
-        let mut q = sqlx::QueryBuilder::new(
-            "INSERT INTO scores (response_id, topic_code, business, stakeholder, comment) ",
-        );
-        q.push_values(chunk, |mut row, (response, a)| {
-            row.push_bind(*response)
-                .push_bind(&a.topic)
-                .push_bind(a.business.map(|s| s.get()))
-                .push_bind(a.stakeholder.map(|s| s.get()))
-                .push_bind(&a.comment);
-        });
-        q.build().execute(&mut *tx).await?;
-    }
-
-    let mut counts: BTreeMap<(i64, i64, &str, Axis, i32), i64> = BTreeMap::new();
-    for (i, _, _) in &stored {
-        let inv = &jobs[*i].inv;
-        for a in &jobs[*i].answers {
-            for axis in Axis::BOTH {
-                let value = a.score(axis).map_or(DONT_KNOW_VALUE, |s| s.get());
-                *counts
-                    .entry((inv.cycle_id, inv.group_id, &a.topic, axis, value))
-                    .or_default() += 1;
-            }
-        }
-    }
-    let counts: Vec<_> = counts.into_iter().collect();
-    for chunk in counts.chunks(ROWS_PER_STATEMENT / 6) {
-        let mut q = sqlx::QueryBuilder::new(
-            "INSERT INTO histograms (cycle_id, group_id, topic_code, axis, value, n) ",
-        );
-        q.push_values(chunk, |mut row, ((cycle, group, topic, axis, value), n)| {
-            row.push_bind(*cycle)
-                .push_bind(*group)
-                .push_bind(*topic)
-                .push_bind(axis.as_str())
-                .push_bind(*value)
-                .push_bind(*n);
-        });
-        q.push(
-            " ON CONFLICT (cycle_id, topic_code, axis, group_id, value) DO UPDATE SET n = histograms.n + excluded.n",
-        );
-        q.build().execute(&mut *tx).await?;
-    }
-    tx.commit().await?;
-
-    let mut receipts: HashMap<usize, String> = stored.into_iter().map(|(i, _, r)| (i, r)).collect();
-    Ok((0..jobs.len()).map(|i| Ok(receipts.remove(&i))).collect())
+        .optional()?;
+    let Some((status, min, max, opens_on, closes_on)) = row else {
+        return Ok(None);
+    };
+    let Ok(scale) = crate::domain::Scale::new(min, max) else {
+        return Ok(None);
+    };
+    let codes = tx
+        .prepare_cached(
+            "SELECT code FROM cycle_topics WHERE cycle_id = ? ORDER BY sort_order, code",
+        )?
+        .query_map([cycle_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(Some(OpenCycle {
+        accepting: CycleStatus::parse(&status) == Some(CycleStatus::Open)
+            && crate::domain::CycleSettings::in_dates(
+                opens_on.as_deref(),
+                closes_on.as_deref(),
+                today,
+            ),
+        scale,
+        codes,
+    }))
 }
 
 /// Validates and stores one respondent's answers. `answers` turns what arrived into answers for the
 /// cycle's topic codes (the JSON API ignores them, the form reads one field set per topic). The writer
-/// checks the link and the answers of a whole batch together and stores the valid ones in one
-/// transaction, where each invitation is claimed with a conditional update, so of any number of
+/// checks the link and the answers inside the transaction that stores them, so of any number of
 /// concurrent submissions of one token exactly one stores anything. Scores and histogram counts are
 /// written in the same transaction, so the histograms always equal a count of the stored scores.
 /// Returns once the response is durable, or with the reason nothing was stored.
