@@ -298,6 +298,58 @@ async fn invalid_answers_or_a_closed_cycle_store_nothing(db: Db) {
 }
 
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn exported_responses_are_anonymised_filtered_and_capped(db: Db) {
+    use app::domain::{RawResponses, Respondents};
+    let (cycle, codes) = demo(&db).await;
+    let mut tokens = store::cycles::invite(&db, cycle, "EMP", 5).await.unwrap();
+    tokens.extend(store::cycles::invite(&db, cycle, "CUS", 2).await.unwrap());
+    let subs = Submissions::start(db.clone());
+    for (k, token) in tokens.iter().enumerate() {
+        let out = submit_via(&subs, token, answers(&codes, |i| scores(i + k)), Lang::En).await;
+        assert!(matches!(out.unwrap(), SubmitOutcome::Stored { .. }));
+    }
+    let export = |who: Respondents, max| {
+        let db = db.clone();
+        async move {
+            store::results::anonymous_responses(&db, cycle, &who, max)
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    let RawResponses::Rows(all) = export(Respondents::All, 100).await else {
+        panic!("under the limit the rows are listed");
+    };
+    assert_eq!(all.len(), 7);
+    // Five employees reach k = 5 and are named; the two customers are not.
+    assert_eq!(
+        all.iter()
+            .filter(|r| r.group.as_deref() == Some("EMP"))
+            .count(),
+        5
+    );
+    assert_eq!(all.iter().filter(|r| r.group.is_none()).count(), 2);
+    assert!(all
+        .iter()
+        .all(|r| r.scores.len() == codes.len() && r.day.len() == 10));
+    let RawResponses::Rows(external) = export(Respondents::External, 100).await else {
+        panic!("under the limit the rows are listed");
+    };
+    assert_eq!(external.len(), 2, "the customers only");
+    assert_eq!(
+        export(Respondents::All, 6).await,
+        RawResponses::TooMany(7),
+        "past the limit nothing is read"
+    );
+    assert!(
+        store::results::anonymous_responses(&db, 999, &Respondents::All, 100)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn group_breakdown_appears_at_k_responses(db: Db) {
     let (cycle, codes) = demo(&db).await;
     let tokens = store::cycles::invite(&db, cycle, "EMP", 5).await.unwrap();

@@ -4,7 +4,9 @@
 use crate::AppState;
 use app::api::ssr::{caller, request_lang};
 use app::api::survey::{answered_cookie_header, submit_form};
-use app::domain::{parse_json_submission, FieldError, MatrixOptions, Respondents, SubmitOutcome};
+use app::domain::{
+    parse_json_submission, FieldError, MatrixOptions, RawResponses, Respondents, SubmitOutcome,
+};
 use app::i18n::Lang;
 use app::pages::survey::PostedForm;
 use app::store::auth::{Role, User};
@@ -365,9 +367,14 @@ async fn results_xlsx(
     let who = Respondents::parse(q.group.as_deref().unwrap_or(""));
     let (topics, responses) = match tokio::try_join!(
         app::store::cycles::cycle_topics(&state.db, id),
-        app::store::results::anonymous_responses(&state.db, id, &who)
+        app::store::results::anonymous_responses(
+            &state.db,
+            id,
+            &who,
+            app::chart::export::MAX_SHEET_RESPONSES
+        )
     ) {
-        Ok((t, r)) => (t, r.unwrap_or_default()),
+        Ok((t, r)) => (t, r.unwrap_or(RawResponses::Rows(Vec::new()))),
         Err(e) => return internal(e),
     };
     let made = tokio::task::spawn_blocking(move || {

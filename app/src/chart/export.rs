@@ -1,6 +1,6 @@
 //! The matrix as PNG and the results as a spreadsheet: the two binary downloads.
 
-use crate::domain::{results_table, AnonymousResponse, Cell, CycleResults, CycleTopic};
+use crate::domain::{results_table, Cell, CycleResults, CycleTopic, RawResponses};
 use resvg::{tiny_skia, usvg};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use std::sync::{Arc, OnceLock};
@@ -133,13 +133,18 @@ fn header(ws: &mut Worksheet, names: &[String]) -> Result<(), XlsxError> {
     Ok(())
 }
 
+/// Most responses the workbook lists one by one: past this, reading and sorting them would take more
+/// memory than the server has to give (and a sheet ends at 1,048,576 rows); the statistics still count
+/// them all.
+pub const MAX_SHEET_RESPONSES: usize = 100_000;
+
 /// The results as an XLSX workbook: `statistics` (the table of `results.csv`), `topics` (the cycle's
 /// topic list in both languages) and `responses` (one anonymised row per response: day, group, each
 /// topic's two scores, "dk" for don't know).
 pub fn results_xlsx(
     results: &CycleResults,
     topics: &[CycleTopic],
-    responses: &[AnonymousResponse],
+    responses: &RawResponses,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
 
@@ -178,6 +183,20 @@ pub fn results_xlsx(
     }
 
     let ws = wb.add_worksheet().set_name("responses")?;
+    let responses = match responses {
+        RawResponses::Rows(rows) => rows,
+        RawResponses::TooMany(n) => {
+            ws.write_string(
+                0,
+                0,
+                format!(
+                    "{n} responses: more than the {MAX_SHEET_RESPONSES} this sheet lists one by one. \
+                     The statistics sheet counts them all."
+                ),
+            )?;
+            return wb.save_to_buffer();
+        }
+    };
     let mut names = vec!["day".to_string(), "group".to_string()];
     for t in topics {
         names.push(format!("{}_business", t.code));

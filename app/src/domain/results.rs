@@ -529,6 +529,13 @@ pub struct AnonymousResponse {
     pub scores: Vec<(Option<i32>, Option<i32>)>,
 }
 
+/// The anonymised responses of an export, or, past the export's limit, how many there were.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawResponses {
+    Rows(Vec<AnonymousResponse>),
+    TooMany(usize),
+}
+
 /// One stored response before anonymising: submitted at (Unix seconds), its group's code, its scores.
 pub type StoredResponse = (i64, String, Vec<(Option<i32>, Option<i32>)>);
 

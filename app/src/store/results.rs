@@ -4,7 +4,7 @@ use super::cycles::{cycle, cycle_topics, groups};
 use super::responses::DONT_KNOW_VALUE;
 use super::Db;
 use crate::domain::{
-    aggregate_for, anonymise, AnonymousResponse, Axis, CycleResults, Previous, Respondents,
+    aggregate_for, anonymise, Axis, CycleResults, Previous, RawResponses, Respondents,
     StoredResponse, Tally,
 };
 use sqlx::Row;
@@ -69,15 +69,23 @@ pub async fn previous(db: &Db, cycle_id: i64) -> Result<Option<Previous>, sqlx::
 }
 
 /// The responses of a cycle given by `who`, anonymised for export (see [`anonymise`]), each with its
-/// scores in the order of the cycle's topics; `None` when there is no such cycle.
+/// scores in the order of the cycle's topics; `TooMany` without reading them when the cycle has more
+/// than `max` responses; `None` when there is no such cycle. Score rows are read as a stream into a
+/// compact form, so memory grows with the responses kept, not with the rows read.
 pub async fn anonymous_responses(
     db: &Db,
     cycle_id: i64,
     who: &Respondents,
-) -> Result<Option<Vec<AnonymousResponse>>, sqlx::Error> {
+    max: usize,
+) -> Result<Option<RawResponses>, sqlx::Error> {
+    use futures_util::TryStreamExt;
     let Some(c) = cycle(db, cycle_id).await? else {
         return Ok(None);
     };
+    let total = response_count(db, cycle_id).await? as usize;
+    if total > max {
+        return Ok(Some(RawResponses::TooMany(total)));
+    }
     let topics = cycle_topics(db, cycle_id).await?;
     let column: std::collections::HashMap<&str, usize> = topics
         .iter()
@@ -90,7 +98,7 @@ pub async fn anonymous_responses(
         .filter(|g| who.includes(g))
         .map(|g| g.code)
         .collect();
-    let rows = sqlx::query(
+    let mut rows = sqlx::query(
         "SELECT r.id, r.submitted_at, g.code AS grp, s.topic_code, s.business, s.stakeholder
          FROM responses r
          JOIN stakeholder_groups g ON g.id = r.group_id
@@ -99,11 +107,10 @@ pub async fn anonymous_responses(
          ORDER BY r.id",
     )
     .bind(cycle_id)
-    .fetch_all(db)
-    .await?;
+    .fetch(db);
     let mut stored: Vec<StoredResponse> = Vec::new();
     let mut last = None;
-    for r in rows {
+    while let Some(r) = rows.try_next().await? {
         let id: i64 = r.get("id");
         if last != Some(id) {
             last = Some(id);
@@ -121,7 +128,7 @@ pub async fn anonymous_responses(
         }
     }
     stored.retain(|(_, g, _)| included.contains(g));
-    Ok(Some(anonymise(stored, c.summary.k)))
+    Ok(Some(RawResponses::Rows(anonymise(stored, c.summary.k))))
 }
 
 /// Number of stored responses of a cycle.
