@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { admin, cycleId, login } from './helpers';
+import { expect, test } from '@playwright/test';
+import { admin, cycleId, hydrated, login } from './helpers';
 
 /** Ten new topics, one of them (line 5) with a category that does not exist. */
 const codes = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W8', 'W9', 'W10'];
@@ -7,10 +7,6 @@ const csv = [
   'code,category,name_zh,name_en,description_zh,description_en',
   ...codes.map((c, i) => `${c},${i === 3 ? 'X' : 'S'},议题${c},"Topic ${c}, imported",说明,"A ""quoted"" note"`),
 ].join('\n');
-
-async function hydrated(page: Page) {
-  await page.locator('body[data-hydrated="true"]').waitFor();
-}
 
 test('an admin sets up a cycle in the browser and sees its first response arrive', async ({ page, browser }) => {
   test.setTimeout(120_000);

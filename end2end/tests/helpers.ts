@@ -77,8 +77,15 @@ export async function expectAccessible(page: Page) {
   expect(summary).toEqual([]);
 }
 
+/** Waits until the browser code has taken over the page (the App marks the body). */
+export async function hydrated(page: Page) {
+  await page.locator('body[data-hydrated="true"]').waitFor();
+}
+
 export async function login(page: Page, next: string, who = reviewer) {
   await page.goto(`/login?next=${encodeURIComponent(next)}`);
+  // A click before hydration would post the form without JavaScript, which shows no message.
+  await hydrated(page);
   await page.locator('input[name="email"]').fill(who.email);
   await page.locator('input[name="password"]').fill(who.password);
   await page.locator('form.login button[type="submit"]').click();

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { test, expect } from '@playwright/test';
-import { cycleId, login, submitViaApi, topicCodes } from './helpers';
+import { cycleId, hydrated, login, submitViaApi, topicCodes } from './helpers';
 
 test.use({ locale: 'en-US' });
 
@@ -39,6 +39,7 @@ test('the reviewer signs in and sees every topic in the matrix and the table', a
 
 test('a wrong password is refused with a message', async ({ page }) => {
   await page.goto('/login');
+  await hydrated(page);
   await page.locator('input[name="email"]').fill('reviewer@example.com');
   await page.locator('input[name="password"]').fill('not the password');
   await page.locator('form.login button[type="submit"]').click();
@@ -47,6 +48,7 @@ test('a wrong password is refused with a message', async ({ page }) => {
 
 test('repeated failures make the account wait, with the time in the message', async ({ page }) => {
   await page.goto('/login');
+  await hydrated(page);
   const email = `nobody-${Date.now()}@example.com`;
   for (let i = 0; i < 5; i++) {
     await page.locator('input[name="email"]').fill(email);
