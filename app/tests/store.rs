@@ -308,10 +308,11 @@ async fn exported_responses_are_anonymised_filtered_and_capped(db: Db) {
         let out = submit_via(&subs, token, answers(&codes, |i| scores(i + k)), Lang::En).await;
         assert!(matches!(out.unwrap(), SubmitOutcome::Stored { .. }));
     }
+    let topics = store::cycles::cycle_topics(&db, cycle).await.unwrap();
     let export = |who: Respondents, max| {
-        let db = db.clone();
+        let (db, topics) = (db.clone(), topics.clone());
         async move {
-            store::results::anonymous_responses(&db, cycle, &who, max)
+            store::results::anonymous_responses(&db, cycle, &who, &topics, max)
                 .await
                 .unwrap()
                 .unwrap()
@@ -342,7 +343,7 @@ async fn exported_responses_are_anonymised_filtered_and_capped(db: Db) {
         "past the limit nothing is read"
     );
     assert!(
-        store::results::anonymous_responses(&db, 999, &Respondents::All, 100)
+        store::results::anonymous_responses(&db, 999, &Respondents::All, &topics, 100)
             .await
             .unwrap()
             .is_none()

@@ -365,18 +365,16 @@ async fn results_xlsx(
         Err(r) => return r,
     };
     let who = Respondents::parse(q.group.as_deref().unwrap_or(""));
-    let (topics, responses) = match tokio::try_join!(
-        app::store::cycles::cycle_topics(&state.db, id),
-        app::store::results::anonymous_responses(
-            &state.db,
-            id,
-            &who,
-            app::chart::export::MAX_SHEET_RESPONSES
-        )
-    ) {
-        Ok((t, r)) => (t, r.unwrap_or(RawResponses::Rows(Vec::new()))),
+    let topics = match app::store::cycles::cycle_topics(&state.db, id).await {
+        Ok(t) => t,
         Err(e) => return internal(e),
     };
+    let max = app::chart::export::MAX_SHEET_RESPONSES;
+    let responses =
+        match app::store::results::anonymous_responses(&state.db, id, &who, &topics, max).await {
+            Ok(r) => r.unwrap_or(RawResponses::Rows(Vec::new())),
+            Err(e) => return internal(e),
+        };
     let made = tokio::task::spawn_blocking(move || {
         app::chart::export::results_xlsx(&results, &topics, &responses)
     })

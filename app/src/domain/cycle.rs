@@ -249,6 +249,16 @@ impl From<&CycleSettings> for CycleForm {
 
 impl CycleSettings {
     /// Whether answers are accepted on `today` (`YYYY-MM-DD`) by the dates alone.
+    /// A cycle takes answers: it is open and `today` lies within its dates.
+    pub fn accepts_answers(
+        status: CycleStatus,
+        opens_on: Option<&str>,
+        closes_on: Option<&str>,
+        today: &str,
+    ) -> bool {
+        status == CycleStatus::Open && Self::in_dates(opens_on, closes_on, today)
+    }
+
     pub fn in_dates(opens_on: Option<&str>, closes_on: Option<&str>, today: &str) -> bool {
         opens_on.is_none_or(|o| today >= o) && closes_on.is_none_or(|c| today <= c)
     }

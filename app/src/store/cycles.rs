@@ -22,12 +22,12 @@ pub struct Cycle {
 impl Cycle {
     /// Answers are accepted: the cycle is open and today (UTC) lies within its dates.
     pub fn accepting(&self) -> bool {
-        self.summary.status == CycleStatus::Open
-            && CycleSettings::in_dates(
-                self.opens_on.as_deref(),
-                self.closes_on.as_deref(),
-                &date_of(now()),
-            )
+        CycleSettings::accepts_answers(
+            self.summary.status,
+            self.opens_on.as_deref(),
+            self.closes_on.as_deref(),
+            &date_of(now()),
+        )
     }
 
     pub fn settings(&self) -> CycleSettings {

@@ -437,12 +437,14 @@ fn open_cycle(
         .query_map([cycle_id], |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<String>>>()?;
     Ok(Some(OpenCycle {
-        accepting: CycleStatus::parse(&status) == Some(CycleStatus::Open)
-            && crate::domain::CycleSettings::in_dates(
+        accepting: CycleStatus::parse(&status).is_some_and(|status| {
+            crate::domain::CycleSettings::accepts_answers(
+                status,
                 opens_on.as_deref(),
                 closes_on.as_deref(),
                 today,
-            ),
+            )
+        }),
         scale,
         codes,
     }))

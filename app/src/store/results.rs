@@ -4,7 +4,7 @@ use super::cycles::{cycle, cycle_topics, groups};
 use super::responses::DONT_KNOW_VALUE;
 use super::Db;
 use crate::domain::{
-    aggregate_for, anonymise, Axis, CycleResults, Previous, RawResponses, Respondents,
+    aggregate_for, anonymise, Axis, CycleResults, CycleTopic, Previous, RawResponses, Respondents,
     StoredResponse, Tally,
 };
 use sqlx::Row;
@@ -69,13 +69,14 @@ pub async fn previous(db: &Db, cycle_id: i64) -> Result<Option<Previous>, sqlx::
 }
 
 /// The responses of a cycle given by `who`, anonymised for export (see [`anonymise`]), each with its
-/// scores in the order of the cycle's topics; `TooMany` without reading them when the cycle has more
-/// than `max` responses; `None` when there is no such cycle. Score rows are read as a stream into a
+/// scores in the order of `topics` (the cycle's); `TooMany` without reading them when the cycle has
+/// more than `max` responses; `None` when there is no such cycle. Score rows are read as a stream into a
 /// compact form, so memory grows with the responses kept, not with the rows read.
 pub async fn anonymous_responses(
     db: &Db,
     cycle_id: i64,
     who: &Respondents,
+    topics: &[CycleTopic],
     max: usize,
 ) -> Result<Option<RawResponses>, sqlx::Error> {
     use futures_util::TryStreamExt;
@@ -86,7 +87,6 @@ pub async fn anonymous_responses(
     if total > max {
         return Ok(Some(RawResponses::TooMany(total)));
     }
-    let topics = cycle_topics(db, cycle_id).await?;
     let column: std::collections::HashMap<&str, usize> = topics
         .iter()
         .enumerate()
