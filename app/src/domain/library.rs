@@ -33,6 +33,10 @@ pub enum Problem {
     NoneChosen,
     /// That status change is not one of the allowed moves.
     NotAllowed,
+    /// Review actions need a closed cycle (or one carrying a result forward) that is not confirmed.
+    NotInReview,
+    /// Only a confirmed result can be carried forward.
+    NotConfirmed,
 }
 
 /// A problem with a named field (for a form: the input's name; for an import: the column).

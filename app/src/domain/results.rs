@@ -136,10 +136,17 @@ pub struct TopicResult {
     pub weighted: Weighted,
     /// 1 = most material. Topics without a position on both axes come last, in cycle order.
     pub rank: u32,
+    /// Whether the topic is material: the decision group's override where there is one, else the
+    /// threshold rule's outcome.
     pub material: bool,
+    /// The threshold rule's outcome.
+    pub computed_material: bool,
     pub contested: bool,
     /// Per-group figures, only for groups with at least k responses.
     pub groups: BTreeMap<String, GroupResult>,
+    /// The decision group's override of `computed_material`, with its reason.
+    #[serde(rename = "override", default)]
+    pub override_: Option<super::Override>,
 }
 
 impl TopicResult {
@@ -159,6 +166,23 @@ impl TopicResult {
 pub struct CycleResults {
     pub cycle: CycleSummary,
     pub topics: Vec<TopicResult>,
+    /// The confirmation stamp; None while the result is provisional.
+    #[serde(default)]
+    pub confirmation: Option<super::Stamp>,
+    /// The previous confirmed result this cycle adopted, when it did.
+    #[serde(default)]
+    pub carried_forward: Option<super::CarriedForward>,
+}
+
+impl CycleResults {
+    /// "confirmed" or "provisional", as the exports say it.
+    pub fn standing(&self) -> &'static str {
+        if self.confirmation.is_some() {
+            "confirmed"
+        } else {
+            "provisional"
+        }
+    }
 }
 
 /// Aggregates a cycle's histogram cells. Cells of topics or groups the cycle does not know are a
@@ -245,8 +269,10 @@ pub fn aggregate(
                 },
                 rank: 0,
                 material,
+                computed_material: material,
                 contested,
                 groups: per_group,
+                override_: None,
             }
         })
         .collect();
@@ -254,6 +280,8 @@ pub fn aggregate(
     CycleResults {
         cycle,
         topics: results,
+        confirmation: None,
+        carried_forward: None,
     }
 }
 
@@ -584,11 +612,17 @@ pub fn split_layout(internal: CycleResults, external: CycleResults) -> CycleResu
             i.weighted.stakeholder = e.weighted.stakeholder;
             i.groups.extend(e.groups);
             (i.material, i.contested) = judge(&cycle, &i.business, &i.stakeholder);
+            i.computed_material = i.material;
             i
         })
         .collect();
     assign_ranks(&mut topics);
-    CycleResults { cycle, topics }
+    CycleResults {
+        cycle,
+        topics,
+        confirmation: None,
+        carried_forward: None,
+    }
 }
 
 /// The table's sort keys: `rank` and `code` ascending; `business.mean`, `stakeholder.iqr` and the like

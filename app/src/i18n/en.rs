@@ -271,4 +271,6 @@ pub static TEXT: Text = Text {
     filter_yoy: "Movement since {y}",
     col_rank_change: "Rank change",
     new_topic: "new",
+    prob_not_in_review: "Only a closed cycle that is not confirmed yet is under review.",
+    prob_not_confirmed: "Only a confirmed result can be carried forward, into a draft cycle nobody has answered.",
 };

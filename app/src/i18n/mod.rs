@@ -356,6 +356,8 @@ pub struct Text {
     pub download: &'static str,
     pub withheld: &'static str,
     pub matrix_intro_weighted: &'static str,
+    pub prob_not_in_review: &'static str,
+    pub prob_not_confirmed: &'static str,
 }
 
 impl Text {
@@ -413,6 +415,8 @@ impl Text {
             Problem::Frozen => self.prob_frozen,
             Problem::NoneChosen => self.prob_none_chosen,
             Problem::NotAllowed => self.prob_not_allowed,
+            Problem::NotInReview => self.prob_not_in_review,
+            Problem::NotConfirmed => self.prob_not_confirmed,
         }
     }
 

@@ -271,4 +271,6 @@ pub static TEXT: Text = Text {
     filter_yoy: "自 {y} 年以来的变化",
     col_rank_change: "排名变化",
     new_topic: "新",
+    prob_not_in_review: "只有已关闭且尚未确认的周期可以审阅。",
+    prob_not_confirmed: "只有已确认的结果可以沿用，且只能沿用到尚无人作答的草稿周期。",
 };

@@ -17,6 +17,9 @@ pub struct Cycle {
     pub opens_on: Option<String>,
     pub closes_on: Option<String>,
     pub copied_from: Option<i64>,
+    /// The confirmed cycle whose result this one adopted, and why.
+    pub carried_from: Option<i64>,
+    pub carry_rationale: Option<String>,
 }
 
 impl Cycle {
@@ -49,7 +52,7 @@ impl Cycle {
 pub async fn cycle(db: &Db, id: i64) -> Result<Option<Cycle>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT id, name, year, scale_min, scale_max, scale_labels, status, k, threshold, threshold_rule,
-                opens_on, closes_on, copied_from
+                opens_on, closes_on, copied_from, carried_from, carry_rationale
          FROM cycles WHERE id = ?",
     )
     .bind(id)
@@ -76,6 +79,8 @@ pub async fn cycle(db: &Db, id: i64) -> Result<Option<Cycle>, sqlx::Error> {
         opens_on: r.get("opens_on"),
         closes_on: r.get("closes_on"),
         copied_from: r.get("copied_from"),
+        carried_from: r.get("carried_from"),
+        carry_rationale: r.get("carry_rationale"),
     }))
 }
 
@@ -298,7 +303,7 @@ pub async fn revoke_unused(db: &Db, cycle_id: i64, group_code: &str) -> Result<u
 }
 
 /// Withdraws one unused link of the cycle, given the link or its token (as in the mail-merge file).
-/// False when it is not an unused link of this cycle.
+/// False when it is not an unused link of this cycle, or the cycle is confirmed.
 pub async fn revoke_link(db: &Db, cycle_id: i64, link: &str) -> Result<bool, sqlx::Error> {
     let token = link.trim().trim_end_matches('/');
     let token = token.rsplit('/').next().unwrap_or(token);
@@ -307,7 +312,8 @@ pub async fn revoke_link(db: &Db, cycle_id: i64, link: &str) -> Result<bool, sql
     };
     let done = sqlx::query(
         "UPDATE invitations SET revoked_at = ?
-         WHERE token_hash = ? AND cycle_id = ? AND used_at IS NULL AND revoked_at IS NULL",
+         WHERE token_hash = ? AND cycle_id = ? AND used_at IS NULL AND revoked_at IS NULL
+           AND cycle_id IN (SELECT id FROM cycles WHERE status <> 'confirmed')",
     )
     .bind(now())
     .bind(hash_secret(token.as_str()))
@@ -478,13 +484,15 @@ pub async fn copy_cycle(db: &Db, from: i64) -> Result<Option<i64>, sqlx::Error> 
     Ok(Some(id))
 }
 
-/// The cycle's status and whether it has answers, read inside a transaction.
+/// The cycle's status and whether it has answers, read inside a transaction. A cycle that carries a
+/// previous result forward counts as answered: its figures are fixed.
 async fn lock_cycle(
     conn: &mut SqliteConnection,
     id: i64,
 ) -> Result<Option<(CycleStatus, bool)>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT status, EXISTS (SELECT 1 FROM responses WHERE cycle_id = cycles.id) AS answered
+        "SELECT status, carried_from IS NOT NULL
+            OR EXISTS (SELECT 1 FROM responses WHERE cycle_id = cycles.id) AS answered
          FROM cycles WHERE id = ?",
     )
     .bind(id)
@@ -635,17 +643,18 @@ pub async fn set_cycle_groups(
 }
 
 /// Moves a cycle along draft -> open -> closed (a closed one may open again). Opening needs topics
-/// and groups.
+/// and groups, and a cycle that carries a previous result forward never opens.
 pub async fn set_status(
     db: &Db,
     id: i64,
     to: CycleStatus,
 ) -> Result<Option<Result<(), Refused>>, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let Some((status, _)) = lock_cycle(&mut tx, id).await? else {
+    let Some((status, answered)) = lock_cycle(&mut tx, id).await? else {
         return Ok(None);
     };
-    if !status.can_move_to(to) {
+    let carried = status == CycleStatus::Draft && answered;
+    if !status.can_move_to(to) || carried {
         return refused("status", Problem::NotAllowed).map(Some);
     }
     if to == CycleStatus::Open {
@@ -670,12 +679,15 @@ pub async fn set_status(
     Ok(Some(Ok(())))
 }
 
-/// Deletes a cycle that nobody has answered, with its links and drafts.
+/// Deletes a cycle that nobody has answered, with its links and drafts. A confirmed one stays.
 pub async fn delete_cycle(db: &Db, id: i64) -> Result<Option<Result<(), Refused>>, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let Some((_, answered)) = lock_cycle(&mut tx, id).await? else {
+    let Some((status, answered)) = lock_cycle(&mut tx, id).await? else {
         return Ok(None);
     };
+    if status == CycleStatus::Confirmed {
+        return refused("cycle", Problem::Frozen).map(Some);
+    }
     if answered {
         return refused("cycle", Problem::InUse).map(Some);
     }

@@ -1,5 +1,6 @@
 //! Storage (server only): one module per aggregate, each function one transaction at most.
 
+pub mod audit;
 pub mod auth;
 pub mod cycles;
 pub mod demo;
@@ -7,6 +8,7 @@ pub mod groups;
 pub mod library;
 pub mod responses;
 pub mod results;
+pub mod review;
 
 use base64::Engine;
 use sha2::{Digest, Sha256};

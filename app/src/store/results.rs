@@ -1,11 +1,11 @@
 //! Reading the histograms of a cycle and turning them into its results.
 
-use super::cycles::{cycle, cycle_topics, groups};
+use super::cycles::{cycle, cycle_topics, groups, Cycle};
 use super::responses::DONT_KNOW_VALUE;
-use super::Db;
+use super::{hash_secret, Db};
 use crate::domain::{
-    aggregate_for, anonymise, Axis, CycleResults, CycleTopic, Previous, RawResponses, Respondents,
-    StoredResponse, Tally,
+    aggregate_for, anonymise, apply_overrides, statistics_text, Axis, CarriedForward, CycleResults,
+    CycleSummary, CycleTopic, Previous, RawResponses, Respondents, Stamp, StoredResponse, Tally,
 };
 use sqlx::Row;
 
@@ -44,6 +44,10 @@ pub async fn results(db: &Db, cycle_id: i64) -> Result<Option<CycleResults>, sql
 
 /// The results of a cycle counting only the answers of `who`: `None` when there is no such cycle,
 /// `Some(None)` when the filter's figures are withheld (fewer than k responses).
+///
+/// The review is part of them: a confirmed cycle is computed with the group weights frozen in its
+/// stamp, and the stamp comes with it (`intact` tells whether the statistics still hash to it); a cycle
+/// that carries a previous result forward shows that result; the overrides apply to everyone's view.
 pub async fn results_for(
     db: &Db,
     cycle_id: i64,
@@ -52,12 +56,78 @@ pub async fn results_for(
     let Some(c) = cycle(db, cycle_id).await? else {
         return Ok(None);
     };
-    let topics = cycle_topics(db, cycle_id).await?;
-    let groups = groups(db).await?;
-    let tallies = tallies(db, cycle_id).await?;
-    Ok(Some(aggregate_for(
-        c.summary, &topics, &groups, &tallies, who,
-    )))
+    let stamp = super::review::stamp(db, cycle_id).await?;
+    let Some(mut results) = base_results(db, &c, who, stamp.as_ref()).await? else {
+        return Ok(Some(None));
+    };
+    if let Some(mut stamp) = stamp {
+        let everyone = match who {
+            Respondents::All => Some(statistics_text(&results)),
+            _ => base_results(db, &c, &Respondents::All, Some(&stamp))
+                .await?
+                .map(|r| statistics_text(&r)),
+        };
+        stamp.intact = everyone.is_some_and(|t| hash_secret(&t) == stamp.statistics_hash);
+        results.confirmation = Some(stamp);
+    }
+    if *who == Respondents::All {
+        apply_overrides(&mut results, &super::review::overrides(db, cycle_id).await?);
+    }
+    Ok(Some(Some(results)))
+}
+
+/// The figures of a cycle before its own overrides and stamp: its own answers, or the result it
+/// carries forward. `None`: withheld.
+async fn base_results(
+    db: &Db,
+    c: &Cycle,
+    who: &Respondents,
+    stamp: Option<&Stamp>,
+) -> Result<Option<CycleResults>, sqlx::Error> {
+    if let Some(from) = c.carried_from {
+        let Some(source) = Box::pin(results_for(db, from, who)).await?.flatten() else {
+            return Ok(None);
+        };
+        let s = &c.summary;
+        return Ok(Some(CycleResults {
+            cycle: CycleSummary {
+                id: s.id,
+                name: s.name.clone(),
+                year: s.year,
+                status: s.status,
+                ..source.cycle
+            },
+            topics: source.topics,
+            confirmation: None,
+            carried_forward: Some(CarriedForward {
+                from,
+                name: source.cycle.name.clone(),
+                year: source.cycle.year,
+                rationale: c.carry_rationale.clone().unwrap_or_default(),
+            }),
+        }));
+    }
+    let topics = cycle_topics(db, c.summary.id).await?;
+    let mut groups = groups(db).await?;
+    if let Some(stamp) = stamp {
+        // Confirmed: the weights as they were then. A group added since took no part.
+        for g in &mut groups {
+            g.weight = stamp
+                .methodology
+                .weights
+                .get(&g.code)
+                .copied()
+                .unwrap_or(0.0);
+        }
+    }
+    let tallies = tallies(db, c.summary.id).await?;
+    Ok(aggregate_for(
+        c.summary.clone(),
+        &topics,
+        &groups,
+        &tallies,
+        who,
+    ))
 }
 
 /// The results of the cycle this one was copied from (all respondents), for year-over-year views.
@@ -198,14 +268,15 @@ pub type Difference = ((String, String, String, i64), i64, i64);
 
 /// Rebuilds a cycle's histograms from its score rows, in one transaction (submissions wait meanwhile),
 /// and returns every cell that differed. There must never be one: the histograms are written in the
-/// same transaction as the scores they count.
+/// same transaction as the scores they count. A confirmed cycle is only checked, never rewritten.
 pub async fn recompute(db: &Db, cycle_id: i64) -> Result<Vec<Difference>, sqlx::Error> {
-    let mut tx = db.begin().await?;
     // Take the write lock first, so no response lands between the count and the rewrite.
-    sqlx::query("DELETE FROM histograms WHERE cycle_id = ? AND n = 0")
-        .bind(cycle_id)
-        .execute(&mut *tx)
-        .await?;
+    let mut tx = super::audit::begin_write(db).await?;
+    let confirmed: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM confirmations WHERE cycle_id = ?)")
+            .bind(cycle_id)
+            .fetch_one(&mut *tx)
+            .await?;
     let fresh = recount(&mut *tx, cycle_id).await?;
     let old = stored(&mut *tx, cycle_id).await?;
     let mut differences: Vec<Difference> = Vec::new();
@@ -222,7 +293,7 @@ pub async fn recompute(db: &Db, cycle_id: i64) -> Result<Vec<Difference>, sqlx::
             differences.push((key.clone(), a, b));
         }
     }
-    if !differences.is_empty() {
+    if !differences.is_empty() && !confirmed {
         sqlx::query("DELETE FROM histograms WHERE cycle_id = ?")
             .bind(cycle_id)
             .execute(&mut *tx)

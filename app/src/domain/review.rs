@@ -1,0 +1,368 @@
+//! Step 4, internal confirmation: reviewers' comments and proposals, overrides, the confirmation stamp,
+//! carrying a result forward, the material-topic list and the audit chain's rules.
+
+use super::library::{check_text, FieldProblem, Problem, MAX_TEXT};
+use super::{Category, CycleResults, CycleStatus, Scale, ThresholdRule, TopicResult};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What a reviewer proposes for a topic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Proposal {
+    Material,
+    NotMaterial,
+}
+
+impl Proposal {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Proposal::Material => "material",
+            Proposal::NotMaterial => "not_material",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Proposal> {
+        match s {
+            "material" => Some(Proposal::Material),
+            "not_material" => Some(Proposal::NotMaterial),
+            _ => None,
+        }
+    }
+}
+
+/// A reviewer's comment on a topic, as everyone reviewing the cycle sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewComment {
+    pub id: i64,
+    pub topic: String,
+    /// The author's e-mail address.
+    pub author: String,
+    pub proposal: Option<Proposal>,
+    pub body: String,
+    pub at: i64,
+}
+
+/// A comment as the form sends it, checked: the text is required (a proposal's text is its reason);
+/// `proposal` is "", "material" or "not_material".
+pub fn check_comment(
+    body: &str,
+    proposal: &str,
+) -> Result<(String, Option<Proposal>), Vec<FieldProblem>> {
+    let mut out = Vec::new();
+    check_text(&mut out, "body", body, true, MAX_TEXT);
+    let proposal = match proposal.trim() {
+        "" => None,
+        p => match Proposal::parse(p) {
+            Some(p) => Some(p),
+            None => {
+                out.push(FieldProblem::new("proposal", Problem::Unknown));
+                None
+            }
+        },
+    };
+    if out.is_empty() {
+        Ok((body.trim().to_string(), proposal))
+    } else {
+        Err(out)
+    }
+}
+
+/// A written reason (an override's, a carry-forward's rationale): required, at most [`MAX_TEXT`].
+pub fn check_reason(field: &str, reason: &str) -> Result<String, Vec<FieldProblem>> {
+    let mut out = Vec::new();
+    check_text(&mut out, field, reason, true, MAX_TEXT);
+    if out.is_empty() {
+        Ok(reason.trim().to_string())
+    } else {
+        Err(out)
+    }
+}
+
+/// The decision group's materiality of a topic where it differs from the computed one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Override {
+    pub material: bool,
+    pub reason: String,
+    /// E-mail address of the admin who made it.
+    pub by: String,
+    pub at: i64,
+}
+
+/// The settings the figures of a confirmed cycle were computed with, frozen in its stamp: the group
+/// weights are read from here from then on, whatever happens to the groups later.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Methodology {
+    pub scale: Scale,
+    pub k: u32,
+    pub threshold: f64,
+    pub threshold_rule: ThresholdRule,
+    /// Group code -> weight.
+    pub weights: BTreeMap<String, f64>,
+}
+
+/// The stamp of a confirmed result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stamp {
+    pub confirmed_at: i64,
+    /// E-mail address of the admin who confirmed.
+    pub confirmed_by: String,
+    pub methodology: Methodology,
+    /// SHA-256 (hex) of [`statistics_text`] at confirmation.
+    pub statistics_hash: String,
+    /// The statistics computed now still hash to `statistics_hash`.
+    pub intact: bool,
+}
+
+/// The previous confirmed cycle whose result a cycle adopted, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CarriedForward {
+    pub from: i64,
+    pub name: String,
+    pub year: i32,
+    pub rationale: String,
+}
+
+/// Comments, proposals and overrides are taken while the result is under review: the cycle is closed,
+/// or it carries a previous result forward and is not confirmed yet.
+pub fn in_review(status: CycleStatus, carried: bool) -> bool {
+    status == CycleStatus::Closed || (carried && status == CycleStatus::Draft)
+}
+
+/// The figures a confirmation stamps, as text: per topic in cycle order its code and every statistic
+/// of both axes and the weighted position, numbers written to round-trip exactly. Materiality,
+/// overrides and names are not statistics and are not part of it.
+pub fn statistics_text(results: &CycleResults) -> String {
+    let num = |v: Option<f64>| v.map(|v| format!("{v:?}")).unwrap_or_default();
+    let mut out = String::new();
+    for t in &results.topics {
+        out.push_str(&t.code);
+        for s in [&t.business, &t.stakeholder] {
+            out.push_str(&format!("\t{}\t{}", s.n, s.dont_know));
+            for v in [s.mean, s.sd, s.median, s.q1, s.q3, s.iqr, s.top2] {
+                out.push('\t');
+                out.push_str(&num(v));
+            }
+        }
+        out.push_str(&format!(
+            "\t{}\t{}\n",
+            num(t.weighted.business),
+            num(t.weighted.stakeholder)
+        ));
+    }
+    out
+}
+
+/// Sets each overridden topic's materiality to the decision group's, keeping the computed one beside it.
+pub fn apply_overrides(results: &mut CycleResults, overrides: &BTreeMap<String, Override>) {
+    for t in &mut results.topics {
+        if let Some(o) = overrides.get(&t.code) {
+            t.material = o.material;
+            t.override_ = Some(o.clone());
+        }
+    }
+}
+
+/// The material topics by category (E, S, G), each list in rank order: the material-topic list.
+pub fn material_list(results: &CycleResults) -> Vec<(Category, Vec<&TopicResult>)> {
+    [Category::E, Category::S, Category::G]
+        .into_iter()
+        .map(|c| {
+            let mut list: Vec<&TopicResult> = results
+                .topics
+                .iter()
+                .filter(|t| t.material && t.category == c)
+                .collect();
+            list.sort_by_key(|t| t.rank);
+            (c, list)
+        })
+        .filter(|(_, list)| !list.is_empty())
+        .collect()
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: i64,
+    /// E-mail address of the user, or `command line`.
+    pub actor: String,
+    /// What was done, e.g. `cycle.confirm`.
+    pub action: String,
+    /// What it was done to, e.g. `cycle 3 topic E1`.
+    pub subject: String,
+    /// JSON of the state before and after, where there is one.
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl AuditEntry {
+    /// The text an entry's hash is taken over: every field but the hash itself, as a JSON array (so no
+    /// two different entries share it), the previous entry's hash included.
+    pub fn chain_text(&self) -> String {
+        serde_json::json!([
+            self.id,
+            self.at,
+            self.actor,
+            self.action,
+            self.subject,
+            self.before,
+            self.after,
+            self.prev_hash
+        ])
+        .to_string()
+    }
+}
+
+/// Where the audit chain breaks: the first entry whose link or hash does not hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainBreak {
+    pub id: i64,
+    /// `link`: its previous-hash is not the hash of the entry before; `hash`: its own fields do not
+    /// give its hash (the entry was changed).
+    pub reason: String,
+}
+
+/// Checks the chain, oldest entry first: each entry must point at the hash of the one before (the
+/// first at [`GENESIS`]) and hash to its own `hash` under `hash_fn`. Returns how many entries hold.
+pub fn verify_chain(
+    entries: &[AuditEntry],
+    hash_fn: impl Fn(&str) -> String,
+) -> Result<usize, ChainBreak> {
+    let mut prev = GENESIS.to_string();
+    for e in entries {
+        if e.prev_hash != prev {
+            return Err(ChainBreak {
+                id: e.id,
+                reason: "link".into(),
+            });
+        }
+        if hash_fn(&e.chain_text()) != e.hash {
+            return Err(ChainBreak {
+                id: e.id,
+                reason: "hash".into(),
+            });
+        }
+        prev = e.hash.clone();
+    }
+    Ok(entries.len())
+}
+
+/// The previous-hash of the first entry.
+pub const GENESIS: &str = "genesis";
+
+/// The audit log as CSV: UTF-8 with a byte-order mark, CRLF line ends, times as UTC.
+pub fn audit_csv(entries: &[AuditEntry]) -> String {
+    let mut out =
+        String::from("\u{feff}id,at_utc,actor,action,subject,before,after,prev_hash,hash\r\n");
+    for e in entries {
+        let fields = [
+            e.id.to_string(),
+            super::format_utc(e.at),
+            e.actor.clone(),
+            e.action.clone(),
+            e.subject.clone(),
+            e.before.clone().unwrap_or_default(),
+            e.after.clone().unwrap_or_default(),
+            e.prev_hash.clone(),
+            e.hash.clone(),
+        ];
+        let line: Vec<String> = fields.iter().map(|f| super::csv_field(f)).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: i64, prev: &str) -> AuditEntry {
+        let mut e = AuditEntry {
+            id,
+            at: 1_800_000_000 + id,
+            actor: "admin@example.com".into(),
+            action: "cycle.confirm".into(),
+            subject: format!("cycle {id}"),
+            before: Some(r#"{"status":"closed"}"#.into()),
+            after: Some(r#"{"status":"confirmed"}"#.into()),
+            prev_hash: prev.into(),
+            hash: String::new(),
+        };
+        e.hash = toy_hash(&e.chain_text());
+        e
+    }
+
+    // Any function of the whole text serves the rules' test; the store uses SHA-256.
+    fn toy_hash(s: &str) -> String {
+        format!("{:x}-{}", s.bytes().map(u64::from).sum::<u64>(), s.len())
+    }
+
+    #[test]
+    fn the_chain_holds_and_every_kind_of_tampering_breaks_it() {
+        let a = entry(1, GENESIS);
+        let b = entry(2, &a.hash);
+        let c = entry(3, &b.hash);
+        let chain = vec![a.clone(), b.clone(), c.clone()];
+        assert_eq!(verify_chain(&chain, toy_hash), Ok(3));
+        // A changed field.
+        let mut edited = chain.clone();
+        edited[1].subject = "cycle 9".into();
+        assert_eq!(
+            verify_chain(&edited, toy_hash),
+            Err(ChainBreak {
+                id: 2,
+                reason: "hash".into()
+            })
+        );
+        // A removed entry.
+        let removed = vec![a.clone(), c.clone()];
+        assert_eq!(verify_chain(&removed, toy_hash).unwrap_err().id, 3);
+        // An entry rewritten with a fresh hash still breaks the next link.
+        let mut rehashed = chain.clone();
+        rehashed[1].after = None;
+        rehashed[1].hash = toy_hash(&rehashed[1].chain_text());
+        assert_eq!(
+            verify_chain(&rehashed, toy_hash),
+            Err(ChainBreak {
+                id: 3,
+                reason: "link".into()
+            })
+        );
+    }
+
+    #[test]
+    fn comments_and_reasons_are_checked() {
+        assert_eq!(
+            check_comment(" too low ", "material"),
+            Ok(("too low".to_string(), Some(Proposal::Material)))
+        );
+        assert_eq!(check_comment("fine", ""), Ok(("fine".to_string(), None)));
+        let fields = |r: Result<(String, Option<Proposal>), Vec<FieldProblem>>| {
+            r.unwrap_err()
+                .into_iter()
+                .map(|p| p.field)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(fields(check_comment("  ", "maybe")), ["body", "proposal"]);
+        assert_eq!(
+            check_reason("reason", " ").unwrap_err(),
+            vec![FieldProblem::new("reason", Problem::Required)]
+        );
+        assert!(check_reason("reason", &"x".repeat(MAX_TEXT + 1)).is_err());
+    }
+
+    #[test]
+    fn review_happens_on_closed_or_carried_cycles() {
+        use CycleStatus::*;
+        assert!(in_review(Closed, false));
+        assert!(in_review(Draft, true));
+        assert!(!in_review(Open, false));
+        assert!(!in_review(Draft, false));
+        assert!(!in_review(Confirmed, true));
+        assert!(!in_review(Confirmed, false));
+    }
+}

@@ -1,0 +1,394 @@
+//! Step 4, internal confirmation: comments and proposals, overrides, confirming, carrying a confirmed
+//! result forward, management-approach notes. Every change is written together with its audit entry.
+
+use super::audit::{append, begin_write, Action, Actor};
+use super::library::Refused;
+use super::{hash_secret, now, Db};
+use crate::domain::{
+    in_review, statistics_text, CycleStatus, FieldProblem, Methodology, Override, Problem,
+    Proposal, Respondents, ReviewComment, Stamp,
+};
+use serde_json::json;
+use sqlx::{Row, SqliteConnection};
+use std::collections::BTreeMap;
+
+/// What the review's rules need to know about a cycle, read inside the write transaction.
+struct State {
+    status: CycleStatus,
+    carried_from: Option<i64>,
+    answered: bool,
+    /// The topic codes whose result the cycle shows: its own, or those of the cycle it carries forward.
+    topics: Vec<String>,
+}
+
+async fn state(conn: &mut SqliteConnection, id: i64) -> Result<Option<State>, sqlx::Error> {
+    let Some(r) = sqlx::query(
+        "SELECT status, carried_from, EXISTS (SELECT 1 FROM responses WHERE cycle_id = cycles.id) AS answered
+         FROM cycles WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let carried_from: Option<i64> = r.get("carried_from");
+    let topics = sqlx::query_scalar(
+        "SELECT code FROM cycle_topics WHERE cycle_id = ? ORDER BY sort_order, code",
+    )
+    .bind(carried_from.unwrap_or(id))
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(Some(State {
+        status: CycleStatus::parse(r.get("status"))
+            .ok_or_else(|| sqlx::Error::Decode("bad cycle status".into()))?,
+        carried_from,
+        answered: r.get("answered"),
+        topics,
+    }))
+}
+
+impl State {
+    fn in_review(&self) -> bool {
+        in_review(self.status, self.carried_from.is_some())
+    }
+}
+
+fn refused<T>(field: &str, problem: Problem) -> Result<Option<Result<T, Refused>>, sqlx::Error> {
+    Ok(Some(Err(vec![FieldProblem::new(field, problem)])))
+}
+
+/// Every comment on a cycle, oldest first.
+pub async fn comments(db: &Db, cycle_id: i64) -> Result<Vec<ReviewComment>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.topic_code, u.email, c.proposal, c.body, c.created_at
+         FROM review_comments c JOIN users u ON u.id = c.user_id
+         WHERE c.cycle_id = ? ORDER BY c.id",
+    )
+    .bind(cycle_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ReviewComment {
+            id: r.get("id"),
+            topic: r.get("topic_code"),
+            author: r.get("email"),
+            proposal: r
+                .get::<Option<&str>, _>("proposal")
+                .and_then(Proposal::parse),
+            body: r.get("body"),
+            at: r.get("created_at"),
+        })
+        .collect())
+}
+
+/// A reviewer's comment (and proposal) on a topic of a cycle under review. None: no such cycle.
+pub async fn add_comment(
+    db: &Db,
+    actor: &Actor,
+    cycle_id: i64,
+    topic: &str,
+    body: &str,
+    proposal: Option<Proposal>,
+) -> Result<Option<Result<i64, Refused>>, sqlx::Error> {
+    let mut tx = begin_write(db).await?;
+    let Some(s) = state(&mut tx, cycle_id).await? else {
+        return Ok(None);
+    };
+    if !s.in_review() {
+        return refused("body", Problem::NotInReview);
+    }
+    if !s.topics.iter().any(|t| t == topic) {
+        return refused("topic", Problem::Unknown);
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO review_comments (cycle_id, topic_code, user_id, proposal, body, created_at)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(cycle_id)
+    .bind(topic)
+    .bind(actor.user_id)
+    .bind(proposal.map(Proposal::as_str))
+    .bind(body)
+    .bind(now())
+    .fetch_one(&mut *tx)
+    .await?;
+    let action = Action::new("review.comment", format!("cycle {cycle_id} topic {topic}"))
+        .after(json!({"comment": id, "proposal": proposal, "body": body}));
+    append(&mut tx, actor, &action).await?;
+    tx.commit().await?;
+    Ok(Some(Ok(id)))
+}
+
+/// The overrides of a cycle by topic code.
+pub async fn overrides(db: &Db, cycle_id: i64) -> Result<BTreeMap<String, Override>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT o.topic_code, o.material, o.reason, u.email, o.created_at
+         FROM overrides o JOIN users u ON u.id = o.user_id WHERE o.cycle_id = ?",
+    )
+    .bind(cycle_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.get("topic_code"),
+                Override {
+                    material: r.get("material"),
+                    reason: r.get("reason"),
+                    by: r.get("email"),
+                    at: r.get("created_at"),
+                },
+            )
+        })
+        .collect())
+}
+
+/// Sets (`Some(material)`) or removes (`None`) the decision group's override of a topic, with the
+/// written reason. Only an admin acting as a signed-in user may; only while the cycle is under review.
+pub async fn set_override(
+    db: &Db,
+    actor: &Actor,
+    cycle_id: i64,
+    topic: &str,
+    material: Option<bool>,
+    reason: &str,
+) -> Result<Option<Result<(), Refused>>, sqlx::Error> {
+    let mut tx = begin_write(db).await?;
+    let Some(s) = state(&mut tx, cycle_id).await? else {
+        return Ok(None);
+    };
+    if !s.in_review() {
+        return refused("reason", Problem::NotInReview);
+    }
+    if !s.topics.iter().any(|t| t == topic) {
+        return refused("topic", Problem::Unknown);
+    }
+    let before: Option<(bool, String)> = sqlx::query_as(
+        "SELECT material, reason FROM overrides WHERE cycle_id = ? AND topic_code = ?",
+    )
+    .bind(cycle_id)
+    .bind(topic)
+    .fetch_optional(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM overrides WHERE cycle_id = ? AND topic_code = ?")
+        .bind(cycle_id)
+        .bind(topic)
+        .execute(&mut *tx)
+        .await?;
+    if let Some(m) = material {
+        sqlx::query(
+            "INSERT INTO overrides (cycle_id, topic_code, material, reason, user_id, created_at)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(cycle_id)
+        .bind(topic)
+        .bind(m)
+        .bind(reason)
+        .bind(actor.user_id)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    }
+    let action = Action::new(
+        if material.is_some() {
+            "review.override"
+        } else {
+            "review.remove_override"
+        },
+        format!("cycle {cycle_id} topic {topic}"),
+    )
+    .before(before.map(|(m, r)| json!({"material": m, "reason": r})))
+    .after(json!({"material": material, "reason": reason}));
+    append(&mut tx, actor, &action).await?;
+    tx.commit().await?;
+    Ok(Some(Ok(())))
+}
+
+/// The stamp of a confirmed cycle as stored (`intact` false: [`super::results::results_for`] checks it).
+pub async fn stamp(db: &Db, cycle_id: i64) -> Result<Option<Stamp>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT confirmed_at, user_email, methodology, statistics_hash FROM confirmations WHERE cycle_id = ?",
+    )
+    .bind(cycle_id)
+    .fetch_optional(db)
+    .await?;
+    row.map(|r| {
+        Ok(Stamp {
+            confirmed_at: r.get("confirmed_at"),
+            confirmed_by: r.get("user_email"),
+            methodology: serde_json::from_str(r.get("methodology")).map_err(|e| {
+                sqlx::Error::Decode(format!("stamp of cycle {cycle_id}: {e}").into())
+            })?,
+            statistics_hash: r.get("statistics_hash"),
+            intact: false,
+        })
+    })
+    .transpose()
+}
+
+/// Confirms a cycle under review: it is frozen from now on (no responses, settings, links or
+/// overrides), stamped with the time, the confirming admin, the methodology (the group weights
+/// included, which the figures are read with from then on) and the hash of its statistics.
+pub async fn confirm(
+    db: &Db,
+    actor: &Actor,
+    cycle_id: i64,
+) -> Result<Option<Result<Stamp, Refused>>, sqlx::Error> {
+    let mut tx = begin_write(db).await?;
+    let Some(s) = state(&mut tx, cycle_id).await? else {
+        return Ok(None);
+    };
+    if !s.in_review() {
+        return refused("cycle", Problem::NotInReview);
+    }
+    if s.carried_from.is_none() && !s.answered {
+        return refused("cycle", Problem::NoRows);
+    }
+    // This transaction holds the write lock: the figures read now are the ones stamped.
+    let Some(results) = super::results::results_for(db, cycle_id, &Respondents::All)
+        .await?
+        .flatten()
+    else {
+        return Ok(None);
+    };
+    let methodology = match s.carried_from {
+        // A carried result keeps the methodology it was confirmed with.
+        Some(from) => match stamp(db, from).await? {
+            Some(st) => st.methodology,
+            None => return refused("cycle", Problem::NotConfirmed),
+        },
+        None => Methodology {
+            scale: results.cycle.scale,
+            k: results.cycle.k,
+            threshold: results.cycle.threshold,
+            threshold_rule: results.cycle.threshold_rule,
+            weights: super::cycles::groups(db)
+                .await?
+                .into_iter()
+                .map(|g| (g.code, g.weight))
+                .collect(),
+        },
+    };
+    let stamp = Stamp {
+        confirmed_at: now(),
+        confirmed_by: actor.name.clone(),
+        methodology,
+        statistics_hash: hash_secret(&statistics_text(&results)),
+        intact: true,
+    };
+    sqlx::query(
+        "INSERT INTO confirmations (cycle_id, confirmed_at, user_id, user_email, methodology, statistics_hash)
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(cycle_id)
+    .bind(stamp.confirmed_at)
+    .bind(actor.user_id)
+    .bind(&stamp.confirmed_by)
+    .bind(serde_json::to_string(&stamp.methodology).expect("methodology serialises"))
+    .bind(&stamp.statistics_hash)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE cycles SET status = 'confirmed' WHERE id = ?")
+        .bind(cycle_id)
+        .execute(&mut *tx)
+        .await?;
+    let action = Action::new("cycle.confirm", format!("cycle {cycle_id}"))
+        .before(json!({"status": s.status.as_str()}))
+        .after(json!({"status": "confirmed", "stamp": stamp}));
+    append(&mut tx, actor, &action).await?;
+    tx.commit().await?;
+    Ok(Some(Ok(stamp)))
+}
+
+/// Makes a draft cycle that nobody has answered adopt the confirmed result of cycle `from`, with the
+/// written rationale. It then never opens for answers; it is reviewed and confirmed like any other.
+pub async fn carry_forward(
+    db: &Db,
+    actor: &Actor,
+    cycle_id: i64,
+    from: i64,
+    rationale: &str,
+) -> Result<Option<Result<(), Refused>>, sqlx::Error> {
+    let mut tx = begin_write(db).await?;
+    let Some(s) = state(&mut tx, cycle_id).await? else {
+        return Ok(None);
+    };
+    if s.status != CycleStatus::Draft || s.answered || s.carried_from.is_some() {
+        return refused("from", Problem::NotAllowed);
+    }
+    let source = state(&mut tx, from).await?;
+    if from == cycle_id || source.is_none_or(|src| src.status != CycleStatus::Confirmed) {
+        return refused("from", Problem::NotConfirmed);
+    }
+    sqlx::query("UPDATE cycles SET carried_from = ?, carry_rationale = ? WHERE id = ?")
+        .bind(from)
+        .bind(rationale)
+        .bind(cycle_id)
+        .execute(&mut *tx)
+        .await?;
+    let action = Action::new("cycle.carry_forward", format!("cycle {cycle_id}"))
+        .after(json!({"from": from, "rationale": rationale}));
+    append(&mut tx, actor, &action).await?;
+    tx.commit().await?;
+    Ok(Some(Ok(())))
+}
+
+/// The management-approach notes of a cycle by topic code.
+pub async fn notes(db: &Db, cycle_id: i64) -> Result<BTreeMap<String, String>, sqlx::Error> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT topic_code, note FROM management_notes WHERE cycle_id = ?")
+            .bind(cycle_id)
+            .fetch_all(db)
+            .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Sets a topic's management-approach note (empty removes it). Notes are the report's prose, not the
+/// assessment: they may be written after confirmation, and every change is in the audit log.
+pub async fn set_note(
+    db: &Db,
+    actor: &Actor,
+    cycle_id: i64,
+    topic: &str,
+    note: &str,
+) -> Result<Option<Result<(), Refused>>, sqlx::Error> {
+    let mut tx = begin_write(db).await?;
+    let Some(s) = state(&mut tx, cycle_id).await? else {
+        return Ok(None);
+    };
+    if !s.topics.iter().any(|t| t == topic) {
+        return refused("topic", Problem::Unknown);
+    }
+    let before: Option<String> = sqlx::query_scalar(
+        "SELECT note FROM management_notes WHERE cycle_id = ? AND topic_code = ?",
+    )
+    .bind(cycle_id)
+    .bind(topic)
+    .fetch_optional(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM management_notes WHERE cycle_id = ? AND topic_code = ?")
+        .bind(cycle_id)
+        .bind(topic)
+        .execute(&mut *tx)
+        .await?;
+    if !note.is_empty() {
+        sqlx::query(
+            "INSERT INTO management_notes (cycle_id, topic_code, note, updated_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(cycle_id)
+        .bind(topic)
+        .bind(note)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    }
+    let action = Action::new("material.note", format!("cycle {cycle_id} topic {topic}"))
+        .before(before)
+        .after((!note.is_empty()).then_some(note));
+    append(&mut tx, actor, &action).await?;
+    tx.commit().await?;
+    Ok(Some(Ok(())))
+}

@@ -1,0 +1,519 @@
+//! Store tests of step 4: the freeze on confirmation, the audit chain, carrying a result forward.
+#![cfg(feature = "ssr")]
+
+use app::domain::{
+    CycleStatus, DraftOutcome, Problem, Proposal, RawAnswer, RawScore, Respondents, SubmitOutcome,
+};
+use app::i18n::Lang;
+use app::store::audit::Actor;
+use app::store::auth::{Role, User};
+use app::store::{self, Db};
+
+async fn user(db: &Db, email: &str, role: Role) -> Actor {
+    let u: User = store::auth::create_user(db, email, "long enough password", role)
+        .await
+        .unwrap();
+    Actor::from(&u)
+}
+
+/// The demo cycle with `n` answers from employees (business 4 + i % 2, stakeholder 4), closed.
+async fn closed_cycle(db: &Db, n: usize) -> (i64, Vec<String>) {
+    let cycle = store::demo::seed(db).await.unwrap();
+    let codes: Vec<String> = store::cycles::cycle_topics(db, cycle)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.code)
+        .collect();
+    let subs = store::responses::Submissions::start(db.clone());
+    let tokens = match n {
+        0 => Vec::new(),
+        n => store::cycles::invite(db, cycle, "EMP", n as u32)
+            .await
+            .unwrap(),
+    };
+    for (i, token) in tokens.iter().enumerate() {
+        let answers = move |codes: &[String]| {
+            codes
+                .iter()
+                .map(|c| RawAnswer {
+                    topic: c.clone(),
+                    business: RawScore::Value(4 + (i % 2) as i64),
+                    stakeholder: RawScore::Value(4),
+                    comment: None,
+                })
+                .collect()
+        };
+        let out = store::responses::submit(&subs, token, answers, Lang::En)
+            .await
+            .unwrap();
+        assert!(matches!(out, SubmitOutcome::Stored { .. }), "{out:?}");
+    }
+    close(db, cycle).await;
+    (cycle, codes)
+}
+
+async fn close(db: &Db, cycle: i64) {
+    store::cycles::set_status(db, cycle, CycleStatus::Closed)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+}
+
+fn problem<T: std::fmt::Debug>(r: Option<Result<T, Vec<app::domain::FieldProblem>>>) -> Problem {
+    r.expect("the cycle exists").unwrap_err()[0].problem
+}
+
+async fn audit_actions(db: &Db) -> Vec<String> {
+    store::audit::entries(db, &Default::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect()
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn confirming_freezes_every_write_path(db: Db) {
+    let admin = user(&db, "admin@example.com", Role::Admin).await;
+    let reviewer = user(&db, "reviewer@example.com", Role::Reviewer).await;
+    let (cycle, codes) = closed_cycle(&db, 6).await;
+    // An unused link and a draft-able link, handed out before confirmation.
+    let spare = store::cycles::invite(&db, cycle, "CUS", 2).await.unwrap();
+
+    // Review: a comment with a proposal, an override with its reason.
+    store::review::add_comment(
+        &db,
+        &reviewer,
+        cycle,
+        &codes[0],
+        "Too low for us",
+        Some(Proposal::NotMaterial),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .unwrap();
+    store::review::set_override(
+        &db,
+        &admin,
+        cycle,
+        &codes[0],
+        Some(false),
+        "Covered by topic S2",
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .unwrap();
+    let before = store::results::results(&db, cycle).await.unwrap().unwrap();
+    assert!(before.confirmation.is_none());
+    assert!(
+        before
+            .topics
+            .iter()
+            .find(|t| t.code == codes[0])
+            .unwrap()
+            .computed_material
+    );
+    let stamp = store::review::confirm(&db, &admin, cycle)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(stamp.confirmed_by, "admin@example.com");
+    assert_eq!(stamp.methodology.weights.len(), 8);
+    assert_eq!(stamp.methodology.k, 5);
+
+    // The result: confirmed, intact, the override shown as one.
+    let after = store::results::results(&db, cycle).await.unwrap().unwrap();
+    assert_eq!(after.cycle.status, CycleStatus::Confirmed);
+    let c = after.confirmation.as_ref().unwrap();
+    assert!(c.intact);
+    assert_eq!(c.statistics_hash, stamp.statistics_hash);
+    let t0 = after.topics.iter().find(|t| t.code == codes[0]).unwrap();
+    assert!(!t0.material && t0.computed_material);
+    assert_eq!(t0.override_.as_ref().unwrap().reason, "Covered by topic S2");
+
+    // Every write path refuses.
+    let subs = store::responses::Submissions::start(db.clone());
+    let late = store::responses::submit(
+        &subs,
+        &spare[0],
+        |c: &[String]| {
+            c.iter()
+                .map(|t| RawAnswer {
+                    topic: t.clone(),
+                    business: RawScore::Value(1),
+                    stakeholder: RawScore::Value(1),
+                    comment: None,
+                })
+                .collect()
+        },
+        Lang::En,
+    )
+    .await
+    .unwrap();
+    assert!(!matches!(late, SubmitOutcome::Stored { .. }), "{late:?}");
+    assert_eq!(
+        store::responses::save_draft(&db, &spare[1], &[])
+            .await
+            .unwrap(),
+        DraftOutcome::Refused
+    );
+    let mut s = store::cycles::cycle(&db, cycle)
+        .await
+        .unwrap()
+        .unwrap()
+        .settings();
+    s.name = "Renamed".into();
+    assert_eq!(
+        problem(
+            store::cycles::update_settings(&db, cycle, &s)
+                .await
+                .unwrap()
+        ),
+        Problem::Frozen
+    );
+    assert_eq!(
+        problem(
+            store::cycles::set_cycle_topics(&db, cycle, &codes[..3])
+                .await
+                .unwrap()
+        ),
+        Problem::Frozen
+    );
+    assert_eq!(
+        problem(
+            store::cycles::set_cycle_groups(&db, cycle, &["EMP".to_string()])
+                .await
+                .unwrap()
+        ),
+        Problem::Frozen
+    );
+    assert_eq!(
+        problem(
+            store::cycles::set_status(&db, cycle, CycleStatus::Open)
+                .await
+                .unwrap()
+        ),
+        Problem::NotAllowed
+    );
+    assert_eq!(
+        problem(store::cycles::delete_cycle(&db, cycle).await.unwrap()),
+        Problem::Frozen
+    );
+    assert!(store::cycles::invite(&db, cycle, "EMP", 1).await.is_err());
+    assert!(store::cycles::create_open_link(&db, cycle, "EMP")
+        .await
+        .is_err());
+    assert!(store::cycles::revoke_unused(&db, cycle, "CUS")
+        .await
+        .is_err());
+    assert!(!store::cycles::revoke_link(&db, cycle, &spare[0])
+        .await
+        .unwrap());
+    assert_eq!(
+        problem(
+            store::review::add_comment(&db, &reviewer, cycle, &codes[1], "late", None)
+                .await
+                .unwrap()
+        ),
+        Problem::NotInReview
+    );
+    assert_eq!(
+        problem(
+            store::review::set_override(&db, &admin, cycle, &codes[1], Some(true), "late")
+                .await
+                .unwrap()
+        ),
+        Problem::NotInReview
+    );
+    assert_eq!(
+        problem(
+            store::review::set_override(&db, &admin, cycle, &codes[0], None, "undo")
+                .await
+                .unwrap()
+        ),
+        Problem::NotInReview
+    );
+    assert_eq!(
+        problem(store::review::confirm(&db, &admin, cycle).await.unwrap()),
+        Problem::NotInReview
+    );
+    // Recompute checks but never rewrites a confirmed cycle.
+    assert!(store::results::recompute(&db, cycle)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Nothing changed: no new response, the same figures, the same links.
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM responses")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(n, 6);
+    let unused: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM invitations WHERE revoked_at IS NULL AND used_at IS NULL",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(unused, 2);
+
+    // Weights changed after confirmation do not move a confirmed result.
+    sqlx::query("UPDATE stakeholder_groups SET weight = 9 WHERE code = 'EMP'")
+        .execute(&db)
+        .await
+        .unwrap();
+    let later = store::results::results(&db, cycle).await.unwrap().unwrap();
+    assert_eq!(later, after);
+
+    // The review is on the record, in order, without any respondent's token.
+    assert_eq!(
+        audit_actions(&db).await,
+        ["review.comment", "review.override", "cycle.confirm"]
+    );
+    let all = store::audit::entries(&db, &Default::default())
+        .await
+        .unwrap();
+    assert!(all
+        .iter()
+        .all(|e| spare.iter().all(|t| !format!("{e:?}").contains(t.as_str()))));
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn changed_statistics_no_longer_match_the_stamp(db: Db) {
+    let admin = user(&db, "admin@example.com", Role::Admin).await;
+    let (cycle, _) = closed_cycle(&db, 5).await;
+    store::review::confirm(&db, &admin, cycle)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    sqlx::query("UPDATE histograms SET n = n + 1 WHERE cycle_id = ? AND value = 5")
+        .bind(cycle)
+        .execute(&db)
+        .await
+        .unwrap();
+    let r = store::results::results(&db, cycle).await.unwrap().unwrap();
+    assert!(!r.confirmation.unwrap().intact);
+    // A filtered view checks the stamp against everyone's figures too.
+    let emp = store::results::results_for(&db, cycle, &Respondents::parse("EMP"))
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(!emp.confirmation.unwrap().intact);
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn a_cycle_without_answers_cannot_be_confirmed(db: Db) {
+    let admin = user(&db, "admin@example.com", Role::Admin).await;
+    let (cycle, _) = closed_cycle(&db, 0).await;
+    assert_eq!(
+        problem(store::review::confirm(&db, &admin, cycle).await.unwrap()),
+        Problem::NoRows
+    );
+    // An open cycle is not under review.
+    store::cycles::set_status(&db, cycle, CycleStatus::Open)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        problem(store::review::confirm(&db, &admin, cycle).await.unwrap()),
+        Problem::NotInReview
+    );
+    assert!(audit_actions(&db).await.is_empty());
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn editing_the_audit_log_is_refused_and_detected(db: Db) {
+    let admin = user(&db, "admin@example.com", Role::Admin).await;
+    let reviewer = user(&db, "reviewer@example.com", Role::Reviewer).await;
+    let (cycle, codes) = closed_cycle(&db, 5).await;
+    for (i, code) in codes.iter().take(3).enumerate() {
+        store::review::add_comment(&db, &reviewer, cycle, code, &format!("comment {i}"), None)
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+    }
+    store::review::set_note(&db, &admin, cycle, &codes[0], "Policy and targets")
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    store::audit::record(
+        &db,
+        &Actor::command_line(),
+        store::audit::Action::new("user.create", "user x"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(store::audit::verify(&db).await.unwrap(), Ok(5));
+
+    // The database itself refuses changes and removals.
+    assert!(
+        sqlx::query("UPDATE audit_log SET actor = 'someone' WHERE id = 2")
+            .execute(&db)
+            .await
+            .is_err()
+    );
+    assert!(sqlx::query("DELETE FROM audit_log WHERE id = 5")
+        .execute(&db)
+        .await
+        .is_err());
+
+    // Someone with the database file can drop the guards; the chain still tells.
+    sqlx::query("DROP TRIGGER audit_log_no_update")
+        .execute(&db)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE audit_log SET after = '{\"body\":\"edited\"}' WHERE id = 3")
+        .execute(&db)
+        .await
+        .unwrap();
+    let broken = store::audit::verify(&db).await.unwrap().unwrap_err();
+    assert_eq!((broken.id, broken.reason.as_str()), (3, "hash"));
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn a_removed_audit_entry_breaks_the_chain(db: Db) {
+    let admin = user(&db, "admin@example.com", Role::Admin).await;
+    for i in 0..4 {
+        store::audit::record(
+            &db,
+            &admin,
+            store::audit::Action::new("topic.save", format!("topic E{i}")),
+        )
+        .await
+        .unwrap();
+    }
+    sqlx::query("DROP TRIGGER audit_log_no_delete")
+        .execute(&db)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM audit_log WHERE id = 2")
+        .execute(&db)
+        .await
+        .unwrap();
+    let broken = store::audit::verify(&db).await.unwrap().unwrap_err();
+    assert_eq!((broken.id, broken.reason.as_str()), (3, "link"));
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn a_confirmed_result_is_carried_forward_and_marked(db: Db) {
+    let admin = user(&db, "admin@example.com", Role::Admin).await;
+    let (source, codes) = closed_cycle(&db, 5).await;
+    let next = store::cycles::copy_cycle(&db, source)
+        .await
+        .unwrap()
+        .unwrap();
+    let why = "No major change in the business";
+
+    // Only from a confirmed cycle.
+    assert_eq!(
+        problem(
+            store::review::carry_forward(&db, &admin, next, source, why)
+                .await
+                .unwrap()
+        ),
+        Problem::NotConfirmed
+    );
+    store::review::set_override(
+        &db,
+        &admin,
+        source,
+        &codes[1],
+        Some(false),
+        "Merged into S2",
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .unwrap();
+    let stamp = store::review::confirm(&db, &admin, source)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    store::review::carry_forward(&db, &admin, next, source, why)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    // Only once, and never into itself.
+    assert_eq!(
+        problem(
+            store::review::carry_forward(&db, &admin, next, source, why)
+                .await
+                .unwrap()
+        ),
+        Problem::NotAllowed
+    );
+
+    let carried = store::results::results(&db, next).await.unwrap().unwrap();
+    let original = store::results::results(&db, source).await.unwrap().unwrap();
+    assert_eq!(carried.cycle.id, next);
+    assert_eq!(carried.cycle.status, CycleStatus::Draft);
+    let cf = carried.carried_forward.as_ref().unwrap();
+    assert_eq!((cf.from, cf.rationale.as_str()), (source, why));
+    assert!(
+        carried.confirmation.is_none(),
+        "provisional until confirmed itself"
+    );
+    assert_eq!(
+        carried.topics, original.topics,
+        "the same figures and overrides"
+    );
+
+    // It never opens for answers and takes no new topics; it is confirmed like any other.
+    assert_eq!(
+        problem(
+            store::cycles::set_status(&db, next, CycleStatus::Open)
+                .await
+                .unwrap()
+        ),
+        Problem::NotAllowed
+    );
+    assert_eq!(
+        problem(
+            store::cycles::set_cycle_topics(&db, next, &codes[..2])
+                .await
+                .unwrap()
+        ),
+        Problem::Frozen
+    );
+    let second = store::review::confirm(&db, &admin, next)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(second.statistics_hash, stamp.statistics_hash);
+    assert_eq!(second.methodology, stamp.methodology);
+    let confirmed = store::results::results(&db, next).await.unwrap().unwrap();
+    assert!(confirmed.confirmation.unwrap().intact);
+    assert!(confirmed.carried_forward.is_some());
+
+    // A cycle with answers cannot adopt another's result.
+    assert_eq!(
+        problem(
+            store::review::carry_forward(&db, &admin, source, next, why)
+                .await
+                .unwrap()
+        ),
+        Problem::NotAllowed
+    );
+    assert_eq!(
+        audit_actions(&db).await,
+        [
+            "review.override",
+            "cycle.confirm",
+            "cycle.carry_forward",
+            "cycle.confirm"
+        ]
+    );
+}
