@@ -124,6 +124,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/s/:token/thanks") view=pages::survey::ThanksPage />
                 <Route path=path!("/login") view=pages::login::LoginPage />
                 <Route path=path!("/cycles/:id/matrix") view=pages::matrix::MatrixPage ssr=SsrMode::Async />
+                <Route path=path!("/cycles/:id/review") view=pages::review::ReviewPage ssr=SsrMode::Async />
+                <Route path=path!("/cycles/:id/material") view=pages::review::MaterialPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/audit") view=pages::audit::AuditPage ssr=SsrMode::Async />
                 <Route path=path!("/account/tokens") view=pages::tokens::TokensPage />
                 <Route path=path!("/admin/users") view=pages::users::UsersPage />
                 <Route path=path!("/admin/topics") view=pages::admin::topics::TopicsPage ssr=SsrMode::Async />

@@ -38,6 +38,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/cycles/{id}/results.xlsx", get(results_xlsx))
         .route("/api/v1/cycles/{id}/matrix.svg", get(matrix_svg))
         .route("/api/v1/cycles/{id}/matrix.png", get(matrix_png))
+        .route("/api/v1/cycles/{id}/material.csv", get(material_csv))
+        .route("/api/v1/audit.csv", get(audit_csv))
         .route("/api/v1/topics.csv", get(topics_csv))
         .route("/api/v1/topics.json", get(topics_json))
 }
@@ -420,4 +422,43 @@ async fn topics_csv(State(state): State<AppState>, headers: HeaderMap) -> Respon
 
 async fn topics_json(State(state): State<AppState>, headers: HeaderMap) -> Response {
     topics_export(&state, &headers, false).await
+}
+
+/// The material-topic list (everyone's results, overrides applied) with its management notes.
+async fn material_csv(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Response {
+    let results = match load_results(&state, &headers, id, &ResultsQuery::default()).await {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    match app::store::review::notes(&state.db, id).await {
+        Ok(notes) => attachment(
+            "text/csv; charset=utf-8",
+            &format!("material-topics-{id}.csv"),
+            app::domain::material_csv(&results, &notes),
+        ),
+        Err(e) => internal(e),
+    }
+}
+
+/// The audit log for admins, filtered like its page (`?actor=&action=&subject=`).
+async fn audit_csv(
+    State(state): State<AppState>,
+    Query(filter): Query<app::store::audit::AuditFilter>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(r) = require(&state, &headers, &[Role::Admin]).await {
+        return r;
+    }
+    match app::store::audit::entries(&state.db, &filter).await {
+        Ok(entries) => attachment(
+            "text/csv; charset=utf-8",
+            "audit-log.csv",
+            app::domain::audit_csv(&entries),
+        ),
+        Err(e) => internal(e),
+    }
 }

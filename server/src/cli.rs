@@ -3,6 +3,7 @@
 use crate::config::Config;
 use crate::{router, AppState};
 use app::store;
+use app::store::audit::{Action, Actor};
 use clap::{Parser, Subcommand};
 use std::io::Read;
 use std::process::ExitCode;
@@ -56,6 +57,9 @@ enum Command {
         #[arg(long)]
         cycle: i64,
     },
+    /// Check the audit log's hash chain from the first entry to the last. Prints how many entries
+    /// hold; exits with status 1 and names the first broken entry when the chain is broken.
+    AuditVerify,
     /// Benchmark: fill a fresh database (in --dir, never DATABASE_URL) with generated responses, serve
     /// it, and print read times, recompute time, submission throughput, page weight and memory.
     Bench {
@@ -137,15 +141,43 @@ async fn run(command: Command) -> Result<(), AnyError> {
             let password = password.trim_end_matches(['\r', '\n']);
             let role = store::auth::Role::parse(&role).ok_or("role must be admin or reviewer")?;
             let user = store::auth::create_user(&db, &email, password, role).await?;
+            let action = Action::new("user.create", format!("user {}", user.email))
+                .after(serde_json::json!({ "role": role.as_str() }));
+            store::audit::record(&db, &Actor::command_line(), action).await?;
             eprintln!("created {} ({})", user.email, role.as_str());
             Ok(())
         }
         Command::ApiToken { email } => {
-            println!("{}", store::auth::create_api_token(&db, &email).await?);
+            let token = store::auth::create_api_token(&db, &email).await?;
+            let action = Action::new("api_token.create", format!("user {}", email.trim()));
+            store::audit::record(&db, &Actor::command_line(), action).await?;
+            println!("{token}");
             Ok(())
+        }
+        Command::AuditVerify => {
+            match store::audit::verify(&db).await? {
+                Ok(n) => {
+                    println!("audit log intact: {n} entries");
+                    Ok(())
+                }
+                Err(broken) => {
+                    let why = match broken.reason.as_str() {
+                    "link" => "it does not follow the entry before it (an entry was removed or inserted)",
+                    _ => "its contents do not match its hash (it was changed)",
+                };
+                    println!("audit log broken at entry {}: {why}", broken.id);
+                    std::process::exit(1);
+                }
+            }
         }
         Command::SeedDemo => {
             let id = store::demo::seed(&db).await?;
+            store::audit::record(
+                &db,
+                &Actor::command_line(),
+                Action::new("demo.seed", format!("cycle {id}")),
+            )
+            .await?;
             for (email, password, role) in DEMO_USERS {
                 match store::auth::create_user(&db, email, password, role).await {
                     Ok(_) | Err(store::auth::UserError::Exists) => {}
@@ -167,10 +199,14 @@ async fn run(command: Command) -> Result<(), AnyError> {
             Ok(())
         }
         Command::Recompute { cycle } => {
-            if store::cycles::cycle(&db, cycle).await?.is_none() {
+            let Some(c) = store::cycles::cycle(&db, cycle).await? else {
                 return Err(format!("there is no cycle {cycle}").into());
-            }
+            };
+            let confirmed = c.summary.status == app::domain::CycleStatus::Confirmed;
             let differences = store::results::recompute(&db, cycle).await?;
+            let action = Action::new("cycle.recompute", format!("cycle {cycle}"))
+                .after(serde_json::json!({ "differences": differences.len() }));
+            store::audit::record(&db, &Actor::command_line(), action).await?;
             let cells = store::results::stored(&db, cycle).await?.len();
             if differences.is_empty() {
                 println!("cycle {cycle}: the histograms equal the raw scores ({cells} cells)");
@@ -179,10 +215,17 @@ async fn run(command: Command) -> Result<(), AnyError> {
             for ((topic, axis, group, value), old, new) in &differences {
                 println!("{topic} {axis} {group} value {value}: stored {old}, counted {new}");
             }
-            println!(
-                "cycle {cycle}: {} cells differed and have been rebuilt from the raw scores",
-                differences.len()
-            );
+            if confirmed {
+                println!(
+                    "cycle {cycle}: {} cells differ; the cycle is confirmed, so nothing was rewritten",
+                    differences.len()
+                );
+            } else {
+                println!(
+                    "cycle {cycle}: {} cells differed and have been rebuilt from the raw scores",
+                    differences.len()
+                );
+            }
             std::process::exit(2);
         }
         Command::Bench { .. } => unreachable!("handled before the database is opened"),
@@ -191,7 +234,11 @@ async fn run(command: Command) -> Result<(), AnyError> {
             group,
             count,
         } => {
-            for token in store::cycles::invite(&db, cycle, &group, count).await? {
+            let tokens = store::cycles::invite(&db, cycle, &group, count).await?;
+            let action = Action::new("links.create", format!("cycle {cycle} group {group}"))
+                .after(serde_json::json!({ "count": count }));
+            store::audit::record(&db, &Actor::command_line(), action).await?;
+            for token in tokens {
                 println!("{}", config.survey_link(&token));
             }
             Ok(())

@@ -63,6 +63,7 @@ fn every_subcommand_has_help() {
         "seed-demo",
         "invite",
         "recompute",
+        "audit-verify",
     ] {
         let out = stdout(&db.run(&[sub, "--help"], ""));
         assert!(out.contains("Usage: materiality"), "{sub}: {out}");
@@ -129,4 +130,48 @@ fn demo_invitations_users_and_tokens() {
         .run(&["api-token", "--email", "nobody@example.com"], "")
         .status
         .success());
+}
+
+#[test]
+fn audit_verify_passes_on_the_record_and_fails_on_a_changed_entry() {
+    let db = Db::new("audit");
+    let cycle = stdout(&db.run(&["seed-demo"], "")).trim().to_string();
+    stdout(&db.run(
+        &[
+            "create-user",
+            "--email",
+            "auditor@example.com",
+            "--role",
+            "reviewer",
+        ],
+        "a long password",
+    ));
+    stdout(&db.run(
+        &[
+            "invite", "--cycle", &cycle, "--group", "EMP", "--count", "2",
+        ],
+        "",
+    ));
+    // seed-demo, create-user, invite: each on the record.
+    let out = stdout(&db.run(&["audit-verify"], ""));
+    assert_eq!(out.trim(), "audit log intact: 3 entries");
+
+    // Change an entry behind the application's back (dropping the guard first).
+    let url = db.url();
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        sqlx::query("DROP TRIGGER audit_log_no_update")
+            .execute(&pool)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE audit_log SET actor = 'someone else' WHERE id = 2")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    });
+    let broken = db.run(&["audit-verify"], "");
+    assert_eq!(broken.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&broken.stdout);
+    assert!(text.contains("broken at entry 2"), "{text}");
 }

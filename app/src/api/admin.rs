@@ -15,9 +15,11 @@ use serde::{Deserialize, Serialize};
 pub type Checked<T> = Result<T, Vec<FieldProblem>>;
 
 #[cfg(feature = "ssr")]
-use super::ssr::{db, internal, require_admin};
+use super::ssr::{audit, db, internal, require_admin};
 #[cfg(feature = "ssr")]
 use crate::domain::Problem;
+#[cfg(feature = "ssr")]
+use crate::store::audit::Action;
 
 /// Refusal of one field, for the pages.
 #[cfg(feature = "ssr")]
@@ -54,12 +56,24 @@ pub async fn library() -> Result<LibraryView, AppError> {
 #[server]
 pub async fn save_topic(original: String, topic: RawTopic) -> Result<Checked<()>, AppError> {
     let admin = require_admin().await?;
+    let db = db()?;
     let original = Some(original.as_str()).filter(|o| !o.is_empty());
-    let r = crate::store::library::save_topic(&db()?, original, &topic)
+    let before = match original {
+        Some(code) => crate::store::library::export(&db)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .find(|t| t.code == code),
+        None => None,
+    };
+    let r = crate::store::library::save_topic(&db, original, &topic)
         .await
         .map_err(internal)?;
     if r.is_ok() {
-        tracing::info!(admin = admin.id, topic = topic.code, "saved a topic");
+        let action = Action::new("topic.save", format!("topic {}", topic.code))
+            .before(before)
+            .after(&topic);
+        audit(&admin, action).await?;
     }
     Ok(r)
 }
@@ -70,21 +84,25 @@ pub async fn set_topic_active(code: String, active: bool) -> Result<(), AppError
     let done = crate::store::library::set_topic_active(&db()?, &code, active)
         .await
         .map_err(internal)?;
-    tracing::info!(
-        admin = admin.id,
-        topic = code,
-        active,
-        "retired or restored a topic"
-    );
+    if done {
+        let action = Action::new("topic.set_active", format!("topic {code}"))
+            .after(serde_json::json!({ "active": active }));
+        audit(&admin, action).await?;
+    }
     found(done.then_some(()))
 }
 
 #[server]
 pub async fn move_topic(code: String, up: bool) -> Result<(), AppError> {
-    require_admin().await?;
-    crate::store::library::move_topic(&db()?, &code, up)
+    let admin = require_admin().await?;
+    if crate::store::library::move_topic(&db()?, &code, up)
         .await
-        .map_err(internal)?;
+        .map_err(internal)?
+    {
+        let action = Action::new("topic.move", format!("topic {code}"))
+            .after(serde_json::json!({ "up": up }));
+        audit(&admin, action).await?;
+    }
     Ok(())
 }
 
@@ -98,7 +116,7 @@ pub async fn delete_topic(code: String) -> Result<Checked<()>, AppError> {
         .map_err(internal)?
     {
         DeleteTopic::Deleted => {
-            tracing::info!(admin = admin.id, topic = code, "deleted a topic");
+            audit(&admin, Action::new("topic.delete", format!("topic {code}"))).await?;
             Ok(Ok(()))
         }
         DeleteTopic::Answered => problem("code", Problem::InUse),
@@ -112,10 +130,16 @@ pub async fn save_category(
     category: CustomCategory,
     #[server(default)] is_new: bool,
 ) -> Result<Checked<()>, AppError> {
-    require_admin().await?;
-    crate::store::library::save_category(&db()?, &category, is_new)
+    let admin = require_admin().await?;
+    let r = crate::store::library::save_category(&db()?, &category, is_new)
         .await
-        .map_err(internal)
+        .map_err(internal)?;
+    if r.is_ok() {
+        let action =
+            Action::new("category.save", format!("category {}", category.code)).after(&category);
+        audit(&admin, action).await?;
+    }
+    Ok(r)
 }
 
 /// What importing `text` (CSV or JSON) would do, row by row; writes nothing.
@@ -137,12 +161,10 @@ pub async fn import_topics(
         .await
         .map_err(internal)?;
     if let Ok(n) = &r {
-        tracing::info!(
-            admin = admin.id,
-            added = n.added,
-            updated = n.updated,
-            "imported topics"
-        );
+        let action = Action::new("topic.import", "topic library").after(serde_json::json!({
+            "added": n.added, "updated": n.updated, "file": text
+        }));
+        audit(&admin, action).await?;
     }
     Ok(r)
 }
@@ -167,26 +189,39 @@ pub async fn list_groups() -> Result<Vec<GroupRecord>, AppError> {
 #[server]
 pub async fn save_group(original: String, group: GroupForm) -> Result<Checked<()>, AppError> {
     let admin = require_admin().await?;
+    let db = db()?;
     let original = Some(original.as_str()).filter(|o| !o.is_empty());
-    let r = crate::store::groups::save_group(&db()?, original, &group)
+    let before = match original {
+        Some(code) => crate::store::groups::group_records(&db)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .find(|g| g.code == code),
+        None => None,
+    };
+    let r = crate::store::groups::save_group(&db, original, &group)
         .await
         .map_err(internal)?;
     if r.is_ok() {
-        tracing::info!(
-            admin = admin.id,
-            group = group.code,
-            "saved a stakeholder group"
-        );
+        let action = Action::new("group.save", format!("group {}", group.code))
+            .before(before)
+            .after(&group);
+        audit(&admin, action).await?;
     }
     Ok(r)
 }
 
 #[server]
 pub async fn set_group_active(code: String, active: bool) -> Result<(), AppError> {
-    require_admin().await?;
+    let admin = require_admin().await?;
     let done = crate::store::groups::set_group_active(&db()?, &code, active)
         .await
         .map_err(internal)?;
+    if done {
+        let action = Action::new("group.set_active", format!("group {code}"))
+            .after(serde_json::json!({ "active": active }));
+        audit(&admin, action).await?;
+    }
     found(done.then_some(()))
 }
 
@@ -219,7 +254,11 @@ pub async fn create_cycle(cycle: CycleForm) -> Result<Checked<i64>, AppError> {
     let id = crate::store::cycles::create_cycle(&db()?, &settings)
         .await
         .map_err(internal)?;
-    tracing::info!(admin = admin.id, cycle = id, "created a cycle");
+    audit(
+        &admin,
+        Action::new("cycle.create", format!("cycle {id}")).after(&settings),
+    )
+    .await?;
     Ok(Ok(id))
 }
 
@@ -232,7 +271,9 @@ pub async fn copy_cycle(from: i64) -> Result<i64, AppError> {
             .await
             .map_err(internal)?,
     )?;
-    tracing::info!(admin = admin.id, cycle = id, from, "copied a cycle");
+    let action =
+        Action::new("cycle.copy", format!("cycle {id}")).after(serde_json::json!({ "from": from }));
+    audit(&admin, action).await?;
     Ok(id)
 }
 
@@ -242,6 +283,8 @@ pub struct CycleAdminView {
     pub cycle: CycleDetail,
     pub topics: Vec<TopicRow>,
     pub groups: Vec<GroupRecord>,
+    /// The confirmed cycles whose result this one could carry forward.
+    pub confirmed: Vec<CycleRow>,
 }
 
 #[server]
@@ -259,21 +302,39 @@ pub async fn cycle_admin(id: i64) -> Result<CycleAdminView, AppError> {
         groups: crate::store::groups::group_records(&db)
             .await
             .map_err(internal)?,
+        confirmed: crate::store::cycles::cycle_rows(&db)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .filter(|c| c.status == crate::domain::CycleStatus::Confirmed && c.id != id)
+            .collect(),
     })
 }
 
 #[server]
 pub async fn update_cycle(id: i64, cycle: CycleForm) -> Result<Checked<()>, AppError> {
-    require_admin().await?;
+    let admin = require_admin().await?;
     let settings = match cycle.check() {
         Ok(s) => s,
         Err(p) => return Ok(Err(p)),
     };
-    found(
-        crate::store::cycles::update_settings(&db()?, id, &settings)
+    let db = db()?;
+    let before = crate::store::cycles::cycle(&db, id)
+        .await
+        .map_err(internal)?
+        .map(|c| c.settings());
+    let r = found(
+        crate::store::cycles::update_settings(&db, id, &settings)
             .await
             .map_err(internal)?,
-    )
+    )?;
+    if r.is_ok() {
+        let action = Action::new("cycle.settings", format!("cycle {id}"))
+            .before(before)
+            .after(&settings);
+        audit(&admin, action).await?;
+    }
+    Ok(r)
 }
 
 #[server]
@@ -281,12 +342,24 @@ pub async fn set_cycle_topics(
     id: i64,
     #[server(default)] topics: Vec<String>,
 ) -> Result<Checked<()>, AppError> {
-    require_admin().await?;
-    found(
-        crate::store::cycles::set_cycle_topics(&db()?, id, &topics)
+    let admin = require_admin().await?;
+    let db = db()?;
+    let before = crate::store::cycles::cycle_detail(&db, id)
+        .await
+        .map_err(internal)?
+        .map(|c| c.topics);
+    let r = found(
+        crate::store::cycles::set_cycle_topics(&db, id, &topics)
             .await
             .map_err(internal)?,
-    )
+    )?;
+    if r.is_ok() {
+        let action = Action::new("cycle.topics", format!("cycle {id}"))
+            .before(before)
+            .after(&topics);
+        audit(&admin, action).await?;
+    }
+    Ok(r)
 }
 
 #[server]
@@ -294,12 +367,24 @@ pub async fn set_cycle_groups(
     id: i64,
     #[server(default)] groups: Vec<String>,
 ) -> Result<Checked<()>, AppError> {
-    require_admin().await?;
-    found(
-        crate::store::cycles::set_cycle_groups(&db()?, id, &groups)
+    let admin = require_admin().await?;
+    let db = db()?;
+    let before = crate::store::cycles::cycle_detail(&db, id)
+        .await
+        .map_err(internal)?
+        .map(|c| c.groups);
+    let r = found(
+        crate::store::cycles::set_cycle_groups(&db, id, &groups)
             .await
             .map_err(internal)?,
-    )
+    )?;
+    if r.is_ok() {
+        let action = Action::new("cycle.groups", format!("cycle {id}"))
+            .before(before)
+            .after(&groups);
+        audit(&admin, action).await?;
+    }
+    Ok(r)
 }
 
 #[server]
@@ -308,18 +393,21 @@ pub async fn set_cycle_status(id: i64, status: String) -> Result<Checked<()>, Ap
     let Some(to) = crate::domain::CycleStatus::parse(&status) else {
         return problem("status", Problem::NotAllowed);
     };
+    let db = db()?;
+    let before = crate::store::cycles::cycle(&db, id)
+        .await
+        .map_err(internal)?
+        .map(|c| c.summary.status);
     let r = found(
-        crate::store::cycles::set_status(&db()?, id, to)
+        crate::store::cycles::set_status(&db, id, to)
             .await
             .map_err(internal)?,
     )?;
     if r.is_ok() {
-        tracing::info!(
-            admin = admin.id,
-            cycle = id,
-            status,
-            "changed a cycle's status"
-        );
+        let action = Action::new("cycle.status", format!("cycle {id}"))
+            .before(before)
+            .after(to);
+        audit(&admin, action).await?;
     }
     Ok(r)
 }
@@ -334,7 +422,7 @@ pub async fn delete_cycle(id: i64) -> Result<Checked<()>, AppError> {
             .map_err(internal)?,
     )?;
     if r.is_ok() {
-        tracing::info!(admin = admin.id, cycle = id, "deleted a cycle");
+        audit(&admin, Action::new("cycle.delete", format!("cycle {id}"))).await?;
         leptos_axum::redirect("/admin/cycles");
     }
     Ok(r)
@@ -374,13 +462,10 @@ pub async fn generate_links(
     };
     match crate::store::cycles::invite(&db()?, id, &group, count).await {
         Ok(tokens) => {
-            tracing::info!(
-                admin = admin.id,
-                cycle = id,
-                group,
-                count,
-                "made survey links"
-            );
+            // The count only: a link is a respondent's key and never goes into the log.
+            let action = Action::new("links.create", format!("cycle {id} group {group}"))
+                .after(serde_json::json!({ "count": count }));
+            audit(&admin, action).await?;
             let base = super::ssr::public_url()?;
             Ok(Ok(NewLinks {
                 group,
@@ -398,7 +483,8 @@ pub async fn make_open_link(id: i64, group: String) -> Result<Checked<NewLinks>,
     let admin = require_admin().await?;
     match crate::store::cycles::create_open_link(&db()?, id, &group).await {
         Ok(token) => {
-            tracing::info!(admin = admin.id, cycle = id, group, "made an open link");
+            let action = Action::new("links.open_link", format!("cycle {id} group {group}"));
+            audit(&admin, action).await?;
             let base = super::ssr::public_url()?;
             Ok(Ok(NewLinks {
                 group,
@@ -416,13 +502,9 @@ pub async fn revoke_unused(id: i64, group: String) -> Result<Checked<u64>, AppEr
     let admin = require_admin().await?;
     match crate::store::cycles::revoke_unused(&db()?, id, &group).await {
         Ok(n) => {
-            tracing::info!(
-                admin = admin.id,
-                cycle = id,
-                group,
-                n,
-                "revoked unused links"
-            );
+            let action = Action::new("links.revoke_unused", format!("cycle {id} group {group}"))
+                .after(serde_json::json!({ "revoked": n }));
+            audit(&admin, action).await?;
             Ok(Ok(n))
         }
         Err(e) => invite_problem(e),
@@ -432,11 +514,17 @@ pub async fn revoke_unused(id: i64, group: String) -> Result<Checked<u64>, AppEr
 /// Withdraws one unused link, pasted whole or as its token.
 #[server]
 pub async fn revoke_link(id: i64, link: String) -> Result<Checked<()>, AppError> {
-    require_admin().await?;
+    let admin = require_admin().await?;
     if crate::store::cycles::revoke_link(&db()?, id, &link)
         .await
         .map_err(internal)?
     {
+        // Which link is not recorded: it is a respondent's key.
+        audit(
+            &admin,
+            Action::new("links.revoke_one", format!("cycle {id}")),
+        )
+        .await?;
         Ok(Ok(()))
     } else {
         problem("link", Problem::Unknown)

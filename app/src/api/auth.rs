@@ -61,7 +61,9 @@ pub async fn login(email: String, password: String, next: String) -> Result<Logi
     let response = expect_context::<leptos_axum::ResponseOptions>();
     let cookie = session_cookie(&token, SESSION_SECONDS, secure);
     response.append_header(http::header::SET_COOKIE, cookie.parse().map_err(internal)?);
-    tracing::info!(user = user.id, "signed in");
+    let action =
+        crate::store::audit::Action::new("session.sign_in", format!("user {}", user.email));
+    super::ssr::audit(&user, action).await?;
     leptos_axum::redirect(safe_next(&next));
     Ok(LoginResult::Welcome)
 }

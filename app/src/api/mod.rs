@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod auth;
 pub mod results;
+pub mod review;
 pub mod survey;
 pub mod tokens;
 pub mod users;
@@ -130,6 +131,19 @@ pub mod ssr {
 
     pub async fn require_admin() -> Result<User, AppError> {
         require(&[Role::Admin]).await
+    }
+
+    /// Puts an action the caller has just completed on the audit record.
+    pub async fn audit(user: &User, action: crate::store::audit::Action) -> Result<(), AppError> {
+        tracing::info!(
+            user = user.id,
+            action = action.action,
+            subject = action.subject,
+            "audit"
+        );
+        crate::store::audit::record(&db()?, &user.into(), action)
+            .await
+            .map_err(internal)
     }
 
     /// Sign-in throttles, one per account and one per network address, shared by the whole server.

@@ -28,7 +28,8 @@ pub async fn add_user(
     password: String,
     role: String,
 ) -> Result<Result<(), UserProblem>, AppError> {
-    use super::ssr::{db, internal, require_admin};
+    use super::ssr::{audit, db, internal, require_admin};
+    use crate::store::audit::Action;
     use crate::store::auth::{create_user, Role, UserError};
     let admin = require_admin().await?;
     let Some(role) = Role::parse(&role) else {
@@ -36,12 +37,9 @@ pub async fn add_user(
     };
     match create_user(&db()?, &email, &password, role).await {
         Ok(user) => {
-            tracing::info!(
-                admin = admin.id,
-                user = user.id,
-                role = role.as_str(),
-                "created a user"
-            );
+            let action = Action::new("user.create", format!("user {}", user.email))
+                .after(serde_json::json!({ "role": role.as_str() }));
+            audit(&admin, action).await?;
             Ok(Ok(()))
         }
         Err(UserError::BadEmail) => Ok(Err(UserProblem::BadEmail)),
@@ -55,7 +53,8 @@ pub async fn add_user(
 /// last admin cannot lock everyone out by accident.
 #[server]
 pub async fn set_user_disabled(id: i64, disabled: bool) -> Result<(), AppError> {
-    use super::ssr::{db, internal, require_admin};
+    use super::ssr::{audit, db, internal, require_admin};
+    use crate::store::audit::Action;
     let admin = require_admin().await?;
     if disabled && id == admin.id {
         return Err(AppError::Forbidden);
@@ -64,8 +63,10 @@ pub async fn set_user_disabled(id: i64, disabled: bool) -> Result<(), AppError> 
         .await
         .map_err(internal)?
     {
-        tracing::info!(admin = admin.id, user = id, disabled, "changed an account");
-        Ok(())
+        let action = Action::new("user.set_disabled", format!("user {id}"))
+            .before(serde_json::json!({ "disabled": !disabled }))
+            .after(serde_json::json!({ "disabled": disabled }));
+        audit(&admin, action).await
     } else {
         Err(AppError::NotFound)
     }

@@ -87,6 +87,14 @@ pub fn matrix_svg(
     .replacen("</svg>", &format!("{movements}{targets}</svg>"), 1)
 }
 
+/// A topic's label on the matrix: its code, with `*` where the decision group overrode its materiality.
+fn label_text(r: &TopicResult) -> String {
+    match r.override_ {
+        Some(_) => format!("{}*", r.code),
+        None => r.code.clone(),
+    }
+}
+
 /// A point's tooltip: code, name, and per axis the mean, the interquartile range and n.
 fn point_title(r: &TopicResult, lang: Lang) -> String {
     let t = lang.t();
@@ -102,8 +110,20 @@ fn point_title(r: &TopicResult, lang: Lang) -> String {
             s.n
         )
     };
+    let overridden = r
+        .override_
+        .as_ref()
+        .map(|o| {
+            format!(
+                "; {}",
+                t.override_by
+                    .replace("{who}", &o.by)
+                    .replace("{why}", &o.reason)
+            )
+        })
+        .unwrap_or_default();
     format!(
-        "{} {} — {}; {}; {} {}",
+        "{} {} — {}; {}; {} {}{overridden}",
         r.code,
         lang.pick(&r.name.zh, &r.name.en),
         axis(t.business_axis, &r.business),
@@ -196,7 +216,18 @@ fn draw<'a, 'r>(
     let root = SVGBackend::with_string(out, (WIDTH, HEIGHT)).into_drawing_area();
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
-        .caption(t.matrix_title, (FONT, 22))
+        .caption(
+            match &results.confirmation {
+                Some(s) => format!(
+                    "{} — {} {}",
+                    t.matrix_title,
+                    t.status_confirmed,
+                    crate::domain::date_of(s.confirmed_at)
+                ),
+                None => format!("{} — {}", t.matrix_title, t.status_provisional),
+            },
+            (FONT, 22),
+        )
         .margin(16)
         .x_label_area_size(52)
         .y_label_area_size(60)
@@ -314,7 +345,7 @@ fn draw<'a, 'r>(
         .collect();
     let sizes: Vec<(f64, f64)> = plotted
         .iter()
-        .map(|(r, _)| labels::text_size(&r.code, LABEL_PX))
+        .map(|(r, _)| labels::text_size(&label_text(r), LABEL_PX))
         .collect();
     let (xs, ys) = chart.plotting_area().get_pixel_range();
     let area = labels::Rect {
@@ -337,12 +368,31 @@ fn draw<'a, 'r>(
             ))?;
         }
         root.draw(&Text::new(
-            r.code.clone(),
+            label_text(r),
             (rect.x as i32 + 1, rect.y as i32 + 1),
             (FONT, LABEL_PX).into_font(),
         ))?;
     }
     draw_legend(&mut chart)?;
+    // Under the plot: the result's standing, where it came from, and what the * on a label means.
+    let mut note = vec![t.standing(results)];
+    if let Some(s) = &results.confirmation {
+        note.push(format!(
+            "SHA-256 {}…",
+            &s.statistics_hash[..12.min(s.statistics_hash.len())]
+        ));
+    }
+    if let Some(c) = &results.carried_forward {
+        note.push(t.carried(c));
+    }
+    if results.topics.iter().any(|r| r.override_.is_some()) {
+        note.push(t.override_mark_note.to_string());
+    }
+    root.draw(&Text::new(
+        note.join(" · "),
+        (16, HEIGHT as i32 - 14),
+        (FONT, 11).into_font().color(&RGBColor(0x44, 0x44, 0x44)),
+    ))?;
     root.present()?;
     // Last year's positions, in this year's pixels (same scale); those outside a zoomed plot are left out.
     let before = |r: &TopicResult| {

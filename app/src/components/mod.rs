@@ -57,6 +57,7 @@ pub fn AdminNav() -> impl IntoView {
             <a href="/admin/groups">{t.groups_title}</a>
             <a href="/admin/cycles">{t.cycles_title}</a>
             <a href="/admin/users">{t.users_title}</a>
+            <a href="/admin/audit">{t.audit_title}</a>
             <a href="/account/tokens">{t.tokens_title}</a>
             <ActionForm action=logout attr:class="inline sign-out">
                 <button type="submit">{t.sign_out}</button>
@@ -153,4 +154,88 @@ pub fn editing_until_saved<T: Send + Sync + 'static>(
         }
     });
     editing
+}
+
+/// Where a result stands: provisional, or confirmed with its stamp (methodology, weights, hash and
+/// whether the statistics still match it); and, when it was carried forward, from where and why.
+#[component]
+pub fn Standing(results: crate::domain::CycleResults) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.t();
+    let carried = results.carried_forward.as_ref().map(|c| {
+        view! { <p class="carried" data-testid="carried-forward">{t.carried(c)}</p> }
+    });
+    let stamp = results.confirmation.clone().map(|s| {
+        let m = &s.methodology;
+        let weights = m
+            .weights
+            .iter()
+            .map(|(g, w)| format!("{g} {w:.2}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        view! {
+            <dl class="stamp" data-testid="stamp">
+                <dt>{t.stamp_methodology}</dt>
+                <dd>
+                    {format!(
+                        "{} {}–{} · k = {} · {} {} {:.2}",
+                        t.scale,
+                        m.scale.min,
+                        m.scale.max,
+                        m.k,
+                        t.threshold,
+                        m.threshold_rule.as_str(),
+                        m.threshold,
+                    )}
+                </dd>
+                <dt>{t.stamp_weights}</dt>
+                <dd>{weights}</dd>
+                <dt>{t.stamp_hash}</dt>
+                <dd><code>{s.statistics_hash.clone()}</code></dd>
+            </dl>
+            {if s.intact {
+                view! { <p class="intact" data-testid="stamp-intact">{t.stamp_intact}</p> }.into_any()
+            } else {
+                view! { <p class="field-error" role="alert" data-testid="stamp-broken">{t.stamp_broken}</p> }.into_any()
+            }}
+        }
+    });
+    let class = if results.confirmation.is_some() {
+        "standing confirmed"
+    } else {
+        "standing provisional"
+    };
+    view! {
+        <section class=class data-testid="standing" data-standing=results.standing()>
+            <p><strong>{t.standing(&results)}</strong></p>
+            {carried}
+            {stamp}
+        </section>
+    }
+}
+
+/// Links between a cycle's result pages.
+#[component]
+pub fn ResultNav(id: i64) -> impl IntoView {
+    let t = use_lang().t();
+    view! {
+        <nav class="result-nav" aria-label=t.matrix_title>
+            <a href=format!("/cycles/{id}/matrix")>{t.matrix_title}</a>
+            <a href=format!("/cycles/{id}/review")>{t.review_title}</a>
+            <a href=format!("/cycles/{id}/material")>{t.material_title}</a>
+        </nav>
+    }
+}
+
+/// Percent-encodes everything but unreserved characters, for a `data:` URL or a query value.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }

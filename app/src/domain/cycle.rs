@@ -296,6 +296,9 @@ pub struct CycleDetail {
     pub status: CycleStatus,
     pub settings: CycleSettings,
     pub copied_from: Option<i64>,
+    /// The confirmed cycle whose result it adopted, and why.
+    pub carried_from: Option<i64>,
+    pub carry_rationale: Option<String>,
     /// Codes of the topics it asks, in order.
     pub topics: Vec<String>,
     /// Codes of the groups taking part.
@@ -307,7 +310,7 @@ impl CycleDetail {
     /// Once anyone has answered (or the result is confirmed) the questions and the scale stay as
     /// they were asked.
     pub fn frozen(&self) -> bool {
-        self.responses > 0 || self.status == CycleStatus::Confirmed
+        self.responses > 0 || self.status == CycleStatus::Confirmed || self.carried_from.is_some()
     }
 }
 

@@ -505,9 +505,32 @@ pub fn results_table(results: &CycleResults) -> (Vec<String>, Vec<Vec<Cell>>) {
             "weighted_stakeholder",
             "material",
             "contested",
+            "computed_material",
+            "override_reason",
+            "standing",
+            "confirmed_at_utc",
+            "confirmed_by",
+            "statistics_sha256",
+            "carried_forward_from",
         ]
         .map(String::from),
     );
+    // The review's columns repeat the cycle's standing on every row, so each row says on its own
+    // whether it is a confirmed figure.
+    let stamp = results.confirmation.as_ref();
+    let text = |s: Option<String>| Cell::Text(s.unwrap_or_default());
+    let standing = [
+        Cell::Text(results.standing().to_string()),
+        text(stamp.map(|s| super::format_utc(s.confirmed_at))),
+        text(stamp.map(|s| s.confirmed_by.clone())),
+        text(stamp.map(|s| s.statistics_hash.clone())),
+        text(
+            results
+                .carried_forward
+                .as_ref()
+                .map(|c| format!("{} ({})", c.name, c.year)),
+        ),
+    ];
     let mut topics: Vec<&TopicResult> = results.topics.iter().collect();
     topics.sort_by_key(|r| r.rank);
     let rows = topics
@@ -529,6 +552,9 @@ pub fn results_table(results: &CycleResults) -> (Vec<String>, Vec<Vec<Cell>>) {
             row.push(Cell::Num(r.weighted.stakeholder));
             row.push(Cell::Bool(r.material));
             row.push(Cell::Bool(r.contested));
+            row.push(Cell::Bool(r.computed_material));
+            row.push(text(r.override_.as_ref().map(|o| o.reason.clone())));
+            row.extend(standing.iter().cloned());
             row
         })
         .collect();
@@ -869,7 +895,8 @@ mod tests {
         let lines: Vec<&str> = csv.split("\r\n").collect();
         assert!(lines[0]
             .starts_with("\u{feff}rank,code,category,name_zh,name_en,business_n,business_mean"));
-        assert_eq!(lines[0].split(',').count(), 5 + 18 + 4);
+        // Statistics, then the review's columns.
+        assert_eq!(lines[0].split(',').count(), 5 + 18 + 4 + 7);
         // E1 ranks first: business 5,4 -> mean 4.5, sd 0.7071; stakeholder 4 and one don't know.
         assert!(
             lines[1].starts_with(
@@ -879,7 +906,9 @@ mod tests {
             lines[1]
         );
         assert!(lines[2].starts_with("2,S1,S,"));
-        assert_eq!(lines[1].split(',').count(), 27);
+        assert_eq!(lines[1].split(',').count(), 34);
+        // Not confirmed, nothing overridden: the review's columns say so on every row.
+        assert!(lines[1].ends_with(",true,,provisional,,,,"), "{}", lines[1]);
     }
 
     #[test]

@@ -180,6 +180,54 @@ pub fn material_list(results: &CycleResults) -> Vec<(Category, Vec<&TopicResult>
         .collect()
 }
 
+/// The material-topic list as CSV (UTF-8 with a byte-order mark, CRLF): one row per material topic,
+/// by category and rank, with its position, any override, its management-approach note and the
+/// result's standing on every row.
+pub fn material_csv(results: &CycleResults, notes: &BTreeMap<String, String>) -> String {
+    let mut out = String::from(
+        "\u{feff}category,place_in_category,rank,code,name_zh,name_en,business_mean,stakeholder_mean,\
+         overridden,override_reason,management_approach,standing,confirmed_at_utc,carried_forward_from\r\n",
+    );
+    let num = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_default();
+    let confirmed_at = results
+        .confirmation
+        .as_ref()
+        .map(|s| super::format_utc(s.confirmed_at))
+        .unwrap_or_default();
+    let carried = results
+        .carried_forward
+        .as_ref()
+        .map(|c| format!("{} ({})", c.name, c.year))
+        .unwrap_or_default();
+    for (category, topics) in material_list(results) {
+        for (i, t) in topics.iter().enumerate() {
+            let fields = [
+                category.as_str().to_string(),
+                (i + 1).to_string(),
+                t.rank.to_string(),
+                t.code.clone(),
+                t.name.zh.clone(),
+                t.name.en.clone(),
+                num(t.business.mean),
+                num(t.stakeholder.mean),
+                t.override_.is_some().to_string(),
+                t.override_
+                    .as_ref()
+                    .map(|o| o.reason.clone())
+                    .unwrap_or_default(),
+                notes.get(&t.code).cloned().unwrap_or_default(),
+                results.standing().to_string(),
+                confirmed_at.clone(),
+                carried.clone(),
+            ];
+            let line: Vec<String> = fields.iter().map(|f| super::csv_field(f)).collect();
+            out.push_str(&line.join(","));
+            out.push_str("\r\n");
+        }
+    }
+    out
+}
+
 /// One entry of the audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {

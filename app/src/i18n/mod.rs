@@ -358,6 +358,65 @@ pub struct Text {
     pub matrix_intro_weighted: &'static str,
     pub prob_not_in_review: &'static str,
     pub prob_not_confirmed: &'static str,
+    pub review_title: &'static str,
+    pub review_intro: &'static str,
+    pub standing_provisional: &'static str,
+    pub standing_confirmed: &'static str,
+    pub stamp_methodology: &'static str,
+    pub stamp_hash: &'static str,
+    pub stamp_weights: &'static str,
+    pub stamp_intact: &'static str,
+    pub stamp_broken: &'static str,
+    pub carried_forward_from: &'static str,
+    pub col_computed: &'static str,
+    pub col_decision: &'static str,
+    pub col_comments: &'static str,
+    pub material_word: &'static str,
+    pub not_material_word: &'static str,
+    pub overridden: &'static str,
+    pub override_by: &'static str,
+    pub proposal_label: &'static str,
+    pub proposal_none: &'static str,
+    pub propose_material: &'static str,
+    pub propose_not_material: &'static str,
+    pub add_comment: &'static str,
+    pub no_comments: &'static str,
+    pub override_title: &'static str,
+    pub override_material: &'static str,
+    pub override_not_material: &'static str,
+    pub remove_override: &'static str,
+    pub reason_label: &'static str,
+    pub save_override: &'static str,
+    pub confirm_title: &'static str,
+    pub confirm_body: &'static str,
+    pub confirm_check: &'static str,
+    pub confirm_button: &'static str,
+    pub not_in_review_note: &'static str,
+    pub material_title: &'static str,
+    pub material_intro: &'static str,
+    pub management_note: &'static str,
+    pub save_note: &'static str,
+    pub print: &'static str,
+    pub no_material: &'static str,
+    pub audit_title: &'static str,
+    pub audit_intro: &'static str,
+    pub col_when: &'static str,
+    pub col_actor: &'static str,
+    pub col_audit_action: &'static str,
+    pub col_subject: &'static str,
+    pub col_before: &'static str,
+    pub col_after: &'static str,
+    pub filter_button: &'static str,
+    pub audit_verify: &'static str,
+    pub audit_intact: &'static str,
+    pub audit_broken: &'static str,
+    pub carry_title: &'static str,
+    pub carry_body: &'static str,
+    pub carry_from: &'static str,
+    pub carry_rationale: &'static str,
+    pub carry_button: &'static str,
+    pub override_mark_note: &'static str,
+    pub status_provisional: &'static str,
 }
 
 impl Text {
@@ -418,6 +477,25 @@ impl Text {
             Problem::NotInReview => self.prob_not_in_review,
             Problem::NotConfirmed => self.prob_not_confirmed,
         }
+    }
+
+    /// Whether a result is confirmed (when, by whom) or provisional, as a sentence.
+    pub fn standing(&self, r: &crate::domain::CycleResults) -> String {
+        match &r.confirmation {
+            Some(s) => self
+                .standing_confirmed
+                .replace("{date}", &crate::domain::date_of(s.confirmed_at))
+                .replace("{who}", &s.confirmed_by),
+            None => self.standing_provisional.to_string(),
+        }
+    }
+
+    /// "Carried forward from {name} ({year}): {why}".
+    pub fn carried(&self, c: &crate::domain::CarriedForward) -> String {
+        self.carried_forward_from
+            .replace("{name}", &c.name)
+            .replace("{year}", &c.year.to_string())
+            .replace("{why}", &c.rationale)
     }
 
     /// "{a} of {n} topics answered", in this language's word order.

@@ -3,7 +3,7 @@
 use crate::api::auth::Logout;
 use crate::api::results::{get_matrix, MatrixView};
 use crate::api::AppError;
-use crate::components::{fmt2, Header, Notice};
+use crate::components::{fmt2, Header, Notice, ResultNav, Standing};
 use crate::domain::{sort_topics, AxisStats, MatrixOptions, TopicResult};
 use crate::use_lang;
 use leptos::prelude::*;
@@ -188,6 +188,8 @@ fn Matrix(view: MatrixView, options: MatrixOptions) -> impl IntoView {
             </nav>
         </div>
         <p class="cycle-name">{format!("{} ({})", cycle.name, cycle.year)}</p>
+        <ResultNav id />
+        <Standing results=view.results.clone() />
         <p>
             {t.responses} ": " <strong data-testid="responses">{view.responses}</strong> " · " {t.threshold} ": "
             {format!("{:.2}", cycle.threshold)}
@@ -274,7 +276,12 @@ fn Row(r: TopicResult, change: Option<Option<i64>>) -> impl IntoView {
             {change.map(|c| view! { <td class="num change">{c}</td> })}
             {axis_cells(&r.business)}
             {axis_cells(&r.stakeholder)}
-            <td>{if r.material { t.yes } else { t.no }}</td>
+            <td>
+                {if r.material { t.yes } else { t.no }}
+                {r.override_.as_ref().map(|o| view! {
+                    <span class="overridden" title=o.reason.clone()>" (" {t.overridden} ")"</span>
+                })}
+            </td>
         </tr>
     }
 }

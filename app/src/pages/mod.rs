@@ -1,8 +1,10 @@
 //! One module per route.
 
 pub mod admin;
+pub mod audit;
 pub mod login;
 pub mod matrix;
+pub mod review;
 pub mod survey;
 pub mod tokens;
 pub mod users;

@@ -119,6 +119,7 @@ pub async fn record(db: &Db, actor: &Actor, action: Action) -> Result<(), sqlx::
 
 /// Which entries to list: all filters optional, matched as substrings (case-insensitive for ASCII).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct AuditFilter {
     pub actor: String,
     pub action: String,

@@ -409,6 +409,8 @@ pub async fn cycle_detail(db: &Db, id: i64) -> Result<Option<CycleDetail>, sqlx:
         status: c.summary.status,
         settings: c.settings(),
         copied_from: c.copied_from,
+        carried_from: c.carried_from,
+        carry_rationale: c.carry_rationale,
         topics,
         groups,
         responses,

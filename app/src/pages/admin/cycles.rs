@@ -6,7 +6,10 @@ use crate::api::admin::{
     GenerateLinks, MakeOpenLink, NewLinks, RevokeLink, RevokeUnused, SetCycleGroups,
     SetCycleStatus, SetCycleTopics, UpdateCycle,
 };
-use crate::components::{field_errors, fmt2, problems_of, refusal, AdminNav, AdminTable, Header};
+use crate::api::review::CarryForward;
+use crate::components::{
+    field_errors, fmt2, percent_encode, problems_of, refusal, AdminNav, AdminTable, Header,
+};
 use crate::domain::{
     csv_field, date_of, CycleForm, CycleSettings, CycleStatus, FieldProblem, GroupProgress, Scale,
     ScaleLabels, ThresholdRule,
@@ -233,6 +236,7 @@ pub fn CyclePage() -> impl IntoView {
     let open = ServerAction::<MakeOpenLink>::new();
     let revoke = ServerAction::<RevokeUnused>::new();
     let revoke_one = ServerAction::<RevokeLink>::new();
+    let carry = ServerAction::<CarryForward>::new();
     let data = Resource::new(
         move || {
             (
@@ -241,6 +245,7 @@ pub fn CyclePage() -> impl IntoView {
                 topics.version().get(),
                 groups.version().get(),
                 status.version().get(),
+                carry.version().get(),
             )
         },
         |(id, ..)| async move {
@@ -260,6 +265,7 @@ pub fn CyclePage() -> impl IntoView {
         open,
         revoke,
         revoke_one,
+        carry,
     };
     view! {
         <Header />
@@ -289,6 +295,7 @@ struct CycleActions {
     open: ServerAction<MakeOpenLink>,
     revoke: ServerAction<RevokeUnused>,
     revoke_one: ServerAction<RevokeLink>,
+    carry: ServerAction<CarryForward>,
 }
 
 #[component]
@@ -391,6 +398,61 @@ fn CycleAdmin(view: CycleAdminView, actions: CycleActions) -> impl IntoView {
             }
         })
         .collect_view();
+    let carry_problems = move || problems_of(actions.carry.value().get());
+    let carry_section = match c.carried_from {
+        Some(from) => {
+            let source = view.confirmed.iter().find(|x| x.id == from);
+            let carried = crate::domain::CarriedForward {
+                from,
+                name: source.map_or_else(|| format!("#{from}"), |x| x.name.clone()),
+                year: source.map_or(0, |x| x.year),
+                rationale: c.carry_rationale.clone().unwrap_or_default(),
+            };
+            Some(
+                view! {
+                    <section class="admin-form" data-testid="carried">
+                        <h2>{t.carry_title}</h2>
+                        <p>{t.carried(&carried)}</p>
+                    </section>
+                }
+                .into_any(),
+            )
+        }
+        None if c.status == CycleStatus::Draft
+            && c.responses == 0
+            && !view.confirmed.is_empty() =>
+        {
+            let options = view
+                .confirmed
+                .iter()
+                .map(|x| view! { <option value=x.id>{format!("{} ({})", x.name, x.year)}</option> })
+                .collect_view();
+            Some(view! {
+                <section class="admin-form" aria-labelledby="carry-title">
+                    <h2 id="carry-title">{t.carry_title}</h2>
+                    <p class="hint">{t.carry_body}</p>
+                    <ActionForm action=actions.carry attr:class="grid-form" attr:data-testid="carry-form">
+                        <input type="hidden" name="id" value=id />
+                        <label>
+                            <span>{t.carry_from}</span>
+                            <select name="from">{options}</select>
+                        </label>
+                        {move || field_errors(&carry_problems(), "from")}
+                        <label>
+                            <span>{t.carry_rationale}</span>
+                            <textarea name="rationale" rows="2" maxlength="2000"></textarea>
+                        </label>
+                        {move || field_errors(&carry_problems(), "rationale")}
+                        <div class="actions">
+                            <button type="submit">{t.carry_button}</button>
+                        </div>
+                    </ActionForm>
+                </section>
+            }
+            .into_any())
+        }
+        None => None,
+    };
     let settings_problems = Signal::derive(move || problems_of(actions.update.value().get()));
     let topic_problems = move || problems_of(actions.topics.value().get());
     let group_problems = move || problems_of(actions.groups.value().get());
@@ -411,6 +473,7 @@ fn CycleAdmin(view: CycleAdminView, actions: CycleActions) -> impl IntoView {
             " · " {t.responses} ": " {c.responses}
             " · " <a href=format!("/admin/cycles/{id}/progress")>{t.progress_title}</a>
             " · " <a href=format!("/cycles/{id}/matrix")>{t.matrix_title}</a>
+            " · " <a href=format!("/cycles/{id}/review")>{t.review_title}</a>
         </p>
         {frozen.then(|| view! { <p class="frozen-note" role="note" data-testid="frozen">{t.frozen_note}</p> })}
         <section class="admin-form">
@@ -430,6 +493,7 @@ fn CycleAdmin(view: CycleAdminView, actions: CycleActions) -> impl IntoView {
             {move || field_errors(&status_problems(), "groups")}
             {move || field_errors(&status_problems(), "cycle")}
         </section>
+        {carry_section}
         <section class="admin-form">
             <h2>{t.topics_title} " (" {c.topics.len()} ")"</h2>
             {frozen.then(|| view! { <p class="hint">{t.frozen_topics}</p> })}
@@ -514,19 +578,6 @@ fn LinkList(links: NewLinks) -> impl IntoView {
         </div>
     }
     .into_any()
-}
-
-/// Percent-encodes everything but unreserved characters, for a `data:` URL.
-fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// A response rate for a table cell, or a dash before any link exists.

@@ -1,0 +1,221 @@
+//! Step 4 for reviewers and admins: the review page, comments, overrides, confirming, carrying a result
+//! forward, the material-topic list and the audit log. Reviewers comment; only admins (acting for the
+//! decision group) override, confirm, carry forward and write management notes.
+
+use super::admin::Checked;
+use super::AppError;
+use crate::domain::{AuditEntry, ChainBreak, CycleResults, ReviewComment};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use super::ssr::{db, internal, require_admin, require_reviewer};
+#[cfg(feature = "ssr")]
+use crate::domain::{FieldProblem, Problem};
+
+#[cfg(feature = "ssr")]
+fn found<T>(v: Option<T>) -> Result<T, AppError> {
+    v.ok_or(AppError::NotFound)
+}
+
+#[cfg(feature = "ssr")]
+fn refused<T>(field: &str, p: Problem) -> Result<Checked<T>, AppError> {
+    Ok(Err(vec![FieldProblem::new(field, p)]))
+}
+
+/// Everything the review page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewView {
+    /// Everyone's results, overrides and stamp included.
+    pub results: CycleResults,
+    pub comments: Vec<ReviewComment>,
+    /// Comments and overrides are taken now.
+    pub in_review: bool,
+    /// The caller may override and confirm.
+    pub admin: bool,
+}
+
+#[cfg(feature = "ssr")]
+async fn results_of(db: &crate::store::Db, id: i64) -> Result<CycleResults, AppError> {
+    found(
+        crate::store::results::results(db, id)
+            .await
+            .map_err(internal)?,
+    )
+}
+
+#[server]
+pub async fn get_review(id: i64) -> Result<ReviewView, AppError> {
+    let user = require_reviewer().await?;
+    let db = db()?;
+    let results = results_of(&db, id).await?;
+    let carried = results.carried_forward.is_some();
+    Ok(ReviewView {
+        in_review: crate::domain::in_review(results.cycle.status, carried),
+        results,
+        comments: crate::store::review::comments(&db, id)
+            .await
+            .map_err(internal)?,
+        admin: user.role == crate::domain::Role::Admin,
+    })
+}
+
+/// A reviewer's comment on a topic, with an optional proposal ("material" / "not_material").
+#[server]
+pub async fn add_comment(
+    id: i64,
+    topic: String,
+    body: String,
+    #[server(default)] proposal: String,
+) -> Result<Checked<()>, AppError> {
+    let user = require_reviewer().await?;
+    let (body, proposal) = match crate::domain::check_comment(&body, &proposal) {
+        Ok(c) => c,
+        Err(p) => return Ok(Err(p)),
+    };
+    let r = found(
+        crate::store::review::add_comment(&db()?, &(&user).into(), id, &topic, &body, proposal)
+            .await
+            .map_err(internal)?,
+    )?;
+    Ok(r.map(|_| ()))
+}
+
+/// The decision group's override of a topic: `decision` "material", "not_material" or "remove"; the
+/// reason is always required.
+#[server]
+pub async fn set_override(
+    id: i64,
+    topic: String,
+    decision: String,
+    reason: String,
+) -> Result<Checked<()>, AppError> {
+    let admin = require_admin().await?;
+    let material = match decision.as_str() {
+        "material" => Some(true),
+        "not_material" => Some(false),
+        "remove" => None,
+        _ => return refused("decision", Problem::Required),
+    };
+    let reason = match crate::domain::check_reason("reason", &reason) {
+        Ok(r) => r,
+        Err(p) => return Ok(Err(p)),
+    };
+    found(
+        crate::store::review::set_override(&db()?, &(&admin).into(), id, &topic, material, &reason)
+            .await
+            .map_err(internal)?,
+    )
+}
+
+/// Confirms the cycle's result; `confirm` is the form's "I confirm" box, which must be ticked.
+#[server]
+pub async fn confirm_cycle(
+    id: i64,
+    #[server(default)] confirm: String,
+) -> Result<Checked<()>, AppError> {
+    let admin = require_admin().await?;
+    if confirm != "yes" {
+        return refused("confirm", Problem::Required);
+    }
+    let r = found(
+        crate::store::review::confirm(&db()?, &(&admin).into(), id)
+            .await
+            .map_err(internal)?,
+    )?;
+    Ok(r.map(|_| ()))
+}
+
+/// Makes draft cycle `id` adopt the confirmed result of cycle `from`, with the rationale.
+#[server]
+pub async fn carry_forward(
+    id: i64,
+    from: String,
+    rationale: String,
+) -> Result<Checked<()>, AppError> {
+    let admin = require_admin().await?;
+    let Ok(from) = from.trim().parse::<i64>() else {
+        return refused("from", Problem::Required);
+    };
+    let rationale = match crate::domain::check_reason("rationale", &rationale) {
+        Ok(r) => r,
+        Err(p) => return Ok(Err(p)),
+    };
+    found(
+        crate::store::review::carry_forward(&db()?, &(&admin).into(), id, from, &rationale)
+            .await
+            .map_err(internal)?,
+    )
+}
+
+/// The material-topic list page's data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MaterialView {
+    pub results: CycleResults,
+    /// Management-approach notes by topic code.
+    pub notes: std::collections::BTreeMap<String, String>,
+    pub admin: bool,
+}
+
+#[server]
+pub async fn get_material(id: i64) -> Result<MaterialView, AppError> {
+    let user = require_reviewer().await?;
+    let db = db()?;
+    Ok(MaterialView {
+        results: results_of(&db, id).await?,
+        notes: crate::store::review::notes(&db, id)
+            .await
+            .map_err(internal)?,
+        admin: user.role == crate::domain::Role::Admin,
+    })
+}
+
+#[server]
+pub async fn set_note(id: i64, topic: String, note: String) -> Result<Checked<()>, AppError> {
+    let admin = require_admin().await?;
+    let mut problems = Vec::new();
+    crate::domain::check_text(&mut problems, "note", &note, false, crate::domain::MAX_TEXT);
+    if !problems.is_empty() {
+        return Ok(Err(problems));
+    }
+    found(
+        crate::store::review::set_note(&db()?, &(&admin).into(), id, &topic, note.trim())
+            .await
+            .map_err(internal)?,
+    )
+}
+
+/// The audit page's data: the entries matching the filter and the state of the whole chain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditView {
+    pub entries: Vec<AuditEntry>,
+    pub chain: Result<usize, ChainBreak>,
+}
+
+#[server]
+pub async fn get_audit(
+    actor: String,
+    action: String,
+    subject: String,
+) -> Result<AuditView, AppError> {
+    require_admin().await?;
+    let db = db()?;
+    let filter = crate::store::audit::AuditFilter {
+        actor,
+        action,
+        subject,
+    };
+    Ok(AuditView {
+        entries: crate::store::audit::entries(&db, &filter)
+            .await
+            .map_err(internal)?,
+        chain: crate::store::audit::verify(&db).await.map_err(internal)?,
+    })
+}
+
+/// Checks the whole chain now.
+#[server]
+pub async fn verify_audit() -> Result<Result<usize, ChainBreak>, AppError> {
+    require_admin().await?;
+    crate::store::audit::verify(&db()?).await.map_err(internal)
+}
