@@ -35,6 +35,9 @@ for (const locale of ['en-US', 'zh-CN']) {
       ['cycles', '/admin/cycles', 'cycles'],
       ['one cycle', `/admin/cycles/${cycleId()}`, 'links'],
       ['progress', `/admin/cycles/${cycleId()}/progress`, 'progress'],
+      ['review', `/cycles/${cycleId()}/review`, 'review-E1'],
+      ['material topics', `/cycles/${cycleId()}/material`, 'standing'],
+      ['audit log', '/admin/audit', 'audit'],
     ]) {
       test(`admin page: ${name}`, async ({ page }) => {
         await login(page, path, admin);

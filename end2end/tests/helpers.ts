@@ -16,13 +16,25 @@ export function cycleId(): number {
   return Number(readFileSync(path.join(state, 'cycle'), 'utf8').trim());
 }
 
-/** A fresh single-use survey link path (`/s/...`) for a group, made by the real `invite` subcommand. */
-export function invite(group = 'EMP'): string {
-  const out = execFileSync(bin, ['invite', '--cycle', String(cycleId()), '--group', group, '--count', '1'], {
+/** Runs a subcommand of the server binary against the test database. */
+function cli(args: string[], input = ''): string {
+  return execFileSync(bin, args, {
     cwd: root,
+    input,
     env: { ...process.env, DATABASE_URL: `sqlite://${path.join(state, 'e2e.db')}`, PUBLIC_URL: 'http://x' },
-  });
-  return new URL(out.toString().trim()).pathname;
+  }).toString();
+}
+
+/** A fresh single-use survey link path (`/s/...`) for a group, made by the real `invite` subcommand. */
+export function invite(group = 'EMP', cycle = cycleId()): string {
+  const out = cli(['invite', '--cycle', String(cycle), '--group', group, '--count', '1']);
+  return new URL(out.trim()).pathname;
+}
+
+/** A new account, made by the real `create-user` subcommand (password on standard input). */
+export function createUser(email: string, role: 'admin' | 'reviewer', password: string) {
+  cli(['create-user', '--email', email, '--role', role], password);
+  return { email, password };
 }
 
 /** The 17 topic codes of the demo cycle, in order. */
@@ -60,8 +72,13 @@ export class SurveyPage {
 }
 
 /** Submits a complete response through the JSON API. */
-export async function submitViaApi(request: APIRequestContext, group: string, score: (i: number) => [number, number]) {
-  const token = invite(group).split('/').pop();
+export async function submitViaApi(
+  request: APIRequestContext,
+  group: string,
+  score: (i: number) => [number, number],
+  cycle = cycleId(),
+) {
+  const token = invite(group, cycle).split('/').pop();
   const answers = topicCodes.map((topic, i) => {
     const [business, stakeholder] = score(i);
     return { topic, business, stakeholder };

@@ -23,13 +23,13 @@ use crate::store::audit::Action;
 
 /// Refusal of one field, for the pages.
 #[cfg(feature = "ssr")]
-fn problem<T>(field: &str, p: Problem) -> Result<Checked<T>, AppError> {
+pub(super) fn problem<T>(field: &str, p: Problem) -> Result<Checked<T>, AppError> {
     Ok(Err(vec![FieldProblem::new(field, p)]))
 }
 
 /// `None` from the store means there is no such thing.
 #[cfg(feature = "ssr")]
-fn found<T>(v: Option<T>) -> Result<T, AppError> {
+pub(super) fn found<T>(v: Option<T>) -> Result<T, AppError> {
     v.ok_or(AppError::NotFound)
 }
 

@@ -9,19 +9,11 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
+use super::admin::{found, problem as refused};
+#[cfg(feature = "ssr")]
 use super::ssr::{db, internal, require_admin, require_reviewer};
 #[cfg(feature = "ssr")]
-use crate::domain::{FieldProblem, Problem};
-
-#[cfg(feature = "ssr")]
-fn found<T>(v: Option<T>) -> Result<T, AppError> {
-    v.ok_or(AppError::NotFound)
-}
-
-#[cfg(feature = "ssr")]
-fn refused<T>(field: &str, p: Problem) -> Result<Checked<T>, AppError> {
-    Ok(Err(vec![FieldProblem::new(field, p)]))
-}
+use crate::domain::Problem;
 
 /// Everything the review page shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

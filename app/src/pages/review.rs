@@ -139,7 +139,7 @@ fn TopicReview(
     let list = if comments.is_empty() {
         view! { <p class="muted">{t.no_comments}</p> }.into_any()
     } else {
-        comments
+        let items = comments
             .into_iter()
             .map(|c| {
                 let proposal = c.proposal.map(|p| match p {
@@ -156,8 +156,8 @@ fn TopicReview(
                     </li>
                 }
             })
-            .collect_view()
-            .into_any()
+            .collect_view();
+        view! { <ul class="comments">{items}</ul> }.into_any()
     };
     let override_note = r.override_.as_ref().map(|o| {
         view! {
@@ -228,7 +228,7 @@ fn TopicReview(
             </p>
             {override_note}
             <h3 class="visually-hidden">{t.col_comments}</h3>
-            <ul class="comments">{list}</ul>
+            {list}
             {comment_form}
             {override_form}
         </section>
