@@ -498,6 +498,27 @@ async fn a_confirmed_result_is_carried_forward_and_marked(db: Db) {
     assert!(confirmed.confirmation.unwrap().intact);
     assert!(confirmed.carried_forward.is_some());
 
+    // A carry-forward made by mistake is undone by deleting the draft; confirmed, it stays.
+    let third = store::cycles::copy_cycle(&db, source)
+        .await
+        .unwrap()
+        .unwrap();
+    store::review::carry_forward(&db, &admin, third, source, why)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    store::cycles::delete_cycle(&db, third)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(store::cycles::cycle(&db, third).await.unwrap().is_none());
+    assert_eq!(
+        problem(store::cycles::delete_cycle(&db, next).await.unwrap()),
+        Problem::Frozen
+    );
+
     // A cycle with answers cannot adopt another's result.
     assert_eq!(
         problem(
@@ -513,7 +534,8 @@ async fn a_confirmed_result_is_carried_forward_and_marked(db: Db) {
             "review.override",
             "cycle.confirm",
             "cycle.carry_forward",
-            "cycle.confirm"
+            "cycle.confirm",
+            "cycle.carry_forward"
         ]
     );
 }

@@ -681,15 +681,21 @@ pub async fn set_status(
     Ok(Some(Ok(())))
 }
 
-/// Deletes a cycle that nobody has answered, with its links and drafts. A confirmed one stays.
+/// Deletes a cycle that nobody has answered, with its links and drafts; also a draft that carries a
+/// result forward (the undo of a carry-forward made by mistake). A confirmed one stays.
 pub async fn delete_cycle(db: &Db, id: i64) -> Result<Option<Result<(), Refused>>, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let Some((status, answered)) = lock_cycle(&mut tx, id).await? else {
+    let Some((status, _)) = lock_cycle(&mut tx, id).await? else {
         return Ok(None);
     };
     if status == CycleStatus::Confirmed {
         return refused("cycle", Problem::Frozen).map(Some);
     }
+    let answered: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM responses WHERE cycle_id = ?)")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
     if answered {
         return refused("cycle", Problem::InUse).map(Some);
     }
