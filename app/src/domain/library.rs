@@ -431,26 +431,20 @@ fn read_json_topics(text: &str) -> Result<Vec<(usize, RawTopic)>, FieldProblem> 
 /// The library as CSV: UTF-8 with a byte-order mark (so spreadsheet programs read Chinese correctly),
 /// a header row of [`COLUMNS`], CRLF line ends, fields quoted where needed.
 pub fn to_csv(topics: &[TopicRecord]) -> String {
-    let mut out = String::from("\u{feff}");
-    out.push_str(&COLUMNS.join(","));
-    out.push_str("\r\n");
-    for t in topics {
+    let rows = topics.iter().map(|t| {
         let raw = RawTopic::from(t);
-        let fields = [
-            &raw.code,
-            &raw.category,
-            &raw.custom_category,
-            &raw.name_zh,
-            &raw.name_en,
-            &raw.description_zh,
-            &raw.description_en,
-            &raw.active,
-        ];
-        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
-    }
-    out
+        [
+            raw.code,
+            raw.category,
+            raw.custom_category,
+            raw.name_zh,
+            raw.name_en,
+            raw.description_zh,
+            raw.description_en,
+            raw.active,
+        ]
+    });
+    csv_document(&COLUMNS, rows)
 }
 
 /// The library as JSON: `{"topics": [...]}` with the CSV's field names.
@@ -472,6 +466,23 @@ pub fn to_json(topics: &[TopicRecord]) -> String {
         .collect();
     serde_json::to_string_pretty(&serde_json::json!({ "topics": list }))
         .expect("JSON values always serialise")
+}
+
+/// A CSV file as spreadsheets read it: UTF-8 with a byte-order mark (so Chinese survives), the header,
+/// one line per row with every field quoted where needed ([`csv_field`]), CRLF line ends. Every CSV
+/// the product writes is this.
+pub fn csv_document<R, F>(header: &[&str], rows: impl IntoIterator<Item = R>) -> String
+where
+    R: IntoIterator<Item = F>,
+    F: AsRef<str>,
+{
+    let mut out = format!("\u{feff}{}\r\n", header.join(","));
+    for row in rows {
+        let line: Vec<String> = row.into_iter().map(|f| csv_field(f.as_ref())).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    out
 }
 
 /// One CSV field, quoted when it holds a comma, quote, line break or surrounding space.

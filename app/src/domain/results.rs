@@ -467,10 +467,10 @@ pub enum Cell {
 }
 
 impl Cell {
-    /// The cell as a CSV field: numbers to four decimals, text quoted where needed.
-    pub fn csv(&self) -> String {
+    /// The cell as text: numbers to four decimals, empty where there is no figure.
+    pub fn text(&self) -> String {
         match self {
-            Cell::Text(t) => super::csv_field(t),
+            Cell::Text(t) => t.clone(),
             Cell::Int(i) => i.to_string(),
             Cell::Num(v) => v.map(|v| format!("{v:.4}")).unwrap_or_default(),
             Cell::Bool(b) => b.to_string(),
@@ -561,16 +561,11 @@ pub fn results_table(results: &CycleResults) -> (Vec<String>, Vec<Vec<Cell>>) {
     (header, rows)
 }
 
-/// The results as CSV ([`results_table`]): UTF-8 with a byte-order mark, CRLF line ends.
+/// The results as CSV ([`results_table`], written by [`super::csv_document`]).
 pub fn results_csv(results: &CycleResults) -> String {
     let (header, rows) = results_table(results);
-    let mut out = format!("\u{feff}{}\r\n", header.join(","));
-    for row in rows {
-        let line: Vec<String> = row.iter().map(Cell::csv).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
-    }
-    out
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    super::csv_document(&header, rows.iter().map(|row| row.iter().map(Cell::text)))
 }
 
 /// One response as the spreadsheet shows it: no token, receipt or comment, and the day only.

@@ -180,15 +180,11 @@ pub fn material_list(results: &CycleResults) -> Vec<(Category, Vec<&TopicResult>
         .collect()
 }
 
-/// The material-topic list as CSV (UTF-8 with a byte-order mark, CRLF): one row per material topic,
-/// by category and rank, with its position, any override, its management-approach note and the
-/// result's standing on every row.
+/// The material-topic list as CSV ([`super::csv_document`]): one row per material topic, by category
+/// and rank, with its position, any override, its management-approach note and the result's standing
+/// on every row.
 pub fn material_csv(results: &CycleResults, notes: &BTreeMap<String, String>) -> String {
-    let mut out = String::from(
-        "\u{feff}category,place_in_category,rank,code,name_zh,name_en,business_mean,stakeholder_mean,\
-         overridden,override_reason,management_approach,standing,confirmed_at_utc,carried_forward_from\r\n",
-    );
-    let num = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_default();
+    let num = |v: Option<f64>| super::Cell::Num(v).text();
     let confirmed_at = results
         .confirmation
         .as_ref()
@@ -199,9 +195,10 @@ pub fn material_csv(results: &CycleResults, notes: &BTreeMap<String, String>) ->
         .as_ref()
         .map(|c| format!("{} ({})", c.name, c.year))
         .unwrap_or_default();
+    let mut rows = Vec::new();
     for (category, topics) in material_list(results) {
         for (i, t) in topics.iter().enumerate() {
-            let fields = [
+            rows.push([
                 category.as_str().to_string(),
                 (i + 1).to_string(),
                 t.rank.to_string(),
@@ -219,13 +216,28 @@ pub fn material_csv(results: &CycleResults, notes: &BTreeMap<String, String>) ->
                 results.standing().to_string(),
                 confirmed_at.clone(),
                 carried.clone(),
-            ];
-            let line: Vec<String> = fields.iter().map(|f| super::csv_field(f)).collect();
-            out.push_str(&line.join(","));
-            out.push_str("\r\n");
+            ]);
         }
     }
-    out
+    super::csv_document(
+        &[
+            "category",
+            "place_in_category",
+            "rank",
+            "code",
+            "name_zh",
+            "name_en",
+            "business_mean",
+            "stakeholder_mean",
+            "overridden",
+            "override_reason",
+            "management_approach",
+            "standing",
+            "confirmed_at_utc",
+            "carried_forward_from",
+        ],
+        rows,
+    )
 }
 
 /// One entry of the audit log.
@@ -301,12 +313,10 @@ pub fn verify_chain(
 /// The previous-hash of the first entry.
 pub const GENESIS: &str = "genesis";
 
-/// The audit log as CSV: UTF-8 with a byte-order mark, CRLF line ends, times as UTC.
+/// The audit log as CSV ([`super::csv_document`]), times as UTC.
 pub fn audit_csv(entries: &[AuditEntry]) -> String {
-    let mut out =
-        String::from("\u{feff}id,at_utc,actor,action,subject,before,after,prev_hash,hash\r\n");
-    for e in entries {
-        let fields = [
+    let rows = entries.iter().map(|e| {
+        [
             e.id.to_string(),
             super::format_utc(e.at),
             e.actor.clone(),
@@ -316,12 +326,22 @@ pub fn audit_csv(entries: &[AuditEntry]) -> String {
             e.after.clone().unwrap_or_default(),
             e.prev_hash.clone(),
             e.hash.clone(),
-        ];
-        let line: Vec<String> = fields.iter().map(|f| super::csv_field(f)).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
-    }
-    out
+        ]
+    });
+    super::csv_document(
+        &[
+            "id",
+            "at_utc",
+            "actor",
+            "action",
+            "subject",
+            "before",
+            "after",
+            "prev_hash",
+            "hash",
+        ],
+        rows,
+    )
 }
 
 #[cfg(test)]

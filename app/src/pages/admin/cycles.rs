@@ -11,8 +11,8 @@ use crate::components::{
     field_errors, fmt2, percent_encode, problems_of, refusal, AdminNav, AdminTable, Header,
 };
 use crate::domain::{
-    csv_field, date_of, CycleForm, CycleSettings, CycleStatus, FieldProblem, GroupProgress, Scale,
-    ScaleLabels, ThresholdRule,
+    csv_document, date_of, CycleForm, CycleSettings, CycleStatus, FieldProblem, GroupProgress,
+    Scale, ScaleLabels, ThresholdRule,
 };
 use crate::i18n::Text;
 use crate::use_lang;
@@ -559,10 +559,13 @@ fn CycleAdmin(view: CycleAdminView, actions: CycleActions) -> impl IntoView {
 #[component]
 fn LinkList(links: NewLinks) -> impl IntoView {
     let t = use_lang().t();
-    let mut csv = String::from("\u{feff}group,link\r\n");
-    for l in &links.links {
-        csv.push_str(&format!("{},{}\r\n", csv_field(&links.group), csv_field(l)));
-    }
+    let csv = csv_document(
+        &["group", "link"],
+        links
+            .links
+            .iter()
+            .map(|l| [links.group.as_str(), l.as_str()]),
+    );
     let href = format!("data:text/csv;charset=utf-8,{}", percent_encode(&csv));
     let file = format!("links-{}.csv", links.group);
     let items = links
