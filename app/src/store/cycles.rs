@@ -1,11 +1,10 @@
 //! Cycles, their topic snapshots, stakeholder groups and invitations.
 
-use super::library::Refused;
+use super::library::{refused, Refused};
 use super::{hash_secret, new_secret, now, Db};
 use crate::domain::{
     date_of, Bilingual, Category, CycleDetail, CycleRow, CycleSettings, CycleStatus, CycleSummary,
-    CycleTopic, FieldProblem, GroupInfo, GroupProgress, Problem, Scale, ScaleLabels, ThresholdRule,
-    Token,
+    CycleTopic, GroupInfo, GroupProgress, Problem, Scale, ScaleLabels, ThresholdRule, Token,
 };
 use sqlx::{Row, SqliteConnection};
 
@@ -486,30 +485,42 @@ pub async fn copy_cycle(db: &Db, from: i64) -> Result<Option<i64>, sqlx::Error> 
     Ok(Some(id))
 }
 
-/// The cycle's status and whether it has answers, read inside a transaction. A cycle that carries a
-/// previous result forward counts as answered: its figures are fixed.
-async fn lock_cycle(
+/// A cycle's state as the rules for changing it need it, read inside the caller's transaction.
+pub(super) struct CycleLock {
+    pub status: CycleStatus,
+    /// It has responses.
+    pub answered: bool,
+    /// The confirmed cycle whose result it carries forward.
+    pub carried_from: Option<i64>,
+}
+
+impl CycleLock {
+    /// Its questions and scale are fixed: it has answers, or it carries a result forward.
+    pub fn fixed(&self) -> bool {
+        self.answered || self.carried_from.is_some()
+    }
+}
+
+pub(super) async fn lock_cycle(
     conn: &mut SqliteConnection,
     id: i64,
-) -> Result<Option<(CycleStatus, bool)>, sqlx::Error> {
+) -> Result<Option<CycleLock>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT status, carried_from IS NOT NULL
-            OR EXISTS (SELECT 1 FROM responses WHERE cycle_id = cycles.id) AS answered
+        "SELECT status, carried_from, EXISTS (SELECT 1 FROM responses WHERE cycle_id = cycles.id) AS answered
          FROM cycles WHERE id = ?",
     )
     .bind(id)
     .fetch_optional(conn)
     .await?;
     row.map(|r| {
-        let status = CycleStatus::parse(r.get("status"))
-            .ok_or_else(|| sqlx::Error::Decode("bad cycle status".into()))?;
-        Ok((status, r.get("answered")))
+        Ok(CycleLock {
+            status: CycleStatus::parse(r.get("status"))
+                .ok_or_else(|| sqlx::Error::Decode("bad cycle status".into()))?,
+            answered: r.get("answered"),
+            carried_from: r.get("carried_from"),
+        })
     })
     .transpose()
-}
-
-fn refused(field: &str, problem: Problem) -> Result<Result<(), Refused>, sqlx::Error> {
-    Ok(Err(vec![FieldProblem::new(field, problem)]))
 }
 
 /// Changes a cycle's settings. Once it has answers the scale and its labels stay; a confirmed cycle
@@ -520,17 +531,17 @@ pub async fn update_settings(
     s: &CycleSettings,
 ) -> Result<Option<Result<(), Refused>>, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let Some((status, answered)) = lock_cycle(&mut tx, id).await? else {
+    let Some(lock) = lock_cycle(&mut tx, id).await? else {
         return Ok(None);
     };
     let Some(old) = cycle(db, id).await? else {
         return Ok(None);
     };
-    if status == CycleStatus::Confirmed {
-        return refused("name", Problem::Frozen).map(Some);
+    if lock.status == CycleStatus::Confirmed {
+        return refused("name", Problem::Frozen);
     }
-    if answered && (old.summary.scale != s.scale || old.labels != s.labels) {
-        return refused("scale", Problem::Frozen).map(Some);
+    if lock.fixed() && (old.summary.scale != s.scale || old.labels != s.labels) {
+        return refused("scale", Problem::Frozen);
     }
     sqlx::query(
         "UPDATE cycles SET name = ?, year = ?, scale_min = ?, scale_max = ?, scale_labels = ?, k = ?,
@@ -573,14 +584,14 @@ pub async fn set_cycle_topics(
     codes: &[String],
 ) -> Result<Option<Result<(), Refused>>, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let Some((status, answered)) = lock_cycle(&mut tx, id).await? else {
+    let Some(lock) = lock_cycle(&mut tx, id).await? else {
         return Ok(None);
     };
-    if answered || status == CycleStatus::Confirmed {
-        return refused("topics", Problem::Frozen).map(Some);
+    if lock.fixed() || lock.status == CycleStatus::Confirmed {
+        return refused("topics", Problem::Frozen);
     }
     if !all_known(&mut tx, "topics", codes).await? {
-        return refused("topics", Problem::Unknown).map(Some);
+        return refused("topics", Problem::Unknown);
     }
     sqlx::query("DELETE FROM cycle_topics WHERE cycle_id = ?")
         .bind(id)
@@ -610,14 +621,14 @@ pub async fn set_cycle_groups(
     codes: &[String],
 ) -> Result<Option<Result<(), Refused>>, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let Some((status, _)) = lock_cycle(&mut tx, id).await? else {
+    let Some(lock) = lock_cycle(&mut tx, id).await? else {
         return Ok(None);
     };
-    if status == CycleStatus::Confirmed {
-        return refused("groups", Problem::Frozen).map(Some);
+    if lock.status == CycleStatus::Confirmed {
+        return refused("groups", Problem::Frozen);
     }
     if !all_known(&mut tx, "stakeholder_groups", codes).await? {
-        return refused("groups", Problem::Unknown).map(Some);
+        return refused("groups", Problem::Unknown);
     }
     let busy: Vec<String> = sqlx::query_scalar(
         "SELECT DISTINCT g.code FROM invitations i JOIN stakeholder_groups g ON g.id = i.group_id
@@ -627,7 +638,7 @@ pub async fn set_cycle_groups(
     .fetch_all(&mut *tx)
     .await?;
     if busy.iter().any(|b| !codes.contains(b)) {
-        return refused("groups", Problem::InUse).map(Some);
+        return refused("groups", Problem::InUse);
     }
     sqlx::query("DELETE FROM cycle_groups WHERE cycle_id = ?")
         .bind(id)
@@ -652,12 +663,12 @@ pub async fn set_status(
     to: CycleStatus,
 ) -> Result<Option<Result<(), Refused>>, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let Some((status, answered)) = lock_cycle(&mut tx, id).await? else {
+    let Some(lock) = lock_cycle(&mut tx, id).await? else {
         return Ok(None);
     };
-    let carried = status == CycleStatus::Draft && answered;
-    if !status.can_move_to(to) || carried {
-        return refused("status", Problem::NotAllowed).map(Some);
+    let status = lock.status;
+    if !status.can_move_to(to) || lock.carried_from.is_some() {
+        return refused("status", Problem::NotAllowed);
     }
     if to == CycleStatus::Open {
         for (field, table) in [("topics", "cycle_topics"), ("groups", "cycle_groups")] {
@@ -667,7 +678,7 @@ pub async fn set_status(
                     .fetch_one(&mut *tx)
                     .await?;
             if n == 0 {
-                return refused(field, Problem::NoneChosen).map(Some);
+                return refused(field, Problem::NoneChosen);
             }
         }
     }
@@ -685,19 +696,14 @@ pub async fn set_status(
 /// result forward (the undo of a carry-forward made by mistake). A confirmed one stays.
 pub async fn delete_cycle(db: &Db, id: i64) -> Result<Option<Result<(), Refused>>, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let Some((status, _)) = lock_cycle(&mut tx, id).await? else {
+    let Some(lock) = lock_cycle(&mut tx, id).await? else {
         return Ok(None);
     };
-    if status == CycleStatus::Confirmed {
-        return refused("cycle", Problem::Frozen).map(Some);
+    if lock.status == CycleStatus::Confirmed {
+        return refused("cycle", Problem::Frozen);
     }
-    let answered: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM responses WHERE cycle_id = ?)")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-    if answered {
-        return refused("cycle", Problem::InUse).map(Some);
+    if lock.answered {
+        return refused("cycle", Problem::InUse);
     }
     sqlx::query("DELETE FROM invitations WHERE cycle_id = ? AND parent_id IS NOT NULL")
         .bind(id)

@@ -11,6 +11,14 @@ use sqlx::{Row, SqliteConnection};
 /// Input refused: the problems, by field. Nothing was written.
 pub type Refused = Vec<FieldProblem>;
 
+/// The refusal of one field, as the store's checked writes return it (their `None` is "no such thing").
+pub(super) fn refused<T>(
+    field: &str,
+    problem: Problem,
+) -> Result<Option<Result<T, Refused>>, sqlx::Error> {
+    Ok(Some(Err(vec![FieldProblem::new(field, problem)])))
+}
+
 pub async fn categories(db: &Db) -> Result<Vec<CustomCategory>, sqlx::Error> {
     let mut conn = db.acquire().await?;
     categories_in(&mut conn).await

@@ -2,11 +2,12 @@
 //! result forward, management-approach notes. Every change is written together with its audit entry.
 
 use super::audit::{append, begin_write, Action, Actor};
-use super::library::Refused;
+use super::cycles::{lock_cycle, CycleLock};
+use super::library::{refused, Refused};
 use super::{hash_secret, now, Db};
 use crate::domain::{
-    in_review, statistics_text, CycleStatus, FieldProblem, Methodology, Override, Problem,
-    Proposal, Respondents, ReviewComment, Stamp,
+    in_review, statistics_text, CycleStatus, Methodology, Override, Problem, Proposal, Respondents,
+    ReviewComment, Stamp,
 };
 use serde_json::json;
 use sqlx::{Row, SqliteConnection};
@@ -14,48 +15,28 @@ use std::collections::BTreeMap;
 
 /// What the review's rules need to know about a cycle, read inside the write transaction.
 struct State {
-    status: CycleStatus,
-    carried_from: Option<i64>,
-    answered: bool,
+    lock: CycleLock,
     /// The topic codes whose result the cycle shows: its own, or those of the cycle it carries forward.
     topics: Vec<String>,
 }
 
 async fn state(conn: &mut SqliteConnection, id: i64) -> Result<Option<State>, sqlx::Error> {
-    let Some(r) = sqlx::query(
-        "SELECT status, carried_from, EXISTS (SELECT 1 FROM responses WHERE cycle_id = cycles.id) AS answered
-         FROM cycles WHERE id = ?",
-    )
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?
-    else {
+    let Some(lock) = lock_cycle(&mut *conn, id).await? else {
         return Ok(None);
     };
-    let carried_from: Option<i64> = r.get("carried_from");
     let topics = sqlx::query_scalar(
         "SELECT code FROM cycle_topics WHERE cycle_id = ? ORDER BY sort_order, code",
     )
-    .bind(carried_from.unwrap_or(id))
+    .bind(lock.carried_from.unwrap_or(id))
     .fetch_all(&mut *conn)
     .await?;
-    Ok(Some(State {
-        status: CycleStatus::parse(r.get("status"))
-            .ok_or_else(|| sqlx::Error::Decode("bad cycle status".into()))?,
-        carried_from,
-        answered: r.get("answered"),
-        topics,
-    }))
+    Ok(Some(State { lock, topics }))
 }
 
 impl State {
     fn in_review(&self) -> bool {
-        in_review(self.status, self.carried_from.is_some())
+        in_review(self.lock.status, self.lock.carried_from.is_some())
     }
-}
-
-fn refused<T>(field: &str, problem: Problem) -> Result<Option<Result<T, Refused>>, sqlx::Error> {
-    Ok(Some(Err(vec![FieldProblem::new(field, problem)])))
 }
 
 /// Every comment on a cycle, oldest first.
@@ -244,7 +225,7 @@ pub async fn confirm(
     if !s.in_review() {
         return refused("cycle", Problem::NotInReview);
     }
-    if s.carried_from.is_none() && !s.answered {
+    if !s.lock.fixed() {
         return refused("cycle", Problem::NoRows);
     }
     // This transaction holds the write lock: the figures read now are the ones stamped.
@@ -254,7 +235,7 @@ pub async fn confirm(
     else {
         return Ok(None);
     };
-    let methodology = match s.carried_from {
+    let methodology = match s.lock.carried_from {
         // A carried result keeps the methodology it was confirmed with.
         Some(from) => match stamp(db, from).await? {
             Some(st) => st.methodology,
@@ -296,7 +277,7 @@ pub async fn confirm(
         .execute(&mut *tx)
         .await?;
     let action = Action::new("cycle.confirm", format!("cycle {cycle_id}"))
-        .before(json!({"status": s.status.as_str()}))
+        .before(json!({"status": s.lock.status.as_str()}))
         .after(json!({"status": "confirmed", "stamp": stamp}));
     append(&mut tx, actor, &action).await?;
     tx.commit().await?;
@@ -316,11 +297,11 @@ pub async fn carry_forward(
     let Some(s) = state(&mut tx, cycle_id).await? else {
         return Ok(None);
     };
-    if s.status != CycleStatus::Draft || s.answered || s.carried_from.is_some() {
+    if s.lock.status != CycleStatus::Draft || s.lock.fixed() {
         return refused("from", Problem::NotAllowed);
     }
     let source = state(&mut tx, from).await?;
-    if from == cycle_id || source.is_none_or(|src| src.status != CycleStatus::Confirmed) {
+    if from == cycle_id || source.is_none_or(|src| src.lock.status != CycleStatus::Confirmed) {
         return refused("from", Problem::NotConfirmed);
     }
     sqlx::query("UPDATE cycles SET carried_from = ?, carry_rationale = ? WHERE id = ?")
