@@ -57,55 +57,52 @@ pub async fn results_for(
         return Ok(None);
     };
     let stamp = super::review::stamp(db, cycle_id).await?;
-    let Some(mut results) = base_results(db, &c, who, stamp.as_ref()).await? else {
+    // A stamp is checked against everyone's figures, which a filtered view computes alongside its own
+    // from the same reading of the histograms.
+    let everyone = Respondents::All;
+    let mut asked = vec![who];
+    if stamp.is_some() && *who != everyone {
+        asked.push(&everyone);
+    }
+    let mut figures = base_results(db, &c, &asked, stamp.as_ref())
+        .await?
+        .into_iter();
+    let Some(mut results) = figures.next().flatten() else {
         return Ok(Some(None));
     };
     if let Some(mut stamp) = stamp {
-        let everyone = match who {
-            Respondents::All => Some(statistics_text(&results)),
-            _ => base_results(db, &c, &Respondents::All, Some(&stamp))
-                .await?
-                .map(|r| statistics_text(&r)),
+        let text = match figures.next() {
+            Some(all) => all.map(|r| statistics_text(&r)),
+            None => Some(statistics_text(&results)),
         };
-        stamp.intact = everyone.is_some_and(|t| hash_secret(&t) == stamp.statistics_hash);
+        stamp.intact = text.is_some_and(|t| hash_secret(&t) == stamp.statistics_hash);
         results.confirmation = Some(stamp);
     }
-    if *who == Respondents::All {
+    if *who == everyone {
         apply_overrides(&mut results, &super::review::overrides(db, cycle_id).await?);
     }
     Ok(Some(Some(results)))
 }
 
-/// The figures of a cycle before its own overrides and stamp: its own answers, or the result it
-/// carries forward. `None`: withheld.
+/// The figures of a cycle for each of `asked`, before its own overrides and stamp: from its own
+/// histograms (read once for all of them), or the result it carries forward. `None`: withheld.
 async fn base_results(
     db: &Db,
     c: &Cycle,
-    who: &Respondents,
+    asked: &[&Respondents],
     stamp: Option<&Stamp>,
-) -> Result<Option<CycleResults>, sqlx::Error> {
+) -> Result<Vec<Option<CycleResults>>, sqlx::Error> {
     if let Some(from) = c.carried_from {
-        let Some(source) = Box::pin(results_for(db, from, who)).await?.flatten() else {
-            return Ok(None);
-        };
-        let s = &c.summary;
-        return Ok(Some(CycleResults {
-            cycle: CycleSummary {
-                id: s.id,
-                name: s.name.clone(),
-                year: s.year,
-                status: s.status,
-                ..source.cycle
-            },
-            topics: source.topics,
-            confirmation: None,
-            carried_forward: Some(CarriedForward {
-                from,
-                name: source.cycle.name.clone(),
-                year: source.cycle.year,
-                rationale: c.carry_rationale.clone().unwrap_or_default(),
-            }),
-        }));
+        let mut out = Vec::with_capacity(asked.len());
+        for who in asked {
+            out.push(
+                Box::pin(results_for(db, from, who))
+                    .await?
+                    .flatten()
+                    .map(|source| carried(c, from, source)),
+            );
+        }
+        return Ok(out);
     }
     let topics = cycle_topics(db, c.summary.id).await?;
     let mut groups = groups(db).await?;
@@ -121,13 +118,32 @@ async fn base_results(
         }
     }
     let tallies = tallies(db, c.summary.id).await?;
-    Ok(aggregate_for(
-        c.summary.clone(),
-        &topics,
-        &groups,
-        &tallies,
-        who,
-    ))
+    Ok(asked
+        .iter()
+        .map(|who| aggregate_for(c.summary.clone(), &topics, &groups, &tallies, who))
+        .collect())
+}
+
+/// The result of cycle `from` as cycle `c`, which carries it forward, shows it.
+fn carried(c: &Cycle, from: i64, source: CycleResults) -> CycleResults {
+    let s = &c.summary;
+    CycleResults {
+        cycle: CycleSummary {
+            id: s.id,
+            name: s.name.clone(),
+            year: s.year,
+            status: s.status,
+            ..source.cycle.clone()
+        },
+        topics: source.topics,
+        confirmation: None,
+        carried_forward: Some(CarriedForward {
+            from,
+            name: source.cycle.name,
+            year: source.cycle.year,
+            rationale: c.carry_rationale.clone().unwrap_or_default(),
+        }),
+    }
 }
 
 /// The results of the cycle this one was copied from (all respondents), for year-over-year views.
