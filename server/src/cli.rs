@@ -51,6 +51,20 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         count: u32,
     },
+    /// Move a cycle to open or closed, by the admin page's rules (draft -> open -> closed, and a
+    /// closed cycle may open again; it opens only with topics and groups). On the audit log.
+    CycleStatus {
+        #[arg(long)]
+        cycle: i64,
+        #[arg(long, value_parser = ["open", "closed"])]
+        to: String,
+    },
+    /// Copy a cycle for the next year as a new draft (its settings, its topics exactly as asked, its
+    /// groups), as the admin page's "copy" does. Prints the new cycle's id. On the audit log.
+    CopyCycle {
+        #[arg(long)]
+        from: i64,
+    },
     /// Rebuild a cycle's histograms from its raw score rows and report every cell that differed
     /// (there must never be one). Exits with status 2 when something differed.
     Recompute {
@@ -227,6 +241,46 @@ async fn run(command: Command) -> Result<(), AnyError> {
                 );
             }
             std::process::exit(2);
+        }
+        Command::CycleStatus { cycle, to } => {
+            let to = app::domain::CycleStatus::parse(&to).ok_or("--to must be open or closed")?;
+            let Some(before) = store::cycles::cycle(&db, cycle).await? else {
+                return Err(format!("there is no cycle {cycle}").into());
+            };
+            let before = before.summary.status;
+            match store::cycles::set_status(&db, cycle, to).await? {
+                Some(Ok(())) => {}
+                Some(Err(problems)) => {
+                    let why = problems
+                        .iter()
+                        .map(|p| app::i18n::Lang::En.t().problem(p.problem))
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    return Err(format!(
+                        "cycle {cycle} cannot move from {} to {}: {why}",
+                        before.as_str(),
+                        to.as_str()
+                    )
+                    .into());
+                }
+                None => return Err(format!("there is no cycle {cycle}").into()),
+            }
+            let action = Action::new("cycle.status", format!("cycle {cycle}"))
+                .before(before)
+                .after(to);
+            store::audit::record(&db, &Actor::command_line(), action).await?;
+            eprintln!("cycle {cycle}: {} -> {}", before.as_str(), to.as_str());
+            Ok(())
+        }
+        Command::CopyCycle { from } => {
+            let Some(id) = store::cycles::copy_cycle(&db, from).await? else {
+                return Err(format!("there is no cycle {from}").into());
+            };
+            let action = Action::new("cycle.copy", format!("cycle {id}"))
+                .after(serde_json::json!({ "from": from }));
+            store::audit::record(&db, &Actor::command_line(), action).await?;
+            println!("{id}");
+            Ok(())
         }
         Command::Bench { .. } => unreachable!("handled before the database is opened"),
         Command::Invite {

@@ -64,6 +64,8 @@ fn every_subcommand_has_help() {
         "invite",
         "recompute",
         "audit-verify",
+        "cycle-status",
+        "copy-cycle",
     ] {
         let out = stdout(&db.run(&[sub, "--help"], ""));
         assert!(out.contains("Usage: materiality"), "{sub}: {out}");
@@ -98,16 +100,15 @@ fn demo_invitations_users_and_tokens() {
         ],
         "",
     );
-    assert!(!bad_group.status.success());
+    assert_eq!(bad_group.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad_group.stderr).contains("NOPE"));
 
     // The histograms equal the raw scores; an unknown cycle is an error.
     let out = stdout(&db.run(&["recompute", "--cycle", &cycle], ""));
     assert!(out.contains("the histograms equal the raw scores"), "{out}");
-    assert!(!db
-        .run(&["recompute", "--cycle", "999"], "")
-        .status
-        .success());
+    let unknown = db.run(&["recompute", "--cycle", "999"], "");
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("there is no cycle 999"));
 
     // A new user; the same email again; a password that is too short.
     for (email, password, ok) in [
@@ -119,17 +120,24 @@ fn demo_invitations_users_and_tokens() {
             &["create-user", "--email", email, "--role", "admin"],
             password,
         );
-        assert_eq!(out.status.success(), ok, "{email} {password:?}");
+        assert_eq!(
+            out.status.code(),
+            Some(if ok { 0 } else { 1 }),
+            "{email} {password:?}"
+        );
     }
 
     let token = stdout(&db.run(&["api-token", "--email", "esg@example.com"], ""))
         .trim()
         .to_string();
     assert_eq!(token.len(), 43);
-    assert!(!db
-        .run(&["api-token", "--email", "nobody@example.com"], "")
-        .status
-        .success());
+    let nobody = db.run(&["api-token", "--email", "nobody@example.com"], "");
+    assert_eq!(nobody.status.code(), Some(1));
+    assert_eq!(
+        db.sql("SELECT COUNT(*) || '' FROM api_tokens"),
+        ["1"],
+        "only the one token"
+    );
 }
 
 #[test]
@@ -174,4 +182,126 @@ fn audit_verify_passes_on_the_record_and_fails_on_a_changed_entry() {
     assert_eq!(broken.status.code(), Some(1));
     let text = String::from_utf8_lossy(&broken.stdout);
     assert!(text.contains("broken at entry 2"), "{text}");
+}
+
+impl Db {
+    /// Runs SQL against the database file behind the binary's back; the rows as text.
+    fn sql(&self, sql: &str) -> Vec<String> {
+        let url = self.url();
+        tokio::runtime::Runtime::new().unwrap().block_on(async {
+            let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+            let rows: Vec<String> = sqlx::query_scalar(sql).fetch_all(&pool).await.unwrap();
+            pool.close().await;
+            rows
+        })
+    }
+}
+
+#[test]
+fn recompute_reports_each_difference_and_exits_with_status_2() {
+    let db = Db::new("recompute");
+    let cycle = stdout(&db.run(&["seed-demo"], "")).trim().to_string();
+    // One stored answer, then one histogram cell changed behind the application's back.
+    db.sql(&format!(
+        "INSERT INTO responses (cycle_id, group_id, invitation_id, receipt, lang, submitted_at)
+         SELECT cycle_id, group_id, id, 'r1', 'en', 0 FROM invitations WHERE cycle_id = {cycle}
+         LIMIT 1 RETURNING receipt"
+    ));
+    db.sql(
+        "INSERT INTO scores (response_id, topic_code, business, stakeholder)
+         SELECT id, 'E1', 4, 2 FROM responses WHERE receipt = 'r1' RETURNING topic_code",
+    );
+    let out = db.run(&["recompute", "--cycle", &cycle], "");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(
+        lines[0].starts_with("E1 business ") && lines[0].ends_with(" value 4: stored 0, counted 1"),
+        "{text}"
+    );
+    assert!(
+        lines[1].starts_with("E1 stakeholder ")
+            && lines[1].ends_with(" value 2: stored 0, counted 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("2 cells differed and have been rebuilt"),
+        "{text}"
+    );
+    // Rebuilt: the second run finds nothing.
+    let again = stdout(&db.run(&["recompute", "--cycle", &cycle], ""));
+    assert!(
+        again.contains("the histograms equal the raw scores"),
+        "{again}"
+    );
+}
+
+#[test]
+fn cycle_status_and_copy_cycle_follow_the_admin_rules() {
+    let db = Db::new("status");
+    let cycle = stdout(&db.run(&["seed-demo"], "")).trim().to_string();
+    let copy = stdout(&db.run(&["copy-cycle", "--from", &cycle], ""))
+        .trim()
+        .to_string();
+    assert_ne!(copy, cycle);
+    let status = |id: &str| db.sql(&format!("SELECT status FROM cycles WHERE id = {id}"));
+    assert_eq!(status(&copy), ["draft"]);
+    // A draft cannot close; it opens; it closes; it opens again.
+    let refused = db.run(&["cycle-status", "--cycle", &copy, "--to", "closed"], "");
+    assert_eq!(refused.status.code(), Some(1));
+    let why = String::from_utf8_lossy(&refused.stderr);
+    assert!(why.contains("cannot move from draft to closed"), "{why}");
+    assert_eq!(status(&copy), ["draft"]);
+    for to in ["open", "closed", "open"] {
+        stdout(&db.run(&["cycle-status", "--cycle", &copy, "--to", to], ""));
+        assert_eq!(status(&copy), [to]);
+    }
+    let draft = db.run(&["cycle-status", "--cycle", &copy, "--to", "draft"], "");
+    assert_eq!(
+        draft.status.code(),
+        Some(2),
+        "clap refuses a status it does not offer"
+    );
+    let none = db.run(&["copy-cycle", "--from", "999"], "");
+    assert_eq!(none.status.code(), Some(1));
+}
+
+#[test]
+fn every_changing_subcommand_is_on_the_record_as_the_command_line() {
+    let db = Db::new("actors");
+    let cycle = stdout(&db.run(&["seed-demo"], "")).trim().to_string();
+    stdout(&db.run(
+        &[
+            "create-user",
+            "--email",
+            "ops@example.com",
+            "--role",
+            "admin",
+        ],
+        "a long password",
+    ));
+    stdout(&db.run(&["api-token", "--email", "ops@example.com"], ""));
+    stdout(&db.run(&["invite", "--cycle", &cycle, "--group", "EMP"], ""));
+    stdout(&db.run(&["recompute", "--cycle", &cycle], ""));
+    let copy = stdout(&db.run(&["copy-cycle", "--from", &cycle], ""))
+        .trim()
+        .to_string();
+    stdout(&db.run(&["cycle-status", "--cycle", &copy, "--to", "open"], ""));
+    // Reading commands leave no entry.
+    stdout(&db.run(&["audit-verify"], ""));
+    stdout(&db.run(&["migrate"], ""));
+    let entries = db.sql("SELECT actor || ' ' || action FROM audit_log ORDER BY id");
+    assert_eq!(
+        entries,
+        [
+            "command line demo.seed",
+            "command line user.create",
+            "command line api_token.create",
+            "command line links.create",
+            "command line cycle.recompute",
+            "command line cycle.copy",
+            "command line cycle.status",
+        ]
+    );
 }
