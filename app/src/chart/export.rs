@@ -249,7 +249,7 @@ mod tests {
     #[test]
     fn the_matrix_png_is_twice_the_svg_and_refuses_text_its_font_cannot_draw() {
         let svg = super::super::matrix_svg(
-            &super::super::tests::fixture(),
+            &crate::chart::golden::fixture(),
             crate::i18n::Lang::Zh,
             Default::default(),
             None,

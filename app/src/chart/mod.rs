@@ -3,6 +3,7 @@
 use crate::domain::{Category, CycleResults, MatrixOptions, Previous, TopicResult};
 use crate::i18n::Lang;
 pub mod export;
+pub mod golden;
 pub mod labels;
 
 use plotters::coord::types::RangedCoordf64;
@@ -482,62 +483,8 @@ fn draw_map<'a>(
 
 #[cfg(test)]
 mod tests {
+    use super::golden::fixture;
     use super::*;
-    use crate::domain::{
-        aggregate, Axis, Bilingual, CycleStatus, CycleSummary, CycleTopic, GroupInfo, Scale, Tally,
-        ThresholdRule,
-    };
-
-    /// A fixed assessment: 17 topics, several sharing a position, one group.
-    pub(super) fn fixture() -> CycleResults {
-        let codes = [
-            "E1", "E2", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S10", "G1", "G2",
-            "G3", "G4", "G5",
-        ];
-        let topics: Vec<CycleTopic> = codes
-            .iter()
-            .map(|c| CycleTopic {
-                code: c.to_string(),
-                category: Category::parse(&c[..1]).unwrap(),
-                name: Bilingual {
-                    zh: format!("议题 {c}"),
-                    en: format!("Topic {c}"),
-                },
-                description: Bilingual::default(),
-            })
-            .collect();
-        let mut tallies = Vec::new();
-        for (i, c) in codes.iter().enumerate() {
-            // Three clusters of nearly equal means, so labels compete for space.
-            let (b, s) = [(4, 4), (4, 5), (3, 4)][i % 3];
-            for (axis, v) in [(Axis::Business, b), (Axis::Stakeholder, s)] {
-                tallies.push(Tally {
-                    topic: c.to_string(),
-                    axis,
-                    group: "EMP".into(),
-                    value: Some(v),
-                    n: 5,
-                });
-            }
-        }
-        let summary = CycleSummary {
-            id: 1,
-            name: "Golden".into(),
-            year: 2026,
-            status: CycleStatus::Closed,
-            scale: Scale::FIVE,
-            k: 5,
-            threshold: 3.5,
-            threshold_rule: ThresholdRule::Both,
-        };
-        let groups = [GroupInfo {
-            code: "EMP".into(),
-            name: Bilingual::default(),
-            internal: true,
-            weight: 1.0,
-        }];
-        aggregate(summary, &topics, &groups, &tallies)
-    }
 
     #[test]
     fn shading_and_the_split_layout_say_so_on_the_chart() {
@@ -602,22 +549,22 @@ mod tests {
     }
 
     /// The matrix of a fixed data set is the same, byte for byte, as the reviewed copy in
-    /// `app/tests/golden/`. After a deliberate change to the drawing, look at the new SVG and
-    /// refresh the copy with `UPDATE_GOLDEN=1 cargo test -p app --features ssr golden`.
+    /// `app/tests/golden/`. After a deliberate change to the drawing, refresh the copy with
+    /// `cargo run -p app --features ssr --example update_golden` and look at it before committing.
     #[test]
     fn golden_matrix_svg() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/matrix-en.svg");
+        let path = format!(
+            "{}/{}",
+            env!("CARGO_MANIFEST_DIR"),
+            super::golden::GOLDEN_SVG
+        );
         let svg = matrix_svg(&fixture(), Lang::En, MatrixOptions::default(), None);
         assert_eq!(
             svg,
             matrix_svg(&fixture(), Lang::En, MatrixOptions::default(), None),
             "stable output"
         );
-        if std::env::var_os("UPDATE_GOLDEN").is_some() {
-            std::fs::create_dir_all(std::path::Path::new(path).parent().unwrap()).unwrap();
-            std::fs::write(path, &svg).unwrap();
-        }
-        let golden = std::fs::read_to_string(path).expect("the golden file exists");
+        let golden = std::fs::read_to_string(&path).expect("the golden file exists");
         assert!(
             svg == golden,
             "the matrix drawing changed: compare with {path}"
