@@ -72,6 +72,8 @@ impl Answer {
 }
 
 /// What is wrong, as a code the pages translate and the API reports.
+// Tests walk every variant (strum, a dev-dependency).
+#[cfg_attr(test, derive(strum::EnumIter))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {

@@ -527,17 +527,27 @@ mod tests {
     }
 
     #[test]
-    fn every_error_has_words_in_both_languages() {
-        for lang in [Lang::Zh, Lang::En] {
-            for code in [
-                ErrorCode::Missing,
-                ErrorCode::OffScale,
-                ErrorCode::CycleNotOpen,
-                ErrorCode::Malformed,
-            ] {
-                assert!(!lang.t().error(code).is_empty());
-            }
+    fn every_error_and_problem_has_words_in_both_languages() {
+        use strum::IntoEnumIterator;
+        let (zh, en) = (Lang::Zh.t(), Lang::En.t());
+        let mut seen = 0;
+        for code in ErrorCode::iter() {
+            assert!(
+                !zh.error(code).is_empty() && !en.error(code).is_empty(),
+                "{code:?}"
+            );
+            assert_ne!(zh.error(code), en.error(code), "{code:?} is not translated");
+            seen += 1;
         }
-        assert_ne!(Lang::Zh.t().err_missing, Lang::En.t().err_missing);
+        assert!(seen >= 9, "iterates every error code");
+        for p in Problem::iter() {
+            assert!(
+                !zh.problem(p).is_empty() && !en.problem(p).is_empty(),
+                "{p:?}"
+            );
+            assert_ne!(zh.problem(p), en.problem(p), "{p:?} is not translated");
+            seen += 1;
+        }
+        assert!(seen >= 9 + 21, "iterates every problem");
     }
 }
