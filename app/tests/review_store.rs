@@ -2,11 +2,13 @@
 #![cfg(feature = "ssr")]
 
 use app::domain::{
-    CycleStatus, DraftOutcome, Problem, Proposal, RawAnswer, RawScore, Respondents, SubmitOutcome,
+    CycleStatus, DraftOutcome, ErrorCode, Problem, Proposal, RawAnswer, RawScore, Respondents,
+    SubmitOutcome,
 };
 use app::i18n::Lang;
 use app::store::audit::Actor;
 use app::store::auth::{Role, User};
+use app::store::cycles::InviteError;
 use app::store::{self, Db};
 
 async fn user(db: &Db, email: &str, role: Role) -> Actor {
@@ -155,7 +157,16 @@ async fn confirming_freezes_every_write_path(db: Db) {
     )
     .await
     .unwrap();
-    assert!(!matches!(late, SubmitOutcome::Stored { .. }), "{late:?}");
+    match &late {
+        SubmitOutcome::Invalid(errors) => {
+            assert_eq!(errors.len(), 1, "{late:?}");
+            assert_eq!(
+                (errors[0].field.as_str(), errors[0].code),
+                ("cycle", ErrorCode::CycleNotOpen)
+            );
+        }
+        other => panic!("a confirmed cycle took an answer: {other:?}"),
+    }
     assert_eq!(
         store::responses::save_draft(&db, &spare[1], &[])
             .await
@@ -204,13 +215,18 @@ async fn confirming_freezes_every_write_path(db: Db) {
         problem(store::cycles::delete_cycle(&db, cycle).await.unwrap()),
         Problem::Frozen
     );
-    assert!(store::cycles::invite(&db, cycle, "EMP", 1).await.is_err());
-    assert!(store::cycles::create_open_link(&db, cycle, "EMP")
-        .await
-        .is_err());
-    assert!(store::cycles::revoke_unused(&db, cycle, "CUS")
-        .await
-        .is_err());
+    assert!(matches!(
+        store::cycles::invite(&db, cycle, "EMP", 1).await,
+        Err(InviteError::Confirmed)
+    ));
+    assert!(matches!(
+        store::cycles::create_open_link(&db, cycle, "EMP").await,
+        Err(InviteError::Confirmed)
+    ));
+    assert!(matches!(
+        store::cycles::revoke_unused(&db, cycle, "CUS").await,
+        Err(InviteError::Confirmed)
+    ));
     assert!(!store::cycles::revoke_link(&db, cycle, &spare[0])
         .await
         .unwrap());
@@ -242,7 +258,40 @@ async fn confirming_freezes_every_write_path(db: Db) {
         problem(store::review::confirm(&db, &admin, cycle).await.unwrap()),
         Problem::NotInReview
     );
-    // Recompute checks but never rewrites a confirmed cycle.
+    // Recompute checks but never rewrites a confirmed cycle: a histogram edited behind the
+    // application's back is reported and left as it is.
+    let tamper = "UPDATE histograms SET n = n + ? WHERE cycle_id = ? AND value = 4
+                  AND topic_code = (SELECT MIN(topic_code) FROM histograms WHERE cycle_id = ?)";
+    let histograms = |db: Db| async move {
+        sqlx::query_as::<_, (String, String, i64, i64, i64)>(
+            "SELECT topic_code, axis, group_id, value, n FROM histograms WHERE cycle_id = ?
+             ORDER BY 1, 2, 3, 4",
+        )
+        .bind(cycle)
+        .fetch_all(&db)
+        .await
+        .unwrap()
+    };
+    let bump = |by: i64| {
+        sqlx::query(tamper)
+            .bind(by)
+            .bind(cycle)
+            .bind(cycle)
+            .execute(&db)
+    };
+    assert_eq!(
+        bump(1).await.unwrap().rows_affected(),
+        2,
+        "both axes of one topic"
+    );
+    let tampered = histograms(db.clone()).await;
+    let differences = store::results::recompute(&db, cycle).await.unwrap();
+    assert_eq!(differences.len(), 2, "{differences:?}");
+    assert!(differences
+        .iter()
+        .all(|(_, stored, counted)| stored - counted == 1));
+    assert_eq!(histograms(db.clone()).await, tampered, "left as it was");
+    bump(-1).await.unwrap();
     assert!(store::results::recompute(&db, cycle)
         .await
         .unwrap()
@@ -423,6 +472,15 @@ async fn a_confirmed_result_is_carried_forward_and_marked(db: Db) {
         ),
         Problem::NotConfirmed
     );
+    // Never into itself: a draft is never a confirmed source.
+    assert_eq!(
+        problem(
+            store::review::carry_forward(&db, &admin, next, next, why)
+                .await
+                .unwrap()
+        ),
+        Problem::NotConfirmed
+    );
     store::review::set_override(
         &db,
         &admin,
@@ -445,7 +503,7 @@ async fn a_confirmed_result_is_carried_forward_and_marked(db: Db) {
         .unwrap()
         .unwrap()
         .unwrap();
-    // Only once, and never into itself.
+    // Only once.
     assert_eq!(
         problem(
             store::review::carry_forward(&db, &admin, next, source, why)
@@ -519,10 +577,35 @@ async fn a_confirmed_result_is_carried_forward_and_marked(db: Db) {
         Problem::Frozen
     );
 
-    // A cycle with answers cannot adopt another's result.
+    // Only a draft adopts another's result: not a confirmed cycle, and not a draft with answers (one
+    // that was open and answered cannot go back to draft, so the answer is written here directly).
     assert_eq!(
         problem(
             store::review::carry_forward(&db, &admin, source, next, why)
+                .await
+                .unwrap()
+        ),
+        Problem::NotAllowed
+    );
+    let answered = store::cycles::copy_cycle(&db, source)
+        .await
+        .unwrap()
+        .unwrap();
+    let link = store::cycles::invite(&db, answered, "EMP", 1)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO responses (cycle_id, group_id, invitation_id, receipt, lang, submitted_at)
+         SELECT cycle_id, group_id, id, 'r-answered', 'en', 0 FROM invitations WHERE cycle_id = ?",
+    )
+    .bind(answered)
+    .execute(&db)
+    .await
+    .unwrap();
+    assert_eq!(link.len(), 1);
+    assert_eq!(
+        problem(
+            store::review::carry_forward(&db, &admin, answered, source, why)
                 .await
                 .unwrap()
         ),
@@ -537,5 +620,57 @@ async fn a_confirmed_result_is_carried_forward_and_marked(db: Db) {
             "cycle.confirm",
             "cycle.carry_forward"
         ]
+    );
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn an_override_applies_to_everyone_and_is_removed_with_a_reason(db: Db) {
+    let admin = user(&db, "admin@example.com", Role::Admin).await;
+    // Six employees: business 4 or 5, stakeholder 4: every topic is material as computed.
+    let (cycle, codes) = closed_cycle(&db, 6).await;
+    let topic = &codes[2];
+    let find =
+        |r: &app::domain::CycleResults| r.topics.iter().find(|t| &t.code == topic).unwrap().clone();
+    store::review::set_override(&db, &admin, cycle, topic, Some(false), "Merged into S2")
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let all = find(&store::results::results(&db, cycle).await.unwrap().unwrap());
+    assert!(!all.material && all.computed_material);
+    assert_eq!(all.override_.as_ref().unwrap().reason, "Merged into S2");
+    // A filtered view shows what its respondents' answers compute, without the override.
+    let employees = store::results::results_for(&db, cycle, &Respondents::Group("EMP".into()))
+        .await
+        .unwrap()
+        .unwrap()
+        .expect("six employees reach k");
+    let emp = find(&employees);
+    assert!(emp.material && emp.computed_material);
+    assert!(emp.override_.is_none());
+    let internal = store::results::results_for(&db, cycle, &Respondents::Internal)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(find(&internal).override_.is_none() && find(&internal).material);
+
+    // Removing it (with its reason: the HTTP test checks one is required) puts the computed
+    // decision back, on the record.
+    store::review::set_override(&db, &admin, cycle, topic, None, "Kept separate after all")
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let back = find(&store::results::results(&db, cycle).await.unwrap().unwrap());
+    assert!(back.material && back.override_.is_none());
+    let entries = store::audit::entries(&db, &Default::default())
+        .await
+        .unwrap();
+    let last = entries.last().unwrap();
+    assert_eq!(last.action, "review.remove_override");
+    assert_eq!(
+        last.after.as_deref(),
+        Some(r#"{"material":null,"reason":"Kept separate after all"}"#)
     );
 }

@@ -112,6 +112,7 @@ async fn a_response_and_its_histogram_rows_land_together(db: Db) {
 
     // The statistics served equal statistics computed from the raw rows.
     let results = store::results::results(&db, cycle).await.unwrap().unwrap();
+    assert_eq!(results.topics.len(), 17);
     let raw: Vec<(String, Option<i32>, Option<i32>)> =
         sqlx::query_as("SELECT topic_code, business, stakeholder FROM scores")
             .fetch_all(&db)
@@ -355,9 +356,10 @@ async fn group_breakdown_appears_at_k_responses(db: Db) {
     let (cycle, codes) = demo(&db).await;
     let tokens = store::cycles::invite(&db, cycle, "EMP", 5).await.unwrap();
     for (k, token) in tokens.iter().enumerate() {
-        submit(&db, token, answers(&codes, |i| scores(i + k)), Lang::En)
+        let out = submit(&db, token, answers(&codes, |i| scores(i + k)), Lang::En)
             .await
             .unwrap();
+        assert!(matches!(out, SubmitOutcome::Stored { .. }), "{out:?}");
         let r = store::results::results(&db, cycle).await.unwrap().unwrap();
         assert_eq!(
             r.topics[0].groups.contains_key("EMP"),
@@ -371,6 +373,8 @@ async fn group_breakdown_appears_at_k_responses(db: Db) {
     let topics: Vec<CycleTopic> = store::cycles::cycle_topics(&db, cycle).await.unwrap();
     let groups = store::cycles::groups(&db).await.unwrap();
     let tallies: Vec<Tally> = store::results::tallies(&db, cycle).await.unwrap();
+    // Both axes of every topic, each with at least one value: never an empty list.
+    assert!(tallies.len() >= 2 * codes.len(), "{}", tallies.len());
     assert!(tallies
         .iter()
         .all(|t| t.group == "EMP" && matches!(t.axis, Axis::Business | Axis::Stakeholder)));
@@ -530,4 +534,59 @@ async fn recompute_finds_and_repairs_a_tampered_histogram(db: Db) {
         .any(|((t, a, _, _), old, new)| t == "G5" && a == "stakeholder" && *old == 0 && *new > 0));
     assert_eq!(stored_histograms(&db, cycle).await, before);
     assert_eq!(store::results::recompute(&db, cycle).await.unwrap(), vec![]);
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn answers_are_stored_only_between_the_opening_and_closing_dates(db: Db) {
+    let (cycle, codes) = demo(&db).await;
+    let day = |offset: i64| app::domain::date_of(store::now() + offset * 86_400);
+    let subs = Submissions::start(db.clone());
+    for (opens, closes, stored) in [
+        (Some(day(1)), None, false),
+        (None, Some(day(-1)), false),
+        (Some(day(0)), Some(day(0)), true),
+        (None, Some(day(0)), true),
+    ] {
+        sqlx::query("UPDATE cycles SET opens_on = ?, closes_on = ? WHERE id = ?")
+            .bind(&opens)
+            .bind(&closes)
+            .bind(cycle)
+            .execute(&db)
+            .await
+            .unwrap();
+        let token = store::cycles::invite(&db, cycle, "EMP", 1)
+            .await
+            .unwrap()
+            .remove(0);
+        let before = count(&db, "SELECT COUNT(*) FROM responses").await;
+        let out = submit_via(&subs, &token, answers(&codes, scores), Lang::En)
+            .await
+            .unwrap();
+        let after = count(&db, "SELECT COUNT(*) FROM responses").await;
+        if stored {
+            assert!(
+                matches!(out, SubmitOutcome::Stored { .. }),
+                "{opens:?} {closes:?}: {out:?}"
+            );
+            assert_eq!(after, before + 1);
+        } else {
+            match &out {
+                SubmitOutcome::Invalid(e) => {
+                    assert_eq!(e.len(), 1, "{out:?}");
+                    assert_eq!(e[0].code, app::domain::ErrorCode::CycleNotOpen);
+                }
+                other => panic!("{opens:?} {closes:?}: {other:?}"),
+            }
+            assert_eq!(after, before);
+            // The refused link stays unused: it works once the dates allow.
+            assert_eq!(
+                count(
+                    &db,
+                    "SELECT COUNT(*) FROM invitations WHERE used_at IS NOT NULL"
+                )
+                .await,
+                after
+            );
+        }
+    }
 }

@@ -74,29 +74,25 @@ fn get_as(uri: &str, session: Option<&str>) -> Request<Body> {
 async fn json_of(app: &axum::Router, req: Request<Body>) -> (StatusCode, Value) {
     let (status, res) = send(app, req).await;
     let text = body_text(res).await;
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    let v =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{status}, not JSON ({e}): {text}"));
+    (status, v)
 }
 
-/// Rows of the tables the review writes, to prove a refusal changed nothing.
-async fn review_rows(db: &Db) -> Vec<i64> {
-    let mut out = Vec::new();
-    for table in [
-        "review_comments",
-        "overrides",
-        "confirmations",
-        "management_notes",
-        "audit_log",
-    ] {
-        out.push(count(db, &format!("SELECT COUNT(*) FROM {table}")).await);
-    }
-    out.push(
-        count(
-            db,
-            "SELECT COUNT(*) FROM cycles WHERE status = 'confirmed' OR carried_from IS NOT NULL",
-        )
-        .await,
-    );
-    out
+/// The contents of the tables the review writes, to prove a refusal changed nothing.
+async fn review_rows(db: &Db) -> Vec<String> {
+    dump(
+        db,
+        &[
+            "review_comments",
+            "overrides",
+            "confirmations",
+            "management_notes",
+            "audit_log",
+            "cycles",
+        ],
+    )
+    .await
 }
 
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
@@ -155,8 +151,14 @@ async fn reviewers_cannot_confirm_override_or_carry_forward(db: Db) {
     // Reviewers comment and propose, and see each other's comments; anonymous callers cannot.
     let comment =
         format!("id={cycle}&topic={topic}&body=Rarely+raised+by+customers&proposal=not_material");
-    let (status, _) = send(&app, call(<AddComment as ServerFn>::PATH, &comment, None)).await;
+    let (status, res) = send(&app, call(<AddComment as ServerFn>::PATH, &comment, None)).await;
     assert!(!status.is_success());
+    assert!(body_text(res).await.contains("Unauthorized"));
+    assert_eq!(
+        review_rows(&db).await,
+        before,
+        "an anonymous comment wrote something"
+    );
     for session in [&s.reviewer, &s.other] {
         let (status, v) = json_of(
             &app,
@@ -240,6 +242,21 @@ async fn an_override_needs_a_reason_and_confirmation_shows_in_every_export(db: D
         .find(|t| &t.code == topic)
         .unwrap()
         .material;
+    // Removing an override needs a reason as well.
+    let (_, v) = json_of(
+        &app,
+        call(
+            path,
+            &format!("id={cycle}&topic={topic}&decision=remove&reason="),
+            Some(&s.admin),
+        ),
+    )
+    .await;
+    assert_eq!(
+        v,
+        json!({"Err": [{"field": "reason", "problem": "Required"}]})
+    );
+    assert_eq!(review_rows(&db).await, before, "a refusal wrote something");
     let decision = if was { "not_material" } else { "material" };
     let body = format!("id={cycle}&topic={topic}&decision={decision}&reason=The+board+decided+so");
     let (_, v) = json_of(&app, call(path, &body, Some(&s.admin))).await;
@@ -333,6 +350,53 @@ async fn an_override_needs_a_reason_and_confirmation_shows_in_every_export(db: D
         svg.contains(&format!("{topic}*")),
         "the override is marked on the chart"
     );
+    assert!(
+        svg.contains("The board decided so"),
+        "the override's reason is in the topic's tooltip"
+    );
+    // The PNG is that very drawing (in English, at twice the size).
+    let (status, res) = send(
+        &app,
+        get_as(
+            &format!("/api/v1/cycles/{cycle}/matrix.png"),
+            Some(&s.reviewer),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        body_bytes(res).await,
+        app::chart::export::png(&svg, 2.0).unwrap()
+    );
+
+    // The workbook's statistics sheet: the same columns as the CSV, on every row.
+    let (status, res) = send(
+        &app,
+        get_as(
+            &format!("/api/v1/cycles/{cycle}/results.xlsx"),
+            Some(&s.reviewer),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let sheet = xlsx_sheet(body_bytes(res).await, "statistics");
+    let head = &sheet[0];
+    let at = |name: &str| head.iter().position(|h| h == name).unwrap();
+    assert_eq!(sheet.len(), 1 + codes.len());
+    for row in &sheet[1..] {
+        assert_eq!(row[at("standing")], "confirmed");
+        assert_eq!(row[at("confirmed_by")], "admin@example.com");
+        assert_eq!(
+            row[at("statistics_sha256")],
+            r["confirmation"]["statistics_hash"].as_str().unwrap()
+        );
+    }
+    let overridden = sheet[1..]
+        .iter()
+        .find(|row| &row[at("code")] == topic)
+        .unwrap();
+    assert_eq!(overridden[at("override_reason")], "The board decided so");
+    assert_eq!(overridden[at("computed_material")], was.to_string());
 
     let material_url = format!("/api/v1/cycles/{cycle}/material.csv");
     let (status, _) = send(&app, get_as(&material_url, None)).await;
@@ -340,10 +404,16 @@ async fn an_override_needs_a_reason_and_confirmation_shows_in_every_export(db: D
     let (status, res) = send(&app, get_as(&material_url, Some(&s.reviewer))).await;
     assert_eq!(status, StatusCode::OK);
     let list = body_text(res).await;
-    assert!(
-        list.lines().skip(1).all(|l| l.contains(",confirmed,")),
-        "{list}"
-    );
+    let material = r["topics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["material"] == true)
+        .count();
+    assert!(material > 0, "the test needs material topics");
+    let rows: Vec<&str> = list.lines().skip(1).collect();
+    assert_eq!(rows.len(), material, "{list}");
+    assert!(rows.iter().all(|l| l.contains(",confirmed,")), "{list}");
 
     // The audit log: admins only, the whole review on it.
     let audit_url = "/api/v1/audit.csv?action=review";
@@ -362,10 +432,133 @@ async fn an_override_needs_a_reason_and_confirmation_shows_in_every_export(db: D
     let (_, res) = send(&app, get_as("/api/v1/audit.csv", Some(&s.admin))).await;
     assert!(body_text(res).await.contains("cycle.confirm"));
 
-    // Frozen: the override and a second confirmation are refused.
+    // Frozen: the override and a second confirmation are refused, and change nothing.
+    let frozen = review_rows(&db).await;
     let (_, v) = json_of(&app, call(path, &body, Some(&s.admin))).await;
     assert_eq!(
         v,
         json!({"Err": [{"field": "reason", "problem": "NotInReview"}]})
     );
+    let (_, v) = json_of(
+        &app,
+        call(
+            <ConfirmCycle as ServerFn>::PATH,
+            &format!("id={cycle}&confirm=yes"),
+            Some(&s.admin),
+        ),
+    )
+    .await;
+    assert_eq!(
+        v,
+        json!({"Err": [{"field": "cycle", "problem": "NotInReview"}]})
+    );
+    assert_eq!(review_rows(&db).await, frozen);
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn an_admin_carries_a_result_forward_and_every_export_says_so(db: Db) {
+    let app = router(db.clone());
+    let (source, codes) = closed(&db, &app).await;
+    let s = sessions(&db).await;
+    let (_, v) = json_of(
+        &app,
+        call(
+            <ConfirmCycle as ServerFn>::PATH,
+            &format!("id={source}&confirm=yes"),
+            Some(&s.admin),
+        ),
+    )
+    .await;
+    assert_eq!(v, json!({"Ok": null}));
+    let next = store::cycles::copy_cycle(&db, source)
+        .await
+        .unwrap()
+        .unwrap();
+    let carry = <CarryForward as ServerFn>::PATH;
+    // A rationale is required; a reviewer may not; then the admin does.
+    let (_, v) = json_of(
+        &app,
+        call(
+            carry,
+            &format!("id={next}&from={source}&rationale="),
+            Some(&s.admin),
+        ),
+    )
+    .await;
+    assert_eq!(
+        v,
+        json!({"Err": [{"field": "rationale", "problem": "Required"}]})
+    );
+    let body = format!("id={next}&from={source}&rationale=No+major+change+in+the+business");
+    let (status, res) = send(&app, call(carry, &body, Some(&s.reviewer))).await;
+    assert!(!status.is_success());
+    assert!(body_text(res).await.contains("Forbidden"));
+    assert!(store::cycles::cycle(&db, next)
+        .await
+        .unwrap()
+        .unwrap()
+        .carried_from
+        .is_none());
+    let (_, v) = json_of(&app, call(carry, &body, Some(&s.admin))).await;
+    assert_eq!(v, json!({"Ok": null}));
+
+    let url = |file: &str| format!("/api/v1/cycles/{next}/{file}");
+    let (_, r) = json_of(&app, get_as(&url("results.json"), Some(&s.reviewer))).await;
+    assert_eq!(r["carried_forward"]["from"], source);
+    assert_eq!(
+        r["carried_forward"]["rationale"],
+        "No major change in the business"
+    );
+    assert!(
+        r["confirmation"].is_null(),
+        "provisional until confirmed in its turn"
+    );
+
+    let (_, res) = send(&app, get_as(&url("results.csv"), Some(&s.reviewer))).await;
+    let csv = body_text(res).await;
+    let mut lines = csv.trim_start_matches('\u{feff}').lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let from = header
+        .iter()
+        .position(|h| *h == "carried_forward_from")
+        .unwrap();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), codes.len());
+    // The source by name and year, as the chart says it.
+    let source_name = format!(
+        "{} ({})",
+        r["carried_forward"]["name"].as_str().unwrap(),
+        r["carried_forward"]["year"]
+    );
+    assert!(rows.iter().all(|r| r[from] == source_name), "{csv}");
+
+    let (_, res) = send(&app, get_as(&url("results.xlsx"), Some(&s.reviewer))).await;
+    let sheet = xlsx_sheet(body_bytes(res).await, "statistics");
+    let from = sheet[0]
+        .iter()
+        .position(|h| h == "carried_forward_from")
+        .unwrap();
+    assert_eq!(sheet.len(), 1 + codes.len());
+    assert!(sheet[1..].iter().all(|r| r[from] == source_name));
+
+    let (_, res) = send(&app, get_as(&url("matrix.svg"), Some(&s.reviewer))).await;
+    let svg = body_text(res).await;
+    assert!(
+        svg.contains("Carried forward from") && svg.contains("No major change in the business"),
+        "the chart's footnote"
+    );
+    let (_, res) = send(&app, get_as(&url("matrix.png"), Some(&s.reviewer))).await;
+    assert_eq!(
+        body_bytes(res).await,
+        app::chart::export::png(&svg, 2.0).unwrap()
+    );
+    // On the record, by the admin.
+    let carried = store::audit::entries(&db, &Default::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "cycle.carry_forward")
+        .map(|e| e.actor)
+        .collect::<Vec<_>>();
+    assert_eq!(carried, ["admin@example.com"]);
 }

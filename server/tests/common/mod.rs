@@ -91,3 +91,41 @@ pub fn call(path: &str, body: &str, session: Option<&str>) -> Request<Body> {
     }
     req.body(Body::from(body.to_string())).unwrap()
 }
+
+/// Every row of the tables, every column, in a fixed order: "nothing changed" compares contents, so
+/// an edited row shows as well as an added or removed one.
+pub async fn dump(db: &Db, tables: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for table in tables {
+        let columns: Vec<String> =
+            sqlx::query_scalar("SELECT name FROM pragma_table_info(?) ORDER BY cid")
+                .bind(table)
+                .fetch_all(db)
+                .await
+                .unwrap();
+        assert!(!columns.is_empty(), "no table {table}");
+        let row = columns
+            .iter()
+            .map(|c| format!("quote(\"{c}\")"))
+            .collect::<Vec<_>>()
+            .join(" || ',' || ");
+        let rows: Vec<String> =
+            sqlx::query_scalar(&format!("SELECT {row} FROM {table} ORDER BY rowid"))
+                .fetch_all(db)
+                .await
+                .unwrap();
+        out.extend(rows.into_iter().map(|r| format!("{table}: {r}")));
+    }
+    out
+}
+
+/// One sheet of a workbook as text, row by row (calamine reads it as a spreadsheet program would).
+pub fn xlsx_sheet(bytes: Vec<u8>, name: &str) -> Vec<Vec<String>> {
+    use calamine::{Reader, Xlsx};
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).expect("a workbook");
+    let range = book.worksheet_range(name).expect("the sheet exists");
+    range
+        .rows()
+        .map(|row| row.iter().map(|cell| cell.to_string()).collect())
+        .collect()
+}
