@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port="${E2E_PORT:-3100}"
-state=end2end/.state
+state="${E2E_STATE:-end2end/.state/$port}"
 bin="${MATERIALITY_BIN:-${CARGO_TARGET_DIR:-target}/release/materiality}"
 rm -rf "$state" && mkdir -p "$state"
 export DATABASE_URL="sqlite://$state/e2e.db"

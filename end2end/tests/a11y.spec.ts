@@ -1,18 +1,18 @@
 import { test } from '@playwright/test';
-import { admin, cycleId, expectAccessible, invite, login } from './helpers';
+import { admin, expectAccessible, invite, login, newCycle } from './helpers';
 
 for (const locale of ['en-US', 'zh-CN']) {
   test.describe(`accessibility (${locale})`, () => {
     test.use({ locale });
 
     test('survey page', async ({ page }) => {
-      await page.goto(invite('EMP'));
+      await page.goto(invite('EMP', newCycle()));
       await page.getByTestId('topic-E1').waitFor();
       await expectAccessible(page);
     });
 
     test('survey page showing errors', async ({ page }) => {
-      await page.goto(invite('EMP'));
+      await page.goto(invite('EMP', newCycle()));
       await page.locator('form.questionnaire button.primary').click();
       await page.locator('#error-summary').waitFor();
       await expectAccessible(page);
@@ -33,14 +33,14 @@ for (const locale of ['en-US', 'zh-CN']) {
       ['topic library', '/admin/topics', 'topics'],
       ['stakeholder groups', '/admin/groups', 'groups'],
       ['cycles', '/admin/cycles', 'cycles'],
-      ['one cycle', `/admin/cycles/${cycleId()}`, 'links'],
-      ['progress', `/admin/cycles/${cycleId()}/progress`, 'progress'],
-      ['review', `/cycles/${cycleId()}/review`, 'review-E1'],
-      ['material topics', `/cycles/${cycleId()}/material`, 'standing'],
+      ['one cycle', '/admin/cycles/{cycle}', 'links'],
+      ['progress', '/admin/cycles/{cycle}/progress', 'progress'],
+      ['review', '/cycles/{cycle}/review', 'review-E1'],
+      ['material topics', '/cycles/{cycle}/material', 'standing'],
       ['audit log', '/admin/audit', 'audit'],
     ]) {
       test(`admin page: ${name}`, async ({ page }) => {
-        await login(page, path, admin);
+        await login(page, path.replace('{cycle}', String(newCycle())), admin);
         await page.getByTestId(testid).waitFor();
         await expectAccessible(page);
       });
@@ -53,7 +53,7 @@ for (const locale of ['en-US', 'zh-CN']) {
     });
 
     test('matrix page', async ({ page }) => {
-      const matrix = `/cycles/${cycleId()}/matrix`;
+      const matrix = `/cycles/${newCycle()}/matrix`;
       await login(page, matrix);
       await page.getByTestId('stats-table').waitFor();
       await expectAccessible(page);

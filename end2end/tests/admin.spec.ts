@@ -1,15 +1,22 @@
 import { expect, test } from '@playwright/test';
-import { admin, cycleId, hydrated, login } from './helpers';
+import { admin, hydrated, login, newCycle, unique } from './helpers';
 
-/** Ten new topics, one of them (line 5) with a category that does not exist. */
-const codes = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W8', 'W9', 'W10'];
-const csv = [
-  'code,category,name_zh,name_en,description_zh,description_en',
-  ...codes.map((c, i) => `${c},${i === 3 ? 'X' : 'S'},议题${c},"Topic ${c}, imported",说明,"A ""quoted"" note"`),
-].join('\n');
+/** Ten topics new to the library (codes no other run used), one of them (line 5) with a category that
+ * does not exist. */
+function topicsFile() {
+  const tag = unique().slice(-6);
+  const codes = Array.from({ length: 10 }, (_, i) => `W${tag}-${i + 1}`);
+  const csv = [
+    'code,category,name_zh,name_en,description_zh,description_en',
+    ...codes.map((c, i) => `${c},${i === 3 ? 'X' : 'S'},议题${c},"Topic ${c}, imported",说明,"A ""quoted"" note"`),
+  ].join('\n');
+  return { codes, csv };
+}
 
 test('an admin sets up a cycle in the browser and sees its first response arrive', async ({ page, browser }) => {
   test.setTimeout(120_000);
+  const { codes, csv } = topicsFile();
+  const [first, , , fourth, , , , , , last] = codes;
   await login(page, '/admin/topics', admin);
   await page.getByTestId('topics').waitFor();
   await hydrated(page);
@@ -21,16 +28,16 @@ test('an admin sets up a cycle in the browser and sees its first response arrive
   await expect(page.getByTestId('preview-summary')).toContainText('Rows with problems: 1');
   await expect(page.getByTestId('preview-line-5')).toContainText('Must be E, S or G.');
   await expect(page.getByTestId('import')).toBeDisabled();
-  await expect(page.getByTestId('topic-W1')).toHaveCount(0);
+  await expect(page.getByTestId(`topic-${first}`)).toHaveCount(0);
 
   // Fix the row, preview again, import.
-  await page.getByTestId('import-text').fill(csv.replace('W4,X,', 'W4,S,'));
+  await page.getByTestId('import-text').fill(csv.replace(`${fourth},X,`, `${fourth},S,`));
   await expect(page.getByTestId('import')).toBeDisabled();
   await page.getByRole('button', { name: 'Preview', exact: true }).click();
   await expect(page.getByTestId('preview-summary')).toContainText('All 10 rows are correct');
   await page.getByTestId('import').click();
   await expect(page.getByTestId('import-done')).toContainText('Topics added: 10');
-  await expect(page.getByTestId('topic-W10')).toContainText('Topic W10, imported');
+  await expect(page.getByTestId(`topic-${last}`)).toContainText(`Topic ${last}, imported`);
 
   // Create a cycle with the ten topics and three groups.
   await page.goto('/admin/cycles');
@@ -76,14 +83,14 @@ test('an admin sets up a cycle in the browser and sees its first response arrive
   const r = await respondent.newPage();
   await r.goto(new URL(link).pathname);
   await r.locator('form.questionnaire[data-ready="true"]').waitFor();
-  await expect(r.getByTestId('topic-W1')).toContainText('Topic W1, imported');
-  await r.locator('input[name="b.W1"][value="4"]').check();
-  await r.locator('input[name="s.W1"][value="5"]').check();
+  await expect(r.getByTestId(`topic-${first}`)).toContainText(`Topic ${first}, imported`);
+  await r.locator(`input[name="b.${first}"][value="4"]`).check();
+  await r.locator(`input[name="s.${first}"][value="5"]`).check();
   await r.getByRole('button', { name: 'Save draft' }).click();
   await expect(r.getByTestId('draft-saved')).toContainText('Draft saved');
   await r.reload();
   await r.locator('form.questionnaire[data-ready="true"]').waitFor();
-  await expect(r.locator('input[name="b.W1"][value="4"]')).toBeChecked();
+  await expect(r.locator(`input[name="b.${first}"][value="4"]`)).toBeChecked();
   for (const c of codes.slice(1)) {
     await r.locator(`input[name="b.${c}"][value="3"]`).check();
     await r.locator(`input[name="s.${c}"][value="dk"]`).check();
@@ -104,7 +111,7 @@ test('an admin sets up a cycle in the browser and sees its first response arrive
 });
 
 test('an open link takes answers from many, and each browser only once', async ({ page, browser }) => {
-  await login(page, `/admin/cycles/${cycleId()}`, admin);
+  await login(page, `/admin/cycles/${newCycle()}`, admin);
   await page.getByTestId('links').waitFor();
   await hydrated(page);
   await page.getByTestId('links-MED').getByRole('button', { name: 'Make open link' }).click();
@@ -138,28 +145,36 @@ test('reviewers cannot reach the admin pages', async ({ page }) => {
 });
 
 test('an admin adds an own category, renames it and files a topic under it', async ({ page }) => {
+  // A category and a topic of its own: the library is shared by every test.
+  const code = `C${unique().slice(-6)}`;
+  const { codes, csv } = topicsFile();
+  const topicCode = codes[0];
   await login(page, '/admin/topics', admin);
   await page.getByTestId('topics').waitFor();
   await hydrated(page);
+  await page.getByTestId('import-text').fill(csv.replace(`${codes[3]},X,`, `${codes[3]},S,`));
+  await page.getByRole('button', { name: 'Preview', exact: true }).click();
+  await page.getByTestId('import').click();
+  await expect(page.getByTestId(`topic-${topicCode}`)).toBeVisible();
   const form = page.getByTestId('category-form');
-  await form.locator('input[name="category[code]"]').fill('ECO');
+  await form.locator('input[name="category[code]"]').fill(code);
   await form.locator('input[name="category[name][zh]"]').fill('经济');
   await form.locator('input[name="category[name][en]"]').fill('Economy');
   await form.locator('input[name="category[colour]"]').fill('#117733');
   await form.getByRole('button', { name: 'Add category' }).click();
-  const item = page.getByTestId('category-ECO');
+  const item = page.getByTestId(`category-${code}`);
   await expect(item).toContainText('#117733');
 
   await item.getByRole('button', { name: 'Edit' }).click();
-  await expect(form.locator('input[name="category[code]"]')).toHaveValue('ECO');
+  await expect(form.locator('input[name="category[code]"]')).toHaveValue(code);
   await form.locator('input[name="category[name][en]"]').fill('Economic');
   await form.getByRole('button', { name: 'Save' }).click();
   await expect(item).toContainText('Economic');
 
-  await page.getByTestId('topic-G1').getByRole('button', { name: 'Edit' }).click();
+  await page.getByTestId(`topic-${topicCode}`).getByRole('button', { name: 'Edit' }).click();
   const topic = page.getByTestId('topic-form');
-  await expect(topic.locator('input[name="topic[code]"]')).toHaveValue('G1');
-  await topic.locator('select[name="topic[custom_category]"]').selectOption('ECO');
+  await expect(topic.locator('input[name="topic[code]"]')).toHaveValue(topicCode);
+  await topic.locator('select[name="topic[custom_category]"]').selectOption(code);
   await topic.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByTestId('topic-G1')).toContainText('Economic');
+  await expect(page.getByTestId(`topic-${topicCode}`)).toContainText('Economic');
 });

@@ -1,19 +1,51 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, type Page, type APIRequestContext } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 const root = path.resolve(__dirname, '..', '..');
-const state = path.join(root, 'end2end', '.state');
+// The run's own folder (database, demo cycle id), chosen by playwright.config.ts with the port.
+const state = process.env.E2E_STATE ?? path.join(root, 'end2end', '.state', process.env.E2E_PORT ?? '3100');
 const bin = process.env.MATERIALITY_BIN ?? path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, 'target'), 'release', 'materiality');
 
 export const reviewer = { email: 'reviewer@example.com', password: 'materiality-demo' };
 export const admin = { email: 'admin@example.com', password: 'materiality-admin' };
 
-/** The id of the demo cycle that start-server.sh seeded. */
-export function cycleId(): number {
+/** The id of the demo cycle that start-server.sh seeded. Tests read it, never answer it: answers go to
+ * a cycle of the test's own (`newCycle`), so that no test sees another's. */
+export function demoCycle(): number {
   return Number(readFileSync(path.join(state, 'cycle'), 'utf8').trim());
+}
+
+/** A cycle of the caller's own: a copy of the demo cycle (its 17 topics and 8 groups), opened, by the
+ * real `copy-cycle` and `cycle-status` subcommands. */
+export function newCycle(): number {
+  const id = Number(cli(['copy-cycle', '--from', String(demoCycle())]).trim());
+  setStatus(id, 'open');
+  return id;
+}
+
+export function setStatus(cycle: number, to: 'open' | 'closed') {
+  cli(['cycle-status', '--cycle', String(cycle), '--to', to]);
+}
+
+/** A string no other test and no earlier run uses, for codes and e-mail addresses. */
+export function unique(): string {
+  return (Date.now().toString(36) + Math.random().toString(36).slice(2, 5)).toUpperCase();
+}
+
+/** Sign-in failures from one address before it must wait (the server's `LoginLimiter`). The
+ * suite's deliberate failures all come from 127.0.0.1 and are counted here, so that they can never add
+ * up to it, however the suite is run (`--repeat-each 2` included); the limit is never weakened for tests. */
+const ADDRESS_LIMIT = 20;
+
+/** Call once for every sign-in a test makes fail on purpose. */
+export function failingSignIn() {
+  const file = path.join(state, 'failed-sign-ins');
+  const n = (existsSync(file) ? Number(readFileSync(file, 'utf8')) : 0) + 1;
+  writeFileSync(file, String(n));
+  expect(n, 'the suite\'s deliberate sign-in failures must stay below the per-address limit').toBeLessThan(ADDRESS_LIMIT);
 }
 
 /** Runs a subcommand of the server binary against the test database. */
@@ -26,7 +58,7 @@ function cli(args: string[], input = ''): string {
 }
 
 /** A fresh single-use survey link path (`/s/...`) for a group, made by the real `invite` subcommand. */
-export function invite(group = 'EMP', cycle = cycleId()): string {
+export function invite(group: string, cycle: number): string {
   const out = cli(['invite', '--cycle', String(cycle), '--group', group, '--count', '1']);
   return new URL(out.trim()).pathname;
 }
@@ -76,7 +108,7 @@ export async function submitViaApi(
   request: APIRequestContext,
   group: string,
   score: (i: number) => [number, number],
-  cycle = cycleId(),
+  cycle: number,
 ) {
   const token = invite(group, cycle).split('/').pop();
   const answers = topicCodes.map((topic, i) => {

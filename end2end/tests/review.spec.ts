@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { admin, createUser, cycleId, expectAccessible, hydrated, login, reviewer, submitViaApi, topicCodes } from './helpers';
+import { admin, createUser, demoCycle, expectAccessible, hydrated, login, reviewer, submitViaApi, topicCodes, unique } from './helpers';
 
 /** Signs `who` in, in a browser of their own, on the review page of cycle `id`. */
 async function reviewAs(browser: import('@playwright/test').Browser, who: { email: string; password: string }, id: number) {
@@ -25,7 +25,7 @@ test('two reviewers comment, an admin overrides with a reason and confirms, and 
   await login(page, '/admin/cycles', admin);
   await page.getByTestId('cycles').waitFor();
   await hydrated(page);
-  await page.getByTestId(`cycle-${cycleId()}`).getByRole('button', { name: 'Copy for next year' }).click();
+  await page.getByTestId(`cycle-${demoCycle()}`).getByRole('button', { name: 'Copy for next year' }).click();
   await page.waitForURL(/\/admin\/cycles\/\d+$/);
   const id = Number(new URL(page.url()).pathname.split('/').pop());
   await page.getByTestId('cycle-status').waitFor();
@@ -43,12 +43,13 @@ test('two reviewers comment, an admin overrides with a reason and confirms, and 
   await expect(first.page.getByTestId('standing')).toContainText('Provisional');
   await comment(first.page, 'E1', 'Customers rarely raise it; covered by S2.', 'not_material');
   await expect(first.page.getByTestId('review-E1').getByTestId('comment')).toHaveCount(1);
-  const second = await reviewAs(browser, createUser('second.reviewer@example.com', 'reviewer', 'second reviewer password'), id);
+  const secondEmail = `second.reviewer-${unique()}@example.com`.toLowerCase();
+  const second = await reviewAs(browser, createUser(secondEmail, 'reviewer', 'second reviewer password'), id);
   const e1 = second.page.getByTestId('review-E1');
   await expect(e1.getByTestId('comment')).toContainText('Customers rarely raise it');
   await comment(second.page, 'E1', 'Agreed: fold it into S2.', 'not_material');
   await expect(e1.getByTestId('comment')).toHaveCount(2);
-  await expect(e1.getByTestId('comment').nth(1)).toContainText('second.reviewer@example.com');
+  await expect(e1.getByTestId('comment').nth(1)).toContainText(secondEmail);
   // Reviewers may not override or confirm: the forms are not there for them.
   await expect(second.page.getByTestId('override-form')).toHaveCount(0);
   await expect(second.page.getByTestId('confirm-form')).toHaveCount(0);
@@ -121,7 +122,8 @@ test('two reviewers comment, an admin overrides with a reason and confirms, and 
   await expect(first.page.getByTestId('comment-form')).toHaveCount(0);
 
   // Every step is on the audit log, whose chain holds.
-  await page.goto('/admin/audit?action=review');
+  // This cycle's review entries (the subject filter is a substring: "cycle 12 " is not "cycle 123 ").
+  await page.goto(`/admin/audit?action=review&subject=${encodeURIComponent(`cycle ${id} `)}`);
   await hydrated(page);
   await expect(page.getByTestId('audit-entry')).toHaveCount(3);
   await expect(page.getByTestId('chain')).toContainText('Chain intact');

@@ -1,16 +1,25 @@
 import { test, expect } from '@playwright/test';
-import { SurveyPage, invite, topicCodes } from './helpers';
+import { SurveyPage, invite, newCycle, topicCodes } from './helpers';
+
+// A cycle of this file's own: its answers reach no other test's figures.
+let cycle: number;
+test.beforeAll(() => {
+  cycle = newCycle();
+});
 
 test.describe('in English', () => {
   test.use({ locale: 'en-US' });
 
   test('a respondent completes the survey', async ({ page }) => {
-    await page.goto(invite('CUS'));
+    await page.goto(invite('CUS', cycle));
     await expect(page.locator('html')).toHaveAttribute('lang', 'en');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Stakeholder survey on ESG topics');
     await expect(page.getByText('Customers', { exact: true })).toBeVisible();
     const survey = new SurveyPage(page);
     await survey.ready();
+    // Every topic of the cycle, in the cycle's order.
+    const shown = await page.locator('li.topic').evaluateAll((items) => items.map((li) => li.getAttribute('data-testid')));
+    expect(shown).toEqual(topicCodes.map((c) => `topic-${c}`));
     await expect(survey.topic('S1')).toContainText('Data security and privacy protection');
     await expect(page.getByTestId('progress')).toHaveText('0 of 17 topics answered');
     await survey.answerAll();
@@ -22,7 +31,7 @@ test.describe('in English', () => {
   });
 
   test('a missing answer is shown next to its topic and the other answers stay', async ({ page }) => {
-    const link = invite('SUP');
+    const link = invite('SUP', cycle);
     await page.goto(link);
     const survey = new SurveyPage(page);
     await survey.ready();
@@ -63,7 +72,7 @@ test.describe('in Chinese', () => {
   test.use({ locale: 'zh-CN' });
 
   test('a respondent completes the survey', async ({ page }) => {
-    await page.goto(invite('GOV'));
+    await page.goto(invite('GOV', cycle));
     await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('ESG议题利益相关方调研问卷');
     await expect(page.getByText('政府/监管机构')).toBeVisible();
@@ -78,7 +87,7 @@ test.describe('in Chinese', () => {
   });
 
   test('the page switches language on request', async ({ page }) => {
-    const link = invite('MED');
+    const link = invite('MED', cycle);
     await page.goto(link);
     await page.getByRole('link', { name: 'English' }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Stakeholder survey on ESG topics');
@@ -91,7 +100,7 @@ test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false, locale: 'en-US' });
 
   test('the survey completes with a plain form post', async ({ page }) => {
-    await page.goto(invite('COM'));
+    await page.goto(invite('COM', cycle));
     const survey = new SurveyPage(page);
     // First without one answer: the server answers with the page, the message and the answers kept.
     await survey.answerAll(['G5']);
@@ -101,6 +110,5 @@ test.describe('without JavaScript', () => {
     await survey.rate('G5', '5', '5');
     await survey.submit();
     await expect(page.getByTestId('thanks')).toContainText('Your answers have been saved');
-    expect(topicCodes.length).toBe(17);
   });
 });

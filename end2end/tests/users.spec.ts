@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { admin, login } from './helpers';
+import { admin, failingSignIn, login } from './helpers';
 
 test.use({ locale: 'en-US' });
 
@@ -33,6 +33,7 @@ test('an admin adds a reviewer, who can sign in until disabled', async ({ page, 
 
   await row.getByRole('button', { name: 'Disable' }).click();
   await expect(row).toContainText('Disabled');
+  failingSignIn();
   ({ other, p } = await signIn());
   await expect(p.getByRole('alert')).toHaveText('The email or password is not correct.');
   await other.close();
