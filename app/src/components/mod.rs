@@ -127,7 +127,8 @@ pub fn AdminTable(
 ) -> impl IntoView {
     let t = use_lang().t();
     view! {
-        <div class="table-wrap">
+        // Focusable, so that a table wider than the screen can be scrolled from the keyboard.
+        <div class="table-wrap" tabindex="0" role="region" aria-label=caption>
             <table class="stats admin-table" data-testid=testid>
                 <caption>{caption}</caption>
                 <thead>

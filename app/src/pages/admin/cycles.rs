@@ -659,7 +659,7 @@ pub fn ProgressPage() -> impl IntoView {
                             view! {
                                 <p class="cycle-name">{p.name.clone()}</p>
                                 <p class="hint">{t.progress_help.replace("{k}", &k.to_string())}</p>
-                                <div class="table-wrap">
+                                <div class="table-wrap" tabindex="0" role="region" aria-label=t.progress_title>
                                     <table class="stats" data-testid="progress" aria-live="polite">
                                         <caption>{t.progress_title}</caption>
                                         <thead>

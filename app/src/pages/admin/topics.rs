@@ -514,7 +514,7 @@ fn PreviewTable(preview: ImportPreview) -> impl IntoView {
         .collect_view();
     view! {
         <p role="status" data-testid="preview-summary" class:field-error=blocked>{summary}</p>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label=t.preview>
             <table class="stats" data-testid="preview-rows">
                 <caption>{t.preview}</caption>
                 <thead>
