@@ -590,3 +590,62 @@ async fn answers_are_stored_only_between_the_opening_and_closing_dates(db: Db) {
         }
     }
 }
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn admin_writes_succeed_while_submissions_come_in(db: Db) {
+    use std::sync::{Arc, Mutex};
+    let (cycle, codes) = demo(&db).await;
+    let subs = Submissions::start(db.clone());
+    let tokens = store::cycles::invite(&db, cycle, "EMP", 600).await.unwrap();
+    let queue = Arc::new(Mutex::new(tokens));
+    // Sixteen clients submit as fast as the writer takes them.
+    let mut clients = Vec::new();
+    for _ in 0..16 {
+        let (subs, queue, codes) = (subs.clone(), queue.clone(), codes.clone());
+        clients.push(tokio::spawn(async move {
+            let mut stored = 0;
+            loop {
+                let Some(token) = queue.lock().unwrap().pop() else {
+                    return stored;
+                };
+                let out = submit_via(&subs, &token, answers(&codes, scores), Lang::En)
+                    .await
+                    .unwrap();
+                assert!(matches!(out, SubmitOutcome::Stored { .. }), "{out:?}");
+                stored += 1;
+            }
+        }));
+    }
+    // Meanwhile an admin makes links, revokes them and changes the settings, twenty times each.
+    let mut failures = Vec::new();
+    for i in 0..20 {
+        if let Err(e) = store::cycles::invite(&db, cycle, "CUS", 1).await {
+            failures.push(format!("invite {i}: {e}"));
+        }
+        if let Err(e) = store::cycles::revoke_unused(&db, cycle, "CUS").await {
+            failures.push(format!("revoke {i}: {e}"));
+        }
+        let mut s = store::cycles::cycle(&db, cycle)
+            .await
+            .unwrap()
+            .unwrap()
+            .settings();
+        s.name = format!("Renamed {i}");
+        match store::cycles::update_settings(&db, cycle, &s).await {
+            Ok(Some(Ok(()))) => {}
+            other => failures.push(format!("settings {i}: {other:?}")),
+        }
+        tokio::task::yield_now().await;
+    }
+    let mut stored = 0;
+    for c in clients {
+        stored += c.await.unwrap();
+    }
+    assert_eq!(failures, Vec::<String>::new());
+    assert_eq!(stored, 600);
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM responses").await,
+        600,
+        "every acknowledged answer is stored"
+    );
+}

@@ -60,7 +60,10 @@ impl Action {
 }
 
 /// A write transaction that holds SQLite's write lock from its first statement, so what it reads
-/// (the chain's last hash, a cycle's status) cannot change before it writes.
+/// (the chain's last hash, a cycle's status) cannot change before it writes. Every store write uses
+/// it: a deferred transaction that reads and then writes fails at once with "database is locked"
+/// whenever the submissions writer committed in between (SQLite does not retry that upgrade in WAL
+/// mode), whereas BEGIN IMMEDIATE waits for the lock (the busy timeout).
 pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
     db.begin_with("BEGIN IMMEDIATE").await
 }

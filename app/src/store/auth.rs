@@ -253,7 +253,7 @@ pub async fn users(db: &Db) -> Result<Vec<UserRow>, sqlx::Error> {
 /// Disables or re-enables an account. Disabling also ends its sessions at once; its API tokens stop
 /// working while it is disabled. False when there is no such user.
 pub async fn set_disabled(db: &Db, user_id: i64, disabled: bool) -> Result<bool, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::audit::begin_write(db).await?;
     let done = sqlx::query("UPDATE users SET disabled_at = ? WHERE id = ?")
         .bind(disabled.then(now))
         .bind(user_id)

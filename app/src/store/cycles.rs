@@ -241,7 +241,7 @@ pub async fn invite(
     if !(1..=10_000).contains(&count) {
         return Err(InviteError::BadCount);
     }
-    let mut tx = db.begin().await?;
+    let mut tx = super::audit::begin_write(db).await?;
     let group_id = cycle_group(&mut tx, cycle_id, group_code).await?;
     let mut tokens = Vec::with_capacity(count as usize);
     for _ in 0..count {
@@ -257,7 +257,7 @@ pub async fn create_open_link(
     cycle_id: i64,
     group_code: &str,
 ) -> Result<String, InviteError> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::audit::begin_write(db).await?;
     let group_id = cycle_group(&mut tx, cycle_id, group_code).await?;
     revoke_open_links(&mut tx, cycle_id, group_id).await?;
     let token = insert_invitation(&mut tx, cycle_id, group_id, true).await?;
@@ -283,7 +283,7 @@ async fn revoke_open_links(
 
 /// Withdraws every unused single-use link of a group, and its open link. Returns how many.
 pub async fn revoke_unused(db: &Db, cycle_id: i64, group_code: &str) -> Result<u64, InviteError> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::audit::begin_write(db).await?;
     let group_id = cycle_group(&mut tx, cycle_id, group_code).await?;
     let singles = sqlx::query(
         "UPDATE invitations SET revoked_at = ?
@@ -463,7 +463,7 @@ pub async fn copy_cycle(db: &Db, from: i64) -> Result<Option<i64>, sqlx::Error> 
     s.name = format!("{} ({})", s.name, s.year);
     s.opens_on = None;
     s.closes_on = None;
-    let mut tx = db.begin().await?;
+    let mut tx = super::audit::begin_write(db).await?;
     let id = insert_cycle(&mut tx, &s, Some(from)).await?;
     sqlx::query(
         "INSERT INTO cycle_topics (cycle_id, code, topic_id, category, name_zh, name_en, description_zh,
@@ -530,7 +530,7 @@ pub async fn update_settings(
     id: i64,
     s: &CycleSettings,
 ) -> Result<Option<Result<(), Refused>>, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::audit::begin_write(db).await?;
     let Some(lock) = lock_cycle(&mut tx, id).await? else {
         return Ok(None);
     };
@@ -583,7 +583,7 @@ pub async fn set_cycle_topics(
     id: i64,
     codes: &[String],
 ) -> Result<Option<Result<(), Refused>>, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::audit::begin_write(db).await?;
     let Some(lock) = lock_cycle(&mut tx, id).await? else {
         return Ok(None);
     };
@@ -620,7 +620,7 @@ pub async fn set_cycle_groups(
     id: i64,
     codes: &[String],
 ) -> Result<Option<Result<(), Refused>>, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::audit::begin_write(db).await?;
     let Some(lock) = lock_cycle(&mut tx, id).await? else {
         return Ok(None);
     };
@@ -662,7 +662,7 @@ pub async fn set_status(
     id: i64,
     to: CycleStatus,
 ) -> Result<Option<Result<(), Refused>>, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::audit::begin_write(db).await?;
     let Some(lock) = lock_cycle(&mut tx, id).await? else {
         return Ok(None);
     };
@@ -695,7 +695,7 @@ pub async fn set_status(
 /// Deletes a cycle that nobody has answered, with its links and drafts; also a draft that carries a
 /// result forward (the undo of a carry-forward made by mistake). A confirmed one stays.
 pub async fn delete_cycle(db: &Db, id: i64) -> Result<Option<Result<(), Refused>>, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::audit::begin_write(db).await?;
     let Some(lock) = lock_cycle(&mut tx, id).await? else {
         return Ok(None);
     };

@@ -73,7 +73,7 @@ pub fn preset_csv(name: &str) -> Option<String> {
 /// Running it twice changes nothing the second time.
 pub async fn seed(db: &Db) -> Result<i64, sqlx::Error> {
     let lib: Library = serde_json::from_str(LIBRARY).expect("the embedded library is valid JSON");
-    let mut tx = db.begin().await?;
+    let mut tx = super::audit::begin_write(db).await?;
     for (i, t) in lib.topics.iter().enumerate() {
         debug_assert!(Category::parse(&t.category).is_some());
         sqlx::query(

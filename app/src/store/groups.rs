@@ -50,7 +50,7 @@ pub async fn save_group(
         Ok(g) => g,
         Err(p) => return Ok(Err(p)),
     };
-    let mut tx = db.begin().await?;
+    let mut tx = super::audit::begin_write(db).await?;
     if super::library::code_taken(&mut tx, "stakeholder_groups", &g.code, original).await? {
         return Ok(Err(vec![FieldProblem::new("code", Problem::DuplicateCode)]));
     }

@@ -141,7 +141,7 @@ pub async fn save_topic(
     original: Option<&str>,
     raw: &RawTopic,
 ) -> Result<Result<(), Refused>, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::audit::begin_write(db).await?;
     let custom: Vec<String> = categories_in(&mut tx)
         .await?
         .into_iter()
@@ -211,7 +211,7 @@ pub async fn set_topic_active(db: &Db, code: &str, active: bool) -> Result<bool,
 
 /// Moves a topic one place up or down in the library's order. False when it cannot move.
 pub async fn move_topic(db: &Db, code: &str, up: bool) -> Result<bool, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::audit::begin_write(db).await?;
     let mut codes: Vec<String> =
         sqlx::query_scalar("SELECT code FROM topics ORDER BY sort_order, code")
             .fetch_all(&mut *tx)
@@ -252,7 +252,7 @@ pub enum DeleteTopic {
 /// Deletes a topic that no cycle has answers for. Cycles that asked it without answers keep their
 /// copy of it (the snapshot), only the link to the library goes.
 pub async fn delete_topic(db: &Db, code: &str) -> Result<DeleteTopic, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::audit::begin_write(db).await?;
     let row = sqlx::query(&format!(
         "SELECT t.id, {ANSWERED} AS answered FROM topics t WHERE t.code = ?"
     ))
@@ -299,7 +299,7 @@ async fn custom_codes(conn: &mut SqliteConnection) -> Result<Vec<String>, sqlx::
 /// preview comes back. Rows add topics or change the topic with their code; the imported topics take
 /// the file's order at the top of the library, the others follow in their old order.
 pub async fn import(db: &Db, text: &str) -> Result<Result<Imported, ImportPreview>, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::audit::begin_write(db).await?;
     let custom = custom_codes(&mut tx).await?;
     let existing = export_in(&mut tx).await?;
     let p = preview(text, &custom, &existing);
