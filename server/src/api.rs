@@ -77,8 +77,20 @@ fn unprocessable(errors: &[FieldError]) -> Response {
 }
 
 /// `POST /api/v1/responses`: 201 with a receipt; 404 unknown token; 409 used token; 422 with the
-/// field errors; 413 over 64 KiB. Nothing is stored unless everything is valid.
+/// field errors; 413 over 64 KiB; 415 for a body that is not JSON. Nothing is stored unless everything
+/// is valid.
 async fn post_response(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    // Only a JSON body is an answer. A web page can post `text/plain` (or a form) to another site
+    // without asking it first, so without this check any site could make its visitors answer
+    // through a known open link; a cross-site `application/json` post needs a CORS preflight,
+    // which this server never grants.
+    if !is_json(&headers) {
+        return (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Json(json!({"error": "the body must be application/json"})),
+        )
+            .into_response();
+    }
     let submission = match parse_json_submission(&body) {
         Ok(s) => s,
         Err(errors) => return unprocessable(&errors),
@@ -108,6 +120,15 @@ async fn post_response(State(state): State<AppState>, headers: HeaderMap, body: 
         Ok(SubmitOutcome::Invalid(errors)) => unprocessable(&errors),
         Err(e) => internal(e),
     }
+}
+
+/// Whether the request says its body is JSON (`application/json`, any parameters).
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
 }
 
 /// The survey form posted without JavaScript. Stored: redirect to the thank-you page (303, so a reload

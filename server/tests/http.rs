@@ -1157,3 +1157,78 @@ async fn past_100000_responses_the_workbook_counts_them_instead_of_listing_them(
         sheet[0]
     );
 }
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn after_sign_in_only_a_same_site_path_is_followed(db: Db) {
+    use leptos::server_fn::ServerFn;
+    let app = router(db.clone());
+    store::auth::create_user(&db, "rev@example.com", "the right password", Role::Reviewer)
+        .await
+        .unwrap();
+    for (next, to) in [
+        ("/cycles/1/matrix", "/cycles/1/matrix"),
+        ("/\t/evil.example", "/"),
+        ("/\n/evil.example", "/"),
+        ("/x\r\nSet-Cookie: a=b", "/"),
+        ("https://evil.example", "/"),
+    ] {
+        let body = serde_urlencoded_body(&[
+            ("email".into(), "rev@example.com".into()),
+            ("password".into(), "the right password".into()),
+            ("next".into(), next.into()),
+        ]);
+        // A plain form post, as the page sends it before its script runs.
+        let req = Request::post(<app::api::auth::Login as ServerFn>::PATH)
+            .header(header::HOST, "localhost")
+            .header(header::ORIGIN, "http://localhost")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "text/html,application/xhtml+xml")
+            .header(header::REFERER, "http://localhost/login")
+            .body(Body::from(body))
+            .unwrap();
+        let (status, res) = send(&app, req).await;
+        assert!(
+            status.is_redirection(),
+            "{next:?}: {status} {:?}",
+            res.headers()
+        );
+        assert_eq!(res.headers()[header::LOCATION], to, "{next:?}");
+    }
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn the_json_api_takes_only_json_bodies(db: Db) {
+    let app = router(db.clone());
+    let (cycle, codes) = demo(&db).await;
+    let body = |t: &str| json!({"token": t, "answers": answers(&codes)}).to_string();
+    // What a page on another site can send without a preflight: text/plain, a form, no type at all.
+    for content_type in [
+        Some("text/plain"),
+        Some("text/plain;charset=UTF-8"),
+        Some("application/x-www-form-urlencoded"),
+        Some("multipart/form-data; boundary=x"),
+        None,
+    ] {
+        let t = token(&db, cycle, "EMP").await;
+        let mut req =
+            Request::post("/api/v1/responses").header(header::ORIGIN, "https://evil.example");
+        if let Some(c) = content_type {
+            req = req.header(header::CONTENT_TYPE, c);
+        }
+        let (status, res) = send(&app, req.body(Body::from(body(&t))).unwrap()).await;
+        assert_eq!(
+            status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{content_type:?}"
+        );
+        assert!(body_text(res).await.contains("application/json"));
+    }
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM responses").await, 0);
+    // JSON with parameters, in any case, is JSON.
+    let t = token(&db, cycle, "EMP").await;
+    let req = Request::post("/api/v1/responses")
+        .header(header::CONTENT_TYPE, "Application/JSON; charset=utf-8")
+        .body(Body::from(body(&t)))
+        .unwrap();
+    assert_eq!(send(&app, req).await.0, StatusCode::CREATED);
+}

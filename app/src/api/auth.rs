@@ -3,9 +3,16 @@
 use super::AppError;
 use leptos::prelude::*;
 
-/// Only same-site paths are followed after sign-in, so a crafted link cannot send a reviewer elsewhere.
+/// Only same-site paths are followed after sign-in, so a crafted link cannot send a reviewer elsewhere:
+/// an absolute path, not `//host` or `/\host`, and no control character anywhere (browsers drop tabs
+/// and newlines from a URL, so `/<tab>/evil.example` would become `//evil.example`; a newline would
+/// also make the `Location` header invalid).
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    if next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control)
+    {
         next
     } else {
         "/"
@@ -99,6 +106,14 @@ mod tests {
             ("//evil.example", "/"),
             ("https://evil.example", "/"),
             ("/\\evil", "/"),
+            ("/\t/evil.example", "/"),
+            ("/\n/evil.example", "/"),
+            ("/cycles/1/matrix\r\nSet-Cookie: x=1", "/"),
+            ("/a\u{7f}", "/"),
+            (
+                "/cycles/1/matrix?group=EMP&lang=zh-CN",
+                "/cycles/1/matrix?group=EMP&lang=zh-CN",
+            ),
             ("", "/"),
         ] {
             assert_eq!(safe_next(n), want);
