@@ -491,4 +491,149 @@ mod tests {
         assert!(!Closed.can_move_to(Confirmed));
         assert!(!Confirmed.can_move_to(Open));
     }
+
+    #[test]
+    fn dates_of_every_shape_and_calendar_rule() {
+        for (s, ok) in [
+            ("2026-01-01", true),
+            ("2026/01/01", false),
+            ("2026-01/01", false),
+            ("2026-04-30", true),
+            ("2026-04-31", false),
+            ("2026-06-31", false),
+            ("2026-12-31", true),
+            ("2026-12-32", false),
+            ("2026-00-10", false),
+            ("2024-02-29", true),
+            ("2000-02-29", true),
+            ("1900-02-29", false),
+            ("2100-02-29", false),
+            ("2026-02-28", true),
+            ("+026-02-28", false),
+        ] {
+            assert_eq!(is_date(s), ok, "{s}");
+        }
+        // Around leap days and the 4-, 100- and 400-year cycles of the calendar.
+        for (t, d) in [
+            (-86_400, "1969-12-31"),
+            (978_220_800, "2000-12-31"),
+            (978_307_200, "2001-01-01"),
+            (1_104_451_200, "2004-12-31"),
+            (4_007_750_400, "2096-12-31"),
+            (4_007_836_800, "2097-01-01"),
+            (4_107_456_000, "2100-02-28"),
+            (4_107_542_400, "2100-03-01"),
+            (13_569_379_200, "2399-12-31"),
+            (13_574_563_200, "2400-02-29"),
+        ] {
+            assert_eq!(date_of(t), d, "{t}");
+        }
+    }
+
+    #[test]
+    fn a_cycle_takes_answers_only_open_and_within_its_dates() {
+        let within = (Some("2026-01-01"), Some("2026-01-31"));
+        for (status, (opens, closes), today, takes) in [
+            (CycleStatus::Open, within, "2026-01-15", true),
+            (CycleStatus::Open, (None, None), "2026-01-15", true),
+            (CycleStatus::Open, within, "2026-02-01", false),
+            (CycleStatus::Draft, within, "2026-01-15", false),
+            (CycleStatus::Closed, within, "2026-01-15", false),
+            (CycleStatus::Confirmed, (None, None), "2026-01-15", false),
+        ] {
+            assert_eq!(
+                CycleSettings::accepts_answers(status, opens, closes, today),
+                takes,
+                "{status:?} {opens:?}..{closes:?} on {today}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_cycle_is_frozen_once_answered_confirmed_or_carried_forward() {
+        let fresh = CycleDetail {
+            id: 1,
+            status: CycleStatus::Open,
+            settings: form().check().unwrap(),
+            copied_from: None,
+            carried_from: None,
+            carry_rationale: None,
+            topics: vec!["E1".into()],
+            groups: vec!["EMP".into()],
+            responses: 0,
+        };
+        assert!(!fresh.frozen());
+        assert!(CycleDetail {
+            responses: 1,
+            ..fresh.clone()
+        }
+        .frozen());
+        let closed = CycleDetail {
+            status: CycleStatus::Closed,
+            ..fresh.clone()
+        };
+        assert!(
+            !closed.frozen(),
+            "closed without answers: the questions may still change"
+        );
+        assert!(CycleDetail {
+            status: CycleStatus::Confirmed,
+            ..fresh.clone()
+        }
+        .frozen());
+        assert!(CycleDetail {
+            carried_from: Some(7),
+            ..fresh.clone()
+        }
+        .frozen());
+    }
+
+    #[test]
+    fn every_scale_labels_and_dates_are_checked_at_their_edges() {
+        let s = CycleForm {
+            scale: "0-10".into(),
+            ..form()
+        }
+        .check()
+        .unwrap();
+        assert_eq!(s.scale, Scale::new(0, 10).unwrap());
+        assert_eq!(s.labels, ScaleLabels::default_for(s.scale));
+        // Labels in one language only: the other is missing, not replaced by the defaults.
+        let one = CycleForm {
+            scale: "1-5".into(),
+            threshold: "3.5".into(),
+            labels_zh: "一\n二\n三\n四\n五".into(),
+            ..form()
+        };
+        assert_eq!(
+            one.check().unwrap_err(),
+            vec![FieldProblem::new("labels_en", Problem::LabelCount)]
+        );
+        // A label may be MAX_NAME characters long, not one more.
+        let labels = |len: usize| {
+            let mut l = vec!["x".repeat(len)];
+            l.extend(["b", "c", "d", "e"].map(String::from));
+            l.join("\n")
+        };
+        let long = |len: usize| CycleForm {
+            labels_zh: labels(len),
+            labels_en: labels(1),
+            ..one.clone()
+        };
+        assert!(long(MAX_NAME).check().is_ok());
+        assert_eq!(
+            long(MAX_NAME + 1).check().unwrap_err(),
+            vec![FieldProblem::new("labels_zh", Problem::TooLong)]
+        );
+        // A cycle may open and close on the same day.
+        let one_day = CycleForm {
+            opens_on: "2026-05-01".into(),
+            closes_on: "2026-05-01".into(),
+            ..form()
+        };
+        assert_eq!(
+            one_day.check().unwrap().closes_on.as_deref(),
+            Some("2026-05-01")
+        );
+    }
 }
