@@ -27,12 +27,7 @@ const FONT: &str = "sans-serif";
 const LABEL_PX: f64 = 13.0;
 const MARKER_PX: f64 = 7.0;
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
+use crate::components::escape_html as escape;
 
 /// The matrix as SVG markup: x importance to the business, y importance to stakeholders, one labelled
 /// point per topic at its pooled means (or its weighted position, `weighted`), marker and colour by category, the materiality threshold as

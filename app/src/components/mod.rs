@@ -240,3 +240,24 @@ pub fn percent_encode(s: &str) -> String {
     }
     out
 }
+
+/// `s` escaped for HTML or SVG text and attribute values: `&`, `<`, `>` and `"`. The one escape for
+/// markup the application writes itself (the chart's SVG, a textarea's text).
+pub fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// The initial text of a `<textarea>`, for its children. Leptos writes a textarea's children into the
+/// server's HTML unescaped (it treats the element as raw text), so `</textarea><script>` typed by
+/// anyone would close it there: on the server the text is escaped (the browser decodes it back);
+/// in the browser a text node is never parsed as markup, so it goes in as it is.
+pub fn textarea_text(s: &str) -> String {
+    if cfg!(feature = "ssr") {
+        escape_html(s)
+    } else {
+        s.to_string()
+    }
+}

@@ -287,7 +287,7 @@ fn MaterialList(view: MaterialView, note: ServerAction<SetNote>) -> impl IntoVie
                                 <input type="hidden" name="topic" value=code />
                                 <label>
                                     <span>{t.management_note}</span>
-                                    <textarea name="note" rows="2" maxlength="2000">{current}</textarea>
+                                    <textarea name="note" rows="2" maxlength="2000">{crate::components::textarea_text(&current)}</textarea>
                                 </label>
                                 <button type="submit">{t.save_note}</button>
                             </ActionForm>

@@ -223,7 +223,8 @@ fn TopicItem(
         .to_string();
     // Leptos writes a textarea's text without escaping it; escape it here so that a posted comment
     // cannot close the element and inject markup when the page is rendered again.
-    let comment = escape_text(&value_of(form_field('c', &code)).unwrap_or_default());
+    let comment =
+        crate::components::textarea_text(&value_of(form_field('c', &code)).unwrap_or_default());
     view! {
         <li class="topic" class:has-error=has_error data-testid=format!("topic-{code}")>
             <fieldset aria-describedby=described_by>
@@ -247,12 +248,6 @@ fn TopicItem(
         </li>
     }
     .into_any()
-}
-
-fn escape_text(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 /// One labelled radio group: a point per scale value plus "don't know".
