@@ -163,10 +163,13 @@ async fn every_admin_function_refuses_reviewers_and_anonymous_callers(db: Db) {
     let listed: std::collections::BTreeSet<String> =
         calls.iter().map(|(p, _)| p.to_string()).collect();
     assert_eq!(listed, registered, "every admin function, and only those");
-    for (session, refusal) in [(None, "Unauthorized"), (Some(&s.reviewer), "Forbidden")] {
+    for (session, refusal, code) in [
+        (None, "Unauthorized", StatusCode::UNAUTHORIZED),
+        (Some(&s.reviewer), "Forbidden", StatusCode::FORBIDDEN),
+    ] {
         for (path, body) in &calls {
             let (status, res) = send(&app, call(path, body, session.map(|s| s.as_str()))).await;
-            assert!(!status.is_success(), "{path} {refusal}");
+            assert_eq!(status, code, "{path} {refusal}");
             let text = body_text(res).await;
             assert!(text.contains(refusal), "{path} {refusal}: {text}");
         }
@@ -307,5 +310,33 @@ async fn invalid_admin_input_gets_field_errors_and_writes_nothing(db: Db) {
             assert!(text.contains(word), "{path}: {word} missing in {text}");
         }
     }
+    assert_eq!(snapshot(&db).await, before);
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn a_refused_plain_form_post_goes_back_to_its_page(db: Db) {
+    let app = router(db.clone());
+    let (cycle, _) = demo(&db).await;
+    let s = sessions(&db).await;
+    let before = snapshot(&db).await;
+    // A browser without JavaScript asks for HTML: it is sent back to the page it posted from
+    // (which says why), not shown a bare 403.
+    let mut req = call(
+        <GenerateLinks as ServerFn>::PATH,
+        &format!("id={cycle}&group=EMP&count=3"),
+        Some(&s.reviewer),
+    );
+    let headers = req.headers_mut();
+    headers.insert(header::ACCEPT, "text/html".parse().unwrap());
+    let page = format!("http://localhost/admin/cycles/{cycle}");
+    headers.insert(header::REFERER, page.parse().unwrap());
+    let (status, res) = send(&app, req).await;
+    assert_eq!(status, StatusCode::FOUND);
+    // Leptos puts the refusal in the query, for the page to show.
+    let to = res.headers()[header::LOCATION].to_str().unwrap();
+    assert!(
+        to.starts_with(&format!("{page}?")) && to.contains("__err="),
+        "{to}"
+    );
     assert_eq!(snapshot(&db).await, before);
 }

@@ -597,7 +597,7 @@ async fn token_functions_refuse_anonymous_callers(db: Db) {
         (<RevokeMyToken as ServerFn>::PATH, "id=1"),
     ] {
         let (status, res) = send(&app, call(path, body, None)).await;
-        assert!(!status.is_success(), "{path}: {status}");
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
         assert!(body_text(res).await.contains("Unauthorized"), "{path}");
     }
     assert_eq!(count(&db, "SELECT COUNT(*) FROM api_tokens").await, 0);
@@ -621,9 +621,13 @@ async fn user_admin_is_for_admins_only_and_validates(db: Db) {
     let new_user = "email=new%40example.com&password=a+long+password&role=reviewer";
 
     // Anonymous and reviewer callers are refused by every function, and nothing changes.
-    for (session, refusal) in [
-        (None, "Unauthorized"),
-        (Some(reviewer_session.as_str()), "Forbidden"),
+    for (session, refusal, code) in [
+        (None, "Unauthorized", StatusCode::UNAUTHORIZED),
+        (
+            Some(reviewer_session.as_str()),
+            "Forbidden",
+            StatusCode::FORBIDDEN,
+        ),
     ] {
         for (path, body) in [
             (<ListUsers as ServerFn>::PATH, ""),
@@ -631,7 +635,7 @@ async fn user_admin_is_for_admins_only_and_validates(db: Db) {
             (<SetUserDisabled as ServerFn>::PATH, "id=1&disabled=true"),
         ] {
             let (status, res) = send(&app, call(path, body, session)).await;
-            assert!(!status.is_success(), "{path}");
+            assert_eq!(status, code, "{path}");
             assert!(body_text(res).await.contains(refusal), "{path} {refusal}");
         }
     }
@@ -710,7 +714,7 @@ async fn user_admin_is_for_admins_only_and_validates(db: Db) {
         ),
     )
     .await;
-    assert!(!status.is_success());
+    assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(
         body_text(res).await.contains("Forbidden"),
         "an admin cannot disable themselves"

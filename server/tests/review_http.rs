@@ -129,10 +129,13 @@ async fn reviewers_cannot_confirm_override_or_carry_forward(db: Db) {
         (<VerifyAudit as ServerFn>::PATH, String::new()),
     ];
     let before = review_rows(&db).await;
-    for (session, refusal) in [(None, "Unauthorized"), (Some(&s.reviewer), "Forbidden")] {
+    for (session, refusal, code) in [
+        (None, "Unauthorized", StatusCode::UNAUTHORIZED),
+        (Some(&s.reviewer), "Forbidden", StatusCode::FORBIDDEN),
+    ] {
         for (path, body) in &admin_only {
             let (status, res) = send(&app, call(path, body, session.map(|s| s.as_str()))).await;
-            assert!(!status.is_success(), "{path} {refusal}");
+            assert_eq!(status, code, "{path} {refusal}");
             assert!(body_text(res).await.contains(refusal), "{path} {refusal}");
         }
     }
@@ -152,7 +155,7 @@ async fn reviewers_cannot_confirm_override_or_carry_forward(db: Db) {
     let comment =
         format!("id={cycle}&topic={topic}&body=Rarely+raised+by+customers&proposal=not_material");
     let (status, res) = send(&app, call(<AddComment as ServerFn>::PATH, &comment, None)).await;
-    assert!(!status.is_success());
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(body_text(res).await.contains("Unauthorized"));
     assert_eq!(
         review_rows(&db).await,
@@ -491,7 +494,7 @@ async fn an_admin_carries_a_result_forward_and_every_export_says_so(db: Db) {
     );
     let body = format!("id={next}&from={source}&rationale=No+major+change+in+the+business");
     let (status, res) = send(&app, call(carry, &body, Some(&s.reviewer))).await;
-    assert!(!status.is_success());
+    assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(body_text(res).await.contains("Forbidden"));
     assert!(store::cycles::cycle(&db, next)
         .await
@@ -561,4 +564,79 @@ async fn an_admin_carries_a_result_forward_and_every_export_says_so(db: Db) {
         .map(|e| e.actor)
         .collect::<Vec<_>>();
     assert_eq!(carried, ["admin@example.com"]);
+}
+
+/// What an attacker would type into a free-text field to break out of a `<textarea>`.
+const BREAKOUT: &str = "</textarea><img src=x onerror=alert(1)>";
+/// The same text as a textarea must hold it in the page's HTML (the browser shows it as typed).
+const IN_TEXTAREA: &str =
+    "maxlength=\"2000\">&lt;/textarea&gt;&lt;img src=x onerror=alert(1)&gt;</textarea>";
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn free_text_in_a_textarea_is_escaped(db: Db) {
+    let app = router(db.clone());
+    let (cycle, codes) = closed(&db, &app).await;
+    let s = sessions(&db).await;
+    let admin = store::audit::Actor {
+        user_id: None,
+        name: "admin@example.com".into(),
+    };
+    // Topic 5 is rated (5, 5): material, so on the list with its note.
+    store::review::set_note(&db, &admin, cycle, &codes[4], BREAKOUT)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let (status, res) = send(
+        &app,
+        get_as(&format!("/cycles/{cycle}/material?lang=en"), Some(&s.admin)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let html = body_text(res).await;
+    assert!(
+        !html.contains("<img src=x"),
+        "the note broke out of its textarea"
+    );
+    assert!(
+        html.contains(IN_TEXTAREA),
+        "the text is kept, escaped, in its textarea"
+    );
+
+    // A respondent's draft comment comes back into its textarea the same way.
+    let (open_cycle, codes) = {
+        let c = store::cycles::copy_cycle(&db, cycle)
+            .await
+            .unwrap()
+            .unwrap();
+        store::cycles::set_status(&db, c, CycleStatus::Open)
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        (c, codes)
+    };
+    let link = token(&db, open_cycle, "EMP").await;
+    let saved = store::responses::save_draft(
+        &db,
+        &link,
+        &[(format!("c.{}", codes[0]), BREAKOUT.to_string())],
+    )
+    .await
+    .unwrap();
+    assert!(
+        matches!(saved, app::domain::DraftOutcome::Saved(_)),
+        "{saved:?}"
+    );
+    let (status, res) = send(&app, get(&format!("/s/{link}?lang=en"))).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = body_text(res).await;
+    assert!(
+        !html.contains("<img src=x"),
+        "the comment broke out of its textarea"
+    );
+    assert!(
+        html.contains(IN_TEXTAREA),
+        "the text is kept, escaped, in its textarea"
+    );
 }

@@ -119,9 +119,34 @@ pub mod ssr {
         let parts: http::request::Parts = leptos_axum::extract().await.map_err(internal)?;
         match caller(&db, &parts.headers).await.map_err(internal)? {
             Some(u) if roles.contains(&u.role) => Ok(u),
-            Some(_) => Err(AppError::Forbidden),
-            None => Err(AppError::Unauthorized),
+            Some(_) => Err(refuse(AppError::Forbidden)),
+            None => Err(refuse(AppError::Unauthorized)),
         }
+    }
+
+    /// A refusal, with its own HTTP status (401, 403, 404) when a script called the server function:
+    /// without it every error of a server function is a 500. A plain form post (the browser asks
+    /// for `text/html`) keeps leptos' redirect back to its page, which shows the message; a page
+    /// being rendered (a GET of the page, which calls the function itself) sets its own status.
+    pub fn refuse(e: AppError) -> AppError {
+        let status = match e {
+            AppError::Unauthorized => http::StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => http::StatusCode::FORBIDDEN,
+            AppError::NotFound => http::StatusCode::NOT_FOUND,
+            _ => return e,
+        };
+        let script_call = use_context::<http::request::Parts>().is_some_and(|p| {
+            let html = p
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"));
+            p.method == http::Method::POST && p.uri.path().starts_with("/api/") && !html
+        });
+        if let (true, Some(res)) = (script_call, use_context::<leptos_axum::ResponseOptions>()) {
+            res.set_status(status);
+        }
+        e
     }
 
     /// A reviewer or an admin.

@@ -57,7 +57,7 @@ pub async fn set_user_disabled(id: i64, disabled: bool) -> Result<(), AppError> 
     use crate::store::audit::Action;
     let admin = require_admin().await?;
     if disabled && id == admin.id {
-        return Err(AppError::Forbidden);
+        return Err(super::ssr::refuse(AppError::Forbidden));
     }
     if crate::store::auth::set_disabled(&db()?, id, disabled)
         .await
