@@ -206,19 +206,45 @@ async fn reviewer(state: &AppState, headers: &HeaderMap) -> Result<User, Respons
     require(state, headers, &[Role::Admin, Role::Reviewer]).await
 }
 
-/// The caller must hold one of `roles`: 401 for anonymous callers, 403 for anyone else.
+/// The caller must hold one of `roles`: 401 for anonymous callers, 403 for anyone else, a respondent
+/// sending their survey link as a Bearer token included.
 async fn require(state: &AppState, headers: &HeaderMap, roles: &[Role]) -> Result<User, Response> {
-    match caller(&state.db, headers).await {
-        Ok(Some(u)) if roles.contains(&u.role) => Ok(u),
-        Ok(Some(_)) => Err(StatusCode::FORBIDDEN.into_response()),
-        Ok(None) => Err((
-            StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, "Bearer")],
-            Json(json!({"error": "sign in or send an API token"})),
-        )
-            .into_response()),
-        Err(e) => Err(internal(e)),
+    let user = match caller(&state.db, headers).await {
+        Ok(u) => u,
+        Err(e) => return Err(internal(e)),
+    };
+    match user {
+        Some(u) if roles.contains(&u.role) => Ok(u),
+        Some(_) => Err(StatusCode::FORBIDDEN.into_response()),
+        None => {
+            let bearer = headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "));
+            let Some(token) = bearer else {
+                return Err(unauthorized());
+            };
+            match app::store::auth::is_survey_link(&state.db, token.trim()).await {
+                Ok(true) => Err((
+                    StatusCode::FORBIDDEN,
+                    Json(json!({"error": "a survey link gives no access to results"})),
+                )
+                    .into_response()),
+                Ok(false) => Err(unauthorized()),
+                Err(e) => Err(internal(e)),
+            }
+        }
     }
+}
+
+/// 401, with the way to authenticate.
+fn unauthorized() -> Response {
+    (
+        StatusCode::UNAUTHORIZED,
+        [(header::WWW_AUTHENTICATE, "Bearer")],
+        Json(json!({"error": "sign in or send an API token"})),
+    )
+        .into_response()
 }
 
 /// How a request wants the results: `?group=all|internal|external|split|CODE`, the matrix options

@@ -1236,3 +1236,24 @@ async fn the_json_api_takes_only_json_bodies(db: Db) {
         .unwrap();
     assert_eq!(send(&app, req).await.0, StatusCode::CREATED);
 }
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn a_survey_link_sent_as_an_api_token_is_forbidden(db: Db) {
+    let app = router(db.clone());
+    let (cycle, _) = demo(&db).await;
+    let link = token(&db, cycle, "EMP").await;
+    for (bearer, status) in [
+        (link.as_str(), StatusCode::FORBIDDEN),
+        ("no-such-token", StatusCode::UNAUTHORIZED),
+    ] {
+        for file in ["results.json", "results.csv", "matrix.svg", "material.csv"] {
+            let req = Request::get(format!("/api/v1/cycles/{cycle}/{file}"))
+                .header(header::AUTHORIZATION, format!("Bearer {bearer}"))
+                .body(Body::empty())
+                .unwrap();
+            let (got, res) = send(&app, req).await;
+            assert_eq!(got, status, "{file} with {bearer}");
+            assert!(!body_text(res).await.contains("Green operations"));
+        }
+    }
+}

@@ -232,6 +232,15 @@ pub async fn api_token_user(db: &Db, token: &str) -> Result<Option<User>, sqlx::
     Ok(row.as_ref().and_then(user_from_row))
 }
 
+/// Whether `token` is a respondent's survey link (a token of `invitations`), which identifies no user:
+/// sent as an API token it is refused with 403, not treated as no credentials at all.
+pub async fn is_survey_link(db: &Db, token: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM invitations WHERE token_hash = ?)")
+        .bind(hash_secret(token))
+        .fetch_one(db)
+        .await
+}
+
 /// Every account, for the admin page.
 pub async fn users(db: &Db) -> Result<Vec<UserRow>, sqlx::Error> {
     let rows =
