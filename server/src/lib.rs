@@ -68,8 +68,28 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             csrf::same_origin_guard,
         ))
+        .layer(axum::middleware::map_response(security_headers))
         .layer(CompressionLayer::new())
         .with_state(state)
+}
+
+/// Headers on every response: no MIME sniffing, no framing by other sites (clickjacking), and the
+/// full address (a survey link's token is in it) never sent to another site as the Referer.
+async fn security_headers(mut res: axum::response::Response) -> axum::response::Response {
+    use axum::http::{header, HeaderValue};
+    let h = res.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static("frame-ancestors 'none'"));
+    res
 }
 
 /// Leptos settings: from cargo-leptos' environment when it runs us, otherwise the defaults of the

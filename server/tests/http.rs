@@ -1257,3 +1257,26 @@ async fn a_survey_link_sent_as_an_api_token_is_forbidden(db: Db) {
         }
     }
 }
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn every_response_carries_the_security_headers(db: Db) {
+    let app = router(db.clone());
+    let (cycle, _) = demo(&db).await;
+    let link = token(&db, cycle, "EMP").await;
+    for uri in [
+        "/healthz".to_string(),
+        "/login".to_string(),
+        format!("/s/{link}"),
+        "/s/unknown".to_string(),
+        format!("/api/v1/cycles/{cycle}/results.json"),
+        "/no/such/page".to_string(),
+    ] {
+        let (_, res) = send(&app, get(&uri)).await;
+        let h = res.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff", "{uri}");
+        assert_eq!(h["x-frame-options"], "DENY", "{uri}");
+        assert_eq!(h["referrer-policy"], "same-origin", "{uri}");
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{uri}: {csp}");
+    }
+}

@@ -64,7 +64,10 @@ pub async fn login(email: String, password: String, next: String) -> Result<Logi
     };
     limiter.lock().map_err(internal)?.accounts.succeed(&account);
     let token = create_session(&db, user.id).await.map_err(internal)?;
-    let secure = std::env::var("COOKIE_SECURE").is_ok_and(|v| v == "1" || v == "true");
+    let secure = super::ssr::cookie_secure(
+        std::env::var("COOKIE_SECURE").ok().as_deref(),
+        &super::ssr::public_url()?,
+    );
     let response = expect_context::<leptos_axum::ResponseOptions>();
     let cookie = session_cookie(&token, SESSION_SECONDS, secure);
     response.append_header(http::header::SET_COOKIE, cookie.parse().map_err(internal)?);

@@ -60,6 +60,19 @@ pub mod ssr {
     #[derive(Clone, Debug)]
     pub struct PublicUrl(pub String);
 
+    /// Whether the session cookie gets `Secure` (sent over HTTPS only): as `COOKIE_SECURE` says when
+    /// it is set (`1`/`true`, `0`/`false`), otherwise whenever the site is served over HTTPS.
+    pub fn cookie_secure(setting: Option<&str>, public_url: &str) -> bool {
+        match setting.map(str::trim) {
+            Some("1" | "true") => true,
+            Some("0" | "false") => false,
+            _ => public_url
+                .trim()
+                .get(..8)
+                .is_some_and(|s| s.eq_ignore_ascii_case("https://")),
+        }
+    }
+
     pub fn public_url() -> Result<String, AppError> {
         use_context::<PublicUrl>()
             .map(|u| u.0)
@@ -225,5 +238,26 @@ pub mod ssr {
         format!(
             "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
         )
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::ssr::cookie_secure;
+
+    #[test]
+    fn the_session_cookie_is_secure_over_https_unless_turned_off() {
+        for (setting, url, secure) in [
+            (None, "https://esg.example.com", true),
+            (None, "HTTPS://esg.example.com", true),
+            (None, "http://127.0.0.1:3000", false),
+            (Some("0"), "https://esg.example.com", false),
+            (Some("false"), "https://esg.example.com", false),
+            (Some("1"), "http://127.0.0.1:3000", true),
+            (Some("true"), "http://127.0.0.1:3000", true),
+            (Some(""), "https://esg.example.com", true),
+        ] {
+            assert_eq!(cookie_secure(setting, url), secure, "{setting:?} {url}");
+        }
     }
 }
