@@ -390,7 +390,7 @@ fn read_csv_topics(text: &str) -> Result<Vec<(usize, RawTopic)>, FieldProblem> {
         .map(|(line, fields)| {
             let mut raw = RawTopic::default();
             for (column, value) in header.iter().zip(fields) {
-                raw.set(column, value);
+                raw.set(column, restore_formula(&value).to_string());
             }
             (line, raw)
         })
@@ -471,79 +471,95 @@ pub fn to_json(topics: &[TopicRecord]) -> String {
 }
 
 /// A CSV file as spreadsheets read it: UTF-8 with a byte-order mark (so Chinese survives), the header,
-/// one line per row with every field quoted where needed ([`csv_field`]), CRLF line ends. Every CSV
-/// the product writes is this.
+/// one line per row, fields quoted where needed, CRLF line ends, written by the `csv` crate. Text that
+/// a spreadsheet would run as a formula is neutralised ([`neutralise_formula`]). Every CSV the
+/// product writes is this.
 pub fn csv_document<R, F>(header: &[&str], rows: impl IntoIterator<Item = R>) -> String
 where
     R: IntoIterator<Item = F>,
     F: AsRef<str>,
 {
-    let mut out = format!("\u{feff}{}\r\n", header.join(","));
-    for row in rows {
-        let line: Vec<String> = row.into_iter().map(|f| csv_field(f.as_ref())).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
-    }
-    out
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let written = w.write_record(header).and_then(|()| {
+        rows.into_iter().try_for_each(|row| {
+            w.write_record(
+                row.into_iter()
+                    .map(|f| neutralise_formula(f.as_ref()).into_owned()),
+            )
+        })
+    });
+    written.expect("writing CSV to memory cannot fail");
+    let bytes = w.into_inner().expect("writing CSV to memory cannot fail");
+    format!(
+        "\u{feff}{}",
+        String::from_utf8(bytes).expect("CSV of UTF-8 text is UTF-8")
+    )
 }
 
-/// One CSV field, quoted when it holds a comma, quote, line break or surrounding space.
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) || s.trim() != s {
-        format!("\"{}\"", s.replace('"', "\"\""))
+/// Whether a spreadsheet would take the text for a formula: it begins with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return (OWASP's list) and is not a number.
+fn formula_like(s: &str) -> bool {
+    s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.trim().parse::<f64>().is_err()
+}
+
+/// A CSV text cell made safe to open in a spreadsheet: formula-like text (and text that would read
+/// as such once a leading `'` is removed) gets a `'` in front, which spreadsheets show as text.
+/// Numbers stay numbers. [`restore_formula`] undoes it, so an export imports back unchanged.
+pub fn neutralise_formula(s: &str) -> std::borrow::Cow<'_, str> {
+    if formula_like(s)
+        || s.strip_prefix('\'')
+            .is_some_and(|rest| rest.starts_with('\'') || formula_like(rest))
+    {
+        format!("'{s}").into()
     } else {
-        s.to_string()
+        s.into()
     }
 }
 
-/// Parses RFC 4180 CSV (quoted fields may hold commas, quotes and line breaks; a leading byte-order
-/// mark is skipped). Returns each record with the line it starts on (from 1).
+/// The text [`neutralise_formula`] was given.
+pub fn restore_formula(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if formula_like(rest) || rest.starts_with('\'') => rest,
+        _ => s,
+    }
+}
+
+/// Parses CSV with the `csv` crate (quoted fields may hold commas, quotes and line breaks; rows may
+/// differ in length; blank lines are skipped; a leading byte-order mark is skipped). Returns each
+/// record with the line it starts on (from 1).
 pub fn parse_csv(text: &str) -> Vec<(usize, Vec<String>)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut records = Vec::new();
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut line = 1;
-    let mut start = 1;
-    let mut chars = text.chars().peekable();
-    let mut any = false;
-    while let Some(c) = chars.next() {
-        any = true;
-        if quoted {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
-                }
-                '"' => quoted = false,
-                '\n' => {
-                    line += 1;
-                    field.push(c);
-                }
-                _ => field.push(c),
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    reader
+        .records()
+        // A `&str` is valid UTF-8 and the reader is flexible: a record can fail only on I/O, which
+        // reading from memory does not do.
+        .filter_map(Result::ok)
+        .map(|r| {
+            // The reader's position of a record is where it began reading it: before the line
+            // breaks (and blank lines) ahead of the record. Skip those, then count the breaks
+            // (CRLF, LF or a lone CR) before the record's first byte.
+            let bytes = text.as_bytes();
+            let mut start = r
+                .position()
+                .map_or(0, |p| p.byte() as usize)
+                .min(bytes.len());
+            while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+                start += 1;
             }
-            continue;
-        }
-        match c {
-            '"' if field.is_empty() => quoted = true,
-            ',' => fields.push(std::mem::take(&mut field)),
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' | '\r' => {
-                fields.push(std::mem::take(&mut field));
-                records.push((start, std::mem::take(&mut fields)));
-                line += 1;
-                start = line;
-                any = false;
-            }
-            _ => field.push(c),
-        }
-    }
-    if any {
-        fields.push(field);
-        records.push((start, fields));
-    }
-    records
+            let breaks = bytes[..start]
+                .iter()
+                .enumerate()
+                .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+                .count();
+            (breaks + 1, r.iter().map(str::to_string).collect())
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -573,10 +589,53 @@ mod tests {
             vec![
                 (1, vec!["a".into(), "b".into(), "c".into()]),
                 (2, vec!["1".into(), "x, \"y\"".into(), "two\nlines".into()]),
-                (4, vec!["".into()]),
                 (5, vec!["last".into(), "".into(), "".into()]),
             ]
         );
+    }
+
+    #[test]
+    fn formulas_are_neutralised_in_csv_and_import_back_unchanged() {
+        let texts = [
+            "=HYPERLINK(\"https://evil.example\",\"click\")",
+            "+1+1",
+            "-2+3",
+            "@SUM(A1:A9)",
+            "\tindented",
+            "\rreturn",
+            "'=already quoted",
+            "''two quotes",
+            "-",
+        ];
+        let library: Vec<TopicRecord> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let mut r = record(&format!("S{i}"), t, t);
+                r.description = Bilingual {
+                    zh: t.to_string(),
+                    en: format!("{t} and more"),
+                };
+                r
+            })
+            .collect();
+        let csv = to_csv(&library);
+        for line in parse_csv(&csv).into_iter().skip(1) {
+            for cell in &line.1[3..7] {
+                assert!(!formula_like(cell), "{cell:?} would run in a spreadsheet");
+            }
+        }
+        assert!(csv.contains("'=HYPERLINK("), "{csv}");
+        let p = preview(&csv, &[], &[]);
+        assert!(p.ok(), "{p:?}");
+        assert_eq!(p.records(&[]).unwrap(), library);
+        // Numbers stay numbers; ordinary text is untouched.
+        for n in ["-1", "-0.5", "+3", "4.0000", "Green operations", "'quoted'"] {
+            assert_eq!(neutralise_formula(n), n);
+            assert_eq!(restore_formula(n), n);
+        }
+        let doc = csv_document(&["a", "b"], [["=1+1", "-1.5"]]);
+        assert_eq!(doc, "\u{feff}a,b\r\n'=1+1,-1.5\r\n");
     }
 
     #[test]
