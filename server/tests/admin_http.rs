@@ -5,8 +5,7 @@ mod common;
 use app::api::admin::*;
 use app::store::auth::Role;
 use app::store::{self, Db};
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::{header, StatusCode};
 use common::*;
 use leptos::server_fn::ServerFn;
 
@@ -199,13 +198,6 @@ async fn admin_pages_and_exports_refuse_with_401_and_403(db: Db) {
         "/api/v1/topics.csv".into(),
         "/api/v1/topics.json".into(),
     ];
-    let get_as = |uri: &str, session: Option<&str>| {
-        let mut req = Request::get(uri);
-        if let Some(s) = session {
-            req = req.header(header::COOKIE, format!("mat_session={s}"));
-        }
-        req.body(Body::empty()).unwrap()
-    };
     for page in &pages {
         let (status, res) = send(&app, get_as(page, None)).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{page}");

@@ -189,12 +189,7 @@ async fn results_refuse_anonymous_callers_and_serve_reviewers(db: Db) {
     let api = store::auth::create_api_token(&db, "rev@example.com")
         .await
         .unwrap();
-    let bearer = |url: &str| {
-        Request::get(url)
-            .header(header::AUTHORIZATION, format!("Bearer {api}"))
-            .body(Body::empty())
-            .unwrap()
-    };
+    let bearer = |url: &str| get_bearer(url, &api);
 
     let (status, res) = send(&app, bearer(&json_url)).await;
     assert_eq!(status, StatusCode::OK);
@@ -443,10 +438,7 @@ async fn matrix_page_needs_a_reviewer(db: Db) {
         .await
         .unwrap();
     let session = store::auth::create_session(&db, user.id).await.unwrap();
-    let req = Request::get(format!("/cycles/{cycle}/matrix?lang=en"))
-        .header(header::COOKIE, format!("mat_session={session}"))
-        .body(Body::empty())
-        .unwrap();
+    let req = get_as(&format!("/cycles/{cycle}/matrix?lang=en"), Some(&session));
     let (status, res) = send(&app, req).await;
     assert_eq!(status, StatusCode::OK);
     let html = body_text(res).await;
@@ -894,10 +886,10 @@ async fn a_copied_cycle_shows_each_topics_movement_since_last_year(db: Db) {
         .await
         .unwrap();
     let svg = |query: &str| {
-        Request::get(format!("/api/v1/cycles/{this_year}/matrix.svg?{query}"))
-            .header(header::AUTHORIZATION, format!("Bearer {api}"))
-            .body(Body::empty())
-            .unwrap()
+        get_bearer(
+            &format!("/api/v1/cycles/{this_year}/matrix.svg?{query}"),
+            &api,
+        )
     };
     let (status, res) = send(&app, svg("yoy=true")).await;
     assert_eq!(status, StatusCode::OK);
@@ -922,10 +914,10 @@ async fn a_copied_cycle_shows_each_topics_movement_since_last_year(db: Db) {
     // The table's rank-change column: 17th to 1st is +16, 1st to 17th is −16; ties keep the cycle's
     // order, so every other topic keeps its place.
     let session = store::auth::create_session(&db, user.id).await.unwrap();
-    let req = Request::get(format!("/cycles/{this_year}/matrix?lang=en&yoy=true"))
-        .header(header::COOKIE, format!("mat_session={session}"))
-        .body(Body::empty())
-        .unwrap();
+    let req = get_as(
+        &format!("/cycles/{this_year}/matrix?lang=en&yoy=true"),
+        Some(&session),
+    );
     let (status, res) = send(&app, req).await;
     assert_eq!(status, StatusCode::OK);
     let html = body_text(res).await;
@@ -1040,12 +1032,7 @@ async fn disabling_an_account_stops_its_api_tokens(db: Db) {
     let api = store::auth::create_api_token(&db, "rev@example.com")
         .await
         .unwrap();
-    let results = || {
-        Request::get(format!("/api/v1/cycles/{cycle}/results.json"))
-            .header(header::AUTHORIZATION, format!("Bearer {api}"))
-            .body(Body::empty())
-            .unwrap()
-    };
+    let results = || get_bearer(&format!("/api/v1/cycles/{cycle}/results.json"), &api);
     assert_eq!(send(&app, results()).await.0, StatusCode::OK);
     assert!(store::auth::set_disabled(&db, user.id, true).await.unwrap());
     assert_eq!(send(&app, results()).await.0, StatusCode::UNAUTHORIZED);
@@ -1146,10 +1133,7 @@ async fn past_100000_responses_the_workbook_counts_them_instead_of_listing_them(
     let api = store::auth::create_api_token(&db, "rev@example.com")
         .await
         .unwrap();
-    let req = Request::get(format!("/api/v1/cycles/{cycle}/results.xlsx"))
-        .header(header::AUTHORIZATION, format!("Bearer {api}"))
-        .body(Body::empty())
-        .unwrap();
+    let req = get_bearer(&format!("/api/v1/cycles/{cycle}/results.xlsx"), &api);
     let (status, res) = send(&app, req).await;
     assert_eq!(status, StatusCode::OK);
     let sheet = xlsx_sheet(body_bytes(res).await, "responses");
@@ -1247,10 +1231,7 @@ async fn a_survey_link_sent_as_an_api_token_is_forbidden(db: Db) {
         ("no-such-token", StatusCode::UNAUTHORIZED),
     ] {
         for file in ["results.json", "results.csv", "matrix.svg", "material.csv"] {
-            let req = Request::get(format!("/api/v1/cycles/{cycle}/{file}"))
-                .header(header::AUTHORIZATION, format!("Bearer {bearer}"))
-                .body(Body::empty())
-                .unwrap();
+            let req = get_bearer(&format!("/api/v1/cycles/{cycle}/{file}"), bearer);
             let (got, res) = send(&app, req).await;
             assert_eq!(got, status, "{file} with {bearer}");
             assert!(!body_text(res).await.contains("Green operations"));

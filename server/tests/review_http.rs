@@ -7,7 +7,7 @@ use app::domain::CycleStatus;
 use app::store::auth::Role;
 use app::store::{self, Db};
 use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::{Request, StatusCode};
 use common::*;
 use leptos::server_fn::ServerFn;
 use serde_json::{json, Value};
@@ -61,14 +61,6 @@ async fn closed(db: &Db, app: &axum::Router) -> (i64, Vec<String>) {
         .unwrap()
         .unwrap();
     (cycle, codes)
-}
-
-fn get_as(uri: &str, session: Option<&str>) -> Request<Body> {
-    let mut req = Request::get(uri);
-    if let Some(s) = session {
-        req = req.header(header::COOKIE, format!("mat_session={s}"));
-    }
-    req.body(Body::empty()).unwrap()
 }
 
 async fn json_of(app: &axum::Router, req: Request<Body>) -> (StatusCode, Value) {

@@ -74,6 +74,23 @@ pub fn get(uri: &str) -> Request<Body> {
     Request::get(uri).body(Body::empty()).unwrap()
 }
 
+/// A GET as a signed-in browser sends it (`session`: the session cookie's token), or anonymous.
+pub fn get_as(uri: &str, session: Option<&str>) -> Request<Body> {
+    let mut req = Request::get(uri);
+    if let Some(s) = session {
+        req = req.header(axum::http::header::COOKIE, format!("mat_session={s}"));
+    }
+    req.body(Body::empty()).unwrap()
+}
+
+/// A GET as a script sends it, with an API token (`Authorization: Bearer`).
+pub fn get_bearer(uri: &str, token: &str) -> Request<Body> {
+    Request::get(uri)
+        .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap()
+}
+
 pub async fn count(db: &Db, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
 }
