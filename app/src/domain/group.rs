@@ -219,4 +219,17 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn the_kind_says_internal_or_external() {
+        let internal = GroupForm {
+            kind: "internal".into(),
+            ..form()
+        }
+        .check()
+        .unwrap();
+        assert!(internal.internal);
+        let external = form().check().unwrap();
+        assert!(!external.internal);
+    }
 }

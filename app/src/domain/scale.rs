@@ -159,4 +159,28 @@ mod tests {
         assert!(ScaleLabels::five_point_importance().fits(Scale::FIVE));
         assert!(!ScaleLabels::five_point_importance().fits(Scale::new(1, 7).unwrap()));
     }
+
+    #[test]
+    fn points_run_over_the_whole_scale() {
+        assert!(!Scale::FIVE.is_empty());
+        assert_eq!(Scale::FIVE.points().collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
+        let eleven = Scale::new(0, 10).unwrap();
+        assert_eq!(
+            eleven.points().collect::<Vec<_>>(),
+            (0..=10).collect::<Vec<_>>()
+        );
+        // Labels fit only when both languages have one per point.
+        let five = ScaleLabels::default_for(Scale::FIVE);
+        assert!(five.fits(Scale::FIVE));
+        let short_en = ScaleLabels {
+            en: five.en[..4].to_vec(),
+            ..five.clone()
+        };
+        assert!(!short_en.fits(Scale::FIVE));
+        let short_zh = ScaleLabels {
+            zh: five.zh[..4].to_vec(),
+            ..five.clone()
+        };
+        assert!(!short_zh.fits(Scale::FIVE));
+    }
 }

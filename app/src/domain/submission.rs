@@ -462,4 +462,19 @@ mod tests {
             assert_eq!(errs[0].code, ErrorCode::Malformed);
         }
     }
+
+    #[test]
+    fn axes_by_name_and_an_answer_by_axis() {
+        assert_eq!(Axis::parse("business"), Some(Axis::Business));
+        assert_eq!(Axis::parse("stakeholder"), Some(Axis::Stakeholder));
+        assert_eq!(Axis::parse("other"), None);
+        let a = Answer {
+            topic: "E1".into(),
+            business: Some(Score::parse(2, Scale::FIVE).unwrap()),
+            stakeholder: None,
+            comment: None,
+        };
+        assert_eq!(a.score(Axis::Business), a.business);
+        assert_eq!(a.score(Axis::Stakeholder), None);
+    }
 }

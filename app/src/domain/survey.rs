@@ -65,3 +65,14 @@ pub enum DraftOutcome {
 pub fn answered_cookie(link_id: i64) -> String {
     format!("mat_answered_{link_id}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_open_link_has_its_own_answered_cookie() {
+        assert_eq!(answered_cookie(7), "mat_answered_7");
+        assert_ne!(answered_cookie(7), answered_cookie(8));
+    }
+}

@@ -122,4 +122,22 @@ mod tests {
             "the old failure was forgotten"
         );
     }
+
+    #[test]
+    fn memory_stays_bounded_by_forgetting_expired_keys() {
+        let mut t = Throttle::new(3);
+        for i in 0..9_999 {
+            t.fail(&format!("address:{i}"), 2);
+        }
+        t.fail("address:recent", 100);
+        let expired = FORGET_SECS + 2;
+        // At the bound itself (10,000 keys) nothing is swept, even what has expired.
+        t.fail("address:b", expired);
+        assert_eq!(t.entries.len(), 10_001);
+        // Past it, every key whose last failure is FORGET_SECS or more ago goes; the others stay.
+        t.fail("address:c", expired);
+        let mut left: Vec<&String> = t.entries.keys().collect();
+        left.sort();
+        assert_eq!(left, ["address:b", "address:c", "address:recent"]);
+    }
 }

@@ -47,4 +47,10 @@ mod tests {
         }
         assert_eq!(format!("{:?}", Token::parse(&good).unwrap()), "Token(..)");
     }
+
+    #[test]
+    fn a_parsed_token_is_the_text_it_was_given() {
+        let s = "a".repeat(Token::LEN);
+        assert_eq!(Token::parse(&s).unwrap().as_str(), s);
+    }
 }

@@ -99,4 +99,11 @@ mod tests {
         }
         assert_eq!(Category::parse("X"), None);
     }
+
+    #[test]
+    fn a_topic_code_reads_and_prints_as_given() {
+        let c = TopicCode::parse("S10").unwrap();
+        assert_eq!(c.as_str(), "S10");
+        assert_eq!(c.to_string(), "S10");
+    }
 }

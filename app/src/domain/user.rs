@@ -76,4 +76,14 @@ mod tests {
             assert_eq!(format_utc(secs), text, "{secs}");
         }
     }
+
+    #[test]
+    fn roles_by_name() {
+        for role in [Role::Admin, Role::Reviewer] {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::Admin.as_str(), "admin");
+        assert_eq!(Role::Reviewer.as_str(), "reviewer");
+        assert_eq!(Role::parse("root"), None);
+    }
 }
