@@ -482,3 +482,43 @@ async fn groups_weights_follow_ratings_unless_set(db: Db) {
         .unwrap());
     assert!(!store::groups::group_records(&db).await.unwrap()[0].active);
 }
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn expired_sessions_are_swept_at_the_next_sign_in(db: Db) {
+    let a = store::auth::create_user(
+        &db,
+        "a@example.com",
+        "long enough password",
+        store::auth::Role::Reviewer,
+    )
+    .await
+    .unwrap();
+    let b = store::auth::create_user(
+        &db,
+        "b@example.com",
+        "long enough password",
+        store::auth::Role::Admin,
+    )
+    .await
+    .unwrap();
+    let old = store::auth::create_session(&db, a.id).await.unwrap();
+    let live = store::auth::create_session(&db, a.id).await.unwrap();
+    // The first session ran out of time (moved 12 hours back, as if it were that old).
+    sqlx::query("UPDATE sessions SET created_at = created_at - 43200, expires_at = expires_at - 43200 WHERE token_hash = ?")
+        .bind(store::hash_secret(&old))
+        .execute(&db)
+        .await
+        .unwrap();
+    assert!(store::auth::session_user(&db, &old)
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM sessions").await, 2);
+    // Anyone's sign-in sweeps it; live sessions stay.
+    store::auth::create_session(&db, b.id).await.unwrap();
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM sessions").await, 2);
+    assert!(store::auth::session_user(&db, &live)
+        .await
+        .unwrap()
+        .is_some());
+}

@@ -130,10 +130,16 @@ pub async fn verify_login(
     })
 }
 
-/// Starts a session and returns the cookie value.
+/// Starts a session and returns the cookie value. Every sign-in also sweeps the sessions that have
+/// expired, everyone's, so the table holds only live ones (an expired session is refused anyway).
 pub async fn create_session(db: &Db, user_id: i64) -> Result<String, sqlx::Error> {
     let token = new_secret();
     let t = now();
+    let mut tx = super::audit::begin_write(db).await?;
+    sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
+        .bind(t)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
     )
@@ -141,8 +147,9 @@ pub async fn create_session(db: &Db, user_id: i64) -> Result<String, sqlx::Error
     .bind(user_id)
     .bind(t)
     .bind(t + SESSION_SECONDS)
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(token)
 }
 
