@@ -535,6 +535,10 @@ pub fn parse_csv(text: &str) -> Vec<(usize, Vec<String>)> {
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
+    let bytes = text.as_bytes();
+    // Where the line count stands: (byte offset, line there). Records come in order, so each count
+    // goes on from the last one and the whole text is scanned once.
+    let mut at = (0, 1);
     reader
         .records()
         // A `&str` is valid UTF-8 and the reader is flexible: a record can fail only on I/O, which
@@ -543,21 +547,21 @@ pub fn parse_csv(text: &str) -> Vec<(usize, Vec<String>)> {
         .map(|r| {
             // The reader's position of a record is where it began reading it: before the line
             // breaks (and blank lines) ahead of the record. Skip those, then count the breaks
-            // (CRLF, LF or a lone CR) before the record's first byte.
-            let bytes = text.as_bytes();
+            // (CRLF, LF or a lone CR) up to the record's first byte.
             let mut start = r
                 .position()
                 .map_or(0, |p| p.byte() as usize)
-                .min(bytes.len());
+                .clamp(at.0, bytes.len());
             while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
                 start += 1;
             }
-            let breaks = bytes[..start]
-                .iter()
-                .enumerate()
-                .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+            let breaks = (at.0..start)
+                .filter(|&i| {
+                    bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+                })
                 .count();
-            (breaks + 1, r.iter().map(str::to_string).collect())
+            at = (start, at.1 + breaks);
+            (at.1, r.iter().map(str::to_string).collect())
         })
         .collect()
 }
