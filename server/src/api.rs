@@ -217,14 +217,10 @@ async fn require(state: &AppState, headers: &HeaderMap, roles: &[Role]) -> Resul
         Some(u) if roles.contains(&u.role) => Ok(u),
         Some(_) => Err(StatusCode::FORBIDDEN.into_response()),
         None => {
-            let bearer = headers
-                .get(header::AUTHORIZATION)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer "));
-            let Some(token) = bearer else {
+            let Some(token) = app::api::ssr::bearer(headers) else {
                 return Err(unauthorized());
             };
-            match app::store::auth::is_survey_link(&state.db, token.trim()).await {
+            match app::store::auth::is_survey_link(&state.db, token).await {
                 Ok(true) => Err((
                     StatusCode::FORBIDDEN,
                     Json(json!({"error": "a survey link gives no access to results"})),

@@ -112,11 +112,21 @@ pub mod ssr {
             .unwrap_or_default()
     }
 
-    /// Who is calling: a `Bearer` API token or the session cookie. `None` for anonymous callers.
+    /// The token of an `Authorization: Bearer` header, if the request has one.
+    pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+        let auth = headers.get(AUTHORIZATION)?.to_str().ok()?;
+        auth.strip_prefix("Bearer ").map(str::trim)
+    }
+
+    /// Who is calling: a `Bearer` API token or the session cookie. `None` for anonymous callers
+    /// (an `Authorization` header of another kind included: it never falls back to the cookie).
     pub async fn caller(db: &Db, headers: &HeaderMap) -> Result<Option<User>, sqlx::Error> {
-        if let Some(auth) = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()) {
-            return match auth.strip_prefix("Bearer ") {
-                Some(token) => crate::store::auth::api_token_user(db, token.trim()).await,
+        if headers
+            .get(AUTHORIZATION)
+            .is_some_and(|v| v.to_str().is_ok())
+        {
+            return match bearer(headers) {
+                Some(token) => crate::store::auth::api_token_user(db, token).await,
                 None => Ok(None),
             };
         }

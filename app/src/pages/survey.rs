@@ -221,8 +221,7 @@ fn TopicItem(
     let description = lang
         .pick(&topic.description.zh, &topic.description.en)
         .to_string();
-    // Leptos writes a textarea's text without escaping it; escape it here so that a posted comment
-    // cannot close the element and inject markup when the page is rendered again.
+    // A posted comment must not close its textarea when the page is rendered again.
     let comment =
         crate::components::textarea_text(&value_of(form_field('c', &code)).unwrap_or_default());
     view! {
