@@ -430,6 +430,43 @@ async fn editing_the_audit_log_is_refused_and_detected(db: Db) {
 }
 
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn cutting_the_log_back_past_a_confirmation_is_detected_by_its_anchor(db: Db) {
+    let admin = user(&db, "admin@example.com", Role::Admin).await;
+    let (cycle, _) = closed_cycle(&db, 5).await;
+    let stamp = store::review::confirm(&db, &admin, cycle)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let anchor = stamp.audit_anchor.clone().expect("an anchor");
+    let entries = store::audit::entries(&db, &Default::default())
+        .await
+        .unwrap();
+    let own = entries.last().unwrap();
+    assert_eq!(own.action, "cycle.confirm");
+    assert_eq!(
+        (own.id - 1, own.prev_hash.as_str()),
+        (anchor.id, anchor.hash.as_str())
+    );
+    // The stored stamp reads back with it.
+    let r = store::results::results(&db, cycle).await.unwrap().unwrap();
+    assert_eq!(r.confirmation.unwrap().audit_anchor, Some(anchor));
+    assert!(store::audit::verify(&db).await.unwrap().is_ok());
+    // The confirmation's own entry cut from the end: the chain still holds, the anchor does not.
+    sqlx::query("DROP TRIGGER audit_log_no_delete")
+        .execute(&db)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM audit_log WHERE id = ?")
+        .bind(own.id)
+        .execute(&db)
+        .await
+        .unwrap();
+    let broken = store::audit::verify(&db).await.unwrap().unwrap_err();
+    assert_eq!((broken.id, broken.reason.as_str()), (own.id - 1, "anchor"));
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn a_removed_audit_entry_breaks_the_chain(db: Db) {
     let admin = user(&db, "admin@example.com", Role::Admin).await;
     for i in 0..4 {

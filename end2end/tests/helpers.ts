@@ -35,7 +35,7 @@ export function unique(): string {
   return (Date.now().toString(36) + Math.random().toString(36).slice(2, 5)).toUpperCase();
 }
 
-/** Sign-in failures from one address before it must wait (the server's `LoginLimiter`). The
+/** Sign-in failures from one address before it must wait (the server's `SignInLimiter`). The
  * suite's deliberate failures all come from 127.0.0.1 and are counted here, so that they can never add
  * up to it, however the suite is run (`--repeat-each 2` included); the limit is never weakened for tests. */
 const ADDRESS_LIMIT = 20;

@@ -5,10 +5,11 @@ import { createUser, demoCycle, failingSignIn, hydrated, login, newCycle, submit
 test.use({ locale: 'en-US' });
 
 test('the reviewer signs in and sees every topic in the matrix and the table', async ({ page, request }) => {
-  // Two complete responses so that every topic has a position on both axes.
+  // Five complete responses (k = 5: fewer would show no figures at all) so that every topic has a
+  // position on both axes.
   const cycle = newCycle();
-  await submitViaApi(request, 'INV', (i) => [(i % 5) + 1, ((i + 3) % 5) + 1], cycle);
-  await submitViaApi(request, 'PEER', (i) => [((i + 1) % 5) + 1, (i % 5) + 1], cycle);
+  for (let r = 0; r < 3; r++) await submitViaApi(request, 'INV', (i) => [((i + r) % 5) + 1, ((i + 3) % 5) + 1], cycle);
+  for (let r = 0; r < 2; r++) await submitViaApi(request, 'PEER', (i) => [((i + 1) % 5) + 1, ((i + r) % 5) + 1], cycle);
 
   const matrix = `/cycles/${cycle}/matrix`;
   await page.goto(matrix);
@@ -74,12 +75,14 @@ test('a reviewer creates an API token, a script uses it, and revoking it shuts t
 });
 
 test('a reviewer filters by group, weights, and downloads the figures shown', async ({ page, request }) => {
-  // Five community members (k = 5) all rate E1 business 4, stakeholder 5; one peer answers too.
+  // Five community members (k = 5) all rate E1 business 4, stakeholder 5; one peer and four media
+  // answer too, so the peer is pooled with the media in "external" (the anonymity rule's cells).
   const cycle = newCycle();
   for (let i = 0; i < 5; i++) {
     await submitViaApi(request, 'COM', (t) => (t === 0 ? [4, 5] : [(t % 5) + 1, ((t + i) % 5) + 1]), cycle);
   }
   await submitViaApi(request, 'PEER', (t) => [1, (t % 5) + 1], cycle);
+  for (let i = 0; i < 4; i++) await submitViaApi(request, 'MED', (t) => [2, ((t + i) % 5) + 1], cycle);
   const matrix = `/cycles/${cycle}/matrix`;
   await login(page, matrix);
   await page.getByTestId('filters').waitFor();
@@ -99,6 +102,8 @@ test('a reviewer filters by group, weights, and downloads the figures shown', as
   await page.getByTestId('filters').getByRole('button', { name: 'Show' }).click();
   await expect(page.getByTestId('withheld')).toContainText('fewer than k = 5');
   await expect(page.getByTestId('stats-table')).toHaveCount(0);
+  // Every page of the result says how many groupings the rule withholds: PEER and MED.
+  await expect(page.getByTestId('anonymity-note')).toHaveAttribute('data-withheld', '2');
 
   // Everyone, weighted; the CSV download holds the numbers of the table.
   await page.getByTestId('filters').locator('select[name="group"]').selectOption('all');
@@ -142,22 +147,24 @@ test('a reviewer filters by group, weights, and downloads the figures shown', as
   const responses = sheet('responses');
   expect(responses.names.slice(0, 4)).toEqual(['day', 'group', 'E1_business', 'E1_stakeholder']);
   expect(responses.names.join()).not.toMatch(/token|receipt|comment|time/);
-  for (const r of responses.rows) expect(String(responses.col(r, 'day'))).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-  // The five community answers are there, under their group (five reach k); the peer's answer is
-  // there without its group (one is under k).
+  // The five community answers are there, under their group and with their day (five reach k); the
+  // peer's and the media's five answers are there with neither group nor day (withheld groups).
   const community = responses.rows.filter((r) => responses.col(r, 'group') === 'COM');
   expect(community.length).toBe(5);
+  for (const r of community) expect(String(responses.col(r, 'day'))).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   expect(community.filter((r) => responses.col(r, 'E1_business') === 4 && responses.col(r, 'E1_stakeholder') === 5).length).toBe(5);
-  expect(responses.rows.length).toBe(6);
-  expect(responses.rows.filter((r) => !responses.col(r, 'group')).length).toBe(1);
-  expect(shown.n).toBe('6');
+  expect(responses.rows.length).toBe(10);
+  const pooled = responses.rows.filter((r) => !responses.col(r, 'group'));
+  expect(pooled.length).toBe(5);
+  for (const r of pooled) expect(responses.col(r, 'day') ?? '').toBe('');
+  expect(shown.n).toBe('10');
 });
 
 test('the statistics table sorts by a column, and says so', async ({ page, request }) => {
   // Means that differ from topic to topic, in an order that is not the cycle's.
   const cycle = newCycle();
-  await submitViaApi(request, 'EMP', (i) => [(i % 5) + 1, 3], cycle);
-  await submitViaApi(request, 'CUS', (i) => [((i * 3) % 5) + 1, 3], cycle);
+  for (let r = 0; r < 3; r++) await submitViaApi(request, 'EMP', (i) => [(i % 5) + 1, 3], cycle);
+  for (let r = 0; r < 2; r++) await submitViaApi(request, 'CUS', (i) => [((i * 3) % 5) + 1, 3], cycle);
   const matrix = `/cycles/${cycle}/matrix`;
   await login(page, matrix);
   const table = page.getByTestId('stats-table');

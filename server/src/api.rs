@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use app::api::ssr::{caller, request_lang};
-use app::api::survey::{answered_cookie_header, submit_form};
+use app::api::survey::{answered_cookie_header, answered_here, submit_form};
 use app::domain::{
     parse_json_submission, FieldError, MatrixOptions, RawResponses, Respondents, SubmitOutcome,
 };
@@ -28,7 +28,7 @@ pub const MAX_FORM_BODY: usize = 1024 * 1024;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(healthz))
         .route(
             "/api/v1/responses",
             post(post_response).layer(DefaultBodyLimit::max(MAX_BODY)),
@@ -51,6 +51,28 @@ pub fn form_routes() -> Router<AppState> {
         "/s/{token}",
         post(post_form).layer(DefaultBodyLimit::max(MAX_FORM_BODY)),
     )
+}
+
+/// `GET /healthz`: 200 when the database answers and the submissions writer runs, 503 otherwise;
+/// the body says which, e.g. `{"database":"ok","writer":"ok"}`.
+async fn healthz(State(state): State<AppState>) -> Response {
+    let query = sqlx::query("SELECT 1").execute(&state.db);
+    let database = matches!(
+        tokio::time::timeout(std::time::Duration::from_secs(2), query).await,
+        Ok(Ok(_))
+    );
+    let writer = state.submissions.writer_up();
+    let word = |ok: bool| if ok { "ok" } else { "down" };
+    let status = if database && writer {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        Json(json!({"database": word(database), "writer": word(writer)})),
+    )
+        .into_response()
 }
 
 fn internal(e: impl std::fmt::Display) -> Response {
@@ -95,6 +117,11 @@ async fn post_response(State(state): State<AppState>, headers: HeaderMap, body: 
         Ok(s) => s,
         Err(errors) => return unprocessable(&errors),
     };
+    match answered_here(&state.db, &submission.token, &headers).await {
+        Ok(true) => return already_answered_here(),
+        Ok(false) => {}
+        Err(e) => return internal(e),
+    }
     let lang = request_lang(&headers, None);
     match app::store::responses::submit(
         &state.submissions,
@@ -120,6 +147,15 @@ async fn post_response(State(state): State<AppState>, headers: HeaderMap, body: 
         Ok(SubmitOutcome::Invalid(errors)) => unprocessable(&errors),
         Err(e) => internal(e),
     }
+}
+
+/// 409: this browser already answered this open link (its cookie says so).
+fn already_answered_here() -> Response {
+    (
+        StatusCode::CONFLICT,
+        Json(json!({"error": "this browser has already answered through this open link"})),
+    )
+        .into_response()
 }
 
 /// Whether the request says its body is JSON (`application/json`, any parameters).
@@ -154,31 +190,40 @@ async fn post_form(
         }
         return Redirect::to(&format!("/s/{token}?lang={}", lang.tag())).into_response();
     }
-    let outcome = match submit_form(&state.submissions, &token, &fields, lang).await {
-        Ok(o) => o,
+    // Already answered here: the page says so (the survey page reads the same cookie), nothing stored.
+    let answered = match answered_here(&state.db, &token, &headers).await {
+        Ok(a) => a,
         Err(e) => return internal(e),
     };
-    let status = match &outcome {
-        SubmitOutcome::Stored { receipt, .. } => {
-            let cookie = answered_cookie_header(&state.db, &token, &outcome).await;
-            let mut response = Redirect::to(&format!(
-                "/s/{token}/thanks?r={receipt}&lang={}",
-                lang.tag()
-            ))
-            .into_response();
-            if let Some(c) = cookie {
-                response.headers_mut().append(header::SET_COOKIE, c);
-            }
-            return response;
+    let outcome = if answered {
+        None
+    } else {
+        match submit_form(&state.submissions, &token, &fields, lang).await {
+            Ok(o) => Some(o),
+            Err(e) => return internal(e),
         }
-        SubmitOutcome::Unknown => StatusCode::NOT_FOUND,
-        SubmitOutcome::Used => StatusCode::CONFLICT,
-        SubmitOutcome::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
     };
-    let posted = PostedForm {
-        fields,
-        outcome: Some(outcome),
+    let status = match &outcome {
+        None => StatusCode::CONFLICT,
+        Some(outcome) => match outcome {
+            SubmitOutcome::Stored { receipt, .. } => {
+                let cookie = answered_cookie_header(&state.db, &token, outcome).await;
+                let mut response = Redirect::to(&format!(
+                    "/s/{token}/thanks?r={receipt}&lang={}",
+                    lang.tag()
+                ))
+                .into_response();
+                if let Some(c) = cookie {
+                    response.headers_mut().append(header::SET_COOKIE, c);
+                }
+                return response;
+            }
+            SubmitOutcome::Unknown => StatusCode::NOT_FOUND,
+            SubmitOutcome::Used => StatusCode::CONFLICT,
+            SubmitOutcome::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        },
     };
+    let posted = PostedForm { fields, outcome };
     let db = state.db.clone();
     let options = state.leptos_options.clone();
     // Rendered whole (not streamed out of order): a browser without JavaScript cannot assemble streamed
@@ -263,7 +308,7 @@ struct ResultsQuery {
 }
 
 /// The results a reviewer asked for: 401/403 for other callers, 404 for an unknown cycle, 403 when
-/// the filter's figures are withheld (fewer than k responses).
+/// the anonymity rule withholds the filter's figures.
 async fn load_results(
     state: &AppState,
     headers: &HeaderMap,
@@ -276,7 +321,7 @@ async fn load_results(
         Ok(Some(Some(r))) => Ok(r),
         Ok(Some(None)) => Err((
             StatusCode::FORBIDDEN,
-            Json(json!({"error": "withheld: these respondents gave fewer than k responses"})),
+            Json(json!({"error": "withheld to protect anonymity: these respondents could be told apart from fewer than k others"})),
         )
             .into_response()),
         Ok(None) => Err((

@@ -38,7 +38,7 @@ pub async fn run(o: Options) -> Result<(), AnyError> {
     let filled = t.elapsed();
     let t = Instant::now();
     store::results::recompute(&db, cycle).await?;
-    let responses = store::results::response_count(&db, cycle).await?;
+    let responses = store::cycles::response_count(&db, cycle).await?;
     println!(
         "filled: {responses} responses ({} score rows) in {:.1} s, histograms built in {:.1} s, database {} MB",
         responses * 17,
@@ -78,11 +78,36 @@ pub async fn run(o: Options) -> Result<(), AnyError> {
         .env("DATABASE_URL", &url)
         .env("LEPTOS_SITE_ADDR", &addr)
         .env("RUST_LOG", "warn")
+        // The sign-in flood comes from 300 addresses, as it would through a proxy.
+        .env("TRUSTED_PROXIES", "127.0.0.1")
         .kill_on_drop(true)
         .spawn()?;
     let pid = server.id().ok_or("the server did not start")?;
     wait_until_up(&addr).await?;
     let bearer = format!("Bearer {api}");
+    let memory = |pid: u32| {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let field = move |name: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(name))
+                .map(|l| l[name.len()..].trim().to_string())
+                .unwrap_or_else(|| "unknown".into())
+        };
+        (field("VmHWM:"), field("VmRSS:"))
+    };
+
+    // First, while the server's peak memory says only this: a sign-in flood.
+    println!(
+        "
+sign-in flood: {FLOOD} concurrent wrong passwords, each for its own account from its own address:"
+    );
+    println!("  before: peak resident {}", memory(pid).0);
+    sign_in_flood(&addr).await?;
+    println!(
+        "  after: peak resident {} (budget 50 MB plus one argon2 buffer of 19 MiB per core)",
+        memory(pid).0
+    );
 
     let results_path = format!("/api/v1/cycles/{cycle}/results.json");
     let svg_path = format!("/api/v1/cycles/{cycle}/matrix.svg");
@@ -106,8 +131,13 @@ pub async fn run(o: Options) -> Result<(), AnyError> {
         "\ndurable submissions (POST /api/v1/responses, synchronous = FULL), {} clients for {} s:",
         o.clients, o.seconds
     );
+    let admin = tokio::spawn(admin_writes(db.clone(), cycle, o.seconds));
     submissions(&addr, links, &codes, o.clients, o.seconds).await?;
-    let after = store::results::response_count(&db, cycle).await?;
+    let (done, failed) = admin.await??;
+    println!(
+        "  meanwhile an admin made links and changed the cycle's settings {done} times: {failed} failed"
+    );
+    let after = store::cycles::response_count(&db, cycle).await?;
     let counted: i64 = sqlx::query_scalar(
         "SELECT COALESCE(SUM(n), 0) FROM histograms WHERE cycle_id = ? AND axis = 'business'",
     )
@@ -129,19 +159,8 @@ pub async fn run(o: Options) -> Result<(), AnyError> {
     println!("\nthe survey page (one questionnaire of 17 topics):");
     page_weight(&addr, &survey_token).await?;
 
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .map(|l| l[name.len()..].trim().to_string())
-            .unwrap_or_else(|| "unknown".into())
-    };
-    println!(
-        "\nserver memory: peak resident {} (VmHWM), resident now {}",
-        field("VmHWM:"),
-        field("VmRSS:")
-    );
+    let (peak, now) = memory(pid);
+    println!("\nserver memory: peak resident {peak} (VmHWM), resident now {now}");
     server.kill().await?;
     Ok(())
 }
@@ -286,6 +305,90 @@ async fn render_only(db: &Db, cycle: i64) -> Result<(), AnyError> {
         ms(quantile(&times, 0.5))
     );
     Ok(())
+}
+
+/// How many sign-ins the flood sends at once.
+const FLOOD: usize = 300;
+
+/// Sends [`FLOOD`] wrong sign-ins at once, each on its own connection, for its own account and from its
+/// own address (`X-Forwarded-For`, trusted from 127.0.0.1 for this run), so that no throttle stops
+/// them and every one asks for a password check. Prints how many were checked (refused) and how many
+/// were told to come back (429: no verifier free within the queue's wait).
+async fn sign_in_flood(addr: &str) -> Result<(), AnyError> {
+    use leptos::server_fn::ServerFn;
+    let path = <app::api::auth::Login as ServerFn>::PATH;
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..FLOOD)
+        .map(|i| {
+            let addr = addr.to_string();
+            tokio::spawn(async move {
+                let mut c = Conn::open(&addr).await?;
+                let body = format!("email=flood{i}%40example.com&password=wrong+{i}&next=%2F");
+                let from = format!("10.{}.{}.{}", i / 65536, (i / 256) % 256, i % 256);
+                let r = c
+                    .send(
+                        "POST",
+                        path,
+                        &[
+                            ("Content-Type", "application/x-www-form-urlencoded"),
+                            ("Accept", "application/json"),
+                            ("Origin", "http://localhost"),
+                            ("X-Forwarded-For", &from),
+                        ],
+                        body.as_bytes(),
+                    )
+                    .await?;
+                Ok::<_, std::io::Error>((r.status, String::from_utf8_lossy(&r.body).to_string()))
+            })
+        })
+        .collect();
+    let (mut checked, mut busy, mut other) = (0, 0, Vec::new());
+    for t in tasks {
+        match t.await?? {
+            (200, body) if body == "\"Refused\"" => checked += 1,
+            (429, _) => busy += 1,
+            (status, body) => other.push(format!("{status} {body}")),
+        }
+    }
+    println!(
+        "  {checked} passwords checked and refused, {busy} told to come back (429), {} other, in {:.1} s",
+        other.len(),
+        start.elapsed().as_secs_f64()
+    );
+    if let Some(first) = other.first() {
+        println!("  first other answer: {first}");
+    }
+    Ok(())
+}
+
+/// What an admin does during a survey: every `seconds / 50` a batch of ten links for a group, or a
+/// change of the cycle's settings, 50 in all. Returns (done, failed).
+async fn admin_writes(db: Db, cycle: i64, seconds: u64) -> Result<(usize, usize), sqlx::Error> {
+    let pause = Duration::from_millis(seconds * 1000 / 50);
+    let mut settings = store::cycles::cycle(&db, cycle)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?
+        .settings();
+    let name = settings.name.clone();
+    let mut failed = 0;
+    for i in 0..50 {
+        tokio::time::sleep(pause).await;
+        let ok = if i % 2 == 0 {
+            store::cycles::invite(&db, cycle, "EMP", 10).await.is_ok()
+        } else {
+            settings.name = format!("{name} ({i})");
+            matches!(
+                store::cycles::update_settings(&db, cycle, &settings).await,
+                Ok(Some(Ok(())))
+            )
+        };
+        if !ok {
+            failed += 1;
+        }
+    }
+    settings.name = name;
+    let _ = store::cycles::update_settings(&db, cycle, &settings).await;
+    Ok((50, failed))
 }
 
 async fn submissions(

@@ -1,7 +1,6 @@
 //! Subcommands of the `materiality` binary. Every one honours `DATABASE_URL`.
 
 use crate::config::Config;
-use crate::{router, AppState};
 use app::store;
 use app::store::audit::{Action, Actor};
 use clap::{Parser, Subcommand};
@@ -144,7 +143,7 @@ async fn run(command: Command) -> Result<(), AnyError> {
         .await
         .map_err(|e| format!("opening {}: {e}", config.database_url))?;
     match command {
-        Command::Serve => serve(config, db).await,
+        Command::Serve => crate::serve::serve(config, db).await,
         Command::Migrate => {
             eprintln!("database {} is up to date", config.database_url);
             Ok(())
@@ -168,22 +167,21 @@ async fn run(command: Command) -> Result<(), AnyError> {
             println!("{token}");
             Ok(())
         }
-        Command::AuditVerify => {
-            match store::audit::verify(&db).await? {
-                Ok(n) => {
-                    println!("audit log intact: {n} entries");
-                    Ok(())
-                }
-                Err(broken) => {
-                    let why = match broken.reason.as_str() {
+        Command::AuditVerify => match store::audit::verify(&db).await? {
+            Ok(n) => {
+                println!("audit log intact: {n} entries");
+                Ok(())
+            }
+            Err(broken) => {
+                let why = match broken.reason.as_str() {
                     "link" => "it does not follow the entry before it (an entry was removed or inserted)",
+                    "anchor" => "a confirmation was made when it was the last entry, and it or the entry after it is gone (the log was cut back)",
                     _ => "its contents do not match its hash (it was changed)",
                 };
-                    println!("audit log broken at entry {}: {why}", broken.id);
-                    std::process::exit(1);
-                }
+                println!("audit log broken at entry {}: {why}", broken.id);
+                std::process::exit(1);
             }
-        }
+        },
         Command::SeedDemo => {
             let id = store::demo::seed(&db).await?;
             store::audit::record(
@@ -298,48 +296,4 @@ async fn run(command: Command) -> Result<(), AnyError> {
             Ok(())
         }
     }
-}
-
-async fn serve(config: Config, db: store::Db) -> Result<(), AnyError> {
-    let leptos_options = crate::leptos_options()?;
-    let addr = leptos_options.site_addr;
-    let state = AppState::new(leptos_options, db, config);
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("binding {addr}: {e}"))?;
-    tracing::info!("listening on http://{addr}");
-    // The peer address feeds the per-address sign-in throttle.
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown())
-        .await?;
-    Ok(())
-}
-
-/// Resolves on Ctrl-C or SIGTERM (what service managers and `kill` send): the server then stops
-/// taking connections and finishes the requests in flight, so no acknowledged answer is cut off.
-async fn shutdown() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(e) => {
-                tracing::warn!("cannot listen for SIGTERM: {e}");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
-    }
-    tracing::info!("shutting down: finishing the requests in flight");
 }

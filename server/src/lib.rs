@@ -6,6 +6,7 @@ pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod csrf;
+pub mod serve;
 
 use app::api::ssr::{PublicUrl, SharedLimiter};
 use app::store::responses::Submissions;

@@ -306,48 +306,115 @@ fn every_changing_subcommand_is_on_the_record_as_the_command_line() {
     );
 }
 
+/// A running `materiality serve` on a free port, with extra environment; killed when dropped.
+struct Server {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Server {
+    fn start(db: &Db, env: &[(&str, &str)]) -> Server {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(env!("CARGO_BIN_EXE_materiality"))
+            .arg("serve")
+            .env("DATABASE_URL", db.url())
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .envs(env.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let server = Server { child, port };
+        let started = std::time::Instant::now();
+        while server.get("/healthz").is_err() {
+            assert!(started.elapsed().as_secs() < 20, "the server did not start");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        server
+    }
+
+    /// One HTTP/1.0 GET, the whole answer as text.
+    fn get(&self, path: &str) -> std::io::Result<String> {
+        use std::io::Read;
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port))?;
+        s.write_all(format!("GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").as_bytes())?;
+        let mut answer = String::new();
+        s.read_to_string(&mut answer)?;
+        Ok(answer)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn a_slow_client_is_cut_off_and_connections_past_the_limit_wait() {
+    use std::io::Read;
+    let db = Db::new("slow");
+    stdout(&db.run(&["migrate"], ""));
+    let server = Server::start(
+        &db,
+        &[("HEADER_TIMEOUT_SECS", "1"), ("MAX_CONNECTIONS", "2")],
+    );
+    // Two clients that send half a request head and then nothing hold both connections...
+    let slow: Vec<std::net::TcpStream> = (0..2)
+        .map(|_| {
+            let mut s = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+            s.write_all(b"GET /healthz HTTP/1.1\r\nHost: loc").unwrap();
+            s
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    // ...so a third is not served until the head timeout has closed one of them,
+    let answer = server.get("/healthz").unwrap();
+    let waited = started.elapsed();
+    assert!(answer.starts_with("HTTP/1.0 200"), "{answer}");
+    assert!(
+        waited >= std::time::Duration::from_millis(700),
+        "{waited:?}"
+    );
+    assert!(waited < std::time::Duration::from_secs(5), "{waited:?}");
+    // ...and each slow one finds its connection closed by the server.
+    for mut s in slow {
+        s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .unwrap();
+        let mut rest = Vec::new();
+        let read = s.read_to_end(&mut rest);
+        assert!(
+            read.is_ok(),
+            "closed by the server, not left open: {read:?}"
+        );
+    }
+}
+
 #[test]
 fn serve_shuts_down_gracefully_on_sigterm() {
     use std::io::Read;
     let db = Db::new("sigterm");
     stdout(&db.run(&["migrate"], ""));
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_materiality"))
-        .arg("serve")
-        .env("DATABASE_URL", db.url())
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Up and answering.
+    let mut server = Server::start(&db, &[]);
     let started = std::time::Instant::now();
-    let health = loop {
-        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
-            s.write_all(b"GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n")
-                .unwrap();
-            let mut answer = String::new();
-            s.read_to_string(&mut answer).unwrap();
-            break answer;
-        }
-        assert!(started.elapsed().as_secs() < 20, "the server did not start");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    };
+    let health = server.get("/healthz").unwrap();
     assert!(
-        health.starts_with("HTTP/1.0 200") && health.ends_with("ok"),
+        health.starts_with("HTTP/1.0 200")
+            && health.ends_with(r#"{"database":"ok","writer":"ok"}"#),
         "{health}"
     );
     let killed = Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
+        .args(["-TERM", &server.child.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
     let status = loop {
-        if let Some(status) = server.try_wait().unwrap() {
+        if let Some(status) = server.child.try_wait().unwrap() {
             break status;
         }
         assert!(
@@ -358,6 +425,7 @@ fn serve_shuts_down_gracefully_on_sigterm() {
     };
     let mut log = String::new();
     server
+        .child
         .stderr
         .take()
         .unwrap()

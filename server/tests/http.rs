@@ -10,8 +10,14 @@ use serde_json::{json, Value};
 
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn health(db: Db) {
-    let (status, _) = send(&router(db), get("/healthz")).await;
+    let (status, res) = send(&router(db.clone()), get("/healthz")).await;
     assert_eq!(status, StatusCode::OK);
+    assert_eq!(body_text(res).await, r#"{"database":"ok","writer":"ok"}"#);
+    // With the database gone, the check says so (503), and which part is down.
+    db.close().await;
+    let (status, res) = send(&router(db), get("/healthz")).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(body_text(res).await.contains(r#""database":"down""#));
 }
 
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
@@ -152,7 +158,8 @@ async fn post_response_status_codes(db: Db) {
 async fn results_refuse_anonymous_callers_and_serve_reviewers(db: Db) {
     let app = router(db.clone());
     let (cycle, codes) = demo(&db).await;
-    for group in ["EMP", "CUS"] {
+    // Five responses (k = 5), no group with five of its own.
+    for group in ["EMP", "EMP", "EMP", "CUS", "CUS"] {
         let t = token(&db, cycle, group).await;
         let (status, _) = send(
             &app,
@@ -203,18 +210,19 @@ async fn results_refuse_anonymous_callers_and_serve_reviewers(db: Db) {
     let e1 = topics.iter().find(|t| t["code"] == "E1").unwrap();
     assert_eq!(e1["category"], json!("E"));
     assert_eq!(e1["name"]["zh"], json!("绿色运营"));
-    // Two responses, both answered E1 with business 1 and stakeholder "don't know".
-    assert_eq!(e1["business"]["n"], json!(2));
+    // Five responses, all answered E1 with business 1 and stakeholder "don't know".
+    assert_eq!(e1["business"]["n"], json!(5));
     assert_eq!(e1["business"]["mean"], json!(1.0));
     assert_eq!(e1["stakeholder"]["n"], json!(0));
     assert_eq!(e1["stakeholder"]["mean"], Value::Null);
-    assert_eq!(e1["stakeholder"]["dont_know"], json!(2));
+    assert_eq!(e1["stakeholder"]["dont_know"], json!(5));
     assert_eq!(e1["groups"], json!({}), "groups under k are withheld");
-    // Every group that answered gave E1 business 1; with no stakeholder score it has no position, so
-    // it ranks last and is not material.
+    // No group is shown, so there is no weighted figure (it would be a second equation from which the
+    // groups could be solved). With no stakeholder score E1 has no position, so it ranks last and is
+    // not material.
     assert_eq!(
         e1["weighted"],
-        json!({"business": 1.0, "stakeholder": null})
+        json!({"business": null, "stakeholder": null})
     );
     assert_eq!(e1["rank"], json!(17));
     assert_eq!(e1["material"], json!(false));
@@ -256,7 +264,7 @@ async fn results_refuse_anonymous_callers_and_serve_reviewers(db: Db) {
     assert!(csv.starts_with("\u{feff}rank,code,category,name_zh,name_en,business_n"));
     let e1_line = csv.lines().find(|l| l.contains(",E1,E,")).unwrap();
     assert!(
-        e1_line.contains(",绿色运营,Green operations,2,1.0000,"),
+        e1_line.contains(",绿色运营,Green operations,5,1.0000,"),
         "{e1_line}"
     );
     assert_eq!(csv.lines().count(), 18);
@@ -668,12 +676,12 @@ async fn user_admin_is_for_admins_only_and_validates(db: Db) {
 
     let (_, res) = send(&app, call(add, new_user, Some(&admin_session))).await;
     assert_eq!(body_text(res).await, "{\"Ok\":null}");
-    assert!(
+    assert!(matches!(
         store::auth::verify_login(&db, "new@example.com", "a long password")
             .await
-            .unwrap()
-            .is_some()
-    );
+            .unwrap(),
+        store::auth::Verified::User(_)
+    ));
 
     // Disabling ends the reviewer's session and stops sign-in; an admin cannot disable themselves.
     let disable = <SetUserDisabled as ServerFn>::PATH;
@@ -695,7 +703,7 @@ async fn user_admin_is_for_admins_only_and_validates(db: Db) {
         store::auth::verify_login(&db, "rev@example.com", "reviewer password")
             .await
             .unwrap()
-            .is_none()
+            == store::auth::Verified::Wrong
     );
     let (status, res) = send(
         &app,
@@ -725,12 +733,12 @@ async fn user_admin_is_for_admins_only_and_validates(db: Db) {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    assert!(
+    assert!(matches!(
         store::auth::verify_login(&db, "rev@example.com", "reviewer password")
             .await
-            .unwrap()
-            .is_some()
-    );
+            .unwrap(),
+        store::auth::Verified::User(_)
+    ));
 }
 
 fn form_post(token: &str, form: &[(String, String)], cookie: Option<&str>) -> Request<Body> {
@@ -806,13 +814,27 @@ async fn an_open_link_remembers_the_browser_that_answered(db: Db) {
     let (_, res) = send(&app, get(&format!("/s/{open}?lang=en"))).await;
     assert!(body_text(res).await.contains("shared link"));
     let req = Request::get(format!("/s/{open}?lang=en"))
-        .header(header::COOKIE, pair)
+        .header(header::COOKIE, pair.as_str())
         .body(Body::empty())
         .unwrap();
     let (_, res) = send(&app, req).await;
     assert!(body_text(res).await.contains("You have already answered"));
     let (status, _) = send(&app, form_post(&open, &complete_form(&codes), None)).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM responses").await, 2);
+    // The cookie is checked on every post too, the form's and the JSON API's: nothing more is stored.
+    let (status, res) = send(&app, form_post(&open, &complete_form(&codes), Some(&pair))).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body_text(res).await.contains("You have already answered"));
+    let mut req = post_json(
+        "/api/v1/responses",
+        &json!({"token": open, "answers": answers(&codes)}),
+    );
+    req.headers_mut()
+        .insert(header::COOKIE, pair.parse().unwrap());
+    let (status, res) = send(&app, req).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body_text(res).await.contains("already answered"));
     assert_eq!(count(&db, "SELECT COUNT(*) FROM responses").await, 2);
 }
 
@@ -863,6 +885,11 @@ async fn a_copied_cycle_shows_each_topics_movement_since_last_year(db: Db) {
         .await
         .unwrap()
         .unwrap()
+        .unwrap();
+    // One response a year, so k = 1 for both (fewer than k in all would show no figures).
+    sqlx::query("UPDATE cycles SET k = 1")
+        .execute(&db)
+        .await
         .unwrap();
     // E2 rises from last place to first, E3 falls from first to last; the rest stay at (3, 3).
     let (rising, falling) = (codes[1].clone(), codes[2].clone());
@@ -979,6 +1006,70 @@ async fn a_session_cookie_is_http_only_same_site_and_lasts_twelve_hours(db: Db) 
         .await
         .unwrap()
         .is_some());
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn three_hundred_concurrent_guesses_get_only_five_checks(db: Db) {
+    use std::sync::atomic::Ordering;
+    use tower::ServiceExt;
+    let app = router(db.clone());
+    store::auth::create_user(&db, "rev@example.com", "the right password", Role::Reviewer)
+        .await
+        .unwrap();
+    let before = store::auth::VERIFICATIONS.load(Ordering::Relaxed);
+    let mut flood = tokio::task::JoinSet::new();
+    for i in 0..300 {
+        let app = app.clone();
+        let req = login_from([10, 0, 0, 7], "rev@example.com", &format!("guess {i}"));
+        flood.spawn(async move { body_text(app.oneshot(req).await.unwrap()).await });
+    }
+    let mut answers = std::collections::BTreeMap::<String, u32>::new();
+    while let Some(body) = flood.join_next().await {
+        let body = body.unwrap();
+        let kind = body.split(':').next().unwrap_or_default().to_string();
+        *answers.entry(kind).or_default() += 1;
+    }
+    // Each attempt is counted before its password is checked: the account's five free tries from
+    // this address are all that reach argon2; the others wait without a check.
+    let checked = store::auth::VERIFICATIONS.load(Ordering::Relaxed) - before;
+    assert_eq!(checked, 5, "{answers:?}");
+    // Every one is told it was refused or must wait; none gets in.
+    let told = |k: &str| answers.get(k).copied().unwrap_or(0);
+    assert_eq!(told("\"Refused\"") + told("{\"Wait\""), 300, "{answers:?}");
+    assert!(told("{\"Wait\"") >= 295, "{answers:?}");
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM sessions").await, 0);
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn guesses_from_one_address_do_not_lock_the_owner_out(db: Db) {
+    let app = router(db.clone());
+    store::auth::create_user(&db, "rev@example.com", "the right password", Role::Reviewer)
+        .await
+        .unwrap();
+    let (attacker, owner) = ([203, 0, 113, 5], [198, 51, 100, 20]);
+    for i in 0..12 {
+        send(
+            &app,
+            login_from(attacker, "rev@example.com", &format!("guess {i}")),
+        )
+        .await;
+    }
+    let (_, res) = send(
+        &app,
+        login_from(attacker, "rev@example.com", "the right password"),
+    )
+    .await;
+    assert!(
+        body_text(res).await.starts_with("{\"Wait\":"),
+        "the attacker's address waits"
+    );
+    let (_, res) = send(
+        &app,
+        login_from(owner, "rev@example.com", "the right password"),
+    )
+    .await;
+    assert_eq!(body_text(res).await, "\"Welcome\"");
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM sessions").await, 1);
 }
 
 #[sqlx::test(migrator = "app::store::MIGRATOR")]

@@ -330,6 +330,19 @@ async fn an_override_needs_a_reason_and_confirmation_shows_in_every_export(db: D
         col("statistics_sha256"),
         r["confirmation"]["statistics_hash"].as_str().unwrap()
     );
+    // The stamp holds the audit log's head from just before the confirmation's own entry, and the
+    // exports print it.
+    let anchor = &r["confirmation"]["audit_anchor"];
+    let (head_id, head_hash): (i64, String) = sqlx::query_as(
+        "SELECT id, hash FROM audit_log WHERE id < (SELECT MAX(id) FROM audit_log WHERE action = 'cycle.confirm')
+         ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(anchor["id"], head_id);
+    assert_eq!(anchor["hash"], head_hash.as_str());
+    assert_eq!(col("audit_anchor"), format!("{head_id} {head_hash}"));
 
     let (_, res) = send(
         &app,
@@ -385,6 +398,7 @@ async fn an_override_needs_a_reason_and_confirmation_shows_in_every_export(db: D
             row[at("statistics_sha256")],
             r["confirmation"]["statistics_hash"].as_str().unwrap()
         );
+        assert_eq!(row[at("audit_anchor")], format!("{head_id} {head_hash}"));
     }
     let overridden = sheet[1..]
         .iter()

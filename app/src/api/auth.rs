@@ -28,41 +28,57 @@ pub enum LoginResult {
     Refused,
     /// Too many failures for this account or address: try again in this many seconds.
     Wait(u64),
+    /// Too many sign-ins being checked at once: try again in a moment (HTTP 429).
+    Busy,
 }
 
-/// Checks the password, starts a session and goes on to `next`. Failures are throttled per account
-/// and per network address (see `domain::throttle`); while a wait is running the password is not even
-/// checked.
+/// Checks the password, starts a session and goes on to `next`. Attempts are throttled per account and
+/// network address ([`crate::domain::throttle::SignInLimiter`]): each is counted before its password
+/// is checked, and while a wait is running the password is not even checked. At most as many passwords
+/// are checked at once as the machine has cores ([`crate::store::auth::verify_login`]).
 #[server]
 pub async fn login(email: String, password: String, next: String) -> Result<LoginResult, AppError> {
     use super::ssr::{client_address, db, internal, login_limiter, session_cookie};
-    use crate::store::auth::{create_session, verify_login, SESSION_SECONDS};
+    use crate::store::auth::{create_session, verify_login, Verified, SESSION_SECONDS};
     let db = db()?;
     let limiter = login_limiter()?;
     let parts: http::request::Parts = leptos_axum::extract().await.map_err(internal)?;
     let account = format!("account:{}", email.trim().to_lowercase());
     let address = format!("address:{}", client_address(&parts));
     let now = crate::store::now() as u64;
-    if let Some(secs) = limiter
+    if let Err(secs) = limiter
         .lock()
         .map_err(internal)?
-        .wait(&account, &address, now)
+        .begin(&account, &address, now)
     {
         return Ok(LoginResult::Wait(secs));
     }
-    let Some(user) = verify_login(&db, &email, &password)
+    let user = match verify_login(&db, &email, &password)
         .await
         .map_err(internal)?
-    else {
-        let mut l = limiter.lock().map_err(internal)?;
-        l.fail(&account, &address, now);
-        tracing::info!("failed sign-in");
-        // Say so at once when this failure starts a wait.
-        return Ok(l
-            .wait(&account, &address, now)
-            .map_or(LoginResult::Refused, LoginResult::Wait));
+    {
+        Verified::User(user) => user,
+        Verified::Busy => {
+            // Not a guess that was checked: it does not count.
+            limiter.lock().map_err(internal)?.cancel(&account, &address);
+            let response = expect_context::<leptos_axum::ResponseOptions>();
+            response.set_status(http::StatusCode::TOO_MANY_REQUESTS);
+            return Ok(LoginResult::Busy);
+        }
+        Verified::Wrong => {
+            tracing::info!("failed sign-in");
+            // Say so at once when this failure starts a wait.
+            return Ok(limiter
+                .lock()
+                .map_err(internal)?
+                .wait(&account, &address, now)
+                .map_or(LoginResult::Refused, LoginResult::Wait));
+        }
     };
-    limiter.lock().map_err(internal)?.accounts.succeed(&account);
+    limiter
+        .lock()
+        .map_err(internal)?
+        .succeed(&account, &address);
     let token = create_session(&db, user.id).await.map_err(internal)?;
     let secure = super::ssr::cookie_secure(
         std::env::var("COOKIE_SECURE").ok().as_deref(),

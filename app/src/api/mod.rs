@@ -1,5 +1,7 @@
 //! Server functions: thin wrappers that check the caller, call the store and map errors to plain words.
 
+#[cfg(feature = "ssr")]
+pub mod address;
 pub mod admin;
 pub mod auth;
 pub mod results;
@@ -41,7 +43,6 @@ pub mod ssr {
     //! Helpers every server function uses.
 
     use super::AppError;
-    use crate::domain::throttle::Throttle;
     use crate::store::auth::{Role, User};
     use crate::store::Db;
     use http::header::{AUTHORIZATION, COOKIE};
@@ -194,51 +195,41 @@ pub mod ssr {
             .map_err(internal)
     }
 
-    /// Sign-in throttles, one per account and one per network address, shared by the whole server.
-    pub struct LoginLimiter {
-        pub accounts: Throttle,
-        pub addresses: Throttle,
-    }
-
-    impl Default for LoginLimiter {
-        fn default() -> Self {
-            // Five tries per account; an address (an office behind one NAT, say) gets more.
-            LoginLimiter {
-                accounts: Throttle::new(5),
-                addresses: Throttle::new(20),
-            }
-        }
-    }
-
-    impl LoginLimiter {
-        /// Seconds the account or the address must still wait, the longer of the two.
-        pub fn wait(&self, account: &str, address: &str, now: u64) -> Option<u64> {
-            self.accounts
-                .wait(account, now)
-                .max(self.addresses.wait(address, now))
-        }
-
-        /// Records a failed attempt against both.
-        pub fn fail(&mut self, account: &str, address: &str, now: u64) {
-            self.accounts.fail(account, now);
-            self.addresses.fail(address, now);
-        }
-    }
-
-    pub type SharedLimiter = std::sync::Arc<std::sync::Mutex<LoginLimiter>>;
+    pub type SharedLimiter =
+        std::sync::Arc<std::sync::Mutex<crate::domain::throttle::SignInLimiter>>;
 
     /// The limiter, provided to every request by the server's router.
     pub fn login_limiter() -> Result<SharedLimiter, AppError> {
         use_context::<SharedLimiter>().ok_or_else(|| internal("no login limiter in context"))
     }
 
-    /// The peer address of the connection, or "unknown" where there is none (tests).
+    /// The client's network address (see [`super::address`]), or "unknown" where the server has no
+    /// connection info (tests).
     pub fn client_address(parts: &http::request::Parts) -> String {
-        parts
+        let peer = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_else(|| "unknown".to_string())
+            .map(|c| c.0.ip());
+        let forwarded: Vec<&str> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        super::address::client_ip(peer, &forwarded, trusted_proxies())
+            .map_or_else(|| "unknown".to_string(), |ip| ip.to_string())
+    }
+
+    /// `TRUSTED_PROXIES`, read once. The server checks it at start-up ([`trusted_proxies_setting`]),
+    /// so a wrong entry stops it there rather than being ignored here.
+    pub fn trusted_proxies() -> &'static [std::net::IpAddr] {
+        static TRUSTED: std::sync::OnceLock<Vec<std::net::IpAddr>> = std::sync::OnceLock::new();
+        TRUSTED.get_or_init(|| trusted_proxies_setting().unwrap_or_default())
+    }
+
+    /// `TRUSTED_PROXIES` from the environment, checked.
+    pub fn trusted_proxies_setting() -> Result<Vec<std::net::IpAddr>, String> {
+        super::address::parse_trusted(&std::env::var("TRUSTED_PROXIES").unwrap_or_default())
     }
 
     /// `Set-Cookie` value of a session cookie: HttpOnly (no script reads it), SameSite=Lax (not sent

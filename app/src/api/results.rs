@@ -52,7 +52,7 @@ pub async fn get_matrix(
             .map_err(internal)?
             .ok_or(AppError::NotFound)?,
     };
-    let responses = crate::store::results::response_count(&db, cycle_id)
+    let responses = crate::store::cycles::response_count(&db, cycle_id)
         .await
         .map_err(internal)?;
     let previous = crate::store::results::previous(&db, cycle_id)

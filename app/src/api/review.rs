@@ -4,7 +4,7 @@
 
 use super::admin::Checked;
 use super::AppError;
-use crate::domain::{AuditEntry, ChainBreak, CycleResults, ReviewComment};
+use crate::domain::{AuditEntry, ChainBreak, CycleResults, RespondentComment, ReviewComment};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +21,8 @@ pub struct ReviewView {
     /// Everyone's results, overrides and stamp included.
     pub results: CycleResults,
     pub comments: Vec<ReviewComment>,
+    /// What respondents wrote, once the cycle is closed (see [`crate::domain::respondent_comments`]).
+    pub respondent_comments: Vec<RespondentComment>,
     /// Comments and overrides are taken now.
     pub in_review: bool,
     /// The caller may override and confirm.
@@ -42,8 +44,14 @@ pub async fn get_review(id: i64) -> Result<ReviewView, AppError> {
     let db = db()?;
     let results = results_of(&db, id).await?;
     let carried = results.carried_forward.is_some();
+    // A carried-forward result's comments are those of the cycle it came from.
+    let source = results.carried_forward.as_ref().map_or(id, |c| c.from);
+    let stored = crate::store::review::respondent_comments(&db, source)
+        .await
+        .map_err(internal)?;
     Ok(ReviewView {
         in_review: crate::domain::in_review(results.cycle.status, carried),
+        respondent_comments: crate::domain::respondent_comments(&results, stored),
         results,
         comments: crate::store::review::comments(&db, id)
             .await

@@ -31,6 +31,20 @@ pub async fn submit_form(
     crate::store::responses::submit(subs, token, answers, lang).await
 }
 
+/// Whether this request's browser already answered `token`, an open link (its cookie, see
+/// [`answered_cookie_header`]). Checked on every post, not only when the page is shown.
+#[cfg(feature = "ssr")]
+pub async fn answered_here(
+    db: &crate::store::Db,
+    token: &str,
+    headers: &http::HeaderMap,
+) -> Result<bool, sqlx::Error> {
+    let id = crate::store::responses::open_link_id(db, token).await?;
+    Ok(id.is_some_and(|id| {
+        super::ssr::cookie(headers, &crate::domain::answered_cookie(id)).is_some()
+    }))
+}
+
 /// After an answer through an open link: the `Set-Cookie` by which this browser remembers it. The
 /// guard is only as strong as the cookie (another browser, or clearing cookies, passes it) and the
 /// survey page says so.

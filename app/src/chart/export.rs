@@ -76,25 +76,57 @@ fn missing_glyphs(font: &ChartFont, text: &str) -> Vec<char> {
     missing
 }
 
-/// Rasterises a chart's SVG at `scale` times its size (2 for print) on white. Refuses, saying which
-/// characters, when the font cannot draw some of its text: a chart with empty boxes for words must
-/// not reach a report.
+/// What a PNG shows in place of a character its font cannot draw.
+pub const SUBSTITUTE: char = '?';
+
+/// The note at the foot of a PNG that had characters substituted.
+pub const SUBSTITUTE_NOTE: &str = "? = a character the font cannot draw";
+
+/// `svg` with every character the font cannot draw replaced by [`SUBSTITUTE`] (never an empty box
+/// that looks like a word) and, if any was, a note at its foot saying so.
+fn drawable(font: &ChartFont, svg: &str) -> String {
+    let missing = missing_glyphs(font, svg);
+    if missing.is_empty() {
+        return svg.to_string();
+    }
+    tracing::warn!(
+        "the font {} cannot draw {:?}: drawn as {SUBSTITUTE}",
+        font.family,
+        missing.iter().collect::<String>()
+    );
+    let mut out: String = svg
+        .chars()
+        .map(|c| if missing.contains(&c) { SUBSTITUTE } else { c })
+        .collect();
+    // The root element's height, to put the note at its foot.
+    let root = &out[..out.find('>').unwrap_or(0)];
+    let height = root
+        .split_once(" height=\"")
+        .and_then(|(_, rest)| rest.split('"').next())
+        .and_then(|h| h.trim_end_matches("px").parse::<f64>().ok())
+        .unwrap_or(20.0);
+    if let Some(end) = out.rfind("</svg>") {
+        let note = format!(
+            r##"<text x="4" y="{}" font-size="11" fill="#555555">{SUBSTITUTE_NOTE}</text>"##,
+            height - 4.0
+        );
+        out.insert_str(end, &note);
+    }
+    out
+}
+
+/// Rasterises a chart's SVG at `scale` times its size (2 for print) on white. A character the font
+/// cannot draw (an emoji in a topic's name, say) is drawn as `?`, with a note at the foot, so one odd
+/// character never stops the whole chart.
 pub fn png(svg: &str, scale: f32) -> Result<Vec<u8>, String> {
     let font = chart_font()?;
-    let missing = missing_glyphs(font, svg);
-    if !missing.is_empty() {
-        return Err(format!(
-            "the font {} cannot draw {}",
-            font.family,
-            missing.iter().collect::<String>()
-        ));
-    }
+    let svg = drawable(font, svg);
     let options = usvg::Options {
         fontdb: font.db.clone(),
         font_family: font.family.clone(),
         ..Default::default()
     };
-    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| format!("reading the SVG: {e}"))?;
+    let tree = usvg::Tree::from_str(&svg, &options).map_err(|e| format!("reading the SVG: {e}"))?;
     let size = tree
         .size()
         .to_int_size()
@@ -205,7 +237,9 @@ pub fn results_xlsx(
     header(ws, &names)?;
     for (r, resp) in responses.iter().enumerate() {
         let row = r as u32 + 1;
-        ws.write_string(row, 0, &resp.day)?;
+        if let Some(day) = &resp.day {
+            ws.write_string(row, 0, day)?;
+        }
         if let Some(g) = &resp.group {
             ws.write_string(row, 1, g)?;
         }
@@ -247,7 +281,7 @@ mod tests {
     }
 
     #[test]
-    fn the_matrix_png_is_twice_the_svg_and_refuses_text_its_font_cannot_draw() {
+    fn the_matrix_png_is_twice_the_svg_and_substitutes_what_its_font_cannot_draw() {
         let svg = super::super::matrix_svg(
             &crate::chart::golden::fixture(),
             crate::i18n::Lang::Zh,
@@ -256,8 +290,26 @@ mod tests {
         );
         let img = pixels(&png(&svg, 2.0).unwrap());
         assert_eq!((img.width(), img.height()), (2 * 720, 2 * 600));
-        // A private-use character is in no font.
-        let err = png(&text_svg("\u{E000}"), 1.0).unwrap_err();
-        assert!(err.contains("cannot draw \u{E000}"), "{err}");
+        // A private-use character is in no font: drawn as "?", with the note at the foot.
+        let font = chart_font().unwrap();
+        let odd = drawable(font, &text_svg("A\u{E000}"));
+        assert!(odd.contains(">A?</text>"), "{odd}");
+        let note =
+            format!(r##"y="36" font-size="11" fill="#555555">{SUBSTITUTE_NOTE}</text></svg>"##);
+        assert!(odd.ends_with(&note), "{odd}");
+        assert_eq!(drawable(font, &text_svg("A")), text_svg("A"));
+        let drawn = pixels(&png(&text_svg("A\u{E000}"), 1.0).unwrap());
+        assert_ne!(
+            drawn.data(),
+            pixels(&png(&text_svg("A"), 1.0).unwrap()).data()
+        );
+        // A whole matrix with an emoji in a topic's name still comes out, at full size.
+        let mut results = crate::chart::golden::fixture();
+        results.topics[0].name.zh.push('\u{1F331}');
+        results.topics[0].name.en.push('\u{E000}');
+        let svg =
+            super::super::matrix_svg(&results, crate::i18n::Lang::Zh, Default::default(), None);
+        let img = pixels(&png(&svg, 2.0).unwrap());
+        assert_eq!((img.width(), img.height()), (2 * 720, 2 * 600));
     }
 }

@@ -52,6 +52,7 @@ pub fn fixture() -> CycleResults {
         k: 5,
         threshold: 3.5,
         threshold_rule: ThresholdRule::Both,
+        preview_open: false,
     };
     let groups = [GroupInfo {
         code: "EMP".into(),
@@ -59,5 +60,11 @@ pub fn fixture() -> CycleResults {
         internal: true,
         weight: 1.0,
     }];
-    aggregate(summary, &topics, &groups, &tallies)
+    aggregate(
+        summary,
+        &topics,
+        &groups,
+        &tallies,
+        &crate::domain::Disclosure::default(),
+    )
 }

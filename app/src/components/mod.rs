@@ -201,6 +201,31 @@ pub fn Standing(results: crate::domain::CycleResults) -> impl IntoView {
             }}
         }
     });
+    // The anonymity rule's withheld groupings, named: which are withheld follows from the counts alone.
+    let withheld = (!results.withheld.is_empty()).then(|| {
+        let names = results
+            .withheld
+            .iter()
+            .map(|key| t.grouping_name(key))
+            .collect::<Vec<_>>()
+            .join(", ");
+        view! {
+            <p class="withheld-note" data-testid="anonymity-note" data-withheld=results.withheld.len()>
+                {t.anonymity_withheld(results.withheld.len(), results.cycle.k, &names)}
+            </p>
+        }
+    });
+    let cycle = &results.cycle;
+    let preview = if !cycle.figures_shown() {
+        Some(view! { <p class="withheld-note" data-testid="figures-after-close">{t.figures_after_close}</p> }.into_any())
+    } else if cycle.status == crate::domain::CycleStatus::Open {
+        Some(
+            view! { <p class="field-error" data-testid="preview-warning">{t.preview_on_note}</p> }
+                .into_any(),
+        )
+    } else {
+        None
+    };
     let class = if results.confirmation.is_some() {
         "standing confirmed"
     } else {
@@ -211,6 +236,8 @@ pub fn Standing(results: crate::domain::CycleResults) -> impl IntoView {
             <p><strong>{t.standing(&results)}</strong></p>
             {carried}
             {stamp}
+            {preview}
+            {withheld}
         </section>
     }
 }

@@ -18,6 +18,9 @@ pub struct CycleSettings {
     pub k: u32,
     pub threshold: f64,
     pub threshold_rule: ThresholdRule,
+    /// Show the figures while the cycle is still open (see [`CycleSummary::figures_shown`]).
+    #[serde(default)]
+    pub preview_open: bool,
 }
 
 /// The settings form, every field still text.
@@ -35,6 +38,9 @@ pub struct CycleForm {
     pub k: String,
     pub threshold: String,
     pub threshold_rule: String,
+    /// A checkbox: any value but empty turns the preview on.
+    #[serde(default)]
+    pub preview_open: String,
 }
 
 /// The scale's name in forms.
@@ -224,6 +230,7 @@ impl CycleForm {
                 k,
                 threshold,
                 threshold_rule,
+                preview_open: !self.preview_open.trim().is_empty(),
             }),
             _ => Err(out),
         }
@@ -243,6 +250,11 @@ impl From<&CycleSettings> for CycleForm {
             k: s.k.to_string(),
             threshold: s.threshold.to_string(),
             threshold_rule: s.threshold_rule.as_str().to_string(),
+            preview_open: if s.preview_open {
+                "on".into()
+            } else {
+                String::new()
+            },
         }
     }
 }
@@ -355,6 +367,38 @@ mod tests {
             threshold: "5".into(),
             threshold_rule: "both".into(),
             ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_preview_is_off_unless_its_box_is_ticked() {
+        assert!(!form().check().unwrap().preview_open);
+        let on = CycleForm {
+            preview_open: "on".into(),
+            ..form()
+        };
+        let s = on.check().unwrap();
+        assert!(s.preview_open);
+        assert_eq!(CycleForm::from(&s).check().unwrap(), s);
+        let summary = |status, preview_open| crate::domain::CycleSummary {
+            id: 1,
+            name: s.name.clone(),
+            year: s.year,
+            status,
+            scale: s.scale,
+            k: s.k,
+            threshold: s.threshold,
+            threshold_rule: s.threshold_rule,
+            preview_open,
+        };
+        assert!(!summary(CycleStatus::Open, false).figures_shown());
+        assert!(summary(CycleStatus::Open, true).figures_shown());
+        for status in [
+            CycleStatus::Draft,
+            CycleStatus::Closed,
+            CycleStatus::Confirmed,
+        ] {
+            assert!(summary(status, false).figures_shown(), "{status:?}");
         }
     }
 

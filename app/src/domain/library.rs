@@ -741,6 +741,59 @@ mod tests {
     }
 
     #[test]
+    fn a_bare_json_array_imports_and_numbers_its_rows_from_one() {
+        let text = r#"[{"code": "E1", "category": "E", "name_zh": "绿色运营", "name_en": "Green operations"},
+                       {"code": "S1", "category": "S", "name_zh": "员工", "name_en": "Employees"}]"#;
+        let existing = vec![{
+            let mut e1 = record("E1", "绿色运营", "Green operations");
+            e1.category = Category::E;
+            e1
+        }];
+        let p = preview(text, &[], &existing);
+        assert!(p.ok(), "{p:?}");
+        assert_eq!(p.rows.iter().map(|r| r.line).collect::<Vec<_>>(), [1, 2]);
+        // The same topic as the library has: nothing to do; a new one is added.
+        assert_eq!(p.rows[0].action, RowAction::Unchanged);
+        assert_eq!(p.rows[1].action, RowAction::Add);
+    }
+
+    #[test]
+    fn a_text_may_be_exactly_as_long_as_its_limit() {
+        let mut out = Vec::new();
+        check_text(&mut out, "name", &"名".repeat(MAX_NAME), true, MAX_NAME);
+        assert_eq!(out, vec![]);
+        check_text(&mut out, "name", &"名".repeat(MAX_NAME + 1), true, MAX_NAME);
+        assert_eq!(out, vec![FieldProblem::new("name", Problem::TooLong)]);
+    }
+
+    #[test]
+    fn an_own_category_needs_a_code_both_names_and_a_colour() {
+        let good = CustomCategory {
+            code: "PR".into(),
+            name: Bilingual {
+                zh: "产品责任".into(),
+                en: "Product responsibility".into(),
+            },
+            colour: "#1f77b4".into(),
+        };
+        assert_eq!(good.check(), vec![]);
+        let bad = CustomCategory {
+            code: "9 x".into(),
+            name: Bilingual::default(),
+            colour: "blue".into(),
+        };
+        assert_eq!(
+            bad.check(),
+            vec![
+                FieldProblem::new("code", Problem::BadCode),
+                FieldProblem::new("name_zh", Problem::Required),
+                FieldProblem::new("name_en", Problem::Required),
+                FieldProblem::new("colour", Problem::BadColour),
+            ]
+        );
+    }
+
+    #[test]
     fn colours() {
         assert!(is_colour("#a1B2c3"));
         for bad in ["a1b2c3", "#a1b2c", "#ggg000", "#a1b2c3d", "red"] {

@@ -1,7 +1,9 @@
 //! Pure types and rules of the materiality method. No IO: this module compiles for the browser and the
 //! server alike and is tested hard on its own.
 
+pub mod compose;
 pub mod cycle;
+pub mod disclosure;
 pub mod group;
 pub mod library;
 pub mod results;
@@ -15,7 +17,9 @@ pub mod token;
 pub mod topic;
 pub mod user;
 
+pub use compose::*;
 pub use cycle::*;
+pub use disclosure::*;
 pub use group::*;
 pub use library::*;
 pub use results::*;

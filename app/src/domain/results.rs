@@ -1,6 +1,8 @@
 //! The materiality assessment of one cycle: histograms in, the figures of `results.json` out.
 
-use super::{Axis, AxisStats, Bilingual, Category, CycleTopic, Histogram, Scale};
+use super::{
+    AnonymityRule, Axis, AxisStats, Bilingual, Category, CycleTopic, Disclosure, Histogram, Scale,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -88,6 +90,18 @@ pub struct CycleSummary {
     pub k: u32,
     pub threshold: f64,
     pub threshold_rule: ThresholdRule,
+    /// The admin turned on "preview while open".
+    #[serde(default)]
+    pub preview_open: bool,
+}
+
+impl CycleSummary {
+    /// Whether the figures of the cycle's own answers are shown now: not while it is open, unless its
+    /// admin turned the preview on. A reviewer who reloads the matrix after one known person answered
+    /// would otherwise see that person's scores in the change.
+    pub fn figures_shown(&self) -> bool {
+        self.status != CycleStatus::Open || self.preview_open
+    }
 }
 
 /// A stakeholder group as the aggregation needs it.
@@ -142,7 +156,7 @@ pub struct TopicResult {
     /// The threshold rule's outcome.
     pub computed_material: bool,
     pub contested: bool,
-    /// Per-group figures, only for groups with at least k responses.
+    /// Per-group figures, only for the groups the anonymity rule shows.
     pub groups: BTreeMap<String, GroupResult>,
     /// The decision group's override of `computed_material`, with its reason.
     #[serde(rename = "override", default)]
@@ -172,6 +186,9 @@ pub struct CycleResults {
     /// The previous confirmed result this cycle adopted, when it did.
     #[serde(default)]
     pub carried_forward: Option<super::CarriedForward>,
+    /// The groupings whose figures the anonymity rule withholds ([`Disclosure::withheld`]).
+    #[serde(default)]
+    pub withheld: Vec<String>,
 }
 
 impl CycleResults {
@@ -185,13 +202,36 @@ impl CycleResults {
     }
 }
 
-/// Aggregates a cycle's histogram cells. Cells of topics or groups the cycle does not know are a
-/// storage bug and are ignored rather than allowed to corrupt the figures.
+/// Responses per group, in the order of `groups`: every response answers every topic (a score or
+/// "don't know"), so a group's response count is its largest answer count over the topics.
+pub fn group_responses(topics: &[CycleTopic], groups: &[GroupInfo], tallies: &[Tally]) -> Vec<u64> {
+    let mut answers: HashMap<(&str, &str), u64> = HashMap::new();
+    for t in tallies.iter().filter(|t| t.axis == Axis::Business) {
+        *answers
+            .entry((t.group.as_str(), t.topic.as_str()))
+            .or_default() += t.n;
+    }
+    groups
+        .iter()
+        .map(|g| {
+            topics
+                .iter()
+                .filter_map(|t| answers.get(&(g.code.as_str(), t.code.as_str())).copied())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect()
+}
+
+/// Aggregates a cycle's histogram cells, showing per-group figures and weighting only as `disclosure`
+/// allows. Cells of topics or groups the cycle does not know are a storage bug and are ignored rather
+/// than allowed to corrupt the figures.
 pub fn aggregate(
     cycle: CycleSummary,
     topics: &[CycleTopic],
     groups: &[GroupInfo],
     tallies: &[Tally],
+    disclosure: &Disclosure,
 ) -> CycleResults {
     let scale = cycle.scale;
     // (topic, group, axis) -> histogram
@@ -206,20 +246,7 @@ pub fn aggregate(
             None => h.dont_know += t.n,
         }
     }
-    // Every response answers every topic (a score or "don't know"), so a group's response count is its
-    // largest answer count over the topics.
-    let group_n = |g: &str| {
-        topics
-            .iter()
-            .filter_map(|t| {
-                cells
-                    .get(&(t.code.as_str(), g, Axis::Business))
-                    .map(Histogram::answers)
-            })
-            .max()
-            .unwrap_or(0)
-    };
-    let group_ns: Vec<u64> = groups.iter().map(|g| group_n(&g.code)).collect();
+    let group_ns = group_responses(topics, groups, tallies);
 
     let mut results: Vec<TopicResult> = topics
         .iter()
@@ -237,12 +264,12 @@ pub fn aggregate(
                 let gh = [hist(Axis::Business), hist(Axis::Stakeholder)];
                 for i in 0..2 {
                     pooled[i].merge(&gh[i]);
-                    if let Some(m) = gh[i].mean() {
+                    if let Some(m) = gh[i].mean().filter(|_| disclosure.weighs(&g.code)) {
                         weighted[i].0 += g.weight * m;
                         weighted[i].1 += g.weight;
                     }
                 }
-                if n > 0 && n >= u64::from(cycle.k) {
+                if n > 0 && disclosure.shows_group(&g.code) {
                     per_group.insert(
                         g.code.clone(),
                         GroupResult {
@@ -282,6 +309,7 @@ pub fn aggregate(
         topics: results,
         confirmation: None,
         carried_forward: None,
+        withheld: disclosure.withheld.clone(),
     }
 }
 
@@ -404,26 +432,33 @@ impl Respondents {
     }
 }
 
-/// The results counting only the answers of `who`. `None` (withheld) when that is not everyone and
-/// has fewer than k responses: a filter must not single out fewer people than a group breakdown may.
+/// The results counting only the answers of `who`, disclosed by `rule` (see [`Disclosure`]): `None`
+/// (withheld) when the rule withholds that grouping, or it names no group of the cycle. Everyone's
+/// results always exist; where the rule withholds them, they count no answers at all.
 pub fn aggregate_for(
     cycle: CycleSummary,
     topics: &[CycleTopic],
     groups: &[GroupInfo],
     tallies: &[Tally],
     who: &Respondents,
+    rule: AnonymityRule,
 ) -> Option<CycleResults> {
-    if *who == Respondents::Split {
-        // Each side must reach k on its own.
-        let internal = aggregate_for(
-            cycle.clone(),
-            topics,
-            groups,
-            tallies,
-            &Respondents::Internal,
-        )?;
-        let external = aggregate_for(cycle, topics, groups, tallies, &Respondents::External)?;
-        return Some(split_layout(internal, external));
+    let counts = group_responses(topics, groups, tallies);
+    let disclosure = Disclosure::new(rule, cycle.k, groups, &counts);
+    match who {
+        Respondents::All if !disclosure.shows(who) => {
+            return Some(aggregate(cycle, topics, groups, &[], &disclosure));
+        }
+        Respondents::Group(code) if !groups.iter().any(|g| &g.code == code) => return None,
+        _ if !disclosure.shows(who) => return None,
+        Respondents::Split => {
+            let side = |who| aggregate_for(cycle.clone(), topics, groups, tallies, who, rule);
+            return Some(split_layout(
+                side(&Respondents::Internal)?,
+                side(&Respondents::External)?,
+            ));
+        }
+        _ => {}
     }
     let groups: Vec<GroupInfo> = groups.iter().filter(|g| who.includes(g)).cloned().collect();
     let tallies: Vec<Tally> = tallies
@@ -431,29 +466,7 @@ pub fn aggregate_for(
         .filter(|t| groups.iter().any(|g| g.code == t.group))
         .cloned()
         .collect();
-    // A group's responses: every response answers every topic, so its largest answer count.
-    let responses: u64 = groups
-        .iter()
-        .map(|g| {
-            topics
-                .iter()
-                .map(|topic| {
-                    tallies
-                        .iter()
-                        .filter(|t| {
-                            t.group == g.code && t.topic == topic.code && t.axis == Axis::Business
-                        })
-                        .map(|t| t.n)
-                        .sum::<u64>()
-                })
-                .max()
-                .unwrap_or(0)
-        })
-        .sum();
-    if *who != Respondents::All && responses < u64::from(cycle.k) {
-        return None;
-    }
-    Some(aggregate(cycle, topics, &groups, &tallies))
+    Some(aggregate(cycle, topics, &groups, &tallies, &disclosure))
 }
 
 /// One cell of an exported table: typed, so that a spreadsheet gets numbers and a CSV gets text.
@@ -511,6 +524,7 @@ pub fn results_table(results: &CycleResults) -> (Vec<String>, Vec<Vec<Cell>>) {
             "confirmed_at_utc",
             "confirmed_by",
             "statistics_sha256",
+            "audit_anchor",
             "carried_forward_from",
         ]
         .map(String::from),
@@ -524,6 +538,11 @@ pub fn results_table(results: &CycleResults) -> (Vec<String>, Vec<Vec<Cell>>) {
         text(stamp.map(|s| super::format_utc(s.confirmed_at))),
         text(stamp.map(|s| s.confirmed_by.clone())),
         text(stamp.map(|s| s.statistics_hash.clone())),
+        text(
+            stamp
+                .and_then(|s| s.audit_anchor.as_ref())
+                .map(super::AuditAnchor::text),
+        ),
         text(
             results
                 .carried_forward
@@ -571,8 +590,9 @@ pub fn results_csv(results: &CycleResults) -> String {
 /// One response as the spreadsheet shows it: no token, receipt or comment, and the day only.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct AnonymousResponse {
-    pub day: String,
-    /// The group's code; `None` where the group gave fewer than k responses in all.
+    /// The day it came in; `None` where its group is withheld.
+    pub day: Option<String>,
+    /// The group's code; `None` where the group is withheld.
     pub group: Option<String>,
     /// Per topic of the cycle, in its order: (business, stakeholder); `None` is "don't know".
     pub scores: Vec<(Option<i32>, Option<i32>)>,
@@ -588,20 +608,40 @@ pub enum RawResponses {
 /// One stored response before anonymising: submitted at (Unix seconds), its group's code, its scores.
 pub type StoredResponse = (i64, String, Vec<(Option<i32>, Option<i32>)>);
 
-/// Anonymises stored responses for export: the time becomes the day, the group of a group under `k`
-/// responses is left out (its answers stay), and the rows are sorted by their content, so that their
-/// order says nothing about who answered when.
-pub fn anonymise(stored: Vec<StoredResponse>, k: u32) -> Vec<AnonymousResponse> {
-    let mut per_group: HashMap<String, u32> = HashMap::new();
-    for (_, g, _) in &stored {
-        *per_group.entry(g.clone()).or_default() += 1;
+/// Anonymises a cycle's stored responses for an export of those given by `who`, by the cell rule over
+/// all of them (see [`Disclosure`]): the time becomes the day; a
+/// response of a withheld group keeps its answers but neither its group nor its day (the day would
+/// tell its respondents apart from the others they are pooled with); none at all where everyone's
+/// figures are withheld. The rows are sorted by their content, so that their order says nothing about
+/// who answered when.
+pub fn anonymise(
+    stored: Vec<StoredResponse>,
+    groups: &[GroupInfo],
+    k: u32,
+    who: &Respondents,
+) -> Vec<AnonymousResponse> {
+    let counts: Vec<u64> = groups
+        .iter()
+        .map(|g| stored.iter().filter(|(_, code, _)| *code == g.code).count() as u64)
+        .collect();
+    let disclosure = Disclosure::new(AnonymityRule::Cells, k, groups, &counts);
+    if !disclosure.shows(&Respondents::All) {
+        return Vec::new();
     }
     let mut rows: Vec<AnonymousResponse> = stored
         .into_iter()
-        .map(|(at, group, scores)| AnonymousResponse {
-            day: super::date_of(at),
-            group: (per_group[&group] >= k).then_some(group),
-            scores,
+        .filter_map(|(at, code, scores)| {
+            Some((at, groups.iter().find(|g| g.code == code)?, scores))
+        })
+        .filter(|(_, g, _)| who.includes(g))
+        .map(|(at, g, scores)| {
+            let shown = disclosure.shows_group(&g.code);
+            let group = g.code.clone();
+            AnonymousResponse {
+                day: shown.then(|| super::date_of(at)),
+                group: shown.then_some(group),
+                scores,
+            }
         })
         .collect();
     rows.sort();
@@ -643,6 +683,7 @@ pub fn split_layout(internal: CycleResults, external: CycleResults) -> CycleResu
         topics,
         confirmation: None,
         carried_forward: None,
+        withheld: internal.withheld,
     }
 }
 
@@ -711,6 +752,7 @@ mod tests {
             k,
             threshold: 3.5,
             threshold_rule: ThresholdRule::Both,
+            preview_open: false,
         }
     }
 
@@ -752,7 +794,7 @@ mod tests {
     }
 
     #[test]
-    fn filters_count_only_their_groups_and_withhold_below_k() {
+    fn filters_count_only_their_groups_and_withhold_by_the_cell_rule() {
         let mut emp = group("EMP", 1.0);
         emp.internal = true;
         let groups = [emp, group("CUS", 1.0)];
@@ -763,33 +805,39 @@ mod tests {
             &[(Some(1), Some(1)), (Some(2), Some(2))],
         ));
         let topics = [topic("E1", Category::E)];
-        let all = aggregate_for(summary(5), &topics, &groups, &tallies, &Respondents::All).unwrap();
+        let for_ = |k, who: &Respondents, rule| {
+            aggregate_for(summary(k), &topics, &groups, &tallies, who, rule)
+        };
+        let all = for_(5, &Respondents::All, AnonymityRule::Cells).unwrap();
         assert_eq!(all.topics[0].business.n, 7);
-        let internal = aggregate_for(
-            summary(5),
-            &topics,
-            &groups,
-            &tallies,
-            &Respondents::Internal,
-        )
-        .unwrap();
-        assert_eq!(internal.topics[0].business.n, 5);
-        assert_eq!(internal.topics[0].business.mean, Some(5.0));
-        // Two customers are fewer than k = 5: withheld, by group and as "external".
-        for who in [
-            Respondents::External,
-            Respondents::parse("CUS"),
-            Respondents::parse("NOPE"),
-        ] {
+        // Two customers are fewer than k = 5: withheld, by group and as "external"; and so are the
+        // employees and "internal", which everyone's figures minus theirs would give the customers'.
+        assert_eq!(all.withheld, ["internal", "external", "EMP", "CUS"]);
+        assert!(all.topics[0].groups.is_empty());
+        for who in ["internal", "external", "split", "EMP", "CUS", "NOPE"] {
             assert_eq!(
-                aggregate_for(summary(5), &topics, &groups, &tallies, &who),
-                None
+                for_(5, &Respondents::parse(who), AnonymityRule::Cells),
+                None,
+                "{who}"
             );
         }
-        // Everyone is never withheld, even below k.
-        assert!(
-            aggregate_for(summary(50), &topics, &groups, &tallies, &Respondents::All).is_some()
+        // Under the older rule (kept for results confirmed by it) only the customers were withheld.
+        let internal = for_(5, &Respondents::Internal, AnonymityRule::GroupsBelowK).unwrap();
+        assert_eq!(internal.topics[0].business.n, 5);
+        assert_eq!(internal.topics[0].business.mean, Some(5.0));
+        assert_eq!(internal.withheld, ["external", "CUS"]);
+        assert_eq!(
+            for_(5, &Respondents::External, AnonymityRule::GroupsBelowK),
+            None
         );
+        // Everyone below k: the results exist but count nothing, and say that everyone is withheld.
+        let few = for_(50, &Respondents::All, AnonymityRule::Cells).unwrap();
+        assert_eq!(few.topics[0].business.n, 0);
+        assert_eq!(few.topics[0].position(), None);
+        assert_eq!(few.withheld[0], "all");
+        // The older rule always showed everyone.
+        let old = for_(50, &Respondents::All, AnonymityRule::GroupsBelowK).unwrap();
+        assert_eq!(old.topics[0].business.n, 7);
         assert_eq!(Respondents::parse("internal").key(), "internal");
         assert_eq!(Respondents::parse("").key(), "all");
     }
@@ -803,18 +851,41 @@ mod tests {
         let mut tallies = answers("E1", "EMP", &[(Some(5), Some(1)); 5]);
         tallies.extend(answers("E1", "CUS", &[(Some(1), Some(4)); 5]));
         let topics = [topic("E1", Category::E)];
-        let split =
-            aggregate_for(summary(5), &topics, &groups, &tallies, &Respondents::Split).unwrap();
+        let cells = AnonymityRule::Cells;
+        let split = aggregate_for(
+            summary(5),
+            &topics,
+            &groups,
+            &tallies,
+            &Respondents::Split,
+            cells,
+        )
+        .unwrap();
         let e1 = &split.topics[0];
         assert_eq!(e1.position(), Some((5.0, 4.0)));
         assert!(e1.material, "5 and 4 both reach 3.5");
         // Pooled, the same answers give 3 and 2.5: not material.
-        let all = aggregate_for(summary(5), &topics, &groups, &tallies, &Respondents::All).unwrap();
+        let all = aggregate_for(
+            summary(5),
+            &topics,
+            &groups,
+            &tallies,
+            &Respondents::All,
+            cells,
+        )
+        .unwrap();
         assert_eq!(all.topics[0].position(), Some((3.0, 2.5)));
         assert!(!all.topics[0].material);
         // One side under k withholds the layout.
         assert_eq!(
-            aggregate_for(summary(6), &topics, &groups, &tallies, &Respondents::Split),
+            aggregate_for(
+                summary(6),
+                &topics,
+                &groups,
+                &tallies,
+                &Respondents::Split,
+                cells
+            ),
             None
         );
     }
@@ -830,6 +901,7 @@ mod tests {
                 answers("B1", "EMP", &[(Some(1), Some(1))]),
             ]
             .concat(),
+            &Disclosure::default(),
         );
         let previous = Previous::of(&last);
         assert_eq!(previous.topics["A1"].rank, 1);
@@ -854,6 +926,7 @@ mod tests {
             ],
             &[group("EMP", 1.0)],
             &tallies,
+            &Disclosure::default(),
         );
         let order = |key: &str| {
             let mut rows = r.topics.clone();
@@ -870,6 +943,23 @@ mod tests {
         assert_eq!(order("business.dont_know"), ["C1", "B1", "A1"]);
         assert_eq!(order("code"), ["A1", "B1", "C1"]);
         assert_eq!(order("nonsense"), order("rank"));
+        // Medians 2, 5 and none; stakeholder IQRs 0, 0.5 and 0 (ties keep rank order).
+        assert_eq!(order("business.median"), ["B1", "A1", "C1"]);
+        assert_eq!(order("stakeholder.iqr"), ["B1", "A1", "C1"]);
+        // Answer counts 2, 1, 0, and a fourth topic with three that ranks after both.
+        let mut more = tallies.clone();
+        more.extend(answers("D1", "EMP", &[(Some(1), Some(1)); 3]));
+        let mut rows = aggregate(
+            summary(1),
+            &["A1", "B1", "C1", "D1"].map(|c| topic(c, Category::E)),
+            &[group("EMP", 1.0)],
+            &more,
+            &Disclosure::default(),
+        )
+        .topics;
+        sort_topics(&mut rows, "business.n");
+        let codes: Vec<&str> = rows.iter().map(|t| t.code.as_str()).collect();
+        assert_eq!(codes, ["D1", "A1", "B1", "C1"]);
     }
 
     #[test]
@@ -885,13 +975,14 @@ mod tests {
             &[topic("S1", Category::S), topic("E1", Category::E)],
             &[group("EMP", 1.0)],
             &tallies,
+            &Disclosure::default(),
         );
         let csv = results_csv(&r);
         let lines: Vec<&str> = csv.split("\r\n").collect();
         assert!(lines[0]
             .starts_with("\u{feff}rank,code,category,name_zh,name_en,business_n,business_mean"));
         // Statistics, then the review's columns.
-        assert_eq!(lines[0].split(',').count(), 5 + 18 + 4 + 7);
+        assert_eq!(lines[0].split(',').count(), 5 + 18 + 4 + 8);
         // E1 ranks first: business 5,4 -> mean 4.5, sd 0.7071; stakeholder 4 and one don't know.
         assert!(
             lines[1].starts_with(
@@ -901,9 +992,13 @@ mod tests {
             lines[1]
         );
         assert!(lines[2].starts_with("2,S1,S,"));
-        assert_eq!(lines[1].split(',').count(), 34);
+        assert_eq!(lines[1].split(',').count(), 35);
         // Not confirmed, nothing overridden: the review's columns say so on every row.
-        assert!(lines[1].ends_with(",true,,provisional,,,,"), "{}", lines[1]);
+        assert!(
+            lines[1].ends_with(",true,,provisional,,,,,"),
+            "{}",
+            lines[1]
+        );
     }
 
     #[test]
@@ -925,12 +1020,18 @@ mod tests {
             "CUS",
             &[(Some(1), Some(2)), (Some(2), Some(2))],
         ));
-        let r = aggregate(
+        let topics = [topic("E1", Category::E)];
+        let groups = [group("EMP", 3.0), group("CUS", 1.0)];
+        let rule = AnonymityRule::GroupsBelowK;
+        let r = aggregate_for(
             summary(5),
-            &[topic("E1", Category::E)],
-            &[group("EMP", 3.0), group("CUS", 1.0)],
+            &topics,
+            &groups,
             &tallies,
-        );
+            &Respondents::All,
+            rule,
+        )
+        .unwrap();
         let t = &r.topics[0];
         // pooled business: 5 5 4 4 1 2 -> mean 21/6, one don't know
         assert_eq!(t.business.n, 6);
@@ -939,12 +1040,55 @@ mod tests {
         // weighted: (3 * 4.5 + 1 * 1.5) / 4 = 3.75; stakeholder (3 * 4 + 1 * 2) / 4 = 3.5
         assert!((t.weighted.business.unwrap() - 3.75).abs() < 1e-12);
         assert!((t.weighted.stakeholder.unwrap() - 3.5).abs() < 1e-12);
-        // CUS has 2 < k = 5 responses: withheld, though counted above.
+        assert_eq!(t.weighted_position(), Some((3.75, 3.5)));
+        // CUS has 2 < k = 5 responses: withheld, though counted above (the older rule).
         assert_eq!(t.groups.keys().collect::<Vec<_>>(), ["EMP"]);
         assert_eq!(t.groups["EMP"].n, 5);
         assert_eq!(t.groups["EMP"].business.n, 4);
         // stakeholder pooled 4 4 4 4 4 2 2 -> mean 24/7 < 3.5: not material under "both"
         assert!(!t.material);
+
+        // The cell rule: everyone minus EMP would be CUS, so EMP goes too, and with no group shown
+        // there is no weighted figure; the pooled ones stay.
+        let cells = AnonymityRule::Cells;
+        let r = aggregate_for(
+            summary(5),
+            &topics,
+            &groups,
+            &tallies,
+            &Respondents::All,
+            cells,
+        )
+        .unwrap();
+        let t = &r.topics[0];
+        assert_eq!(r.withheld, ["EMP", "CUS"]);
+        assert!(t.groups.is_empty());
+        assert_eq!((t.weighted.business, t.weighted.stakeholder), (None, None));
+        assert_eq!(t.business.n, 6);
+        // Add NGO (five responses) and REG (three, weighing 100): CUS and REG, five together, are
+        // pooled in "external" without a name, EMP and NGO are shown,
+        // and the weighted figure is EMP's and NGO's alone: (3 * 4.5 + 1 * 2) / 4.
+        tallies.extend(answers("E1", "NGO", &[(Some(2), Some(2)); 5]));
+        tallies.extend(answers("E1", "REG", &[(Some(5), Some(5)); 3]));
+        let groups = [
+            group("EMP", 3.0),
+            group("CUS", 1.0),
+            group("NGO", 1.0),
+            group("REG", 100.0),
+        ];
+        let r = aggregate_for(
+            summary(5),
+            &topics,
+            &groups,
+            &tallies,
+            &Respondents::All,
+            cells,
+        )
+        .unwrap();
+        let t = &r.topics[0];
+        assert_eq!(r.withheld, ["CUS", "REG"]);
+        assert_eq!(t.groups.keys().collect::<Vec<_>>(), ["EMP", "NGO"]);
+        assert!((t.weighted.business.unwrap() - 3.875).abs() < 1e-12);
     }
 
     #[test]
@@ -954,7 +1098,13 @@ mod tests {
         tallies.extend(answers("C", "G", &[(Some(4), Some(4)), (Some(4), Some(4))])); // (4, 4): mean 4, max 4
         tallies.extend(answers("D", "G", &[(None, Some(4)), (None, Some(4))])); // no business position
         let topics = ["A", "B", "C", "D"].map(|c| topic(c, Category::S));
-        let r = aggregate(summary(1), &topics, &[group("G", 1.0)], &tallies);
+        let r = aggregate(
+            summary(1),
+            &topics,
+            &[group("G", 1.0)],
+            &tallies,
+            &Disclosure::default(),
+        );
         let ranks: Vec<_> = r.topics.iter().map(|t| (t.code.as_str(), t.rank)).collect();
         assert_eq!(ranks, [("A", 1), ("B", 2), ("C", 3), ("D", 4)]);
         let material: Vec<_> = r.topics.iter().map(|t| t.material).collect();
@@ -964,6 +1114,60 @@ mod tests {
         assert_eq!(contested, [false, true, false, false]);
         assert_eq!(r.topics[3].business.mean, None);
         assert_eq!(r.topics[3].business.dont_know, 2);
+    }
+
+    #[test]
+    fn matrix_options_are_written_as_a_query() {
+        let o = MatrixOptions {
+            weighted: true,
+            zoom: true,
+            yoy: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            o.query(),
+            "weighted=true&bars=false&zoom=true&shade=false&yoy=true"
+        );
+    }
+
+    #[test]
+    fn cycle_statuses_are_written_and_read_by_their_names() {
+        let all = [
+            (CycleStatus::Draft, "draft"),
+            (CycleStatus::Open, "open"),
+            (CycleStatus::Closed, "closed"),
+            (CycleStatus::Confirmed, "confirmed"),
+        ];
+        for (status, name) in all {
+            assert_eq!(status.as_str(), name);
+            assert_eq!(CycleStatus::parse(name), Some(status));
+        }
+        assert_eq!(CycleStatus::parse("nope"), None);
+    }
+
+    #[test]
+    fn cells_off_the_scale_are_ignored_and_a_position_needs_both_weighted_axes() {
+        let mut tallies = answers("E1", "EMP", &[(Some(4), Some(2)); 2]);
+        tallies.push(Tally {
+            topic: "E1".into(),
+            axis: Axis::Business,
+            group: "EMP".into(),
+            value: Some(9),
+            n: 3,
+        });
+        let r = aggregate(
+            summary(1),
+            &[topic("E1", Category::E)],
+            &[group("EMP", 1.0)],
+            &tallies,
+            &Disclosure::default(),
+        );
+        let t = &r.topics[0];
+        assert_eq!((t.business.n, t.business.mean), (2, Some(4.0)));
+        assert_eq!(t.weighted_position(), Some((4.0, 2.0)));
+        let mut half = t.clone();
+        half.weighted.stakeholder = None;
+        assert_eq!(half.weighted_position(), None);
     }
 
     #[test]
@@ -987,6 +1191,7 @@ mod tests {
             &[topic("E1", Category::E)],
             &[group("EMP", 1.0)],
             &[],
+            &Disclosure::default(),
         );
         let t = &r.topics[0];
         assert_eq!(t.business.n, 0);
@@ -997,29 +1202,51 @@ mod tests {
     }
 
     #[test]
-    fn anonymising_keeps_the_day_hides_small_groups_and_the_order() {
+    fn anonymising_keeps_the_day_only_for_shown_groups_and_hides_the_order() {
         let day = 1_700_000_000; // 2023-11-14 22:13:20 UTC
+        let at = |code: &str, t: i64, b: i32| (t, code.to_string(), vec![(Some(b), Some(1))]);
         let stored = vec![
-            (day + 3_000, "EMP".to_string(), vec![(Some(5), None)]),
-            (day, "EMP".to_string(), vec![(Some(2), Some(3))]),
-            (day + 60, "MED".to_string(), vec![(Some(4), Some(4))]),
-            (day - 86_400, "EMP".to_string(), vec![(None, Some(1))]),
+            at("EMP", day + 3_000, 5),
+            at("EMP", day, 2),
+            at("EMP", day - 86_400, 1),
+            at("CUS", day, 3),
+            at("CUS", day + 1, 4),
+            at("CUS", day + 2, 3),
+            at("MED", day + 60, 4),
         ];
-        let rows = anonymise(stored, 3);
-        let shown: Vec<_> = rows
-            .iter()
-            .map(|r| (r.day.as_str(), r.group.as_deref(), r.scores[0]))
-            .collect();
+        let mut emp = group("EMP", 1.0);
+        emp.internal = true;
+        let groups = [emp, group("CUS", 1.0), group("MED", 1.0)];
+        let show = |k, who: &Respondents| {
+            anonymise(stored.clone(), &groups, k, who)
+                .into_iter()
+                .map(|r| (r.day, r.group, r.scores[0].0.unwrap()))
+                .collect::<Vec<_>>()
+        };
+        let (d13, d14) = (
+            Some("2023-11-13".to_string()),
+            Some("2023-11-14".to_string()),
+        );
+        let emp = Some("EMP".to_string());
+        // k = 3: MED's one response is pooled with the customers in "external", so neither they nor
+        // the customers have a day or a group; the employees keep both. Sorted by content.
         assert_eq!(
-            shown,
-            vec![
-                ("2023-11-13", Some("EMP"), (None, Some(1))),
-                // MED gave one response (< k = 3): its answers stay, its name goes.
-                ("2023-11-14", None, (Some(4), Some(4))),
-                // Same day: sorted by content, not by time of submission.
-                ("2023-11-14", Some("EMP"), (Some(2), Some(3))),
-                ("2023-11-14", Some("EMP"), (Some(5), None)),
+            show(3, &Respondents::All),
+            [
+                (None, None, 3),
+                (None, None, 3),
+                (None, None, 4),
+                (None, None, 4),
+                (d13, emp.clone(), 1),
+                (d14.clone(), emp.clone(), 2),
+                (d14, emp, 5),
             ]
         );
+        assert_eq!(show(3, &Respondents::External).len(), 4);
+        // k = 5: no group reaches it, so no row has a day or a group; k = 8: everyone is withheld.
+        let five = show(5, &Respondents::All);
+        assert_eq!(five.len(), 7);
+        assert!(five.iter().all(|(d, g, _)| d.is_none() && g.is_none()));
+        assert!(show(8, &Respondents::All).is_empty());
     }
 }

@@ -43,6 +43,44 @@ pub struct ReviewComment {
     pub at: i64,
 }
 
+/// A respondent's comment on a topic, as reviewers of a closed cycle read it: with its group only where
+/// the anonymity rule shows that group's own figures, and no time.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RespondentComment {
+    pub topic: String,
+    pub group: Option<String>,
+    pub text: String,
+}
+
+/// The respondents' comments of a cycle whose results are `results`, from stored (group, topic, text)
+/// rows: none while the cycle is open or a draft, or where everyone's figures are withheld; a group
+/// named only where its figures are shown; blank comments left out; sorted by topic, group and text,
+/// so that the order says nothing about who wrote when.
+pub fn respondent_comments(
+    results: &CycleResults,
+    stored: Vec<(String, String, String)>,
+) -> Vec<RespondentComment> {
+    let closed = matches!(
+        results.cycle.status,
+        super::CycleStatus::Closed | super::CycleStatus::Confirmed
+    );
+    let withheld = |key: &str| results.withheld.iter().any(|w| w == key);
+    if !closed || withheld("all") {
+        return Vec::new();
+    }
+    let mut out: Vec<RespondentComment> = stored
+        .into_iter()
+        .filter(|(_, _, text)| !text.trim().is_empty())
+        .map(|(group, topic, text)| RespondentComment {
+            group: (!withheld(&group)).then_some(group),
+            topic,
+            text,
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 /// A comment as the form sends it, checked: the text is required (a proposal's text is its reason);
 /// `proposal` is "", "material" or "not_material".
 pub fn check_comment(
@@ -99,6 +137,9 @@ pub struct Methodology {
     pub threshold_rule: ThresholdRule,
     /// Group code -> weight.
     pub weights: BTreeMap<String, f64>,
+    /// The anonymity rule the figures were shown by (absent in stamps of the older rule).
+    #[serde(default)]
+    pub anonymity: super::AnonymityRule,
 }
 
 /// The stamp of a confirmed result.
@@ -112,6 +153,23 @@ pub struct Stamp {
     pub statistics_hash: String,
     /// The statistics computed now still hash to `statistics_hash`.
     pub intact: bool,
+    /// The audit log's head just before the confirmation's own entry; absent in older stamps.
+    #[serde(default)]
+    pub audit_anchor: Option<AuditAnchor>,
+}
+
+/// An entry of the audit log by its id and hash (id 0 and [`GENESIS`]: the log was empty).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditAnchor {
+    pub id: i64,
+    pub hash: String,
+}
+
+impl AuditAnchor {
+    /// As the exports print it: the id, a space, the hash.
+    pub fn text(&self) -> String {
+        format!("{} {}", self.id, self.hash)
+    }
 }
 
 /// The previous confirmed cycle whose result a cycle adopted, and why.
@@ -310,6 +368,26 @@ pub fn verify_chain(
     Ok(entries.len())
 }
 
+/// Checks the log (`entries`, the whole chain, oldest first) against the anchors recorded by
+/// confirmations: the anchored entry must still be there with its hash, and so must an entry after it
+/// (the confirmation's own). So the log cannot be cut back past a confirmation unseen; entries after
+/// the last confirmation's can still be cut without trace, and whoever can rewrite the database can
+/// rewrite the anchors too.
+pub fn verify_anchors(entries: &[AuditEntry], anchors: &[AuditAnchor]) -> Result<(), ChainBreak> {
+    for a in anchors {
+        let held = a.id == 0 && a.hash == GENESIS
+            || entries.iter().any(|e| e.id == a.id && e.hash == a.hash);
+        let followed = entries.iter().any(|e| e.id > a.id && e.prev_hash == a.hash);
+        if !(held && followed) {
+            return Err(ChainBreak {
+                id: a.id,
+                reason: "anchor".into(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// The previous-hash of the first entry.
 pub const GENESIS: &str = "genesis";
 
@@ -400,6 +478,251 @@ mod tests {
                 reason: "link".into()
             })
         );
+    }
+
+    #[test]
+    fn respondents_comments_show_a_group_only_where_its_figures_are_shown() {
+        use crate::domain::{CycleStatus, CycleSummary, Scale, ThresholdRule};
+        let results = |status, withheld: &[&str]| CycleResults {
+            cycle: CycleSummary {
+                id: 1,
+                name: "c".into(),
+                year: 2026,
+                status,
+                scale: Scale::FIVE,
+                k: 5,
+                threshold: 3.5,
+                threshold_rule: ThresholdRule::Both,
+                preview_open: true,
+            },
+            topics: Vec::new(),
+            confirmation: None,
+            carried_forward: None,
+            withheld: withheld.iter().map(|w| w.to_string()).collect(),
+        };
+        let stored = || {
+            vec![
+                ("REG".to_string(), "E1".to_string(), "late".to_string()),
+                ("EMP".to_string(), "E1".to_string(), "good".to_string()),
+                ("EMP".to_string(), "A0".to_string(), "  ".to_string()),
+                ("CUS".to_string(), "A0".to_string(), "first".to_string()),
+            ]
+        };
+        let shown = respondent_comments(&results(CycleStatus::Closed, &["REG", "CUS"]), stored());
+        let text = |c: &RespondentComment| (c.topic.clone(), c.group.clone(), c.text.clone());
+        assert_eq!(
+            shown.iter().map(text).collect::<Vec<_>>(),
+            [
+                ("A0".into(), None, "first".into()),
+                ("E1".into(), None, "late".into()),
+                ("E1".into(), Some("EMP".into()), "good".into()),
+            ]
+        );
+        assert_eq!(
+            respondent_comments(&results(CycleStatus::Confirmed, &[]), stored()).len(),
+            3
+        );
+        for status in [CycleStatus::Open, CycleStatus::Draft] {
+            assert!(respondent_comments(&results(status, &[]), stored()).is_empty());
+        }
+        assert!(respondent_comments(&results(CycleStatus::Closed, &["all"]), stored()).is_empty());
+    }
+
+    /// Four topics answered by one group: E1 (5, 5), S1 (4, 4), G1 (2, 2), S2 (5, 4); threshold 3.5.
+    fn four_topics() -> CycleResults {
+        use crate::domain::{
+            aggregate, Axis, Bilingual, CycleStatus, CycleSummary, CycleTopic, Disclosure,
+            GroupInfo, Scale, Tally, ThresholdRule,
+        };
+        let topic = |code: &str, category| CycleTopic {
+            code: code.into(),
+            category,
+            name: Bilingual {
+                zh: format!("{code} 中"),
+                en: format!("{code}, en"),
+            },
+            description: Bilingual::default(),
+        };
+        let topics = [
+            topic("E1", Category::E),
+            topic("S1", Category::S),
+            topic("G1", Category::G),
+            topic("S2", Category::S),
+        ];
+        let mut tallies = Vec::new();
+        for (code, b, s) in [("E1", 5, 5), ("S1", 4, 4), ("G1", 2, 2), ("S2", 5, 4)] {
+            for (axis, v) in [(Axis::Business, b), (Axis::Stakeholder, s)] {
+                tallies.push(Tally {
+                    topic: code.into(),
+                    axis,
+                    group: "EMP".into(),
+                    value: Some(v),
+                    n: 2,
+                });
+            }
+        }
+        let summary = CycleSummary {
+            id: 1,
+            name: "c".into(),
+            year: 2026,
+            status: CycleStatus::Closed,
+            scale: Scale::FIVE,
+            k: 1,
+            threshold: 3.5,
+            threshold_rule: ThresholdRule::Both,
+            preview_open: false,
+        };
+        let groups = [GroupInfo {
+            code: "EMP".into(),
+            name: Bilingual::default(),
+            internal: true,
+            weight: 1.0,
+        }];
+        aggregate(summary, &topics, &groups, &tallies, &Disclosure::default())
+    }
+
+    #[test]
+    fn the_audit_log_downloads_every_field_of_every_entry() {
+        let first = entry(1, GENESIS);
+        let csv = audit_csv(std::slice::from_ref(&first));
+        let lines: Vec<&str> = csv.split("\r\n").collect();
+        assert_eq!(
+            lines[0],
+            "\u{feff}id,at_utc,actor,action,subject,before,after,prev_hash,hash"
+        );
+        assert_eq!(
+            lines[1],
+            format!(
+                "1,{},admin@example.com,cycle.confirm,cycle 1,\"{{\"\"status\"\":\"\"closed\"\"}}\",\
+                 \"{{\"\"status\"\":\"\"confirmed\"\"}}\",genesis,{}",
+                crate::domain::format_utc(first.at),
+                first.hash
+            )
+        );
+        assert_eq!(lines.len(), 3, "one row and the final line end");
+    }
+
+    #[test]
+    fn proposals_are_written_and_read_by_their_names() {
+        for (p, name) in [
+            (Proposal::Material, "material"),
+            (Proposal::NotMaterial, "not_material"),
+        ] {
+            assert_eq!(p.as_str(), name);
+            assert_eq!(Proposal::parse(name), Some(p));
+        }
+        assert_eq!(Proposal::parse(""), None);
+    }
+
+    #[test]
+    fn overrides_decide_and_the_material_list_follows_by_category_and_rank() {
+        let mut r = four_topics();
+        // Computed: E1, S2 and S1 material (ranks 1, 2, 3), G1 not (rank 4).
+        let override_ = |material: bool| Override {
+            material,
+            reason: "board, decided".into(),
+            by: "admin@example.com".into(),
+            at: 1,
+        };
+        let overrides: BTreeMap<String, Override> = [
+            ("G1".to_string(), override_(true)),
+            ("S1".to_string(), override_(false)),
+        ]
+        .into();
+        apply_overrides(&mut r, &overrides);
+        let decided: Vec<(&str, bool, bool)> = r
+            .topics
+            .iter()
+            .map(|t| (t.code.as_str(), t.material, t.computed_material))
+            .collect();
+        assert_eq!(
+            decided,
+            [
+                ("E1", true, true),
+                ("S1", false, true),
+                ("G1", true, false),
+                ("S2", true, true)
+            ]
+        );
+        assert_eq!(r.topics[2].override_, Some(override_(true)));
+        assert_eq!(r.topics[0].override_, None);
+        let list: Vec<(Category, Vec<&str>)> = material_list(&r)
+            .into_iter()
+            .map(|(c, ts)| (c, ts.iter().map(|t| t.code.as_str()).collect()))
+            .collect();
+        assert_eq!(
+            list,
+            [
+                (Category::E, vec!["E1"]),
+                (Category::S, vec!["S2"]),
+                (Category::G, vec!["G1"])
+            ]
+        );
+        let notes: BTreeMap<String, String> = [("S2".to_string(), "=SUM(A1)".to_string())].into();
+        assert_eq!(
+            material_csv(&r, &notes),
+            "\u{feff}category,place_in_category,rank,code,name_zh,name_en,business_mean,\
+             stakeholder_mean,overridden,override_reason,management_approach,standing,\
+             confirmed_at_utc,carried_forward_from\r\n\
+             E,1,1,E1,E1 中,\"E1, en\",5.0000,5.0000,false,,,provisional,,\r\n\
+             S,1,2,S2,S2 中,\"S2, en\",5.0000,4.0000,false,,'=SUM(A1),provisional,,\r\n\
+             G,1,4,G1,G1 中,\"G1, en\",2.0000,2.0000,true,\"board, decided\",,provisional,,\r\n"
+        );
+    }
+
+    #[test]
+    fn the_statistics_text_holds_every_figure_to_round_trip() {
+        let r = four_topics();
+        let text = statistics_text(&r);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 4);
+        // code, then per axis n, don't know, mean, sd, median, q1, q3, iqr, top2; then the weighted.
+        assert_eq!(
+            lines[0],
+            "E1\t2\t0\t5.0\t0.0\t5.0\t5.0\t5.0\t0.0\t1.0\t2\t0\t5.0\t0.0\t5.0\t5.0\t5.0\t0.0\t1.0\t5.0\t5.0"
+        );
+        assert!(lines[2].starts_with("G1\t2\t0\t2.0\t"), "{}", lines[2]);
+        assert!(text.ends_with('\n'));
+    }
+
+    #[test]
+    fn cutting_the_log_back_past_a_confirmation_breaks_its_anchor() {
+        let mut log = vec![entry(1, GENESIS)];
+        log.push(entry(2, &log[0].hash));
+        log.push(entry(3, &log[1].hash));
+        // A confirmation made when entry 2 was the head; its own entry is 3.
+        let anchor = AuditAnchor {
+            id: 2,
+            hash: log[1].hash.clone(),
+        };
+        let first = AuditAnchor {
+            id: 0,
+            hash: GENESIS.into(),
+        };
+        assert_eq!(
+            verify_anchors(&log, &[first.clone(), anchor.clone()]),
+            Ok(())
+        );
+        // Entry 3 cut off: the chain itself still holds, the anchor does not.
+        assert_eq!(verify_chain(&log[..2], toy_hash), Ok(2));
+        let broken = Err(ChainBreak {
+            id: 2,
+            reason: "anchor".into(),
+        });
+        assert_eq!(
+            verify_anchors(&log[..2], std::slice::from_ref(&anchor)),
+            broken
+        );
+        // Cut back further, or the anchored entry rewritten: broken too.
+        assert_eq!(
+            verify_anchors(&log[..1], std::slice::from_ref(&anchor)),
+            broken
+        );
+        let mut rewritten = log.clone();
+        rewritten[1].hash = "other".into();
+        assert_eq!(verify_anchors(&rewritten, &[anchor]), broken);
+        // An anchor on the empty log needs the entry after it.
+        assert!(verify_anchors(&[], &[first]).is_err());
     }
 
     #[test]

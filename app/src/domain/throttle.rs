@@ -67,6 +67,89 @@ impl Throttle {
     pub fn succeed(&mut self, key: &str) {
         self.entries.remove(key);
     }
+
+    /// Takes back one failure of `key` that turned out not to be one (an attempt counted before its
+    /// password was checked, which was right); the wait it started, if any, goes with it.
+    pub fn refund(&mut self, key: &str) {
+        if let Some(e) = self.entries.get_mut(key) {
+            e.failures = e.failures.saturating_sub(1);
+            if e.failures < self.free {
+                e.blocked_until = 0;
+            }
+        }
+    }
+}
+
+/// The sign-in policy. Every attempt is counted before its password is checked (checked and counted
+/// under one lock), so a crowd of concurrent guesses gets no more checks than the limits allow:
+/// - one account from one address: 5 failures free, then waits of 30 s doubling to 15 minutes;
+/// - one address, over all accounts: 20 free (an office behind one NAT), then the same waits;
+/// - one account, over all addresses: 50 free, then the same waits. One address stops long before
+///   that, so guesses from one address never keep the account's owner out elsewhere; only guesses
+///   spread over many addresses slow the account down, and never for longer than 15 minutes at a
+///   time.
+///
+/// A success clears its account's counts and takes back its own attempt from its address.
+#[derive(Debug)]
+pub struct SignInLimiter {
+    pairs: Throttle,
+    addresses: Throttle,
+    accounts: Throttle,
+}
+
+impl Default for SignInLimiter {
+    fn default() -> Self {
+        SignInLimiter {
+            pairs: Throttle::new(5),
+            addresses: Throttle::new(20),
+            accounts: Throttle::new(50),
+        }
+    }
+}
+
+impl SignInLimiter {
+    fn pair(account: &str, address: &str) -> String {
+        format!("{account}\u{0}{address}")
+    }
+
+    /// Seconds the attempt must still wait (the longest of its three), if any.
+    pub fn wait(&self, account: &str, address: &str, now: u64) -> Option<u64> {
+        [
+            self.pairs.wait(&Self::pair(account, address), now),
+            self.addresses.wait(address, now),
+            self.accounts.wait(account, now),
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+    }
+
+    /// Starts an attempt: `Err(seconds)` while a wait runs; otherwise the attempt is counted as a
+    /// failure until [`SignInLimiter::succeed`] says otherwise.
+    pub fn begin(&mut self, account: &str, address: &str, now: u64) -> Result<(), u64> {
+        if let Some(wait) = self.wait(account, address, now) {
+            return Err(wait);
+        }
+        self.pairs.fail(&Self::pair(account, address), now);
+        self.addresses.fail(address, now);
+        self.accounts.fail(account, now);
+        Ok(())
+    }
+
+    /// The attempt begun for `account` from `address` was never checked (the server was too busy):
+    /// it counts for nothing.
+    pub fn cancel(&mut self, account: &str, address: &str) {
+        self.pairs.refund(&Self::pair(account, address));
+        self.addresses.refund(address);
+        self.accounts.refund(account);
+    }
+
+    /// The attempt begun for `account` from `address` had the right password.
+    pub fn succeed(&mut self, account: &str, address: &str) {
+        self.pairs.succeed(&Self::pair(account, address));
+        self.accounts.succeed(account);
+        self.addresses.refund(address);
+    }
 }
 
 #[cfg(test)]
@@ -94,6 +177,78 @@ mod tests {
         assert_eq!(t.wait(k, 400 + 239), Some(1));
         assert_eq!(t.wait(k, 400 + 240), None);
         assert_eq!(t.wait("acct:other", 401), None, "keys are separate");
+    }
+
+    #[test]
+    fn guesses_from_one_address_do_not_keep_the_owner_out_elsewhere() {
+        let mut l = SignInLimiter::default();
+        let (acct, attacker, owner) = ("account:a@b.cn", "address:1", "address:2");
+        // The attacker keeps guessing for an hour: after five, every try meets a wait.
+        let mut counted = 0;
+        for now in 0..3600 {
+            if l.begin(acct, attacker, now).is_ok() {
+                counted += 1;
+            }
+        }
+        assert!(counted < 20, "{counted} guesses counted");
+        assert!(l.wait(acct, attacker, 3600).is_some());
+        // The owner, elsewhere, is not kept waiting, and signs in.
+        assert_eq!(l.begin(acct, owner, 3600), Ok(()));
+        l.succeed(acct, owner);
+        assert_eq!(l.wait(acct, owner, 3601), None);
+    }
+
+    #[test]
+    fn every_attempt_is_counted_before_its_password_is_checked() {
+        let mut l = SignInLimiter::default();
+        // Five attempts begun at once (none has finished): the sixth already waits.
+        for _ in 0..5 {
+            assert_eq!(l.begin("account:x", "address:1", 0), Ok(()));
+        }
+        assert_eq!(l.begin("account:x", "address:1", 0), Err(30));
+        // A right password clears the account and gives back its own attempt of the address.
+        l.succeed("account:x", "address:1");
+        assert_eq!(l.begin("account:x", "address:1", 1), Ok(()));
+        assert_eq!(l.addresses.entries["address:1"].failures, 5);
+        // An attempt never checked (the server too busy) counts for nothing anywhere.
+        l.cancel("account:x", "address:1");
+        assert_eq!(l.addresses.entries["address:1"].failures, 4);
+        assert_eq!(l.accounts.entries["account:x"].failures, 0);
+        assert_eq!(
+            l.pairs.entries[&SignInLimiter::pair("account:x", "address:1")].failures,
+            0
+        );
+    }
+
+    #[test]
+    fn guesses_over_many_addresses_slow_the_account_down_for_a_while() {
+        let mut l = SignInLimiter::default();
+        for i in 0..50 {
+            assert_eq!(l.begin("account:x", &format!("address:{i}"), 0), Ok(()));
+        }
+        assert_eq!(l.begin("account:x", "address:owner", 0), Err(30));
+        assert_eq!(l.begin("account:x", "address:owner", 30), Ok(()));
+        assert_eq!(
+            l.wait("account:y", "address:owner", 0),
+            None,
+            "others unaffected"
+        );
+    }
+
+    #[test]
+    fn a_refund_takes_back_one_failure_and_the_wait_it_started() {
+        let mut t = Throttle::new(2);
+        t.fail("k", 0);
+        t.fail("k", 0);
+        assert_eq!(t.wait("k", 0), Some(30));
+        t.refund("k");
+        assert_eq!(t.wait("k", 0), None);
+        assert_eq!(t.entries["k"].failures, 1);
+        t.refund("nobody");
+        assert!(!t.entries.contains_key("nobody"));
+        t.refund("k");
+        t.refund("k");
+        assert_eq!(t.entries["k"].failures, 0);
     }
 
     #[test]

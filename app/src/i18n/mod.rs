@@ -129,6 +129,7 @@ pub struct Text {
     pub bad_credentials: &'static str,
     /// "{n}" is replaced by the seconds to wait.
     pub login_wait: &'static str,
+    pub login_busy: &'static str,
 
     pub matrix_title: &'static str,
     pub matrix_intro: &'static str,
@@ -355,6 +356,15 @@ pub struct Text {
     pub show: &'static str,
     pub download: &'static str,
     pub withheld: &'static str,
+    pub anonymity_note: &'static str,
+    pub respondent_comments: &'static str,
+    pub preview_open: &'static str,
+    pub preview_warning: &'static str,
+    pub preview_on_note: &'static str,
+    pub figures_after_close: &'static str,
+    pub grouping_all: &'static str,
+    pub grouping_internal: &'static str,
+    pub grouping_external: &'static str,
     pub matrix_intro_weighted: &'static str,
     pub prob_not_in_review: &'static str,
     pub prob_not_confirmed: &'static str,
@@ -410,6 +420,7 @@ pub struct Text {
     pub audit_verify: &'static str,
     pub audit_intact: &'static str,
     pub audit_broken: &'static str,
+    pub audit_anchor_broken: &'static str,
     pub carry_title: &'static str,
     pub carry_body: &'static str,
     pub carry_from: &'static str,
@@ -491,6 +502,24 @@ impl Text {
     }
 
     /// "Carried forward from {name} ({year}): {why}".
+    /// "3 figures withheld to protect anonymity …", naming the withheld groupings.
+    pub fn anonymity_withheld(&self, n: usize, k: u32, names: &str) -> String {
+        self.anonymity_note
+            .replace("{n}", &n.to_string())
+            .replace("{k}", &k.to_string())
+            .replace("{names}", names)
+    }
+
+    /// A grouping by its key: everyone, internal, external, or a group's code.
+    pub fn grouping_name(&self, key: &str) -> String {
+        match key {
+            "all" => self.grouping_all.to_string(),
+            "internal" => self.grouping_internal.to_string(),
+            "external" => self.grouping_external.to_string(),
+            code => code.to_string(),
+        }
+    }
+
     pub fn carried(&self, c: &crate::domain::CarriedForward) -> String {
         self.carried_forward_from
             .replace("{name}", &c.name)

@@ -11,6 +11,7 @@ use leptos_router::hooks::use_query_map;
 fn chain_text(t: &Text, chain: &Result<usize, ChainBreak>) -> String {
     match chain {
         Ok(n) => t.audit_intact.replace("{n}", &n.to_string()),
+        Err(b) if b.reason == "anchor" => t.audit_anchor_broken.replace("{id}", &b.id.to_string()),
         Err(b) => t.audit_broken.replace("{id}", &b.id.to_string()),
     }
 }

@@ -15,6 +15,7 @@ pub fn LoginPage() -> impl IntoView {
     let problem = move || match login.value().get() {
         Some(Ok(LoginResult::Refused)) => Some(t.bad_credentials.to_string()),
         Some(Ok(LoginResult::Wait(secs))) => Some(t.login_wait.replace("{n}", &secs.to_string())),
+        Some(Ok(LoginResult::Busy)) => Some(t.login_busy.to_string()),
         Some(Err(_)) => Some(t.error_body.to_string()),
         _ => None,
     };

@@ -147,6 +147,7 @@ fn Matrix(view: MatrixView, options: MatrixOptions) -> impl IntoView {
             <h1>{t.matrix_title}</h1>
             {filters}
             <p class="field-error" role="alert" data-testid="withheld">{t.withheld.replace("{k}", &view.results.cycle.k.to_string())}</p>
+            <Standing results=view.results.clone() />
         }
         .into_any();
     }

@@ -7,7 +7,9 @@ use crate::api::review::{
 };
 use crate::api::AppError;
 use crate::components::{field_errors, fmt2, problems_of, refusal, Header, ResultNav, Standing};
-use crate::domain::{format_utc, material_list, Proposal, ReviewComment, TopicResult};
+use crate::domain::{
+    format_utc, material_list, Proposal, RespondentComment, ReviewComment, TopicResult,
+};
 use crate::use_lang;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -69,7 +71,13 @@ fn Review(view: ReviewView, data: ReviewData) -> impl IntoView {
                 .filter(|x| x.topic == r.code)
                 .cloned()
                 .collect();
-            view! { <TopicReview id=c.id r comments in_review=view.in_review admin=view.admin data /> }
+            let said: Vec<RespondentComment> = view
+                .respondent_comments
+                .iter()
+                .filter(|x| x.topic == r.code)
+                .cloned()
+                .collect();
+            view! { <TopicReview id=c.id r comments said in_review=view.in_review admin=view.admin data /> }
         })
         .collect_view();
     let confirm = ServerAction::<ConfirmCycle>::new();
@@ -122,6 +130,8 @@ fn TopicReview(
     id: i64,
     r: TopicResult,
     comments: Vec<ReviewComment>,
+    /// The respondents' comments on this topic.
+    said: Vec<RespondentComment>,
     in_review: bool,
     admin: bool,
     data: ReviewData,
@@ -159,6 +169,23 @@ fn TopicReview(
             .collect_view();
         view! { <ul class="comments">{items}</ul> }.into_any()
     };
+    let respondents = (!said.is_empty()).then(|| {
+        let items = said
+            .into_iter()
+            .map(|c| {
+                view! {
+                    <li data-testid="respondent-comment">
+                        {c.group.map(|g| view! { <span class="meta" data-testid="respondent-group">{g}</span> " " })}
+                        <span class="body">{c.text}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <h3>{t.respondent_comments}</h3>
+            <ul class="comments respondents">{items}</ul>
+        }
+    });
     let override_note = r.override_.as_ref().map(|o| {
         view! {
             <p class="overridden" data-testid="override">
@@ -227,6 +254,7 @@ fn TopicReview(
                 " · " {t.col_decision} ": " <strong data-testid="decision">{decision_word(r.material)}</strong>
             </p>
             {override_note}
+            {respondents}
             <h3 class="visually-hidden">{t.col_comments}</h3>
             {list}
             {comment_form}

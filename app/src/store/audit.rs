@@ -1,7 +1,9 @@
 //! The audit log: every admin and reviewer action, each entry chained to the one before by SHA-256.
 
 use super::{hash_secret, now, Db};
-use crate::domain::{verify_chain, AuditEntry, ChainBreak, User, GENESIS};
+use crate::domain::{
+    verify_anchors, verify_chain, AuditAnchor, AuditEntry, ChainBreak, User, GENESIS,
+};
 use sqlx::{Row, SqliteConnection};
 
 /// Who acted: a signed-in user, or the command line (whoever can run the server binary).
@@ -75,14 +77,8 @@ pub async fn append(
     actor: &Actor,
     action: &Action,
 ) -> Result<AuditEntry, sqlx::Error> {
-    let last: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
-            .fetch_optional(&mut *conn)
-            .await?;
-    let (id, prev_hash) = match last {
-        Some((id, hash)) => (id + 1, hash),
-        None => (1, GENESIS.to_string()),
-    };
+    let last = head(&mut *conn).await?;
+    let (id, prev_hash) = (last.id + 1, last.hash);
     let mut entry = AuditEntry {
         id,
         at: now(),
@@ -111,6 +107,21 @@ pub async fn append(
     .execute(&mut *conn)
     .await?;
     Ok(entry)
+}
+
+/// The log's last entry, or id 0 and [`GENESIS`] while it is empty.
+pub async fn head(conn: &mut SqliteConnection) -> Result<AuditAnchor, sqlx::Error> {
+    let last: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(match last {
+        Some((id, hash)) => AuditAnchor { id, hash },
+        None => AuditAnchor {
+            id: 0,
+            hash: GENESIS.to_string(),
+        },
+    })
 }
 
 /// Records an action that has already been stored on its own.
@@ -158,8 +169,18 @@ pub async fn entries(db: &Db, filter: &AuditFilter) -> Result<Vec<AuditEntry>, s
     Ok(rows.iter().map(entry_of).collect())
 }
 
-/// Checks the whole chain: how many entries hold, or where it breaks.
+/// Checks the whole chain, then every confirmation's anchor in it: how many entries hold, or where it
+/// breaks.
 pub async fn verify(db: &Db) -> Result<Result<usize, ChainBreak>, sqlx::Error> {
     let all = entries(db, &AuditFilter::default()).await?;
-    Ok(verify_chain(&all, hash_secret))
+    let anchors: Vec<AuditAnchor> = sqlx::query_as::<_, (i64, String)>(
+        "SELECT audit_id, audit_hash FROM confirmations
+         WHERE audit_id IS NOT NULL AND audit_hash IS NOT NULL ORDER BY audit_id",
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|(id, hash)| AuditAnchor { id, hash })
+    .collect();
+    Ok(verify_chain(&all, hash_secret).and_then(|n| verify_anchors(&all, &anchors).map(|()| n)))
 }

@@ -85,13 +85,35 @@ fn user_from_row(r: &sqlx::sqlite::SqliteRow) -> Option<User> {
     })
 }
 
+/// The outcome of a password check.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verified {
+    User(User),
+    /// Wrong email or password.
+    Wrong,
+    /// Not checked: every verifier stayed busy for [`VERIFY_QUEUE`].
+    Busy,
+}
+
+/// Passwords checked so far by this process (the benchmark's sign-in flood reports it).
+pub static VERIFICATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How long a sign-in waits for a free verifier before it is told to come back.
+pub const VERIFY_QUEUE: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// At most one argon2 verification per core runs at once: each holds about 19 MiB, so a flood of
+/// sign-ins queues here instead of exhausting memory.
+fn verifiers() -> &'static tokio::sync::Semaphore {
+    static VERIFIERS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    VERIFIERS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        tokio::sync::Semaphore::new(cores)
+    })
+}
+
 /// Checks a password. The hash is verified even for an unknown email, so the answer takes as long
 /// either way and does not tell which emails have accounts.
-pub async fn verify_login(
-    db: &Db,
-    email: &str,
-    password: &str,
-) -> Result<Option<User>, sqlx::Error> {
+pub async fn verify_login(db: &Db, email: &str, password: &str) -> Result<Verified, sqlx::Error> {
     let email = email.trim().to_lowercase();
     let row = sqlx::query(
         "SELECT id, email, role, password_hash FROM users WHERE email = ? AND disabled_at IS NULL",
@@ -113,6 +135,10 @@ pub async fn verify_login(
             })
             .clone(),
     };
+    let Ok(Ok(_permit)) = tokio::time::timeout(VERIFY_QUEUE, verifiers().acquire()).await else {
+        return Ok(Verified::Busy);
+    };
+    VERIFICATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let password = password.to_string();
     let ok = tokio::task::spawn_blocking(move || {
         PasswordHash::new(&stored).is_ok_and(|h| {
@@ -123,10 +149,9 @@ pub async fn verify_login(
     })
     .await
     .unwrap_or(false);
-    Ok(if ok {
-        row.as_ref().and_then(user_from_row)
-    } else {
-        None
+    Ok(match row.as_ref().and_then(user_from_row) {
+        Some(user) if ok => Verified::User(user),
+        _ => Verified::Wrong,
     })
 }
 

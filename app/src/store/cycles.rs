@@ -44,14 +44,18 @@ impl Cycle {
             k: s.k,
             threshold: s.threshold,
             threshold_rule: s.threshold_rule,
+            preview_open: s.preview_open,
         }
     }
 }
 
-pub async fn cycle(db: &Db, id: i64) -> Result<Option<Cycle>, sqlx::Error> {
+pub async fn cycle<'c>(
+    db: impl sqlx::SqliteExecutor<'c>,
+    id: i64,
+) -> Result<Option<Cycle>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT id, name, year, scale_min, scale_max, scale_labels, status, k, threshold, threshold_rule,
-                opens_on, closes_on, copied_from, carried_from, carry_rationale
+                preview_open, opens_on, closes_on, copied_from, carried_from, carry_rationale
          FROM cycles WHERE id = ?",
     )
     .bind(id)
@@ -73,6 +77,7 @@ pub async fn cycle(db: &Db, id: i64) -> Result<Option<Cycle>, sqlx::Error> {
             threshold: r.get("threshold"),
             threshold_rule: ThresholdRule::parse(r.get("threshold_rule"))
                 .ok_or_else(|| corrupt("threshold rule"))?,
+            preview_open: r.get("preview_open"),
         },
         labels,
         opens_on: r.get("opens_on"),
@@ -83,8 +88,22 @@ pub async fn cycle(db: &Db, id: i64) -> Result<Option<Cycle>, sqlx::Error> {
     }))
 }
 
+/// Number of stored responses of a cycle.
+pub async fn response_count<'c>(
+    db: impl sqlx::SqliteExecutor<'c>,
+    cycle_id: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM responses WHERE cycle_id = ?")
+        .bind(cycle_id)
+        .fetch_one(db)
+        .await
+}
+
 /// The topics of a cycle in the order they are asked.
-pub async fn cycle_topics(db: &Db, cycle_id: i64) -> Result<Vec<CycleTopic>, sqlx::Error> {
+pub async fn cycle_topics<'c>(
+    db: impl sqlx::SqliteExecutor<'c>,
+    cycle_id: i64,
+) -> Result<Vec<CycleTopic>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT code, category, name_zh, name_en, description_zh, description_en
          FROM cycle_topics WHERE cycle_id = ? ORDER BY sort_order, code",
@@ -112,7 +131,7 @@ pub async fn cycle_topics(db: &Db, cycle_id: i64) -> Result<Vec<CycleTopic>, sql
 }
 
 /// Every stakeholder group, in display order.
-pub async fn groups(db: &Db) -> Result<Vec<GroupInfo>, sqlx::Error> {
+pub async fn groups<'c>(db: impl sqlx::SqliteExecutor<'c>) -> Result<Vec<GroupInfo>, sqlx::Error> {
     let rows = sqlx::query("SELECT code, name_zh, name_en, internal, weight FROM stakeholder_groups ORDER BY sort_order, code")
         .fetch_all(db)
         .await?;
@@ -402,7 +421,7 @@ pub async fn cycle_detail(db: &Db, id: i64) -> Result<Option<CycleDetail>, sqlx:
     .bind(id)
     .fetch_all(db)
     .await?;
-    let responses = super::results::response_count(db, id).await?;
+    let responses = response_count(db, id).await?;
     Ok(Some(CycleDetail {
         id,
         status: c.summary.status,
@@ -433,8 +452,8 @@ async fn insert_cycle(
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO cycles (name, year, scale_min, scale_max, scale_labels, status, k, threshold,
-            threshold_rule, opens_on, closes_on, copied_from, created_at)
-         VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            threshold_rule, preview_open, opens_on, closes_on, copied_from, created_at)
+         VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(&s.name)
     .bind(s.year)
@@ -444,6 +463,7 @@ async fn insert_cycle(
     .bind(i64::from(s.k))
     .bind(s.threshold)
     .bind(s.threshold_rule.as_str())
+    .bind(s.preview_open)
     .bind(&s.opens_on)
     .bind(&s.closes_on)
     .bind(copied_from)
@@ -545,7 +565,7 @@ pub async fn update_settings(
     }
     sqlx::query(
         "UPDATE cycles SET name = ?, year = ?, scale_min = ?, scale_max = ?, scale_labels = ?, k = ?,
-            threshold = ?, threshold_rule = ?, opens_on = ?, closes_on = ? WHERE id = ?",
+            threshold = ?, threshold_rule = ?, preview_open = ?, opens_on = ?, closes_on = ? WHERE id = ?",
     )
     .bind(&s.name)
     .bind(s.year)
@@ -555,6 +575,7 @@ pub async fn update_settings(
     .bind(i64::from(s.k))
     .bind(s.threshold)
     .bind(s.threshold_rule.as_str())
+    .bind(s.preview_open)
     .bind(&s.opens_on)
     .bind(&s.closes_on)
     .bind(id)

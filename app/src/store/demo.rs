@@ -114,8 +114,9 @@ pub async fn seed(db: &Db) -> Result<i64, sqlx::Error> {
     let labels =
         serde_json::to_string(&ScaleLabels::five_point_importance()).expect("labels serialise");
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO cycles (name, year, scale_min, scale_max, scale_labels, status, k, threshold, threshold_rule, created_at)
-         VALUES (?, 2022, 1, 5, ?, 'open', 5, 3.5, ?, ?) RETURNING id",
+        "INSERT INTO cycles (name, year, scale_min, scale_max, scale_labels, status, k, threshold, threshold_rule,
+            preview_open, created_at)
+         VALUES (?, 2022, 1, 5, ?, 'open', 5, 3.5, ?, 1, ?) RETURNING id",
     )
     .bind(DEMO_CYCLE)
     .bind(labels)

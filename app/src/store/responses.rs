@@ -164,9 +164,15 @@ fn not_open() -> SubmitOutcome {
 /// database file: a whole batch, checks and writes, runs there in one go. Through the async pool every
 /// statement was a round trip to a connection thread, and those round trips, not SQLite, were most
 /// of a batch's time (see README, "Speed").
+///
+/// The writer never stays down: if it cannot open the database it answers every waiting submission
+/// "not stored" and tries again each second; if it panics, the submissions of that batch are not
+/// stored (their transaction rolls back and each is told so), and it starts again on a fresh
+/// connection. [`Submissions::writer_up`] says whether it is running (`/healthz` reports it).
 #[derive(Clone)]
 pub struct Submissions {
     queue: mpsc::Sender<Job>,
+    up: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// How a submission's answers are read once its cycle's topic codes are known (the JSON API ignores
@@ -187,25 +193,71 @@ const MAX_BATCH: usize = 512;
 impl Submissions {
     /// Starts the writer thread on the pool's database file; it ends when the last clone is dropped.
     pub fn start(db: Db) -> Self {
-        let path = db.connect_options().get_filename().to_path_buf();
-        let (queue, jobs) = mpsc::channel(4 * MAX_BATCH);
+        Self::start_on(db.connect_options().get_filename().to_path_buf())
+    }
+
+    /// Starts the writer on the database file at `path`, and returns once it has tried to open it.
+    pub fn start_on(path: std::path::PathBuf) -> Self {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let (queue, mut jobs) = mpsc::channel(4 * MAX_BATCH);
+        let up = std::sync::Arc::new(AtomicBool::new(false));
+        let flag = up.clone();
+        let (tried, first_try) = std::sync::mpsc::channel::<()>();
         std::thread::Builder::new()
             .name("submissions".into())
-            .spawn(move || writer(&path, jobs))
+            .spawn(move || loop {
+                let opened = open_writer(&path);
+                flag.store(opened.is_ok(), Ordering::SeqCst);
+                let _ = tried.send(());
+                let conn = match opened {
+                    Ok(c) => c,
+                    Err(e) => {
+                        tracing::error!(
+                            "the submissions writer cannot open {}: {e}",
+                            path.display()
+                        );
+                        if refuse_waiting(&mut jobs, &e.to_string()) {
+                            return;
+                        }
+                        std::thread::sleep(std::time::Duration::from_secs(1));
+                        continue;
+                    }
+                };
+                let run = std::panic::AssertUnwindSafe(|| writer(conn, &mut jobs));
+                match std::panic::catch_unwind(run) {
+                    // Every `Submissions` is gone: so is the writer.
+                    Ok(()) => return,
+                    Err(_) => {
+                        flag.store(false, Ordering::SeqCst);
+                        tracing::error!("the submissions writer panicked; starting it again");
+                    }
+                }
+            })
             .expect("starting the submissions writer");
-        Self { queue }
+        let _ = first_try.recv_timeout(std::time::Duration::from_secs(5));
+        Self { queue, up }
+    }
+
+    /// Whether the writer is running with an open database.
+    pub fn writer_up(&self) -> bool {
+        self.up.load(std::sync::atomic::Ordering::SeqCst) && !self.queue.is_closed()
     }
 }
 
-fn writer(path: &std::path::Path, mut jobs: mpsc::Receiver<Job>) {
-    let mut conn = match open_writer(path) {
-        Ok(c) => c,
-        Err(e) => {
-            // Dropping the queue tells every submitter that nothing was stored.
-            tracing::error!("the submissions writer cannot open {}: {e}", path.display());
-            return;
+/// Answers every submission already waiting "not stored"; true when no `Submissions` is left.
+fn refuse_waiting(jobs: &mut mpsc::Receiver<Job>, why: &str) -> bool {
+    loop {
+        match jobs.try_recv() {
+            Ok(job) => {
+                let _ = job.reply.send(Err(not_stored(why)));
+            }
+            Err(mpsc::error::TryRecvError::Empty) => return false,
+            Err(mpsc::error::TryRecvError::Disconnected) => return true,
         }
-    };
+    }
+}
+
+fn writer(mut conn: rusqlite::Connection, jobs: &mut mpsc::Receiver<Job>) {
     while let Some(first) = jobs.blocking_recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {

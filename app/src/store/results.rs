@@ -1,16 +1,20 @@
 //! Reading the histograms of a cycle and turning them into its results.
 
-use super::cycles::{cycle, cycle_topics, groups, Cycle};
+use super::cycles::{cycle, cycle_topics, groups, response_count};
 use super::responses::DONT_KNOW_VALUE;
 use super::{hash_secret, Db};
 use crate::domain::{
-    aggregate_for, anonymise, apply_overrides, statistics_text, Axis, CarriedForward, CycleResults,
-    CycleSummary, CycleTopic, Previous, RawResponses, Respondents, Stamp, StoredResponse, Tally,
+    anonymise, compose, AuditAnchor, Axis, Carried, CycleInputs, CycleResults, CycleTopic,
+    Override, Previous, RawResponses, Respondents, Stamp, StoredResponse, Tally,
 };
-use sqlx::Row;
+use sqlx::{Row, SqliteConnection};
+use std::collections::BTreeMap;
 
 /// Every histogram cell of a cycle.
-pub async fn tallies(db: &Db, cycle_id: i64) -> Result<Vec<Tally>, sqlx::Error> {
+pub async fn tallies<'c>(
+    db: impl sqlx::SqliteExecutor<'c>,
+    cycle_id: i64,
+) -> Result<Vec<Tally>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT h.topic_code, h.axis, g.code AS grp, h.value, h.n
          FROM histograms h JOIN stakeholder_groups g ON g.id = h.group_id
@@ -36,114 +40,114 @@ pub async fn tallies(db: &Db, cycle_id: i64) -> Result<Vec<Tally>, sqlx::Error> 
 
 /// The results of a cycle, computed from its histograms; `None` when there is no such cycle.
 pub async fn results(db: &Db, cycle_id: i64) -> Result<Option<CycleResults>, sqlx::Error> {
-    // Everyone's answers are never withheld.
+    // Everyone's results always exist (counting nothing where the anonymity rule withholds them).
     Ok(results_for(db, cycle_id, &Respondents::All)
         .await?
         .flatten())
 }
 
 /// The results of a cycle counting only the answers of `who`: `None` when there is no such cycle,
-/// `Some(None)` when the filter's figures are withheld (fewer than k responses).
-///
-/// The review is part of them: a confirmed cycle is computed with the group weights frozen in its
-/// stamp, and the stamp comes with it (`intact` tells whether the statistics still hash to it); a cycle
-/// that carries a previous result forward shows that result; the overrides apply to everyone's view.
+/// `Some(None)` when the anonymity rule withholds the filter's figures. Read in one transaction and
+/// composed by [`compose`] (see there for what they take into account).
 pub async fn results_for(
     db: &Db,
     cycle_id: i64,
     who: &Respondents,
 ) -> Result<Option<Option<CycleResults>>, sqlx::Error> {
-    let Some(c) = cycle(db, cycle_id).await? else {
-        return Ok(None);
-    };
-    let stamp = super::review::stamp(db, cycle_id).await?;
-    // A stamp is checked against everyone's figures, which a filtered view computes alongside its own
-    // from the same reading of the histograms.
-    let everyone = Respondents::All;
-    let mut asked = vec![who];
-    if stamp.is_some() && *who != everyone {
-        asked.push(&everyone);
-    }
-    let mut figures = base_results(db, &c, &asked, stamp.as_ref())
-        .await?
-        .into_iter();
-    let Some(mut results) = figures.next().flatten() else {
-        return Ok(Some(None));
-    };
-    if let Some(mut stamp) = stamp {
-        let text = match figures.next() {
-            Some(all) => all.map(|r| statistics_text(&r)),
-            None => Some(statistics_text(&results)),
-        };
-        stamp.intact = text.is_some_and(|t| hash_secret(&t) == stamp.statistics_hash);
-        results.confirmation = Some(stamp);
-    }
-    if *who == everyone {
-        apply_overrides(&mut results, &super::review::overrides(db, cycle_id).await?);
-    }
-    Ok(Some(Some(results)))
+    // A read transaction: in WAL mode every read below sees the same commit, so no submission can land
+    // between two of them and show up as a difference of one response.
+    let mut tx = db.begin().await?;
+    let read = inputs(&mut tx, cycle_id).await?;
+    tx.commit().await?;
+    Ok(read.map(|i| compose(&i, who, hash_secret)))
 }
 
-/// The figures of a cycle for each of `asked`, before its own overrides and stamp: from its own
-/// histograms (read once for all of them), or the result it carries forward. `None`: withheld.
-async fn base_results(
-    db: &Db,
-    c: &Cycle,
-    asked: &[&Respondents],
-    stamp: Option<&Stamp>,
-) -> Result<Vec<Option<CycleResults>>, sqlx::Error> {
-    if let Some(from) = c.carried_from {
-        let mut out = Vec::with_capacity(asked.len());
-        for who in asked {
-            out.push(
-                Box::pin(results_for(db, from, who))
-                    .await?
-                    .flatten()
-                    .map(|source| carried(c, from, source)),
-            );
-        }
-        return Ok(out);
-    }
-    let topics = cycle_topics(db, c.summary.id).await?;
-    let mut groups = groups(db).await?;
-    if let Some(stamp) = stamp {
-        // Confirmed: the weights as they were then. A group added since took no part.
-        for g in &mut groups {
-            g.weight = stamp
-                .methodology
-                .weights
-                .get(&g.code)
-                .copied()
-                .unwrap_or(0.0);
-        }
-    }
-    let tallies = tallies(db, c.summary.id).await?;
-    Ok(asked
-        .iter()
-        .map(|who| aggregate_for(c.summary.clone(), &topics, &groups, &tallies, who))
+/// Everything a cycle's results depend on (and those of the cycle it carries forward), read on one
+/// connection: inside the caller's transaction, one reading. None when there is no such cycle.
+pub async fn inputs(
+    conn: &mut SqliteConnection,
+    cycle_id: i64,
+) -> Result<Option<CycleInputs>, sqlx::Error> {
+    let Some(c) = cycle(&mut *conn, cycle_id).await? else {
+        return Ok(None);
+    };
+    let carried = match c.carried_from {
+        Some(from) => Box::pin(inputs(&mut *conn, from))
+            .await?
+            .map(|source| Carried {
+                from,
+                rationale: c.carry_rationale.clone().unwrap_or_default(),
+                source: Box::new(source),
+            }),
+        None => None,
+    };
+    Ok(Some(CycleInputs {
+        topics: cycle_topics(&mut *conn, cycle_id).await?,
+        groups: groups(&mut *conn).await?,
+        tallies: tallies(&mut *conn, cycle_id).await?,
+        stamp: stamp(&mut *conn, cycle_id).await?,
+        overrides: overrides(&mut *conn, cycle_id).await?,
+        summary: c.summary,
+        carried,
+    }))
+}
+
+/// The overrides of a cycle by topic code.
+pub async fn overrides<'c>(
+    db: impl sqlx::SqliteExecutor<'c>,
+    cycle_id: i64,
+) -> Result<BTreeMap<String, Override>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT o.topic_code, o.material, o.reason, u.email, o.created_at
+         FROM overrides o JOIN users u ON u.id = o.user_id WHERE o.cycle_id = ?",
+    )
+    .bind(cycle_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.get("topic_code"),
+                Override {
+                    material: r.get("material"),
+                    reason: r.get("reason"),
+                    by: r.get("email"),
+                    at: r.get("created_at"),
+                },
+            )
+        })
         .collect())
 }
 
-/// The result of cycle `from` as cycle `c`, which carries it forward, shows it.
-fn carried(c: &Cycle, from: i64, source: CycleResults) -> CycleResults {
-    let s = &c.summary;
-    CycleResults {
-        cycle: CycleSummary {
-            id: s.id,
-            name: s.name.clone(),
-            year: s.year,
-            status: s.status,
-            ..source.cycle.clone()
-        },
-        topics: source.topics,
-        confirmation: None,
-        carried_forward: Some(CarriedForward {
-            from,
-            name: source.cycle.name,
-            year: source.cycle.year,
-            rationale: c.carry_rationale.clone().unwrap_or_default(),
-        }),
-    }
+/// The stamp of a confirmed cycle as stored (`intact` false: [`crate::domain::compose`] checks it).
+pub async fn stamp<'c>(
+    db: impl sqlx::SqliteExecutor<'c>,
+    cycle_id: i64,
+) -> Result<Option<Stamp>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT confirmed_at, user_email, methodology, statistics_hash, audit_id, audit_hash
+         FROM confirmations WHERE cycle_id = ?",
+    )
+    .bind(cycle_id)
+    .fetch_optional(db)
+    .await?;
+    row.map(|r| {
+        Ok(Stamp {
+            confirmed_at: r.get("confirmed_at"),
+            confirmed_by: r.get("user_email"),
+            methodology: serde_json::from_str(r.get("methodology")).map_err(|e| {
+                sqlx::Error::Decode(format!("stamp of cycle {cycle_id}: {e}").into())
+            })?,
+            statistics_hash: r.get("statistics_hash"),
+            intact: false,
+            audit_anchor: r
+                .get::<Option<i64>, _>("audit_id")
+                .zip(r.get::<Option<String>, _>("audit_hash"))
+                .map(|(id, hash)| AuditAnchor { id, hash }),
+        })
+    })
+    .transpose()
 }
 
 /// The results of the cycle this one was copied from (all respondents), for year-over-year views.
@@ -169,6 +173,10 @@ pub async fn anonymous_responses(
     let Some(c) = cycle(db, cycle_id).await? else {
         return Ok(None);
     };
+    // Held back with the figures while the cycle is open without the preview.
+    if !c.summary.figures_shown() {
+        return Ok(Some(RawResponses::Rows(Vec::new())));
+    }
     let total = response_count(db, cycle_id).await? as usize;
     if total > max {
         return Ok(Some(RawResponses::TooMany(total)));
@@ -178,12 +186,7 @@ pub async fn anonymous_responses(
         .enumerate()
         .map(|(i, t)| (t.code.as_str(), i))
         .collect();
-    let included: Vec<String> = groups(db)
-        .await?
-        .into_iter()
-        .filter(|g| who.includes(g))
-        .map(|g| g.code)
-        .collect();
+    let groups = groups(db).await?;
     let mut rows = sqlx::query(
         "SELECT r.id, r.submitted_at, g.code AS grp, s.topic_code, s.business, s.stakeholder
          FROM responses r
@@ -213,16 +216,12 @@ pub async fn anonymous_responses(
             current.2[*slot] = (r.get("business"), r.get("stakeholder"));
         }
     }
-    stored.retain(|(_, g, _)| included.contains(g));
-    Ok(Some(RawResponses::Rows(anonymise(stored, c.summary.k))))
-}
-
-/// Number of stored responses of a cycle.
-pub async fn response_count(db: &Db, cycle_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM responses WHERE cycle_id = ?")
-        .bind(cycle_id)
-        .fetch_one(db)
-        .await
+    Ok(Some(RawResponses::Rows(anonymise(
+        stored,
+        &groups,
+        c.summary.k,
+        who,
+    ))))
 }
 
 /// Histogram cells keyed by (topic, axis, group code, value); `value` -1 counts "don't know".

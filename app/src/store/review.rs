@@ -6,7 +6,7 @@ use super::cycles::{lock_cycle, CycleLock};
 use super::library::{refused, Refused};
 use super::{hash_secret, now, Db};
 use crate::domain::{
-    in_review, statistics_text, CycleStatus, Methodology, Override, Problem, Proposal, Respondents,
+    compose, in_review, statistics_text, CycleStatus, Methodology, Problem, Proposal, Respondents,
     ReviewComment, Stamp,
 };
 use serde_json::json;
@@ -102,29 +102,20 @@ pub async fn add_comment(
     Ok(Some(Ok(id)))
 }
 
-/// The overrides of a cycle by topic code.
-pub async fn overrides(db: &Db, cycle_id: i64) -> Result<BTreeMap<String, Override>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT o.topic_code, o.material, o.reason, u.email, o.created_at
-         FROM overrides o JOIN users u ON u.id = o.user_id WHERE o.cycle_id = ?",
+/// The respondents' comments of a cycle as stored: (group code, topic, text), for
+/// [`crate::domain::respondent_comments`].
+pub async fn respondent_comments(
+    db: &Db,
+    cycle_id: i64,
+) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT g.code, s.topic_code, s.comment FROM scores s
+         JOIN responses r ON r.id = s.response_id JOIN stakeholder_groups g ON g.id = r.group_id
+         WHERE r.cycle_id = ? AND s.comment IS NOT NULL AND s.comment <> ''",
     )
     .bind(cycle_id)
     .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            (
-                r.get("topic_code"),
-                Override {
-                    material: r.get("material"),
-                    reason: r.get("reason"),
-                    by: r.get("email"),
-                    at: r.get("created_at"),
-                },
-            )
-        })
-        .collect())
+    .await
 }
 
 /// Sets (`Some(material)`) or removes (`None`) the decision group's override of a topic, with the
@@ -188,28 +179,6 @@ pub async fn set_override(
     Ok(Some(Ok(())))
 }
 
-/// The stamp of a confirmed cycle as stored (`intact` false: [`super::results::results_for`] checks it).
-pub async fn stamp(db: &Db, cycle_id: i64) -> Result<Option<Stamp>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT confirmed_at, user_email, methodology, statistics_hash FROM confirmations WHERE cycle_id = ?",
-    )
-    .bind(cycle_id)
-    .fetch_optional(db)
-    .await?;
-    row.map(|r| {
-        Ok(Stamp {
-            confirmed_at: r.get("confirmed_at"),
-            confirmed_by: r.get("user_email"),
-            methodology: serde_json::from_str(r.get("methodology")).map_err(|e| {
-                sqlx::Error::Decode(format!("stamp of cycle {cycle_id}: {e}").into())
-            })?,
-            statistics_hash: r.get("statistics_hash"),
-            intact: false,
-        })
-    })
-    .transpose()
-}
-
 /// Confirms a cycle under review: it is frozen from now on (no responses, settings, links or
 /// overrides), stamped with the time, the confirming admin, the methodology (the group weights
 /// included, which the figures are read with from then on) and the hash of its statistics.
@@ -228,17 +197,18 @@ pub async fn confirm(
     if !s.lock.fixed() {
         return refused("cycle", Problem::NoRows);
     }
-    // This transaction holds the write lock: the figures read now are the ones stamped.
-    let Some(results) = super::results::results_for(db, cycle_id, &Respondents::All)
-        .await?
-        .flatten()
-    else {
+    // Read in this transaction, which holds the write lock: the figures read now are the ones
+    // stamped, composed as every page composes them.
+    let Some(inputs) = super::results::inputs(&mut tx, cycle_id).await? else {
         return Ok(None);
     };
-    let methodology = match s.lock.carried_from {
+    let Some(results) = compose(&inputs, &Respondents::All, hash_secret) else {
+        return Ok(None);
+    };
+    let methodology = match &inputs.carried {
         // A carried result keeps the methodology it was confirmed with.
-        Some(from) => match stamp(db, from).await? {
-            Some(st) => st.methodology,
+        Some(c) => match &c.source.stamp {
+            Some(st) => st.methodology.clone(),
             None => return refused("cycle", Problem::NotConfirmed),
         },
         None => Methodology {
@@ -246,11 +216,12 @@ pub async fn confirm(
             k: results.cycle.k,
             threshold: results.cycle.threshold,
             threshold_rule: results.cycle.threshold_rule,
-            weights: super::cycles::groups(db)
-                .await?
-                .into_iter()
-                .map(|g| (g.code, g.weight))
+            weights: inputs
+                .groups
+                .iter()
+                .map(|g| (g.code.clone(), g.weight))
                 .collect(),
+            anonymity: crate::domain::AnonymityRule::Cells,
         },
     };
     let stamp = Stamp {
@@ -259,10 +230,14 @@ pub async fn confirm(
         methodology,
         statistics_hash: hash_secret(&statistics_text(&results)),
         intact: true,
+        // The log's head now, before this confirmation's own entry (read under the write lock).
+        audit_anchor: Some(super::audit::head(&mut tx).await?),
     };
+    let anchor = stamp.audit_anchor.as_ref();
     sqlx::query(
-        "INSERT INTO confirmations (cycle_id, confirmed_at, user_id, user_email, methodology, statistics_hash)
-         VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO confirmations (cycle_id, confirmed_at, user_id, user_email, methodology,
+            statistics_hash, audit_id, audit_hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(cycle_id)
     .bind(stamp.confirmed_at)
@@ -270,6 +245,8 @@ pub async fn confirm(
     .bind(&stamp.confirmed_by)
     .bind(serde_json::to_string(&stamp.methodology).expect("methodology serialises"))
     .bind(&stamp.statistics_hash)
+    .bind(anchor.map(|a| a.id))
+    .bind(anchor.map(|a| a.hash.clone()))
     .execute(&mut *tx)
     .await?;
     sqlx::query("UPDATE cycles SET status = 'confirmed' WHERE id = ?")

@@ -117,6 +117,7 @@ fn new_cycle_form() -> CycleForm {
         k: 5,
         threshold: 3.5,
         threshold_rule: ThresholdRule::Both,
+        preview_open: false,
     })
 }
 
@@ -218,6 +219,17 @@ fn SettingsFields(
             </select>
         </label>
         {err("threshold_rule")}
+        <label class="check">
+            <input
+                type="checkbox"
+                name="cycle[preview_open]"
+                value="on"
+                checked=!form.preview_open.is_empty()
+                aria-describedby="preview-warning"
+            />
+            {t.preview_open}
+        </label>
+        <p class="hint" id="preview-warning">{t.preview_warning}</p>
     }
     .into_any()
 }
