@@ -341,6 +341,7 @@ impl Server {
     fn get(&self, path: &str) -> std::io::Result<String> {
         use std::io::Read;
         let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port))?;
+        s.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
         s.write_all(format!("GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").as_bytes())?;
         let mut answer = String::new();
         s.read_to_string(&mut answer)?;
