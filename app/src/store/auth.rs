@@ -2,9 +2,7 @@
 
 use super::{hash_secret, new_secret, now, Db};
 pub use crate::domain::{ApiTokenInfo, Role, User, UserRow};
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
 use argon2::Argon2;
 use sqlx::Row;
 
@@ -101,13 +99,76 @@ pub static VERIFICATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::Atom
 /// How long a sign-in waits for a free verifier before it is told to come back.
 pub const VERIFY_QUEUE: std::time::Duration = std::time::Duration::from_secs(3);
 
-/// At most one argon2 verification per core runs at once: each holds about 19 MiB, so a flood of
-/// sign-ins queues here instead of exhausting memory.
-fn verifiers() -> &'static tokio::sync::Semaphore {
-    static VERIFIERS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+/// Whether `password` gives the argon2 PHC string `stored`, computed in `memory` (argon2's working
+/// memory, about 19 MiB: grown once to the hash's size and reused by every later check on the same
+/// thread). `PasswordVerifier::verify_password` allocates it afresh for every check, and the
+/// allocator kept those buffers around: the benchmark's flood of 300 sign-ins left 280 MB resident.
+fn matches(stored: &str, password: &str, memory: &mut Vec<argon2::Block>) -> bool {
+    let Ok(hash) = PasswordHash::new(stored) else {
+        return false;
+    };
+    let (Some(expected), Some(salt)) = (hash.hash, hash.salt) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(params)) = (
+        argon2::Algorithm::try_from(hash.algorithm),
+        argon2::Params::try_from(&hash),
+    ) else {
+        return false;
+    };
+    let version = match hash.version.map(argon2::Version::try_from) {
+        None => argon2::Version::default(),
+        Some(Ok(v)) => v,
+        Some(Err(_)) => return false,
+    };
+    let blocks = params.block_count();
+    if memory.len() < blocks {
+        memory.resize(blocks, argon2::Block::new());
+    }
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    let mut out = vec![0u8; expected.len()];
+    Argon2::new(algorithm, version, params)
+        .hash_password_into_with_memory(password.as_bytes(), salt, &mut out, &mut memory[..blocks])
+        .is_ok()
+        // `Output`'s equality takes the same time wherever the bytes differ.
+        && argon2::password_hash::Output::new(&out).is_ok_and(|o| o == expected)
+}
+
+/// A password check for a verifier thread: the stored hash, the password, where the answer goes.
+type Check = (String, String, tokio::sync::oneshot::Sender<bool>);
+
+/// The verifiers: one thread per core, each checking one password at a time in its own reused argon2
+/// memory ([`matches`]), and a semaphore of as many permits that a sign-in holds while its check is
+/// queued or running. So a flood of sign-ins holds at most one argon2 buffer per core.
+fn verifiers() -> &'static (tokio::sync::Semaphore, std::sync::mpsc::SyncSender<Check>) {
+    static VERIFIERS: std::sync::OnceLock<(
+        tokio::sync::Semaphore,
+        std::sync::mpsc::SyncSender<Check>,
+    )> = std::sync::OnceLock::new();
     VERIFIERS.get_or_init(|| {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
-        tokio::sync::Semaphore::new(cores)
+        let (queue, checks) = std::sync::mpsc::sync_channel::<Check>(cores);
+        let checks = std::sync::Arc::new(std::sync::Mutex::new(checks));
+        for i in 0..cores {
+            let checks = checks.clone();
+            std::thread::Builder::new()
+                .name(format!("argon2-{i}"))
+                .spawn(move || {
+                    let mut memory = Vec::new();
+                    loop {
+                        let next = checks.lock().map(|c| c.recv());
+                        let Ok(Ok((stored, password, reply))) = next else {
+                            return;
+                        };
+                        let _ = reply.send(matches(&stored, &password, &mut memory));
+                    }
+                })
+                .expect("starting a password verifier");
+        }
+        (tokio::sync::Semaphore::new(cores), queue)
     })
 }
 
@@ -135,20 +196,17 @@ pub async fn verify_login(db: &Db, email: &str, password: &str) -> Result<Verifi
             })
             .clone(),
     };
-    let Ok(Ok(_permit)) = tokio::time::timeout(VERIFY_QUEUE, verifiers().acquire()).await else {
+    let (permits, queue) = verifiers();
+    let Ok(Ok(_permit)) = tokio::time::timeout(VERIFY_QUEUE, permits.acquire()).await else {
         return Ok(Verified::Busy);
     };
     VERIFICATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let password = password.to_string();
-    let ok = tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&stored).is_ok_and(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
-    })
-    .await
-    .unwrap_or(false);
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    // Never blocks: the permit held means a place in the queue (as many as there are verifiers).
+    let ok = match queue.try_send((stored, password.to_string(), reply)) {
+        Ok(()) => answer.await.unwrap_or(false),
+        Err(_) => false,
+    };
     Ok(match row.as_ref().and_then(user_from_row) {
         Some(user) if ok => Verified::User(user),
         _ => Verified::Wrong,
