@@ -45,12 +45,7 @@ async fn one_regulator_cannot_be_subtracted_out_of_any_export(db: Db) {
         answer(&app, &db, cycle, &codes, "EMP", 4).await;
     }
     answer(&app, &db, cycle, &codes, "GOV", 5).await;
-    let user = store::auth::create_user(&db, "rev@example.com", "a long password", Role::Reviewer)
-        .await
-        .unwrap();
-    let api = store::auth::create_api_token(&db, "rev@example.com")
-        .await
-        .unwrap();
+    let (_, session, api) = reviewer(&db).await;
     let json_of = |group: &str| {
         let app = app.clone();
         let url = format!("/api/v1/cycles/{cycle}/results.json?group={group}");
@@ -109,7 +104,6 @@ async fn one_regulator_cannot_be_subtracted_out_of_any_export(db: Db) {
     }
 
     // The matrix page says how many figures are withheld and why, in both languages.
-    let session = store::auth::create_session(&db, user.id).await.unwrap();
     for (lang, words) in [
         ("en", "2 figures withheld to protect anonymity"),
         ("zh-CN", "2 项数据不予显示"),
@@ -130,13 +124,7 @@ async fn an_open_cycle_shows_figures_only_with_the_preview_on(db: Db) {
     for _ in 0..5 {
         answer(&app, &db, cycle, &codes, "EMP", 4).await;
     }
-    let user = store::auth::create_user(&db, "rev@example.com", "a long password", Role::Reviewer)
-        .await
-        .unwrap();
-    let api = store::auth::create_api_token(&db, "rev@example.com")
-        .await
-        .unwrap();
-    let session = store::auth::create_session(&db, user.id).await.unwrap();
+    let (_, session, api) = reviewer(&db).await;
     let n_of_e1 = || {
         let (app, api) = (app.clone(), api.clone());
         async move {

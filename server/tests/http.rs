@@ -190,12 +190,7 @@ async fn results_refuse_anonymous_callers_and_serve_reviewers(db: Db) {
         assert_eq!(send(&app, req).await.0, StatusCode::UNAUTHORIZED, "{url}");
     }
 
-    store::auth::create_user(&db, "rev@example.com", "a long password", Role::Reviewer)
-        .await
-        .unwrap();
-    let api = store::auth::create_api_token(&db, "rev@example.com")
-        .await
-        .unwrap();
+    let (_, _, api) = reviewer(&db).await;
     let bearer = |url: &str| get_bearer(url, &api);
 
     let (status, res) = send(&app, bearer(&json_url)).await;
@@ -906,12 +901,7 @@ async fn a_copied_cycle_shows_each_topics_movement_since_last_year(db: Db) {
         .await;
         assert_eq!(status, StatusCode::CREATED);
     }
-    let user = store::auth::create_user(&db, "rev@example.com", "a long password", Role::Reviewer)
-        .await
-        .unwrap();
-    let api = store::auth::create_api_token(&db, "rev@example.com")
-        .await
-        .unwrap();
+    let (_, session, api) = reviewer(&db).await;
     let svg = |query: &str| {
         get_bearer(
             &format!("/api/v1/cycles/{this_year}/matrix.svg?{query}"),
@@ -940,7 +930,6 @@ async fn a_copied_cycle_shows_each_topics_movement_since_last_year(db: Db) {
 
     // The table's rank-change column: 17th to 1st is +16, 1st to 17th is −16; ties keep the cycle's
     // order, so every other topic keeps its place.
-    let session = store::auth::create_session(&db, user.id).await.unwrap();
     let req = get_as(
         &format!("/cycles/{this_year}/matrix?lang=en&yoy=true"),
         Some(&session),
@@ -1117,12 +1106,7 @@ async fn twenty_failures_from_one_address_make_that_address_wait(db: Db) {
 async fn disabling_an_account_stops_its_api_tokens(db: Db) {
     let app = router(db.clone());
     let (cycle, _) = demo(&db).await;
-    let user = store::auth::create_user(&db, "rev@example.com", "a long password", Role::Reviewer)
-        .await
-        .unwrap();
-    let api = store::auth::create_api_token(&db, "rev@example.com")
-        .await
-        .unwrap();
+    let (user, _, api) = reviewer(&db).await;
     let results = || get_bearer(&format!("/api/v1/cycles/{cycle}/results.json"), &api);
     assert_eq!(send(&app, results()).await.0, StatusCode::OK);
     assert!(store::auth::set_disabled(&db, user.id, true).await.unwrap());
@@ -1218,12 +1202,7 @@ async fn past_100000_responses_the_workbook_counts_them_instead_of_listing_them(
     .execute(&db)
     .await
     .unwrap();
-    store::auth::create_user(&db, "rev@example.com", "a long password", Role::Reviewer)
-        .await
-        .unwrap();
-    let api = store::auth::create_api_token(&db, "rev@example.com")
-        .await
-        .unwrap();
+    let (_, _, api) = reviewer(&db).await;
     let req = get_bearer(&format!("/api/v1/cycles/{cycle}/results.xlsx"), &api);
     let (status, res) = send(&app, req).await;
     assert_eq!(status, StatusCode::OK);

@@ -41,6 +41,23 @@ pub async fn token(db: &Db, cycle: i64, group: &str) -> String {
         .remove(0)
 }
 
+/// A reviewer, `rev@example.com`, with a session and an API token: (user, session, token).
+pub async fn reviewer(db: &Db) -> (app::domain::User, String, String) {
+    let user = store::auth::create_user(
+        db,
+        "rev@example.com",
+        "a long password",
+        app::domain::Role::Reviewer,
+    )
+    .await
+    .unwrap();
+    let session = store::auth::create_session(db, user.id).await.unwrap();
+    let token = store::auth::create_api_token(db, "rev@example.com")
+        .await
+        .unwrap();
+    (user, session, token)
+}
+
 /// A complete, valid answer list.
 pub fn answers(codes: &[String]) -> Vec<Value> {
     codes
