@@ -182,18 +182,14 @@ pub async fn verify_login(db: &Db, email: &str, password: &str) -> Result<Verifi
     .bind(&email)
     .fetch_optional(db)
     .await?;
-    // A valid hash of a random password, for the unknown-email case.
-    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    // A valid hash of a random password, for the unknown-email case: made once, off the runtime's
+    // threads, by the same helper that hashes real passwords.
+    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
     let stored = match &row {
         Some(r) => r.get::<String, _>("password_hash"),
         None => DUMMY
-            .get_or_init(|| {
-                let salt = SaltString::generate(&mut OsRng);
-                Argon2::default()
-                    .hash_password(new_secret().as_bytes(), &salt)
-                    .expect("argon2")
-                    .to_string()
-            })
+            .get_or_init(|| hash_password(new_secret()))
+            .await
             .clone(),
     };
     let (permits, queue) = verifiers();
