@@ -204,24 +204,22 @@ async fn post_form(
         }
     };
     let status = match &outcome {
-        None => StatusCode::CONFLICT,
-        Some(outcome) => match outcome {
-            SubmitOutcome::Stored { receipt, .. } => {
-                let cookie = answered_cookie_header(&state.db, &token, outcome).await;
-                let mut response = Redirect::to(&format!(
-                    "/s/{token}/thanks?r={receipt}&lang={}",
-                    lang.tag()
-                ))
-                .into_response();
-                if let Some(c) = cookie {
-                    response.headers_mut().append(header::SET_COOKIE, c);
-                }
-                return response;
+        Some(stored @ SubmitOutcome::Stored { receipt, .. }) => {
+            let cookie = answered_cookie_header(&state.db, &token, stored).await;
+            let mut response = Redirect::to(&format!(
+                "/s/{token}/thanks?r={receipt}&lang={}",
+                lang.tag()
+            ))
+            .into_response();
+            if let Some(c) = cookie {
+                response.headers_mut().append(header::SET_COOKIE, c);
             }
-            SubmitOutcome::Unknown => StatusCode::NOT_FOUND,
-            SubmitOutcome::Used => StatusCode::CONFLICT,
-            SubmitOutcome::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        },
+            return response;
+        }
+        Some(SubmitOutcome::Unknown) => StatusCode::NOT_FOUND,
+        // Used, or answered here already (no submission was made).
+        Some(SubmitOutcome::Used) | None => StatusCode::CONFLICT,
+        Some(SubmitOutcome::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
     };
     let posted = PostedForm { fields, outcome };
     let db = state.db.clone();
