@@ -6,8 +6,13 @@ use app::domain::{
     RawTopic, SubmitOutcome, SurveyState,
 };
 use app::i18n::Lang;
-use app::store::library::DeleteTopic;
+use app::store::write::StoreError;
 use app::store::{self, Db};
+
+/// Who the store records as acting in these tests.
+fn cli() -> app::store::audit::Actor {
+    app::store::audit::Actor::command_line()
+}
 
 async fn count(db: &Db, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
@@ -49,24 +54,18 @@ fn settings(name: &str) -> app::domain::CycleSettings {
 
 /// A draft cycle with the given topics and groups, opened.
 async fn open_cycle(db: &Db, topics: &[&str], groups: &[&str]) -> i64 {
-    let id = store::cycles::create_cycle(db, &settings("Test cycle"))
+    let id = store::cycles::create_cycle(db, &cli(), &settings("Test cycle"))
         .await
         .unwrap();
     let own = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    store::cycles::set_cycle_topics(db, id, &own(topics))
+    store::cycles::set_cycle_topics(db, &cli(), id, &own(topics))
         .await
-        .unwrap()
-        .unwrap()
         .unwrap();
-    store::cycles::set_cycle_groups(db, id, &own(groups))
+    store::cycles::set_cycle_groups(db, &cli(), id, &own(groups))
         .await
-        .unwrap()
-        .unwrap()
         .unwrap();
-    store::cycles::set_status(db, id, CycleStatus::Open)
+    store::cycles::set_status(db, &cli(), id, CycleStatus::Open)
         .await
-        .unwrap()
-        .unwrap()
         .unwrap();
     id
 }
@@ -75,7 +74,10 @@ async fn open_cycle(db: &Db, topics: &[&str], groups: &[&str]) -> i64 {
 async fn an_import_with_one_bad_row_writes_nothing_and_a_good_one_writes_all(db: Db) {
     let before = store::library::export(&db).await.unwrap();
     let bad = "code,category,name_zh,name_en\nE1,E,绿色运营,Green operations\nS1,X,数据安全,Data security\nG1,G,企业管治,Corporate governance\n";
-    let refused = store::library::import(&db, bad).await.unwrap().unwrap_err();
+    let refused = store::library::import(&db, &cli(), bad)
+        .await
+        .unwrap()
+        .unwrap_err();
     assert!(!refused.ok());
     assert_eq!(
         refused.rows[1].problems,
@@ -85,7 +87,10 @@ async fn an_import_with_one_bad_row_writes_nothing_and_a_good_one_writes_all(db:
     assert_eq!(count(&db, "SELECT COUNT(*) FROM topics").await, 0);
 
     let good = bad.replace("S1,X,", "S1,S,");
-    let done = store::library::import(&db, &good).await.unwrap().unwrap();
+    let done = store::library::import(&db, &cli(), &good)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((done.added, done.updated), (3, 0));
     let lib = store::library::export(&db).await.unwrap();
     let codes: Vec<&str> = lib.iter().map(|t| t.code.as_str()).collect();
@@ -94,7 +99,10 @@ async fn an_import_with_one_bad_row_writes_nothing_and_a_good_one_writes_all(db:
 
     // The export imports back to the same library, byte for byte, in both formats.
     for text in [app::domain::to_csv(&lib), app::domain::to_json(&lib)] {
-        let again = store::library::import(&db, &text).await.unwrap().unwrap();
+        let again = store::library::import(&db, &cli(), &text)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!((again.added, again.updated), (0, 0));
         assert_eq!(store::library::export(&db).await.unwrap(), lib);
     }
@@ -103,14 +111,17 @@ async fn an_import_with_one_bad_row_writes_nothing_and_a_good_one_writes_all(db:
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn the_preset_is_the_reports_seventeen_topics(db: Db) {
     let csv = store::demo::preset_csv("report-2022").unwrap();
-    let done = store::library::import(&db, &csv).await.unwrap().unwrap();
+    let done = store::library::import(&db, &cli(), &csv)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(done.added, 17);
     assert!(store::demo::preset_csv("nope").is_none());
 }
 
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn topic_edits_codes_and_deletion_rules(db: Db) {
-    store::demo::seed(&db).await.unwrap();
+    store::demo::seed(&db, &cli()).await.unwrap();
     let raw = |code: &str, en: &str| RawTopic {
         code: code.into(),
         category: "E".into(),
@@ -120,27 +131,30 @@ async fn topic_edits_codes_and_deletion_rules(db: Db) {
     };
     // A duplicate code and an empty name are refused by field, and nothing changes.
     let n = count(&db, "SELECT COUNT(*) FROM topics").await;
-    let r = store::library::save_topic(&db, None, &raw("E1", "Copy"))
-        .await
-        .unwrap();
+    let r = store::library::save_topic(&db, &cli(), None, &raw("E1", "Copy")).await;
     assert_eq!(
         r,
-        Err(vec![FieldProblem::new("code", Problem::DuplicateCode)])
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "code",
+            Problem::DuplicateCode
+        )]))
     );
-    let r = store::library::save_topic(&db, None, &raw("E9", " "))
-        .await
-        .unwrap();
+    let r = store::library::save_topic(&db, &cli(), None, &raw("E9", " ")).await;
     assert_eq!(
         r,
-        Err(vec![FieldProblem::new("name_en", Problem::Required)])
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "name_en",
+            Problem::Required
+        )]))
     );
     assert_eq!(count(&db, "SELECT COUNT(*) FROM topics").await, n);
     // A new topic goes last; it can move up and be deleted while unanswered.
-    store::library::save_topic(&db, None, &raw("E9", "Water"))
+    store::library::save_topic(&db, &cli(), None, &raw("E9", "Water"))
         .await
-        .unwrap()
         .unwrap();
-    assert!(store::library::move_topic(&db, "E9", true).await.unwrap());
+    assert!(store::library::move_topic(&db, &cli(), "E9", true)
+        .await
+        .unwrap());
     let order: Vec<String> = store::library::export(&db)
         .await
         .unwrap()
@@ -148,26 +162,35 @@ async fn topic_edits_codes_and_deletion_rules(db: Db) {
         .map(|t| t.code)
         .collect();
     assert_eq!(order[order.len() - 2], "E9");
-    assert!(!store::library::move_topic(&db, &order[0], true)
+    assert!(!store::library::move_topic(&db, &cli(), &order[0], true)
         .await
         .unwrap());
 
     // E1 has an answer in the demo cycle: it can be retired, not deleted.
-    let tokens = store::cycles::invite(&db, 1, "EMP", 1).await.unwrap();
+    let tokens = store::cycles::invite(&db, &cli(), 1, "EMP", 1)
+        .await
+        .unwrap();
     assert!(matches!(
         answer(&db, &tokens[0]).await,
         SubmitOutcome::Stored { .. }
     ));
     assert_eq!(
-        store::library::delete_topic(&db, "E1").await.unwrap(),
-        DeleteTopic::Answered
+        store::library::delete_topic(&db, &cli(), "E1").await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "code",
+            Problem::InUse
+        )]))
     );
-    assert!(store::library::set_topic_active(&db, "E1", false)
+    store::library::set_topic_active(&db, &cli(), "E1", false)
         .await
-        .unwrap());
+        .unwrap();
     assert_eq!(
-        store::library::delete_topic(&db, "E9").await.unwrap(),
-        DeleteTopic::Deleted
+        store::library::delete_topic(&db, &cli(), "E9").await,
+        Ok(())
+    );
+    assert_eq!(
+        store::library::delete_topic(&db, &cli(), "E9").await,
+        Err(StoreError::NotFound)
     );
     assert_eq!(count(&db, "SELECT COUNT(*) FROM topics").await, n);
     // The cycle still asks E1 as it was, and its answers are intact.
@@ -179,26 +202,26 @@ async fn topic_edits_codes_and_deletion_rules(db: Db) {
 
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn a_cycle_with_answers_freezes_its_topics_and_scale_and_cannot_be_deleted(db: Db) {
-    store::demo::seed(&db).await.unwrap();
+    store::demo::seed(&db, &cli()).await.unwrap();
     let id = open_cycle(&db, &["E1", "S1", "G1"], &["EMP", "CUS"]).await;
-    let tokens = store::cycles::invite(&db, id, "CUS", 2).await.unwrap();
-    // Before any answer the topic list may still change.
-    store::cycles::set_cycle_topics(&db, id, &["E1".into(), "S1".into()])
+    let tokens = store::cycles::invite(&db, &cli(), id, "CUS", 2)
         .await
-        .unwrap()
-        .unwrap()
+        .unwrap();
+    // Before any answer the topic list may still change.
+    store::cycles::set_cycle_topics(&db, &cli(), id, &["E1".into(), "S1".into()])
+        .await
         .unwrap();
     assert!(matches!(
         answer(&db, &tokens[0]).await,
         SubmitOutcome::Stored { .. }
     ));
-    let frozen = store::cycles::set_cycle_topics(&db, id, &["E1".into()])
-        .await
-        .unwrap()
-        .unwrap();
+    let frozen = store::cycles::set_cycle_topics(&db, &cli(), id, &["E1".into()]).await;
     assert_eq!(
         frozen,
-        Err(vec![FieldProblem::new("topics", Problem::Frozen)])
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "topics",
+            Problem::Frozen
+        )]))
     );
     assert_eq!(
         count(
@@ -212,19 +235,17 @@ async fn a_cycle_with_answers_freezes_its_topics_and_scale_and_cannot_be_deleted
     seven.scale = app::domain::Scale::new(1, 7).unwrap();
     seven.labels = app::domain::ScaleLabels::default_for(seven.scale);
     assert_eq!(
-        store::cycles::update_settings(&db, id, &seven)
-            .await
-            .unwrap()
-            .unwrap(),
-        Err(vec![FieldProblem::new("scale", Problem::Frozen)])
+        store::cycles::update_settings(&db, &cli(), id, &seven).await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "scale",
+            Problem::Frozen
+        )]))
     );
     // The name and k may still change.
     let mut renamed = settings("Renamed");
     renamed.k = 3;
-    store::cycles::update_settings(&db, id, &renamed)
+    store::cycles::update_settings(&db, &cli(), id, &renamed)
         .await
-        .unwrap()
-        .unwrap()
         .unwrap();
     let now = store::cycles::cycle(&db, id)
         .await
@@ -234,23 +255,26 @@ async fn a_cycle_with_answers_freezes_its_topics_and_scale_and_cannot_be_deleted
     assert_eq!((now.name.as_str(), now.k), ("Renamed", 3));
     // A group with links stays in the cycle.
     assert_eq!(
-        store::cycles::set_cycle_groups(&db, id, &["EMP".into()])
-            .await
-            .unwrap()
-            .unwrap(),
-        Err(vec![FieldProblem::new("groups", Problem::InUse)])
+        store::cycles::set_cycle_groups(&db, &cli(), id, &["EMP".into()]).await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "groups",
+            Problem::InUse
+        )]))
     );
     assert_eq!(
-        store::cycles::delete_cycle(&db, id).await.unwrap().unwrap(),
-        Err(vec![FieldProblem::new("cycle", Problem::InUse)])
+        store::cycles::delete_cycle(&db, &cli(), id).await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "cycle",
+            Problem::InUse
+        )]))
     );
     // A cycle nobody answered goes, with its links.
     let empty = open_cycle(&db, &["E1"], &["EMP"]).await;
-    store::cycles::invite(&db, empty, "EMP", 3).await.unwrap();
-    store::cycles::delete_cycle(&db, empty)
+    store::cycles::invite(&db, &cli(), empty, "EMP", 3)
         .await
-        .unwrap()
-        .unwrap()
+        .unwrap();
+    store::cycles::delete_cycle(&db, &cli(), empty)
+        .await
         .unwrap();
     assert_eq!(
         count(
@@ -264,59 +288,60 @@ async fn a_cycle_with_answers_freezes_its_topics_and_scale_and_cannot_be_deleted
 
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn status_moves_need_topics_and_groups(db: Db) {
-    store::demo::seed(&db).await.unwrap();
-    let id = store::cycles::create_cycle(&db, &settings("Empty"))
+    store::demo::seed(&db, &cli()).await.unwrap();
+    let id = store::cycles::create_cycle(&db, &cli(), &settings("Empty"))
         .await
         .unwrap();
-    let open = |db: Db| async move {
-        store::cycles::set_status(&db, id, CycleStatus::Open)
-            .await
-            .unwrap()
-            .unwrap()
-    };
+    let open =
+        |db: Db| async move { store::cycles::set_status(&db, &cli(), id, CycleStatus::Open).await };
     assert_eq!(
         open(db.clone()).await,
-        Err(vec![FieldProblem::new("topics", Problem::NoneChosen)])
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "topics",
+            Problem::NoneChosen
+        )]))
     );
-    store::cycles::set_cycle_topics(&db, id, &["E1".into()])
+    store::cycles::set_cycle_topics(&db, &cli(), id, &["E1".into()])
         .await
-        .unwrap()
-        .unwrap()
         .unwrap();
     assert_eq!(
         open(db.clone()).await,
-        Err(vec![FieldProblem::new("groups", Problem::NoneChosen)])
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "groups",
+            Problem::NoneChosen
+        )]))
     );
-    store::cycles::set_cycle_groups(&db, id, &["EMP".into()])
+    store::cycles::set_cycle_groups(&db, &cli(), id, &["EMP".into()])
         .await
-        .unwrap()
-        .unwrap()
         .unwrap();
     assert_eq!(open(db.clone()).await, Ok(()));
     assert_eq!(
-        store::cycles::set_status(&db, id, CycleStatus::Draft)
-            .await
-            .unwrap()
-            .unwrap(),
-        Err(vec![FieldProblem::new("status", Problem::NotAllowed)])
+        store::cycles::set_status(&db, &cli(), id, CycleStatus::Draft).await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "status",
+            Problem::NotAllowed
+        )]))
     );
     // Links can only be made for groups of the cycle.
-    assert!(matches!(
-        store::cycles::invite(&db, id, "CUS", 1).await,
-        Err(store::cycles::InviteError::NoGroup(g)) if g == "CUS"
-    ));
+    assert_eq!(
+        store::cycles::invite(&db, &cli(), id, "CUS", 1).await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "group",
+            Problem::Unknown
+        )]))
+    );
 }
 
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn copying_a_cycle_keeps_its_questions_and_groups(db: Db) {
-    store::demo::seed(&db).await.unwrap();
+    store::demo::seed(&db, &cli()).await.unwrap();
     let id = open_cycle(&db, &["E1", "S1"], &["EMP", "CUS"]).await;
     // A later library edit must not reach the copy: it copies what the cycle asked.
     sqlx::query("UPDATE topics SET name_en = 'Changed' WHERE code = 'E1'")
         .execute(&db)
         .await
         .unwrap();
-    let copy = store::cycles::copy_cycle(&db, id).await.unwrap().unwrap();
+    let copy = store::cycles::copy_cycle(&db, &cli(), id).await.unwrap();
     let d = store::cycles::cycle_detail(&db, copy)
         .await
         .unwrap()
@@ -334,9 +359,11 @@ async fn copying_a_cycle_keeps_its_questions_and_groups(db: Db) {
 
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn links_revoke_open_links_drafts_and_progress(db: Db) {
-    store::demo::seed(&db).await.unwrap();
+    store::demo::seed(&db, &cli()).await.unwrap();
     let id = open_cycle(&db, &["E1", "S1"], &["EMP", "CUS"]).await;
-    let tokens = store::cycles::invite(&db, id, "EMP", 3).await.unwrap();
+    let tokens = store::cycles::invite(&db, &cli(), id, "EMP", 3)
+        .await
+        .unwrap();
     // Opening a link is counted; a draft comes back with the link and goes when it is submitted.
     let state = store::responses::survey(&db, &tokens[0], |_| false)
         .await
@@ -371,12 +398,20 @@ async fn links_revoke_open_links_drafts_and_progress(db: Db) {
 
     // One link revoked by hand, the rest as "unused"; revoked links answer nothing.
     let link = format!("http://example.org/s/{}", tokens[1]);
-    assert!(store::cycles::revoke_link(&db, id, &link).await.unwrap());
-    assert!(!store::cycles::revoke_link(&db, id, &tokens[0])
+    store::cycles::revoke_link(&db, &cli(), id, &link)
         .await
-        .unwrap());
+        .unwrap();
     assert_eq!(
-        store::cycles::revoke_unused(&db, id, "EMP").await.unwrap(),
+        store::cycles::revoke_link(&db, &cli(), id, &tokens[0]).await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "link",
+            Problem::Unknown
+        )]))
+    );
+    assert_eq!(
+        store::cycles::revoke_unused(&db, &cli(), id, "EMP")
+            .await
+            .unwrap(),
         1
     );
     assert_eq!(answer(&db, &tokens[2]).await, SubmitOutcome::Unknown);
@@ -388,7 +423,7 @@ async fn links_revoke_open_links_drafts_and_progress(db: Db) {
     ));
 
     // An open link takes any number of answers, each its own response; a new one stops the old.
-    let open = store::cycles::create_open_link(&db, id, "CUS")
+    let open = store::cycles::create_open_link(&db, &cli(), id, "CUS")
         .await
         .unwrap();
     for _ in 0..2 {
@@ -414,7 +449,7 @@ async fn links_revoke_open_links_drafts_and_progress(db: Db) {
         store::responses::save_draft(&db, &open, &[]).await.unwrap(),
         DraftOutcome::Refused
     );
-    let newer = store::cycles::create_open_link(&db, id, "CUS")
+    let newer = store::cycles::create_open_link(&db, &cli(), id, "CUS")
         .await
         .unwrap();
     assert_eq!(answer(&db, &open).await, SubmitOutcome::Unknown);
@@ -456,13 +491,15 @@ async fn groups_weights_follow_ratings_unless_set(db: Db) {
         concerns_en: "Climate".into(),
         ..Default::default()
     };
-    store::groups::save_group(&db, None, &form)
+    store::groups::save_group(&db, &cli(), None, &form)
         .await
-        .unwrap()
         .unwrap();
     assert_eq!(
-        store::groups::save_group(&db, None, &form).await.unwrap(),
-        Err(vec![FieldProblem::new("code", Problem::DuplicateCode)])
+        store::groups::save_group(&db, &cli(), None, &form).await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "code",
+            Problem::DuplicateCode
+        )]))
     );
     let g = &store::groups::group_records(&db).await.unwrap()[0];
     assert_eq!((g.weight, g.weight_manual), (1.5, false));
@@ -470,16 +507,15 @@ async fn groups_weights_follow_ratings_unless_set(db: Db) {
         weight: "0.5".into(),
         ..form
     };
-    store::groups::save_group(&db, Some("NGO"), &manual)
+    store::groups::save_group(&db, &cli(), Some("NGO"), &manual)
         .await
-        .unwrap()
         .unwrap();
     // The aggregation reads the weight the admin set.
     let info = store::cycles::groups(&db).await.unwrap();
     assert_eq!(info[0].weight, 0.5);
-    assert!(store::groups::set_group_active(&db, "NGO", false)
+    store::groups::set_group_active(&db, &cli(), "NGO", false)
         .await
-        .unwrap());
+        .unwrap();
     assert!(!store::groups::group_records(&db).await.unwrap()[0].active);
 }
 
@@ -487,6 +523,7 @@ async fn groups_weights_follow_ratings_unless_set(db: Db) {
 async fn expired_sessions_are_swept_at_the_next_sign_in(db: Db) {
     let a = store::auth::create_user(
         &db,
+        &cli(),
         "a@example.com",
         "long enough password",
         store::auth::Role::Reviewer,
@@ -495,14 +532,15 @@ async fn expired_sessions_are_swept_at_the_next_sign_in(db: Db) {
     .unwrap();
     let b = store::auth::create_user(
         &db,
+        &cli(),
         "b@example.com",
         "long enough password",
         store::auth::Role::Admin,
     )
     .await
     .unwrap();
-    let old = store::auth::create_session(&db, a.id).await.unwrap();
-    let live = store::auth::create_session(&db, a.id).await.unwrap();
+    let old = store::auth::create_session(&db, &a).await.unwrap();
+    let live = store::auth::create_session(&db, &a).await.unwrap();
     // The first session ran out of time (moved 12 hours back, as if it were that old).
     sqlx::query("UPDATE sessions SET created_at = created_at - 43200, expires_at = expires_at - 43200 WHERE token_hash = ?")
         .bind(store::hash_secret(&old))
@@ -515,7 +553,7 @@ async fn expired_sessions_are_swept_at_the_next_sign_in(db: Db) {
         .is_none());
     assert_eq!(count(&db, "SELECT COUNT(*) FROM sessions").await, 2);
     // Anyone's sign-in sweeps it; live sessions stay.
-    store::auth::create_session(&db, b.id).await.unwrap();
+    store::auth::create_session(&db, &b).await.unwrap();
     assert_eq!(count(&db, "SELECT COUNT(*) FROM sessions").await, 2);
     assert!(store::auth::session_user(&db, &live)
         .await

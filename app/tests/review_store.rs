@@ -8,11 +8,16 @@ use app::domain::{
 use app::i18n::Lang;
 use app::store::audit::Actor;
 use app::store::auth::{Role, User};
-use app::store::cycles::InviteError;
+use app::store::write::{StoreError, Stored};
 use app::store::{self, Db};
 
+/// Who the store records as acting in these tests.
+fn cli() -> app::store::audit::Actor {
+    app::store::audit::Actor::command_line()
+}
+
 async fn user(db: &Db, email: &str, role: Role) -> Actor {
-    let u: User = store::auth::create_user(db, email, "long enough password", role)
+    let u: User = store::auth::create_user(db, &cli(), email, "long enough password", role)
         .await
         .unwrap();
     Actor::from(&u)
@@ -20,7 +25,7 @@ async fn user(db: &Db, email: &str, role: Role) -> Actor {
 
 /// The demo cycle with `n` answers from employees (business 4 + i % 2, stakeholder 4), closed.
 async fn closed_cycle(db: &Db, n: usize) -> (i64, Vec<String>) {
-    let cycle = store::demo::seed(db).await.unwrap();
+    let cycle = store::demo::seed(db, &cli()).await.unwrap();
     let codes: Vec<String> = store::cycles::cycle_topics(db, cycle)
         .await
         .unwrap()
@@ -30,7 +35,7 @@ async fn closed_cycle(db: &Db, n: usize) -> (i64, Vec<String>) {
     let subs = store::responses::Submissions::start(db.clone());
     let tokens = match n {
         0 => Vec::new(),
-        n => store::cycles::invite(db, cycle, "EMP", n as u32)
+        n => store::cycles::invite(db, &cli(), cycle, "EMP", n as u32)
             .await
             .unwrap(),
     };
@@ -56,15 +61,23 @@ async fn closed_cycle(db: &Db, n: usize) -> (i64, Vec<String>) {
 }
 
 async fn close(db: &Db, cycle: i64) {
-    store::cycles::set_status(db, cycle, CycleStatus::Closed)
+    store::cycles::set_status(db, &cli(), cycle, CycleStatus::Closed)
         .await
-        .unwrap()
-        .unwrap()
         .unwrap();
 }
 
-fn problem<T: std::fmt::Debug>(r: Option<Result<T, Vec<app::domain::FieldProblem>>>) -> Problem {
-    r.expect("the cycle exists").unwrap_err()[0].problem
+fn problem<T: std::fmt::Debug>(r: Stored<T>) -> Problem {
+    match r {
+        Err(StoreError::Refused(p)) => p[0].problem,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+/// Puts an entry on the log on its own, as a store write does with its change.
+async fn record(db: &Db, actor: &Actor, action: store::audit::Action) {
+    let mut tx = store::audit::begin_write(db).await.unwrap();
+    store::audit::append(&mut tx, actor, &action).await.unwrap();
+    tx.commit().await.unwrap();
 }
 
 async fn audit_actions(db: &Db) -> Vec<String> {
@@ -82,7 +95,9 @@ async fn confirming_freezes_every_write_path(db: Db) {
     let reviewer = user(&db, "reviewer@example.com", Role::Reviewer).await;
     let (cycle, codes) = closed_cycle(&db, 6).await;
     // An unused link and a draft-able link, handed out before confirmation.
-    let spare = store::cycles::invite(&db, cycle, "CUS", 2).await.unwrap();
+    let spare = store::cycles::invite(&db, &cli(), cycle, "CUS", 2)
+        .await
+        .unwrap();
 
     // Review: a comment with a proposal, an override with its reason.
     store::review::add_comment(
@@ -94,8 +109,6 @@ async fn confirming_freezes_every_write_path(db: Db) {
         Some(Proposal::NotMaterial),
     )
     .await
-    .unwrap()
-    .unwrap()
     .unwrap();
     store::review::set_override(
         &db,
@@ -106,8 +119,6 @@ async fn confirming_freezes_every_write_path(db: Db) {
         "Covered by topic S2",
     )
     .await
-    .unwrap()
-    .unwrap()
     .unwrap();
     let before = store::results::results(&db, cycle).await.unwrap().unwrap();
     assert!(before.confirmation.is_none());
@@ -119,11 +130,7 @@ async fn confirming_freezes_every_write_path(db: Db) {
             .unwrap()
             .computed_material
     );
-    let stamp = store::review::confirm(&db, &admin, cycle)
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
+    let stamp = store::review::confirm(&db, &admin, cycle).await.unwrap();
     assert_eq!(stamp.confirmed_by, "admin@example.com");
     assert_eq!(stamp.methodology.weights.len(), 8);
     assert_eq!(stamp.methodology.k, 5);
@@ -180,82 +187,57 @@ async fn confirming_freezes_every_write_path(db: Db) {
         .settings();
     s.name = "Renamed".into();
     assert_eq!(
-        problem(
-            store::cycles::update_settings(&db, cycle, &s)
-                .await
-                .unwrap()
-        ),
+        problem(store::cycles::update_settings(&db, &cli(), cycle, &s).await),
         Problem::Frozen
     );
     assert_eq!(
-        problem(
-            store::cycles::set_cycle_topics(&db, cycle, &codes[..3])
-                .await
-                .unwrap()
-        ),
+        problem(store::cycles::set_cycle_topics(&db, &cli(), cycle, &codes[..3]).await),
         Problem::Frozen
     );
     assert_eq!(
-        problem(
-            store::cycles::set_cycle_groups(&db, cycle, &["EMP".to_string()])
-                .await
-                .unwrap()
-        ),
+        problem(store::cycles::set_cycle_groups(&db, &cli(), cycle, &["EMP".to_string()]).await),
         Problem::Frozen
     );
     assert_eq!(
-        problem(
-            store::cycles::set_status(&db, cycle, CycleStatus::Open)
-                .await
-                .unwrap()
-        ),
+        problem(store::cycles::set_status(&db, &cli(), cycle, CycleStatus::Open).await),
         Problem::NotAllowed
     );
     assert_eq!(
-        problem(store::cycles::delete_cycle(&db, cycle).await.unwrap()),
+        problem(store::cycles::delete_cycle(&db, &cli(), cycle).await),
         Problem::Frozen
     );
     assert!(matches!(
-        store::cycles::invite(&db, cycle, "EMP", 1).await,
-        Err(InviteError::Confirmed)
+        store::cycles::invite(&db, &cli(), cycle, "EMP", 1).await,
+        Err(StoreError::Refused(p)) if p[0].problem == Problem::Frozen
     ));
     assert!(matches!(
-        store::cycles::create_open_link(&db, cycle, "EMP").await,
-        Err(InviteError::Confirmed)
+        store::cycles::create_open_link(&db, &cli(), cycle, "EMP").await,
+        Err(StoreError::Refused(p)) if p[0].problem == Problem::Frozen
     ));
     assert!(matches!(
-        store::cycles::revoke_unused(&db, cycle, "CUS").await,
-        Err(InviteError::Confirmed)
+        store::cycles::revoke_unused(&db, &cli(), cycle, "CUS").await,
+        Err(StoreError::Refused(p)) if p[0].problem == Problem::Frozen
     ));
-    assert!(!store::cycles::revoke_link(&db, cycle, &spare[0])
-        .await
-        .unwrap());
     assert_eq!(
-        problem(
-            store::review::add_comment(&db, &reviewer, cycle, &codes[1], "late", None)
-                .await
-                .unwrap()
-        ),
+        problem(store::cycles::revoke_link(&db, &cli(), cycle, &spare[0]).await),
+        Problem::Unknown
+    );
+    assert_eq!(
+        problem(store::review::add_comment(&db, &reviewer, cycle, &codes[1], "late", None).await),
         Problem::NotInReview
     );
     assert_eq!(
         problem(
-            store::review::set_override(&db, &admin, cycle, &codes[1], Some(true), "late")
-                .await
-                .unwrap()
+            store::review::set_override(&db, &admin, cycle, &codes[1], Some(true), "late").await
         ),
         Problem::NotInReview
     );
     assert_eq!(
-        problem(
-            store::review::set_override(&db, &admin, cycle, &codes[0], None, "undo")
-                .await
-                .unwrap()
-        ),
+        problem(store::review::set_override(&db, &admin, cycle, &codes[0], None, "undo").await),
         Problem::NotInReview
     );
     assert_eq!(
-        problem(store::review::confirm(&db, &admin, cycle).await.unwrap()),
+        problem(store::review::confirm(&db, &admin, cycle).await),
         Problem::NotInReview
     );
     // Recompute checks but never rewrites a confirmed cycle: a histogram edited behind the
@@ -285,14 +267,14 @@ async fn confirming_freezes_every_write_path(db: Db) {
         "both axes of one topic"
     );
     let tampered = histograms(db.clone()).await;
-    let differences = store::results::recompute(&db, cycle).await.unwrap();
+    let differences = store::results::recompute(&db, &cli(), cycle).await.unwrap();
     assert_eq!(differences.len(), 2, "{differences:?}");
     assert!(differences
         .iter()
         .all(|(_, stored, counted)| stored - counted == 1));
     assert_eq!(histograms(db.clone()).await, tampered, "left as it was");
     bump(-1).await.unwrap();
-    assert!(store::results::recompute(&db, cycle)
+    assert!(store::results::recompute(&db, &cli(), cycle)
         .await
         .unwrap()
         .is_empty());
@@ -319,10 +301,23 @@ async fn confirming_freezes_every_write_path(db: Db) {
     let later = store::results::results(&db, cycle).await.unwrap().unwrap();
     assert_eq!(later, after);
 
-    // The review is on the record, in order, without any respondent's token.
+    // The set-up and the review are on the record, in order, without any respondent's token; the
+    // refused writes after confirmation left no entry, the two recomputes did.
     assert_eq!(
         audit_actions(&db).await,
-        ["review.comment", "review.override", "cycle.confirm"]
+        [
+            "user.create",
+            "user.create",
+            "demo.seed",
+            "links.create",
+            "cycle.status",
+            "links.create",
+            "review.comment",
+            "review.override",
+            "cycle.confirm",
+            "cycle.recompute",
+            "cycle.recompute"
+        ]
     );
     let all = store::audit::entries(&db, &Default::default())
         .await
@@ -336,11 +331,7 @@ async fn confirming_freezes_every_write_path(db: Db) {
 async fn changed_statistics_no_longer_match_the_stamp(db: Db) {
     let admin = user(&db, "admin@example.com", Role::Admin).await;
     let (cycle, _) = closed_cycle(&db, 5).await;
-    store::review::confirm(&db, &admin, cycle)
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
+    store::review::confirm(&db, &admin, cycle).await.unwrap();
     sqlx::query("UPDATE histograms SET n = n + 1 WHERE cycle_id = ? AND value = 5")
         .bind(cycle)
         .execute(&db)
@@ -362,20 +353,22 @@ async fn a_cycle_without_answers_cannot_be_confirmed(db: Db) {
     let admin = user(&db, "admin@example.com", Role::Admin).await;
     let (cycle, _) = closed_cycle(&db, 0).await;
     assert_eq!(
-        problem(store::review::confirm(&db, &admin, cycle).await.unwrap()),
+        problem(store::review::confirm(&db, &admin, cycle).await),
         Problem::NoRows
     );
     // An open cycle is not under review.
-    store::cycles::set_status(&db, cycle, CycleStatus::Open)
+    store::cycles::set_status(&db, &cli(), cycle, CycleStatus::Open)
         .await
-        .unwrap()
-        .unwrap()
         .unwrap();
     assert_eq!(
-        problem(store::review::confirm(&db, &admin, cycle).await.unwrap()),
+        problem(store::review::confirm(&db, &admin, cycle).await),
         Problem::NotInReview
     );
-    assert!(audit_actions(&db).await.is_empty());
+    // The refusals left nothing on the record: only the set-up is there.
+    assert_eq!(
+        audit_actions(&db).await,
+        ["user.create", "demo.seed", "cycle.status", "cycle.status"]
+    );
 }
 
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
@@ -386,23 +379,19 @@ async fn editing_the_audit_log_is_refused_and_detected(db: Db) {
     for (i, code) in codes.iter().take(3).enumerate() {
         store::review::add_comment(&db, &reviewer, cycle, code, &format!("comment {i}"), None)
             .await
-            .unwrap()
-            .unwrap()
             .unwrap();
     }
     store::review::set_note(&db, &admin, cycle, &codes[0], "Policy and targets")
         .await
-        .unwrap()
-        .unwrap()
         .unwrap();
-    store::audit::record(
+    record(
         &db,
         &Actor::command_line(),
         store::audit::Action::new("user.create", "user x"),
     )
-    .await
-    .unwrap();
-    assert_eq!(store::audit::verify(&db).await.unwrap(), Ok(5));
+    .await;
+    let n = audit_actions(&db).await.len();
+    assert_eq!(store::audit::verify(&db).await.unwrap(), Ok(n));
 
     // The database itself refuses changes and removals.
     assert!(
@@ -433,11 +422,7 @@ async fn editing_the_audit_log_is_refused_and_detected(db: Db) {
 async fn cutting_the_log_back_past_a_confirmation_is_detected_by_its_anchor(db: Db) {
     let admin = user(&db, "admin@example.com", Role::Admin).await;
     let (cycle, _) = closed_cycle(&db, 5).await;
-    let stamp = store::review::confirm(&db, &admin, cycle)
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
+    let stamp = store::review::confirm(&db, &admin, cycle).await.unwrap();
     let anchor = stamp.audit_anchor.clone().expect("an anchor");
     let entries = store::audit::entries(&db, &Default::default())
         .await
@@ -470,13 +455,12 @@ async fn cutting_the_log_back_past_a_confirmation_is_detected_by_its_anchor(db: 
 async fn a_removed_audit_entry_breaks_the_chain(db: Db) {
     let admin = user(&db, "admin@example.com", Role::Admin).await;
     for i in 0..4 {
-        store::audit::record(
+        record(
             &db,
             &admin,
             store::audit::Action::new("topic.save", format!("topic E{i}")),
         )
-        .await
-        .unwrap();
+        .await;
     }
     sqlx::query("DROP TRIGGER audit_log_no_delete")
         .execute(&db)
@@ -494,28 +478,19 @@ async fn a_removed_audit_entry_breaks_the_chain(db: Db) {
 async fn a_confirmed_result_is_carried_forward_and_marked(db: Db) {
     let admin = user(&db, "admin@example.com", Role::Admin).await;
     let (source, codes) = closed_cycle(&db, 5).await;
-    let next = store::cycles::copy_cycle(&db, source)
+    let next = store::cycles::copy_cycle(&db, &cli(), source)
         .await
-        .unwrap()
         .unwrap();
     let why = "No major change in the business";
 
     // Only from a confirmed cycle.
     assert_eq!(
-        problem(
-            store::review::carry_forward(&db, &admin, next, source, why)
-                .await
-                .unwrap()
-        ),
+        problem(store::review::carry_forward(&db, &admin, next, source, why).await),
         Problem::NotConfirmed
     );
     // Never into itself: a draft is never a confirmed source.
     assert_eq!(
-        problem(
-            store::review::carry_forward(&db, &admin, next, next, why)
-                .await
-                .unwrap()
-        ),
+        problem(store::review::carry_forward(&db, &admin, next, next, why).await),
         Problem::NotConfirmed
     );
     store::review::set_override(
@@ -527,26 +502,14 @@ async fn a_confirmed_result_is_carried_forward_and_marked(db: Db) {
         "Merged into S2",
     )
     .await
-    .unwrap()
-    .unwrap()
     .unwrap();
-    let stamp = store::review::confirm(&db, &admin, source)
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
+    let stamp = store::review::confirm(&db, &admin, source).await.unwrap();
     store::review::carry_forward(&db, &admin, next, source, why)
         .await
-        .unwrap()
-        .unwrap()
         .unwrap();
     // Only once.
     assert_eq!(
-        problem(
-            store::review::carry_forward(&db, &admin, next, source, why)
-                .await
-                .unwrap()
-        ),
+        problem(store::review::carry_forward(&db, &admin, next, source, why).await),
         Problem::NotAllowed
     );
 
@@ -567,26 +530,14 @@ async fn a_confirmed_result_is_carried_forward_and_marked(db: Db) {
 
     // It never opens for answers and takes no new topics; it is confirmed like any other.
     assert_eq!(
-        problem(
-            store::cycles::set_status(&db, next, CycleStatus::Open)
-                .await
-                .unwrap()
-        ),
+        problem(store::cycles::set_status(&db, &cli(), next, CycleStatus::Open).await),
         Problem::NotAllowed
     );
     assert_eq!(
-        problem(
-            store::cycles::set_cycle_topics(&db, next, &codes[..2])
-                .await
-                .unwrap()
-        ),
+        problem(store::cycles::set_cycle_topics(&db, &cli(), next, &codes[..2]).await),
         Problem::Frozen
     );
-    let second = store::review::confirm(&db, &admin, next)
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
+    let second = store::review::confirm(&db, &admin, next).await.unwrap();
     assert_eq!(second.statistics_hash, stamp.statistics_hash);
     assert_eq!(second.methodology, stamp.methodology);
     let confirmed = store::results::results(&db, next).await.unwrap().unwrap();
@@ -594,41 +545,31 @@ async fn a_confirmed_result_is_carried_forward_and_marked(db: Db) {
     assert!(confirmed.carried_forward.is_some());
 
     // A carry-forward made by mistake is undone by deleting the draft; confirmed, it stays.
-    let third = store::cycles::copy_cycle(&db, source)
+    let third = store::cycles::copy_cycle(&db, &cli(), source)
         .await
-        .unwrap()
         .unwrap();
     store::review::carry_forward(&db, &admin, third, source, why)
         .await
-        .unwrap()
-        .unwrap()
         .unwrap();
-    store::cycles::delete_cycle(&db, third)
+    store::cycles::delete_cycle(&db, &cli(), third)
         .await
-        .unwrap()
-        .unwrap()
         .unwrap();
     assert!(store::cycles::cycle(&db, third).await.unwrap().is_none());
     assert_eq!(
-        problem(store::cycles::delete_cycle(&db, next).await.unwrap()),
+        problem(store::cycles::delete_cycle(&db, &cli(), next).await),
         Problem::Frozen
     );
 
     // Only a draft adopts another's result: not a confirmed cycle, and not a draft with answers (one
     // that was open and answered cannot go back to draft, so the answer is written here directly).
     assert_eq!(
-        problem(
-            store::review::carry_forward(&db, &admin, source, next, why)
-                .await
-                .unwrap()
-        ),
+        problem(store::review::carry_forward(&db, &admin, source, next, why).await),
         Problem::NotAllowed
     );
-    let answered = store::cycles::copy_cycle(&db, source)
+    let answered = store::cycles::copy_cycle(&db, &cli(), source)
         .await
-        .unwrap()
         .unwrap();
-    let link = store::cycles::invite(&db, answered, "EMP", 1)
+    let link = store::cycles::invite(&db, &cli(), answered, "EMP", 1)
         .await
         .unwrap();
     sqlx::query(
@@ -641,21 +582,26 @@ async fn a_confirmed_result_is_carried_forward_and_marked(db: Db) {
     .unwrap();
     assert_eq!(link.len(), 1);
     assert_eq!(
-        problem(
-            store::review::carry_forward(&db, &admin, answered, source, why)
-                .await
-                .unwrap()
-        ),
+        problem(store::review::carry_forward(&db, &admin, answered, source, why).await),
         Problem::NotAllowed
     );
     assert_eq!(
         audit_actions(&db).await,
         [
+            "user.create",
+            "demo.seed",
+            "links.create",
+            "cycle.status",
+            "cycle.copy",
             "review.override",
             "cycle.confirm",
             "cycle.carry_forward",
             "cycle.confirm",
-            "cycle.carry_forward"
+            "cycle.copy",
+            "cycle.carry_forward",
+            "cycle.delete",
+            "cycle.copy",
+            "links.create"
         ]
     );
 }
@@ -670,8 +616,6 @@ async fn an_override_applies_to_everyone_and_is_removed_with_a_reason(db: Db) {
         |r: &app::domain::CycleResults| r.topics.iter().find(|t| &t.code == topic).unwrap().clone();
     store::review::set_override(&db, &admin, cycle, topic, Some(false), "Merged into S2")
         .await
-        .unwrap()
-        .unwrap()
         .unwrap();
     let all = find(&store::results::results(&db, cycle).await.unwrap().unwrap());
     assert!(!all.material && all.computed_material);
@@ -696,8 +640,6 @@ async fn an_override_applies_to_everyone_and_is_removed_with_a_reason(db: Db) {
     // decision back, on the record.
     store::review::set_override(&db, &admin, cycle, topic, None, "Kept separate after all")
         .await
-        .unwrap()
-        .unwrap()
         .unwrap();
     let back = find(&store::results::results(&db, cycle).await.unwrap().unwrap());
     assert!(back.material && back.override_.is_none());

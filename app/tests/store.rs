@@ -6,10 +6,16 @@ use app::domain::{
 };
 use app::i18n::Lang;
 use app::store::responses::Submissions;
+use app::store::write::StoreError;
 use app::store::{self, Db};
 
+/// Who the store records as acting in these tests.
+fn cli() -> app::store::audit::Actor {
+    app::store::audit::Actor::command_line()
+}
+
 async fn demo(db: &Db) -> (i64, Vec<String>) {
-    let cycle = store::demo::seed(db).await.unwrap();
+    let cycle = store::demo::seed(db, &cli()).await.unwrap();
     let codes = store::cycles::cycle_topics(db, cycle)
         .await
         .unwrap()
@@ -81,8 +87,12 @@ async fn stored_histograms(db: &Db, cycle: i64) -> store::results::Cells {
 async fn a_response_and_its_histogram_rows_land_together(db: Db) {
     let (cycle, codes) = demo(&db).await;
     assert_eq!(codes.len(), 17);
-    let tokens = store::cycles::invite(&db, cycle, "EMP", 2).await.unwrap();
-    let cus = store::cycles::invite(&db, cycle, "CUS", 1).await.unwrap();
+    let tokens = store::cycles::invite(&db, &cli(), cycle, "EMP", 2)
+        .await
+        .unwrap();
+    let cus = store::cycles::invite(&db, &cli(), cycle, "CUS", 1)
+        .await
+        .unwrap();
 
     for (token, shift) in [(&tokens[0], 0), (&tokens[1], 1), (&cus[0], 2)] {
         let out = submit(&db, token, answers(&codes, |i| scores(i + shift)), Lang::Zh)
@@ -149,7 +159,7 @@ async fn a_response_and_its_histogram_rows_land_together(db: Db) {
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn a_used_token_stores_nothing_more(db: Db) {
     let (cycle, codes) = demo(&db).await;
-    let token = store::cycles::invite(&db, cycle, "INV", 1)
+    let token = store::cycles::invite(&db, &cli(), cycle, "INV", 1)
         .await
         .unwrap()
         .remove(0);
@@ -170,8 +180,14 @@ async fn a_used_token_stores_nothing_more(db: Db) {
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn concurrent_submissions_share_transactions_and_all_count(db: Db) {
     let (cycle, codes) = demo(&db).await;
-    let mut tokens = store::cycles::invite(&db, cycle, "EMP", 150).await.unwrap();
-    tokens.extend(store::cycles::invite(&db, cycle, "CUS", 150).await.unwrap());
+    let mut tokens = store::cycles::invite(&db, &cli(), cycle, "EMP", 150)
+        .await
+        .unwrap();
+    tokens.extend(
+        store::cycles::invite(&db, &cli(), cycle, "CUS", 150)
+            .await
+            .unwrap(),
+    );
     let subs = Submissions::start(db.clone());
     let tasks: Vec<_> = tokens
         .iter()
@@ -213,7 +229,7 @@ async fn concurrent_submissions_share_transactions_and_all_count(db: Db) {
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn twenty_concurrent_submits_of_one_token_store_exactly_one(db: Db) {
     let (cycle, codes) = demo(&db).await;
-    let token = store::cycles::invite(&db, cycle, "SUP", 1)
+    let token = store::cycles::invite(&db, &cli(), cycle, "SUP", 1)
         .await
         .unwrap()
         .remove(0);
@@ -249,7 +265,7 @@ async fn twenty_concurrent_submits_of_one_token_store_exactly_one(db: Db) {
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn invalid_answers_or_a_closed_cycle_store_nothing(db: Db) {
     let (cycle, codes) = demo(&db).await;
-    let token = store::cycles::invite(&db, cycle, "GOV", 1)
+    let token = store::cycles::invite(&db, &cli(), cycle, "GOV", 1)
         .await
         .unwrap()
         .remove(0);
@@ -308,9 +324,19 @@ async fn invalid_answers_or_a_closed_cycle_store_nothing(db: Db) {
 async fn exported_responses_are_anonymised_filtered_and_capped(db: Db) {
     use app::domain::{RawResponses, Respondents};
     let (cycle, codes) = demo(&db).await;
-    let mut tokens = store::cycles::invite(&db, cycle, "EMP", 5).await.unwrap();
-    tokens.extend(store::cycles::invite(&db, cycle, "CUS", 5).await.unwrap());
-    tokens.extend(store::cycles::invite(&db, cycle, "SUP", 2).await.unwrap());
+    let mut tokens = store::cycles::invite(&db, &cli(), cycle, "EMP", 5)
+        .await
+        .unwrap();
+    tokens.extend(
+        store::cycles::invite(&db, &cli(), cycle, "CUS", 5)
+            .await
+            .unwrap(),
+    );
+    tokens.extend(
+        store::cycles::invite(&db, &cli(), cycle, "SUP", 2)
+            .await
+            .unwrap(),
+    );
     let subs = Submissions::start(db.clone());
     for (k, token) in tokens.iter().enumerate() {
         let out = submit_via(&subs, token, answers(&codes, |i| scores(i + k)), Lang::En).await;
@@ -363,7 +389,9 @@ async fn exported_responses_are_anonymised_filtered_and_capped(db: Db) {
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn group_breakdown_appears_at_k_responses(db: Db) {
     let (cycle, codes) = demo(&db).await;
-    let tokens = store::cycles::invite(&db, cycle, "EMP", 5).await.unwrap();
+    let tokens = store::cycles::invite(&db, &cli(), cycle, "EMP", 5)
+        .await
+        .unwrap();
     for (k, token) in tokens.iter().enumerate() {
         let out = submit(&db, token, answers(&codes, |i| scores(i + k)), Lang::En)
             .await
@@ -400,8 +428,8 @@ async fn group_breakdown_appears_at_k_responses(db: Db) {
 
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn seeding_twice_adds_no_second_cycle(db: Db) {
-    let a = store::demo::seed(&db).await.unwrap();
-    let b = store::demo::seed(&db).await.unwrap();
+    let a = store::demo::seed(&db, &cli()).await.unwrap();
+    let b = store::demo::seed(&db, &cli()).await.unwrap();
     assert_eq!(a, b);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM cycles").await, 1);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM topics").await, 17);
@@ -426,16 +454,29 @@ async fn seeding_twice_adds_no_second_cycle(db: Db) {
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn accounts_sessions_and_api_tokens(db: Db) {
     use store::auth::*;
-    let user = create_user(&db, "Rev@Example.com", "long enough pw", Role::Reviewer)
-        .await
-        .unwrap();
+    let user = create_user(
+        &db,
+        &cli(),
+        "Rev@Example.com",
+        "long enough pw",
+        Role::Reviewer,
+    )
+    .await
+    .unwrap();
     assert_eq!(user.email, "rev@example.com");
     assert!(matches!(
-        create_user(&db, "rev@example.com", "another long pw", Role::Admin).await,
+        create_user(
+            &db,
+            &cli(),
+            "rev@example.com",
+            "another long pw",
+            Role::Admin
+        )
+        .await,
         Err(UserError::Exists)
     ));
     assert!(matches!(
-        create_user(&db, "x@example.com", "short", Role::Admin).await,
+        create_user(&db, &cli(), "x@example.com", "short", Role::Admin).await,
         Err(UserError::ShortPassword)
     ));
     let hash: String = sqlx::query_scalar("SELECT password_hash FROM users")
@@ -463,7 +504,7 @@ async fn accounts_sessions_and_api_tokens(db: Db) {
         store::auth::Verified::User(user.clone())
     );
 
-    let session = create_session(&db, user.id).await.unwrap();
+    let session = create_session(&db, &user).await.unwrap();
     assert_eq!(
         session_user(&db, &session).await.unwrap(),
         Some(user.clone())
@@ -471,7 +512,9 @@ async fn accounts_sessions_and_api_tokens(db: Db) {
     end_session(&db, &session).await.unwrap();
     assert_eq!(session_user(&db, &session).await.unwrap(), None);
 
-    let token = create_api_token(&db, "rev@example.com").await.unwrap();
+    let token = create_api_token(&db, &cli(), "rev@example.com")
+        .await
+        .unwrap();
     assert_eq!(api_token_user(&db, &token).await.unwrap(), Some(user));
     assert_eq!(api_token_user(&db, "made-up").await.unwrap(), None);
     // Only hashes are stored.
@@ -488,28 +531,36 @@ async fn accounts_sessions_and_api_tokens(db: Db) {
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn api_tokens_are_listed_and_revoked_by_their_owner_only(db: Db) {
     use store::auth::*;
-    let a = create_user(&db, "a@example.com", "long enough pw", Role::Reviewer)
+    let a = create_user(
+        &db,
+        &cli(),
+        "a@example.com",
+        "long enough pw",
+        Role::Reviewer,
+    )
+    .await
+    .unwrap();
+    let b = create_user(&db, &cli(), "b@example.com", "long enough pw", Role::Admin)
         .await
         .unwrap();
-    let b = create_user(&db, "b@example.com", "long enough pw", Role::Admin)
-        .await
-        .unwrap();
-    let first = create_api_token_for(&db, a.id).await.unwrap();
-    let second = create_api_token_for(&db, a.id).await.unwrap();
+    let first = create_api_token_for(&db, &a).await.unwrap();
+    let second = create_api_token_for(&db, &a).await.unwrap();
     let list = api_tokens(&db, a.id).await.unwrap();
     assert_eq!(list.len(), 2);
     assert!(list[0].id > list[1].id, "newest first");
     assert!(api_tokens(&db, b.id).await.unwrap().is_empty());
 
     let first_id = list[1].id;
-    assert!(
-        !revoke_api_token(&db, b.id, first_id).await.unwrap(),
+    assert_eq!(
+        revoke_api_token(&db, &b, first_id).await,
+        Err(StoreError::NotFound),
         "not b's token"
     );
     assert_eq!(api_token_user(&db, &first).await.unwrap(), Some(a.clone()));
-    assert!(revoke_api_token(&db, a.id, first_id).await.unwrap());
-    assert!(
-        !revoke_api_token(&db, a.id, first_id).await.unwrap(),
+    revoke_api_token(&db, &a, first_id).await.unwrap();
+    assert_eq!(
+        revoke_api_token(&db, &a, first_id).await,
+        Err(StoreError::NotFound),
         "already revoked"
     );
     assert_eq!(api_token_user(&db, &first).await.unwrap(), None);
@@ -521,7 +572,7 @@ async fn api_tokens_are_listed_and_revoked_by_their_owner_only(db: Db) {
 async fn recompute_finds_and_repairs_a_tampered_histogram(db: Db) {
     let (cycle, codes) = demo(&db).await;
     for group in ["EMP", "CUS", "CUS"] {
-        let token = store::cycles::invite(&db, cycle, group, 1)
+        let token = store::cycles::invite(&db, &cli(), cycle, group, 1)
             .await
             .unwrap()
             .remove(0);
@@ -530,7 +581,10 @@ async fn recompute_finds_and_repairs_a_tampered_histogram(db: Db) {
             .unwrap();
         assert!(matches!(outcome, SubmitOutcome::Stored { .. }));
     }
-    assert_eq!(store::results::recompute(&db, cycle).await.unwrap(), vec![]);
+    assert_eq!(
+        store::results::recompute(&db, &cli(), cycle).await.unwrap(),
+        vec![]
+    );
     let before = stored_histograms(&db, cycle).await;
 
     // Someone edits the database by hand: one count up, one cell gone.
@@ -542,7 +596,7 @@ async fn recompute_finds_and_repairs_a_tampered_histogram(db: Db) {
         .execute(&db)
         .await
         .unwrap();
-    let differences = store::results::recompute(&db, cycle).await.unwrap();
+    let differences = store::results::recompute(&db, &cli(), cycle).await.unwrap();
     assert!(differences
         .iter()
         .any(|((t, a, _, v), old, new)| t == "E1" && a == "business" && *v == 1 && old - new == 5));
@@ -550,7 +604,10 @@ async fn recompute_finds_and_repairs_a_tampered_histogram(db: Db) {
         .iter()
         .any(|((t, a, _, _), old, new)| t == "G5" && a == "stakeholder" && *old == 0 && *new > 0));
     assert_eq!(stored_histograms(&db, cycle).await, before);
-    assert_eq!(store::results::recompute(&db, cycle).await.unwrap(), vec![]);
+    assert_eq!(
+        store::results::recompute(&db, &cli(), cycle).await.unwrap(),
+        vec![]
+    );
 }
 
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
@@ -571,7 +628,7 @@ async fn answers_are_stored_only_between_the_opening_and_closing_dates(db: Db) {
             .execute(&db)
             .await
             .unwrap();
-        let token = store::cycles::invite(&db, cycle, "EMP", 1)
+        let token = store::cycles::invite(&db, &cli(), cycle, "EMP", 1)
             .await
             .unwrap()
             .remove(0);
@@ -613,7 +670,9 @@ async fn admin_writes_succeed_while_submissions_come_in(db: Db) {
     use std::sync::{Arc, Mutex};
     let (cycle, codes) = demo(&db).await;
     let subs = Submissions::start(db.clone());
-    let tokens = store::cycles::invite(&db, cycle, "EMP", 600).await.unwrap();
+    let tokens = store::cycles::invite(&db, &cli(), cycle, "EMP", 600)
+        .await
+        .unwrap();
     let queue = Arc::new(Mutex::new(tokens));
     // Sixteen clients submit as fast as the writer takes them.
     let mut clients = Vec::new();
@@ -636,10 +695,10 @@ async fn admin_writes_succeed_while_submissions_come_in(db: Db) {
     // Meanwhile an admin makes links, revokes them and changes the settings, twenty times each.
     let mut failures = Vec::new();
     for i in 0..20 {
-        if let Err(e) = store::cycles::invite(&db, cycle, "CUS", 1).await {
+        if let Err(e) = store::cycles::invite(&db, &cli(), cycle, "CUS", 1).await {
             failures.push(format!("invite {i}: {e}"));
         }
-        if let Err(e) = store::cycles::revoke_unused(&db, cycle, "CUS").await {
+        if let Err(e) = store::cycles::revoke_unused(&db, &cli(), cycle, "CUS").await {
             failures.push(format!("revoke {i}: {e}"));
         }
         let mut s = store::cycles::cycle(&db, cycle)
@@ -648,8 +707,8 @@ async fn admin_writes_succeed_while_submissions_come_in(db: Db) {
             .unwrap()
             .settings();
         s.name = format!("Renamed {i}");
-        match store::cycles::update_settings(&db, cycle, &s).await {
-            Ok(Some(Ok(()))) => {}
+        match store::cycles::update_settings(&db, &cli(), cycle, &s).await {
+            Ok(()) => {}
             other => failures.push(format!("settings {i}: {other:?}")),
         }
         tokio::task::yield_now().await;
@@ -670,7 +729,9 @@ async fn admin_writes_succeed_while_submissions_come_in(db: Db) {
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn the_writer_starts_again_after_a_panic_and_nothing_of_that_batch_is_stored(db: Db) {
     let (cycle, codes) = demo(&db).await;
-    let tokens = store::cycles::invite(&db, cycle, "EMP", 2).await.unwrap();
+    let tokens = store::cycles::invite(&db, &cli(), cycle, "EMP", 2)
+        .await
+        .unwrap();
     let subs = Submissions::start(db.clone());
     assert!(subs.writer_up());
     // Reading the answers runs on the writer thread: make it panic there.

@@ -1,6 +1,7 @@
 //! `materiality bench`: fills a fresh database with generated responses, starts the real server on it
 //! and measures what DESIGN.md's budgets name, printing every figure. It never touches `DATABASE_URL`.
 
+use app::store::audit::Actor;
 use app::store::{self, auth::Role, Db};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -29,7 +30,7 @@ pub async fn run(o: Options) -> Result<(), AnyError> {
     }
     let url = format!("sqlite://{}", path.display());
     let db = store::connect(&url).await?;
-    let cycle = store::demo::seed(&db).await?;
+    let cycle = store::demo::seed(&db, &Actor::command_line()).await?;
     println!("machine: {}", machine());
     println!("database: {url}");
 
@@ -37,7 +38,7 @@ pub async fn run(o: Options) -> Result<(), AnyError> {
     fill(&db, cycle, o.responses).await?;
     let filled = t.elapsed();
     let t = Instant::now();
-    store::results::recompute(&db, cycle).await?;
+    store::results::recompute(&db, &Actor::command_line(), cycle).await?;
     let responses = store::cycles::response_count(&db, cycle).await?;
     println!(
         "filled: {responses} responses ({} score rows) in {:.1} s, histograms built in {:.1} s, database {} MB",
@@ -47,8 +48,16 @@ pub async fn run(o: Options) -> Result<(), AnyError> {
         std::fs::metadata(&path).map(|m| m.len() / 1_000_000).unwrap_or(0)
     );
 
-    store::auth::create_user(&db, "bench@example.com", "bench password", Role::Reviewer).await?;
-    let api = store::auth::create_api_token(&db, "bench@example.com").await?;
+    store::auth::create_user(
+        &db,
+        &Actor::command_line(),
+        "bench@example.com",
+        "bench password",
+        Role::Reviewer,
+    )
+    .await?;
+    let api =
+        store::auth::create_api_token(&db, &Actor::command_line(), "bench@example.com").await?;
     let mut links = Vec::new();
     let groups = store::cycles::cycle_detail(&db, cycle)
         .await?
@@ -59,7 +68,7 @@ pub async fn run(o: Options) -> Result<(), AnyError> {
         let mut left = per_group;
         while left > 0 {
             let n = left.min(10_000);
-            links.extend(store::cycles::invite(&db, cycle, g, n).await?);
+            links.extend(store::cycles::invite(&db, &Actor::command_line(), cycle, g, n).await?);
             left -= n;
         }
     }
@@ -117,7 +126,7 @@ sign-in flood: {FLOOD} concurrent wrong passwords, each for its own account from
     render_only(&db, cycle).await?;
 
     let t = Instant::now();
-    let differences = store::results::recompute(&db, cycle).await?;
+    let differences = store::results::recompute(&db, &Actor::command_line(), cycle).await?;
     println!(
         "\nfull recompute from the raw scores: {:.1} s, {} cells differed",
         t.elapsed().as_secs_f64(),
@@ -374,12 +383,14 @@ async fn admin_writes(db: Db, cycle: i64, seconds: u64) -> Result<(usize, usize)
     for i in 0..50 {
         tokio::time::sleep(pause).await;
         let ok = if i % 2 == 0 {
-            store::cycles::invite(&db, cycle, "EMP", 10).await.is_ok()
+            store::cycles::invite(&db, &Actor::command_line(), cycle, "EMP", 10)
+                .await
+                .is_ok()
         } else {
             settings.name = format!("{name} ({i})");
             matches!(
-                store::cycles::update_settings(&db, cycle, &settings).await,
-                Ok(Some(Ok(())))
+                store::cycles::update_settings(&db, &Actor::command_line(), cycle, &settings).await,
+                Ok(())
             )
         };
         if !ok {
@@ -387,7 +398,7 @@ async fn admin_writes(db: Db, cycle: i64, seconds: u64) -> Result<(usize, usize)
         }
     }
     settings.name = name;
-    let _ = store::cycles::update_settings(&db, cycle, &settings).await;
+    let _ = store::cycles::update_settings(&db, &Actor::command_line(), cycle, &settings).await;
     Ok((50, failed))
 }
 

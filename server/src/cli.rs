@@ -2,7 +2,8 @@
 
 use crate::config::Config;
 use app::store;
-use app::store::audit::{Action, Actor};
+use app::store::audit::Actor;
+use app::store::write::{StoreError, Stored};
 use clap::{Parser, Subcommand};
 use std::io::Read;
 use std::process::ExitCode;
@@ -122,6 +123,25 @@ pub async fn main() -> ExitCode {
 
 type AnyError = Box<dyn std::error::Error>;
 
+/// A store call's refusal in plain English, for the terminal ("group: not a known code").
+fn stored<T>(r: Stored<T>) -> Result<T, String> {
+    r.map_err(|e| match e {
+        StoreError::NotFound => "there is no such thing".to_string(),
+        StoreError::Refused(problems) => problems
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}: {}",
+                    p.field,
+                    app::i18n::Lang::En.t().problem(p.problem)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        StoreError::Db(e) => e.to_string(),
+    })
+}
+
 async fn run(command: Command) -> Result<(), AnyError> {
     if let Command::Bench {
         responses,
@@ -142,6 +162,7 @@ async fn run(command: Command) -> Result<(), AnyError> {
     let db = store::connect(&config.database_url)
         .await
         .map_err(|e| format!("opening {}: {e}", config.database_url))?;
+    let cli = Actor::command_line();
     match command {
         Command::Serve => crate::serve::serve(config, db).await,
         Command::Migrate => {
@@ -153,17 +174,12 @@ async fn run(command: Command) -> Result<(), AnyError> {
             std::io::stdin().read_to_string(&mut password)?;
             let password = password.trim_end_matches(['\r', '\n']);
             let role = store::auth::Role::parse(&role).ok_or("role must be admin or reviewer")?;
-            let user = store::auth::create_user(&db, &email, password, role).await?;
-            let action = Action::new("user.create", format!("user {}", user.email))
-                .after(serde_json::json!({ "role": role.as_str() }));
-            store::audit::record(&db, &Actor::command_line(), action).await?;
+            let user = store::auth::create_user(&db, &cli, &email, password, role).await?;
             eprintln!("created {} ({})", user.email, role.as_str());
             Ok(())
         }
         Command::ApiToken { email } => {
-            let token = store::auth::create_api_token(&db, &email).await?;
-            let action = Action::new("api_token.create", format!("user {}", email.trim()));
-            store::audit::record(&db, &Actor::command_line(), action).await?;
+            let token = store::auth::create_api_token(&db, &cli, &email).await?;
             println!("{token}");
             Ok(())
         }
@@ -183,15 +199,9 @@ async fn run(command: Command) -> Result<(), AnyError> {
             }
         },
         Command::SeedDemo => {
-            let id = store::demo::seed(&db).await?;
-            store::audit::record(
-                &db,
-                &Actor::command_line(),
-                Action::new("demo.seed", format!("cycle {id}")),
-            )
-            .await?;
+            let id = store::demo::seed(&db, &cli).await?;
             for (email, password, role) in DEMO_USERS {
-                match store::auth::create_user(&db, email, password, role).await {
+                match store::auth::create_user(&db, &cli, email, password, role).await {
                     Ok(_) | Err(store::auth::UserError::Exists) => {}
                     Err(e) => return Err(e.into()),
                 }
@@ -203,7 +213,7 @@ async fn run(command: Command) -> Result<(), AnyError> {
                 .map(|c| c.groups)
                 .unwrap_or_default();
             for group in groups {
-                for token in store::cycles::invite(&db, id, &group, 3).await? {
+                for token in stored(store::cycles::invite(&db, &cli, id, &group, 3).await)? {
                     eprintln!("{group:<5} {}", config.survey_link(&token));
                 }
             }
@@ -215,10 +225,7 @@ async fn run(command: Command) -> Result<(), AnyError> {
                 return Err(format!("there is no cycle {cycle}").into());
             };
             let confirmed = c.summary.status == app::domain::CycleStatus::Confirmed;
-            let differences = store::results::recompute(&db, cycle).await?;
-            let action = Action::new("cycle.recompute", format!("cycle {cycle}"))
-                .after(serde_json::json!({ "differences": differences.len() }));
-            store::audit::record(&db, &Actor::command_line(), action).await?;
+            let differences = stored(store::results::recompute(&db, &cli, cycle).await)?;
             let cells = store::results::stored(&db, cycle).await?.len();
             if differences.is_empty() {
                 println!("cycle {cycle}: the histograms equal the raw scores ({cells} cells)");
@@ -246,37 +253,19 @@ async fn run(command: Command) -> Result<(), AnyError> {
                 return Err(format!("there is no cycle {cycle}").into());
             };
             let before = before.summary.status;
-            match store::cycles::set_status(&db, cycle, to).await? {
-                Some(Ok(())) => {}
-                Some(Err(problems)) => {
-                    let why = problems
-                        .iter()
-                        .map(|p| app::i18n::Lang::En.t().problem(p.problem))
-                        .collect::<Vec<_>>()
-                        .join("; ");
-                    return Err(format!(
-                        "cycle {cycle} cannot move from {} to {}: {why}",
-                        before.as_str(),
-                        to.as_str()
-                    )
-                    .into());
-                }
-                None => return Err(format!("there is no cycle {cycle}").into()),
-            }
-            let action = Action::new("cycle.status", format!("cycle {cycle}"))
-                .before(before)
-                .after(to);
-            store::audit::record(&db, &Actor::command_line(), action).await?;
+            stored(store::cycles::set_status(&db, &cli, cycle, to).await).map_err(|e| {
+                format!(
+                    "cycle {cycle} cannot move from {} to {}: {e}",
+                    before.as_str(),
+                    to.as_str()
+                )
+            })?;
             eprintln!("cycle {cycle}: {} -> {}", before.as_str(), to.as_str());
             Ok(())
         }
         Command::CopyCycle { from } => {
-            let Some(id) = store::cycles::copy_cycle(&db, from).await? else {
-                return Err(format!("there is no cycle {from}").into());
-            };
-            let action = Action::new("cycle.copy", format!("cycle {id}"))
-                .after(serde_json::json!({ "from": from }));
-            store::audit::record(&db, &Actor::command_line(), action).await?;
+            let id = stored(store::cycles::copy_cycle(&db, &cli, from).await)
+                .map_err(|e| format!("cycle {from}: {e}"))?;
             println!("{id}");
             Ok(())
         }
@@ -286,10 +275,8 @@ async fn run(command: Command) -> Result<(), AnyError> {
             group,
             count,
         } => {
-            let tokens = store::cycles::invite(&db, cycle, &group, count).await?;
-            let action = Action::new("links.create", format!("cycle {cycle} group {group}"))
-                .after(serde_json::json!({ "count": count }));
-            store::audit::record(&db, &Actor::command_line(), action).await?;
+            let tokens = stored(store::cycles::invite(&db, &cli, cycle, &group, count).await)
+                .map_err(|e| format!("cycle {cycle} group {group}: {e}"))?;
             for token in tokens {
                 println!("{}", config.survey_link(&token));
             }

@@ -15,16 +15,27 @@ struct Sessions {
 }
 
 async fn sessions(db: &Db) -> Sessions {
-    let admin = store::auth::create_user(db, "admin@example.com", "admin password", Role::Admin)
-        .await
-        .unwrap();
-    let reviewer =
-        store::auth::create_user(db, "rev@example.com", "reviewer password", Role::Reviewer)
-            .await
-            .unwrap();
+    let admin = store::auth::create_user(
+        db,
+        &cli(),
+        "admin@example.com",
+        "admin password",
+        Role::Admin,
+    )
+    .await
+    .unwrap();
+    let reviewer = store::auth::create_user(
+        db,
+        &cli(),
+        "rev@example.com",
+        "reviewer password",
+        Role::Reviewer,
+    )
+    .await
+    .unwrap();
     Sessions {
-        admin: store::auth::create_session(db, admin.id).await.unwrap(),
-        reviewer: store::auth::create_session(db, reviewer.id).await.unwrap(),
+        admin: store::auth::create_session(db, &admin).await.unwrap(),
+        reviewer: store::auth::create_session(db, &reviewer).await.unwrap(),
     }
 }
 
@@ -148,7 +159,9 @@ fn every_admin_call(cycle: i64, user: i64) -> Vec<(&'static str, String)> {
 async fn every_admin_function_refuses_reviewers_and_anonymous_callers(db: Db) {
     let app = router(db.clone());
     let (cycle, _) = demo(&db).await;
-    store::cycles::invite(&db, cycle, "EMP", 2).await.unwrap();
+    store::cycles::invite(&db, &cli(), cycle, "EMP", 2)
+        .await
+        .unwrap();
     let s = sessions(&db).await;
     let before = snapshot(&db).await;
     let reviewer = count(&db, "SELECT id FROM users WHERE email = 'rev@example.com'").await;
@@ -224,7 +237,10 @@ async fn admin_pages_and_exports_refuse_with_401_and_403(db: Db) {
     assert!(csv.contains("E1,E,,绿色运营,Green operations"));
     // Imported back, it changes nothing.
     let before = store::library::export(&db).await.unwrap();
-    let done = store::library::import(&db, &csv).await.unwrap().unwrap();
+    let done = store::library::import(&db, &cli(), &csv)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((done.added, done.updated), (0, 0));
     assert_eq!(store::library::export(&db).await.unwrap(), before);
 }
@@ -331,4 +347,42 @@ async fn a_refused_plain_form_post_goes_back_to_its_page(db: Db) {
         "{to}"
     );
     assert_eq!(snapshot(&db).await, before);
+}
+
+/// Every admin action and its audit entry land together or not at all: with the audit log refusing
+/// every new entry (a trigger, as a full disk or a broken log would), no admin call changes anything,
+/// and none says it did.
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn an_admin_change_without_its_audit_entry_is_not_made(db: Db) {
+    let app = router(db.clone());
+    let (cycle, _) = demo(&db).await;
+    store::cycles::invite(&db, &cli(), cycle, "EMP", 2)
+        .await
+        .unwrap();
+    let s = sessions(&db).await;
+    let reviewer = count(&db, "SELECT id FROM users WHERE email = 'rev@example.com'").await;
+    sqlx::query(
+        "CREATE TRIGGER audit_down BEFORE INSERT ON audit_log
+         BEGIN SELECT RAISE(ABORT, 'the audit log cannot be written'); END",
+    )
+    .execute(&db)
+    .await
+    .unwrap();
+    let before = snapshot(&db).await;
+    let mut refused = 0;
+    for (path, body) in every_admin_call(cycle, reviewer) {
+        let (status, res) = send(&app, call(path, &body, Some(&s.admin))).await;
+        let text = body_text(res).await;
+        assert_eq!(
+            snapshot(&db).await,
+            before,
+            "{path} changed data unrecorded"
+        );
+        if status != StatusCode::OK {
+            assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{path}: {text}");
+            refused += 1;
+        }
+    }
+    // Every call that writes was refused (reads still answer).
+    assert!(refused >= 20, "only {refused} calls failed");
 }

@@ -153,20 +153,16 @@ async fn an_open_cycle_shows_figures_only_with_the_preview_on(db: Db) {
         .settings();
     assert!(settings.preview_open);
     settings.preview_open = false;
-    store::cycles::update_settings(&db, cycle, &settings)
+    store::cycles::update_settings(&db, &cli(), cycle, &settings)
         .await
-        .unwrap()
-        .unwrap()
         .unwrap();
     assert_eq!(n_of_e1().await, json!(0));
     let html = page().await;
     assert!(html.contains("data-testid=\"figures-after-close\""));
     assert!(!html.contains("data-testid=\"preview-warning\""));
     // Closed: the figures are shown, with no warning.
-    store::cycles::set_status(&db, cycle, app::domain::CycleStatus::Closed)
+    store::cycles::set_status(&db, &cli(), cycle, app::domain::CycleStatus::Closed)
         .await
-        .unwrap()
-        .unwrap()
         .unwrap();
     assert_eq!(n_of_e1().await, json!(5));
     let html = page().await;
@@ -193,10 +189,16 @@ async fn reviewers_read_respondents_comments_once_closed_without_withheld_groups
         say("CUS", format!("customer note {i}")).await;
     }
     say("GOV", "</textarea><script>alert(1)</script>".to_string()).await;
-    let user = store::auth::create_user(&db, "rev@example.com", "a long password", Role::Reviewer)
-        .await
-        .unwrap();
-    let session = store::auth::create_session(&db, user.id).await.unwrap();
+    let user = store::auth::create_user(
+        &db,
+        &cli(),
+        "rev@example.com",
+        "a long password",
+        Role::Reviewer,
+    )
+    .await
+    .unwrap();
+    let session = store::auth::create_session(&db, &user).await.unwrap();
     let review = || {
         let (app, session) = (app.clone(), session.clone());
         async move {
@@ -206,10 +208,8 @@ async fn reviewers_read_respondents_comments_once_closed_without_withheld_groups
     };
     // While the cycle is open, nothing of what respondents wrote is shown.
     assert!(!review().await.contains("employee note"));
-    store::cycles::set_status(&db, cycle, app::domain::CycleStatus::Closed)
+    store::cycles::set_status(&db, &cli(), cycle, app::domain::CycleStatus::Closed)
         .await
-        .unwrap()
-        .unwrap()
         .unwrap();
     let html = review().await;
     assert_eq!(

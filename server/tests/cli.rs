@@ -160,9 +160,10 @@ fn audit_verify_passes_on_the_record_and_fails_on_a_changed_entry() {
         ],
         "",
     ));
-    // seed-demo, create-user, invite: each on the record.
+    // seed-demo (the cycle, its two accounts, links for its 8 groups), create-user, invite: each
+    // on the record.
     let out = stdout(&db.run(&["audit-verify"], ""));
-    assert_eq!(out.trim(), "audit log intact: 3 entries");
+    assert_eq!(out.trim(), "audit log intact: 13 entries");
 
     // Change an entry behind the application's back (dropping the guard first).
     let url = db.url();
@@ -295,7 +296,18 @@ fn every_changing_subcommand_is_on_the_record_as_the_command_line() {
     assert_eq!(
         entries,
         [
+            // seed-demo: the cycle, its two accounts and the links of its 8 groups.
             "command line demo.seed",
+            "command line user.create",
+            "command line user.create",
+            "command line links.create",
+            "command line links.create",
+            "command line links.create",
+            "command line links.create",
+            "command line links.create",
+            "command line links.create",
+            "command line links.create",
+            "command line links.create",
             "command line user.create",
             "command line api_token.create",
             "command line links.create",

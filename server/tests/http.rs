@@ -437,10 +437,16 @@ async fn matrix_page_needs_a_reviewer(db: Db) {
     assert!(html.contains("Please sign in to see the results."));
     assert!(!html.contains("<svg"));
 
-    let user = store::auth::create_user(&db, "rev@example.com", "a long password", Role::Reviewer)
-        .await
-        .unwrap();
-    let session = store::auth::create_session(&db, user.id).await.unwrap();
+    let user = store::auth::create_user(
+        &db,
+        &cli(),
+        "rev@example.com",
+        "a long password",
+        Role::Reviewer,
+    )
+    .await
+    .unwrap();
+    let session = store::auth::create_session(&db, &user).await.unwrap();
     let req = get_as(&format!("/cycles/{cycle}/matrix?lang=en"), Some(&session));
     let (status, res) = send(&app, req).await;
     assert_eq!(status, StatusCode::OK);
@@ -499,7 +505,7 @@ fn login_request(email: &str, password: &str, origin: Option<&str>) -> Request<B
 async fn sign_in_is_throttled_after_five_failures(db: Db) {
     let app = router(db.clone());
     for email in ["rev@example.com", "other@example.com"] {
-        store::auth::create_user(&db, email, "the right password", Role::Reviewer)
+        store::auth::create_user(&db, &cli(), email, "the right password", Role::Reviewer)
             .await
             .unwrap();
     }
@@ -540,10 +546,15 @@ async fn sign_in_is_throttled_after_five_failures(db: Db) {
 async fn cross_site_posts_are_refused(db: Db) {
     use leptos::server_fn::ServerFn;
     let app = router(db.clone());
-    let user =
-        store::auth::create_user(&db, "rev@example.com", "the right password", Role::Reviewer)
-            .await
-            .unwrap();
+    let user = store::auth::create_user(
+        &db,
+        &cli(),
+        "rev@example.com",
+        "the right password",
+        Role::Reviewer,
+    )
+    .await
+    .unwrap();
 
     // A sign-in posted from another site, or with no origin at all, is refused before it is checked.
     for origin in [Some("https://evil.example"), None] {
@@ -557,7 +568,7 @@ async fn cross_site_posts_are_refused(db: Db) {
     assert_eq!(count(&db, "SELECT COUNT(*) FROM sessions").await, 0);
 
     // A forged sign-out does not end the session; a same-site one does.
-    let session = store::auth::create_session(&db, user.id).await.unwrap();
+    let session = store::auth::create_session(&db, &user).await.unwrap();
     let logout = |origin: &str| {
         Request::post(<app::api::auth::Logout as ServerFn>::PATH)
             .header(header::HOST, "localhost")
@@ -603,15 +614,26 @@ async fn user_admin_is_for_admins_only_and_validates(db: Db) {
     use app::api::users::{AddUser, ListUsers, SetUserDisabled};
     use leptos::server_fn::ServerFn;
     let app = router(db.clone());
-    let admin = store::auth::create_user(&db, "admin@example.com", "admin password", Role::Admin)
-        .await
-        .unwrap();
-    let reviewer =
-        store::auth::create_user(&db, "rev@example.com", "reviewer password", Role::Reviewer)
-            .await
-            .unwrap();
-    let admin_session = store::auth::create_session(&db, admin.id).await.unwrap();
-    let reviewer_session = store::auth::create_session(&db, reviewer.id).await.unwrap();
+    let admin = store::auth::create_user(
+        &db,
+        &cli(),
+        "admin@example.com",
+        "admin password",
+        Role::Admin,
+    )
+    .await
+    .unwrap();
+    let reviewer = store::auth::create_user(
+        &db,
+        &cli(),
+        "rev@example.com",
+        "reviewer password",
+        Role::Reviewer,
+    )
+    .await
+    .unwrap();
+    let admin_session = store::auth::create_session(&db, &admin).await.unwrap();
+    let reviewer_session = store::auth::create_session(&db, &reviewer).await.unwrap();
     let add = <AddUser as ServerFn>::PATH;
     let new_user = "email=new%40example.com&password=a+long+password&role=reviewer";
 
@@ -793,7 +815,7 @@ async fn a_draft_saved_without_javascript_comes_back_and_goes_on_submit(db: Db) 
 async fn an_open_link_remembers_the_browser_that_answered(db: Db) {
     let app = router(db.clone());
     let (cycle, codes) = demo(&db).await;
-    let open = store::cycles::create_open_link(&db, cycle, "COM")
+    let open = store::cycles::create_open_link(&db, &cli(), cycle, "COM")
         .await
         .unwrap();
     let (status, res) = send(&app, form_post(&open, &complete_form(&codes), None)).await;
@@ -872,14 +894,11 @@ fn movement_line(svg: &str, code: &str) -> (f64, f64, f64, f64) {
 async fn a_copied_cycle_shows_each_topics_movement_since_last_year(db: Db) {
     let app = router(db.clone());
     let (last_year, codes) = demo(&db).await;
-    let this_year = store::cycles::copy_cycle(&db, last_year)
+    let this_year = store::cycles::copy_cycle(&db, &cli(), last_year)
         .await
-        .unwrap()
         .unwrap();
-    store::cycles::set_status(&db, this_year, app::domain::CycleStatus::Open)
+    store::cycles::set_status(&db, &cli(), this_year, app::domain::CycleStatus::Open)
         .await
-        .unwrap()
-        .unwrap()
         .unwrap();
     // One response a year, so k = 1 for both (fewer than k in all would show no figures).
     sqlx::query("UPDATE cycles SET k = 1")
@@ -963,9 +982,15 @@ fn login_from(address: [u8; 4], email: &str, password: &str) -> Request<Body> {
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn a_session_cookie_is_http_only_same_site_and_lasts_twelve_hours(db: Db) {
     let app = router(db.clone());
-    store::auth::create_user(&db, "rev@example.com", "the right password", Role::Reviewer)
-        .await
-        .unwrap();
+    store::auth::create_user(
+        &db,
+        &cli(),
+        "rev@example.com",
+        "the right password",
+        Role::Reviewer,
+    )
+    .await
+    .unwrap();
     let (status, res) = send(
         &app,
         login_request(
@@ -1002,9 +1027,15 @@ async fn three_hundred_concurrent_guesses_get_only_five_checks(db: Db) {
     use std::sync::atomic::Ordering;
     use tower::ServiceExt;
     let app = router(db.clone());
-    store::auth::create_user(&db, "rev@example.com", "the right password", Role::Reviewer)
-        .await
-        .unwrap();
+    store::auth::create_user(
+        &db,
+        &cli(),
+        "rev@example.com",
+        "the right password",
+        Role::Reviewer,
+    )
+    .await
+    .unwrap();
     let before = store::auth::VERIFICATIONS.load(Ordering::Relaxed);
     let mut flood = tokio::task::JoinSet::new();
     for i in 0..300 {
@@ -1032,9 +1063,15 @@ async fn three_hundred_concurrent_guesses_get_only_five_checks(db: Db) {
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn guesses_from_one_address_do_not_lock_the_owner_out(db: Db) {
     let app = router(db.clone());
-    store::auth::create_user(&db, "rev@example.com", "the right password", Role::Reviewer)
-        .await
-        .unwrap();
+    store::auth::create_user(
+        &db,
+        &cli(),
+        "rev@example.com",
+        "the right password",
+        Role::Reviewer,
+    )
+    .await
+    .unwrap();
     let (attacker, owner) = ([203, 0, 113, 5], [198, 51, 100, 20]);
     for i in 0..12 {
         send(
@@ -1064,9 +1101,15 @@ async fn guesses_from_one_address_do_not_lock_the_owner_out(db: Db) {
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn twenty_failures_from_one_address_make_that_address_wait(db: Db) {
     let app = router(db.clone());
-    store::auth::create_user(&db, "rev@example.com", "the right password", Role::Reviewer)
-        .await
-        .unwrap();
+    store::auth::create_user(
+        &db,
+        &cli(),
+        "rev@example.com",
+        "the right password",
+        Role::Reviewer,
+    )
+    .await
+    .unwrap();
     let (office, elsewhere) = ([10, 0, 0, 7], [10, 0, 0, 8]);
     // Twenty accounts, one wrong guess each: no account reaches its own limit of five.
     for i in 0..20 {
@@ -1109,11 +1152,13 @@ async fn disabling_an_account_stops_its_api_tokens(db: Db) {
     let (user, _, api) = reviewer(&db).await;
     let results = || get_bearer(&format!("/api/v1/cycles/{cycle}/results.json"), &api);
     assert_eq!(send(&app, results()).await.0, StatusCode::OK);
-    assert!(store::auth::set_disabled(&db, user.id, true).await.unwrap());
-    assert_eq!(send(&app, results()).await.0, StatusCode::UNAUTHORIZED);
-    assert!(store::auth::set_disabled(&db, user.id, false)
+    store::auth::set_disabled(&db, &cli(), user.id, true)
         .await
-        .unwrap());
+        .unwrap();
+    assert_eq!(send(&app, results()).await.0, StatusCode::UNAUTHORIZED);
+    store::auth::set_disabled(&db, &cli(), user.id, false)
+        .await
+        .unwrap();
     assert_eq!(send(&app, results()).await.0, StatusCode::OK, "re-enabled");
 }
 
@@ -1220,9 +1265,15 @@ async fn past_100000_responses_the_workbook_counts_them_instead_of_listing_them(
 async fn after_sign_in_only_a_same_site_path_is_followed(db: Db) {
     use leptos::server_fn::ServerFn;
     let app = router(db.clone());
-    store::auth::create_user(&db, "rev@example.com", "the right password", Role::Reviewer)
-        .await
-        .unwrap();
+    store::auth::create_user(
+        &db,
+        &cli(),
+        "rev@example.com",
+        "the right password",
+        Role::Reviewer,
+    )
+    .await
+    .unwrap();
     for (next, to) in [
         ("/cycles/1/matrix", "/cycles/1/matrix"),
         ("/\t/evil.example", "/"),

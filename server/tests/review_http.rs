@@ -25,10 +25,10 @@ async fn sessions(db: &Db) -> Sessions {
         ("rev@example.com", Role::Reviewer),
         ("rev2@example.com", Role::Reviewer),
     ] {
-        let u = store::auth::create_user(db, email, "long enough password", role)
+        let u = store::auth::create_user(db, &cli(), email, "long enough password", role)
             .await
             .unwrap();
-        made.push(store::auth::create_session(db, u.id).await.unwrap());
+        made.push(store::auth::create_session(db, &u).await.unwrap());
     }
     let other = made.pop().unwrap();
     let reviewer = made.pop().unwrap();
@@ -55,10 +55,8 @@ async fn closed(db: &Db, app: &axum::Router) -> (i64, Vec<String>) {
         .await;
         assert_eq!(status, StatusCode::CREATED);
     }
-    store::cycles::set_status(db, cycle, CycleStatus::Closed)
+    store::cycles::set_status(db, &cli(), cycle, CycleStatus::Closed)
         .await
-        .unwrap()
-        .unwrap()
         .unwrap();
     (cycle, codes)
 }
@@ -91,10 +89,7 @@ async fn review_rows(db: &Db) -> Vec<String> {
 async fn reviewers_cannot_confirm_override_or_carry_forward(db: Db) {
     let app = router(db.clone());
     let (cycle, codes) = closed(&db, &app).await;
-    let next = store::cycles::copy_cycle(&db, cycle)
-        .await
-        .unwrap()
-        .unwrap();
+    let next = store::cycles::copy_cycle(&db, &cli(), cycle).await.unwrap();
     let s = sessions(&db).await;
     let topic = &codes[0];
     let admin_only = [
@@ -479,9 +474,8 @@ async fn an_admin_carries_a_result_forward_and_every_export_says_so(db: Db) {
     )
     .await;
     assert_eq!(v, json!({"Ok": null}));
-    let next = store::cycles::copy_cycle(&db, source)
+    let next = store::cycles::copy_cycle(&db, &cli(), source)
         .await
-        .unwrap()
         .unwrap();
     let carry = <CarryForward as ServerFn>::PATH;
     // A rationale is required; a reviewer may not; then the admin does.
@@ -590,8 +584,6 @@ async fn free_text_in_a_textarea_is_escaped(db: Db) {
     // Topic 5 is rated (5, 5): material, so on the list with its note.
     store::review::set_note(&db, &admin, cycle, &codes[4], BREAKOUT)
         .await
-        .unwrap()
-        .unwrap()
         .unwrap();
     let (status, res) = send(
         &app,
@@ -611,14 +603,9 @@ async fn free_text_in_a_textarea_is_escaped(db: Db) {
 
     // A respondent's draft comment comes back into its textarea the same way.
     let (open_cycle, codes) = {
-        let c = store::cycles::copy_cycle(&db, cycle)
+        let c = store::cycles::copy_cycle(&db, &cli(), cycle).await.unwrap();
+        store::cycles::set_status(&db, &cli(), c, CycleStatus::Open)
             .await
-            .unwrap()
-            .unwrap();
-        store::cycles::set_status(&db, c, CycleStatus::Open)
-            .await
-            .unwrap()
-            .unwrap()
             .unwrap();
         (c, codes)
     };

@@ -15,11 +15,11 @@ use serde::{Deserialize, Serialize};
 pub type Checked<T> = Result<T, Vec<FieldProblem>>;
 
 #[cfg(feature = "ssr")]
-use super::ssr::{audit, db, internal, require_admin};
+use super::ssr::{checked, db, require_admin};
 #[cfg(feature = "ssr")]
 use crate::domain::Problem;
 #[cfg(feature = "ssr")]
-use crate::store::audit::Action;
+use crate::store::audit::Actor;
 
 /// Refusal of one field, for the pages.
 #[cfg(feature = "ssr")]
@@ -31,6 +31,12 @@ pub(super) fn problem<T>(field: &str, p: Problem) -> Result<Checked<T>, AppError
 #[cfg(feature = "ssr")]
 pub(super) fn found<T>(v: Option<T>) -> Result<T, AppError> {
     v.ok_or(AppError::NotFound)
+}
+
+/// The signed-in admin, as the store records who acted.
+#[cfg(feature = "ssr")]
+async fn admin() -> Result<Actor, AppError> {
+    Ok(Actor::from(&require_admin().await?))
 }
 
 /// The library page's data.
@@ -45,83 +51,37 @@ pub async fn library() -> Result<LibraryView, AppError> {
     require_admin().await?;
     let db = db()?;
     Ok(LibraryView {
-        topics: crate::store::library::topics(&db).await.map_err(internal)?,
-        categories: crate::store::library::categories(&db)
-            .await
-            .map_err(internal)?,
+        topics: crate::store::library::topics(&db).await?,
+        categories: crate::store::library::categories(&db).await?,
     })
 }
 
 /// Adds a topic (`original` empty) or edits the topic whose code was `original`.
 #[server]
 pub async fn save_topic(original: String, topic: RawTopic) -> Result<Checked<()>, AppError> {
-    let admin = require_admin().await?;
-    let db = db()?;
+    let admin = admin().await?;
     let original = Some(original.as_str()).filter(|o| !o.is_empty());
-    let before = match original {
-        Some(code) => crate::store::library::export(&db)
-            .await
-            .map_err(internal)?
-            .into_iter()
-            .find(|t| t.code == code),
-        None => None,
-    };
-    let r = crate::store::library::save_topic(&db, original, &topic)
-        .await
-        .map_err(internal)?;
-    if r.is_ok() {
-        let action = Action::new("topic.save", format!("topic {}", topic.code))
-            .before(before)
-            .after(&topic);
-        audit(&admin, action).await?;
-    }
-    Ok(r)
+    checked(crate::store::library::save_topic(&db()?, &admin, original, &topic).await)
 }
 
 #[server]
 pub async fn set_topic_active(code: String, active: bool) -> Result<(), AppError> {
-    let admin = require_admin().await?;
-    let done = crate::store::library::set_topic_active(&db()?, &code, active)
-        .await
-        .map_err(internal)?;
-    if done {
-        let action = Action::new("topic.set_active", format!("topic {code}"))
-            .after(serde_json::json!({ "active": active }));
-        audit(&admin, action).await?;
-    }
-    found(done.then_some(()))
+    let admin = admin().await?;
+    Ok(crate::store::library::set_topic_active(&db()?, &admin, &code, active).await?)
 }
 
 #[server]
 pub async fn move_topic(code: String, up: bool) -> Result<(), AppError> {
-    let admin = require_admin().await?;
-    if crate::store::library::move_topic(&db()?, &code, up)
-        .await
-        .map_err(internal)?
-    {
-        let action = Action::new("topic.move", format!("topic {code}"))
-            .after(serde_json::json!({ "up": up }));
-        audit(&admin, action).await?;
-    }
+    let admin = admin().await?;
+    crate::store::library::move_topic(&db()?, &admin, &code, up).await?;
     Ok(())
 }
 
 /// Deletes a topic; refused (`InUse`) when any cycle has answers for it.
 #[server]
 pub async fn delete_topic(code: String) -> Result<Checked<()>, AppError> {
-    use crate::store::library::DeleteTopic;
-    let admin = require_admin().await?;
-    match crate::store::library::delete_topic(&db()?, &code)
-        .await
-        .map_err(internal)?
-    {
-        DeleteTopic::Deleted => {
-            audit(&admin, Action::new("topic.delete", format!("topic {code}"))).await?;
-            Ok(Ok(()))
-        }
-        DeleteTopic::Answered => problem("code", Problem::InUse),
-        DeleteTopic::NotFound => Err(AppError::NotFound),
-    }
+    let admin = admin().await?;
+    checked(crate::store::library::delete_topic(&db()?, &admin, &code).await)
 }
 
 /// Adds (`is_new`) or edits a custom category.
@@ -130,25 +90,15 @@ pub async fn save_category(
     category: CustomCategory,
     #[server(default)] is_new: bool,
 ) -> Result<Checked<()>, AppError> {
-    let admin = require_admin().await?;
-    let r = crate::store::library::save_category(&db()?, &category, is_new)
-        .await
-        .map_err(internal)?;
-    if r.is_ok() {
-        let action =
-            Action::new("category.save", format!("category {}", category.code)).after(&category);
-        audit(&admin, action).await?;
-    }
-    Ok(r)
+    let admin = admin().await?;
+    checked(crate::store::library::save_category(&db()?, &admin, &category, is_new).await)
 }
 
 /// What importing `text` (CSV or JSON) would do, row by row; writes nothing.
 #[server]
 pub async fn preview_import(text: String) -> Result<ImportPreview, AppError> {
     require_admin().await?;
-    crate::store::library::preview_import(&db()?, &text)
-        .await
-        .map_err(internal)
+    Ok(crate::store::library::preview_import(&db()?, &text).await?)
 }
 
 /// Imports all rows of `text` or none: `Err(preview)` with the problems when any row has one.
@@ -156,17 +106,8 @@ pub async fn preview_import(text: String) -> Result<ImportPreview, AppError> {
 pub async fn import_topics(
     text: String,
 ) -> Result<Result<crate::domain::Imported, ImportPreview>, AppError> {
-    let admin = require_admin().await?;
-    let r = crate::store::library::import(&db()?, &text)
-        .await
-        .map_err(internal)?;
-    if let Ok(n) = &r {
-        let action = Action::new("topic.import", "topic library").after(serde_json::json!({
-            "added": n.added, "updated": n.updated, "file": text
-        }));
-        audit(&admin, action).await?;
-    }
-    Ok(r)
+    let admin = admin().await?;
+    Ok(crate::store::library::import(&db()?, &admin, &text).await?)
 }
 
 /// A preset library as CSV, to preview and import like a file. `report-2022`: the reference report's
@@ -180,101 +121,53 @@ pub async fn preset(name: String) -> Result<String, AppError> {
 #[server]
 pub async fn list_groups() -> Result<Vec<GroupRecord>, AppError> {
     require_admin().await?;
-    crate::store::groups::group_records(&db()?)
-        .await
-        .map_err(internal)
+    Ok(crate::store::groups::group_records(&db()?).await?)
 }
 
 /// Adds a group (`original` empty) or edits the group whose code was `original`.
 #[server]
 pub async fn save_group(original: String, group: GroupForm) -> Result<Checked<()>, AppError> {
-    let admin = require_admin().await?;
-    let db = db()?;
+    let admin = admin().await?;
     let original = Some(original.as_str()).filter(|o| !o.is_empty());
-    let before = match original {
-        Some(code) => crate::store::groups::group_records(&db)
-            .await
-            .map_err(internal)?
-            .into_iter()
-            .find(|g| g.code == code),
-        None => None,
-    };
-    let r = crate::store::groups::save_group(&db, original, &group)
-        .await
-        .map_err(internal)?;
-    if r.is_ok() {
-        let action = Action::new("group.save", format!("group {}", group.code))
-            .before(before)
-            .after(&group);
-        audit(&admin, action).await?;
-    }
-    Ok(r)
+    checked(crate::store::groups::save_group(&db()?, &admin, original, &group).await)
 }
 
 #[server]
 pub async fn set_group_active(code: String, active: bool) -> Result<(), AppError> {
-    let admin = require_admin().await?;
-    let done = crate::store::groups::set_group_active(&db()?, &code, active)
-        .await
-        .map_err(internal)?;
-    if done {
-        let action = Action::new("group.set_active", format!("group {code}"))
-            .after(serde_json::json!({ "active": active }));
-        audit(&admin, action).await?;
-    }
-    found(done.then_some(()))
+    let admin = admin().await?;
+    Ok(crate::store::groups::set_group_active(&db()?, &admin, &code, active).await?)
 }
 
 /// The stakeholder map: every active group placed by its two identification ratings (SVG).
 #[server]
 pub async fn stakeholder_map(lang: Lang) -> Result<String, AppError> {
     require_admin().await?;
-    let groups = crate::store::groups::group_records(&db()?)
-        .await
-        .map_err(internal)?;
+    let groups = crate::store::groups::group_records(&db()?).await?;
     Ok(crate::chart::stakeholder_map_svg(&groups, lang))
 }
 
 #[server]
 pub async fn list_cycles() -> Result<Vec<CycleRow>, AppError> {
     require_admin().await?;
-    crate::store::cycles::cycle_rows(&db()?)
-        .await
-        .map_err(internal)
+    Ok(crate::store::cycles::cycle_rows(&db()?).await?)
 }
 
 /// Creates a draft cycle; its id.
 #[server]
 pub async fn create_cycle(cycle: CycleForm) -> Result<Checked<i64>, AppError> {
-    let admin = require_admin().await?;
+    let admin = admin().await?;
     let settings = match cycle.check() {
         Ok(s) => s,
         Err(p) => return Ok(Err(p)),
     };
-    let id = crate::store::cycles::create_cycle(&db()?, &settings)
-        .await
-        .map_err(internal)?;
-    audit(
-        &admin,
-        Action::new("cycle.create", format!("cycle {id}")).after(&settings),
-    )
-    .await?;
-    Ok(Ok(id))
+    checked(crate::store::cycles::create_cycle(&db()?, &admin, &settings).await)
 }
 
 /// Creates a draft cycle as a copy of `from` (settings, topics as asked, groups); its id.
 #[server]
 pub async fn copy_cycle(from: i64) -> Result<i64, AppError> {
-    let admin = require_admin().await?;
-    let id = found(
-        crate::store::cycles::copy_cycle(&db()?, from)
-            .await
-            .map_err(internal)?,
-    )?;
-    let action =
-        Action::new("cycle.copy", format!("cycle {id}")).after(serde_json::json!({ "from": from }));
-    audit(&admin, action).await?;
-    Ok(id)
+    let admin = admin().await?;
+    Ok(crate::store::cycles::copy_cycle(&db()?, &admin, from).await?)
 }
 
 /// A cycle's admin page: the cycle, the library topics and groups to choose from.
@@ -291,20 +184,13 @@ pub struct CycleAdminView {
 pub async fn cycle_admin(id: i64) -> Result<CycleAdminView, AppError> {
     require_admin().await?;
     let db = db()?;
-    let cycle = found(
-        crate::store::cycles::cycle_detail(&db, id)
-            .await
-            .map_err(internal)?,
-    )?;
+    let cycle = found(crate::store::cycles::cycle_detail(&db, id).await?)?;
     Ok(CycleAdminView {
         cycle,
-        topics: crate::store::library::topics(&db).await.map_err(internal)?,
-        groups: crate::store::groups::group_records(&db)
-            .await
-            .map_err(internal)?,
+        topics: crate::store::library::topics(&db).await?,
+        groups: crate::store::groups::group_records(&db).await?,
         confirmed: crate::store::cycles::cycle_rows(&db)
-            .await
-            .map_err(internal)?
+            .await?
             .into_iter()
             .filter(|c| c.status == crate::domain::CycleStatus::Confirmed && c.id != id)
             .collect(),
@@ -313,28 +199,12 @@ pub async fn cycle_admin(id: i64) -> Result<CycleAdminView, AppError> {
 
 #[server]
 pub async fn update_cycle(id: i64, cycle: CycleForm) -> Result<Checked<()>, AppError> {
-    let admin = require_admin().await?;
+    let admin = admin().await?;
     let settings = match cycle.check() {
         Ok(s) => s,
         Err(p) => return Ok(Err(p)),
     };
-    let db = db()?;
-    let before = crate::store::cycles::cycle(&db, id)
-        .await
-        .map_err(internal)?
-        .map(|c| c.settings());
-    let r = found(
-        crate::store::cycles::update_settings(&db, id, &settings)
-            .await
-            .map_err(internal)?,
-    )?;
-    if r.is_ok() {
-        let action = Action::new("cycle.settings", format!("cycle {id}"))
-            .before(before)
-            .after(&settings);
-        audit(&admin, action).await?;
-    }
-    Ok(r)
+    checked(crate::store::cycles::update_settings(&db()?, &admin, id, &settings).await)
 }
 
 #[server]
@@ -342,24 +212,8 @@ pub async fn set_cycle_topics(
     id: i64,
     #[server(default)] topics: Vec<String>,
 ) -> Result<Checked<()>, AppError> {
-    let admin = require_admin().await?;
-    let db = db()?;
-    let before = crate::store::cycles::cycle_detail(&db, id)
-        .await
-        .map_err(internal)?
-        .map(|c| c.topics);
-    let r = found(
-        crate::store::cycles::set_cycle_topics(&db, id, &topics)
-            .await
-            .map_err(internal)?,
-    )?;
-    if r.is_ok() {
-        let action = Action::new("cycle.topics", format!("cycle {id}"))
-            .before(before)
-            .after(&topics);
-        audit(&admin, action).await?;
-    }
-    Ok(r)
+    let admin = admin().await?;
+    checked(crate::store::cycles::set_cycle_topics(&db()?, &admin, id, &topics).await)
 }
 
 #[server]
@@ -367,62 +221,25 @@ pub async fn set_cycle_groups(
     id: i64,
     #[server(default)] groups: Vec<String>,
 ) -> Result<Checked<()>, AppError> {
-    let admin = require_admin().await?;
-    let db = db()?;
-    let before = crate::store::cycles::cycle_detail(&db, id)
-        .await
-        .map_err(internal)?
-        .map(|c| c.groups);
-    let r = found(
-        crate::store::cycles::set_cycle_groups(&db, id, &groups)
-            .await
-            .map_err(internal)?,
-    )?;
-    if r.is_ok() {
-        let action = Action::new("cycle.groups", format!("cycle {id}"))
-            .before(before)
-            .after(&groups);
-        audit(&admin, action).await?;
-    }
-    Ok(r)
+    let admin = admin().await?;
+    checked(crate::store::cycles::set_cycle_groups(&db()?, &admin, id, &groups).await)
 }
 
 #[server]
 pub async fn set_cycle_status(id: i64, status: String) -> Result<Checked<()>, AppError> {
-    let admin = require_admin().await?;
+    let admin = admin().await?;
     let Some(to) = crate::domain::CycleStatus::parse(&status) else {
         return problem("status", Problem::NotAllowed);
     };
-    let db = db()?;
-    let before = crate::store::cycles::cycle(&db, id)
-        .await
-        .map_err(internal)?
-        .map(|c| c.summary.status);
-    let r = found(
-        crate::store::cycles::set_status(&db, id, to)
-            .await
-            .map_err(internal)?,
-    )?;
-    if r.is_ok() {
-        let action = Action::new("cycle.status", format!("cycle {id}"))
-            .before(before)
-            .after(to);
-        audit(&admin, action).await?;
-    }
-    Ok(r)
+    checked(crate::store::cycles::set_status(&db()?, &admin, id, to).await)
 }
 
 /// Deletes a cycle nobody has answered; `InUse` otherwise.
 #[server]
 pub async fn delete_cycle(id: i64) -> Result<Checked<()>, AppError> {
-    let admin = require_admin().await?;
-    let r = found(
-        crate::store::cycles::delete_cycle(&db()?, id)
-            .await
-            .map_err(internal)?,
-    )?;
+    let admin = admin().await?;
+    let r = checked(crate::store::cycles::delete_cycle(&db()?, &admin, id).await)?;
     if r.is_ok() {
-        audit(&admin, Action::new("cycle.delete", format!("cycle {id}"))).await?;
         leptos_axum::redirect("/admin/cycles");
     }
     Ok(r)
@@ -437,18 +254,6 @@ pub struct NewLinks {
     pub open: bool,
 }
 
-#[cfg(feature = "ssr")]
-fn invite_problem<T>(e: crate::store::cycles::InviteError) -> Result<Checked<T>, AppError> {
-    use crate::store::cycles::InviteError;
-    match e {
-        InviteError::BadCount => problem("count", Problem::BadNumber),
-        InviteError::NoGroup(_) => problem("group", Problem::Unknown),
-        InviteError::Confirmed => problem("group", Problem::Frozen),
-        InviteError::NoCycle(_) => Err(AppError::NotFound),
-        InviteError::Db(e) => Err(internal(e)),
-    }
-}
-
 /// Makes `count` single-use links for a group of a cycle (1 to 10,000).
 #[server]
 pub async fn generate_links(
@@ -456,79 +261,44 @@ pub async fn generate_links(
     group: String,
     count: String,
 ) -> Result<Checked<NewLinks>, AppError> {
-    let admin = require_admin().await?;
+    let admin = admin().await?;
     let Ok(count) = count.trim().parse::<u32>() else {
         return problem("count", Problem::BadNumber);
     };
-    match crate::store::cycles::invite(&db()?, id, &group, count).await {
-        Ok(tokens) => {
-            // The count only: a link is a respondent's key and never goes into the log.
-            let action = Action::new("links.create", format!("cycle {id} group {group}"))
-                .after(serde_json::json!({ "count": count }));
-            audit(&admin, action).await?;
-            let base = super::ssr::public_url()?;
-            Ok(Ok(NewLinks {
-                group,
-                links: tokens.iter().map(|t| format!("{base}/s/{t}")).collect(),
-                open: false,
-            }))
-        }
-        Err(e) => invite_problem(e),
-    }
+    let tokens = checked(crate::store::cycles::invite(&db()?, &admin, id, &group, count).await)?;
+    let base = super::ssr::public_url()?;
+    Ok(tokens.map(|tokens| NewLinks {
+        group,
+        links: tokens.iter().map(|t| format!("{base}/s/{t}")).collect(),
+        open: false,
+    }))
 }
 
 /// Makes the group's open link, replacing (and stopping) any earlier one.
 #[server]
 pub async fn make_open_link(id: i64, group: String) -> Result<Checked<NewLinks>, AppError> {
-    let admin = require_admin().await?;
-    match crate::store::cycles::create_open_link(&db()?, id, &group).await {
-        Ok(token) => {
-            let action = Action::new("links.open_link", format!("cycle {id} group {group}"));
-            audit(&admin, action).await?;
-            let base = super::ssr::public_url()?;
-            Ok(Ok(NewLinks {
-                group,
-                links: vec![format!("{base}/s/{token}")],
-                open: true,
-            }))
-        }
-        Err(e) => invite_problem(e),
-    }
+    let admin = admin().await?;
+    let token = checked(crate::store::cycles::create_open_link(&db()?, &admin, id, &group).await)?;
+    let base = super::ssr::public_url()?;
+    Ok(token.map(|token| NewLinks {
+        group,
+        links: vec![format!("{base}/s/{token}")],
+        open: true,
+    }))
 }
 
 /// Withdraws every unused link of a group (single-use and open); how many.
 #[server]
 pub async fn revoke_unused(id: i64, group: String) -> Result<Checked<u64>, AppError> {
-    let admin = require_admin().await?;
-    match crate::store::cycles::revoke_unused(&db()?, id, &group).await {
-        Ok(n) => {
-            let action = Action::new("links.revoke_unused", format!("cycle {id} group {group}"))
-                .after(serde_json::json!({ "revoked": n }));
-            audit(&admin, action).await?;
-            Ok(Ok(n))
-        }
-        Err(e) => invite_problem(e),
-    }
+    let admin = admin().await?;
+    checked(crate::store::cycles::revoke_unused(&db()?, &admin, id, &group).await)
 }
 
 /// Withdraws one unused link, pasted whole or as its token.
 #[server]
 pub async fn revoke_link(id: i64, link: String) -> Result<Checked<()>, AppError> {
-    let admin = require_admin().await?;
-    if crate::store::cycles::revoke_link(&db()?, id, &link)
-        .await
-        .map_err(internal)?
-    {
-        // Which link is not recorded: it is a respondent's key.
-        audit(
-            &admin,
-            Action::new("links.revoke_one", format!("cycle {id}")),
-        )
-        .await?;
-        Ok(Ok(()))
-    } else {
-        problem("link", Problem::Unknown)
-    }
+    let admin = admin().await?;
+    checked(crate::store::cycles::revoke_link(&db()?, &admin, id, &link).await)
 }
 
 /// The progress page's data.
@@ -543,16 +313,10 @@ pub struct ProgressView {
 pub async fn cycle_progress(id: i64) -> Result<ProgressView, AppError> {
     require_admin().await?;
     let db = db()?;
-    let c = found(
-        crate::store::cycles::cycle(&db, id)
-            .await
-            .map_err(internal)?,
-    )?;
+    let c = found(crate::store::cycles::cycle(&db, id).await?)?;
     Ok(ProgressView {
         name: c.summary.name,
         k: c.summary.k,
-        groups: crate::store::cycles::progress(&db, id)
-            .await
-            .map_err(internal)?,
+        groups: crate::store::cycles::progress(&db, id).await?,
     })
 }

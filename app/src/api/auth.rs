@@ -79,7 +79,7 @@ pub async fn login(email: String, password: String, next: String) -> Result<Logi
         .lock()
         .map_err(internal)?
         .succeed(&account, &address);
-    let token = create_session(&db, user.id).await.map_err(internal)?;
+    let token = create_session(&db, &user).await?;
     let secure = super::ssr::cookie_secure(
         std::env::var("COOKIE_SECURE").ok().as_deref(),
         &super::ssr::public_url()?,
@@ -87,9 +87,6 @@ pub async fn login(email: String, password: String, next: String) -> Result<Logi
     let response = expect_context::<leptos_axum::ResponseOptions>();
     let cookie = session_cookie(&token, SESSION_SECONDS, secure);
     response.append_header(http::header::SET_COOKIE, cookie.parse().map_err(internal)?);
-    let action =
-        crate::store::audit::Action::new("session.sign_in", format!("user {}", user.email));
-    super::ssr::audit(&user, action).await?;
     leptos_axum::redirect(safe_next(&next));
     Ok(LoginResult::Welcome)
 }

@@ -44,6 +44,7 @@ pub mod ssr {
 
     use super::AppError;
     use crate::store::auth::{Role, User};
+    use crate::store::write::{StoreError, Stored};
     use crate::store::Db;
     use http::header::{AUTHORIZATION, COOKIE};
     use http::HeaderMap;
@@ -182,17 +183,30 @@ pub mod ssr {
         require(&[Role::Admin]).await
     }
 
-    /// Puts an action the caller has just completed on the audit record.
-    pub async fn audit(user: &User, action: crate::store::audit::Action) -> Result<(), AppError> {
-        tracing::info!(
-            user = user.id,
-            action = action.action,
-            subject = action.subject,
-            "audit"
-        );
-        crate::store::audit::record(&db()?, &user.into(), action)
-            .await
-            .map_err(internal)
+    impl From<sqlx::Error> for AppError {
+        fn from(e: sqlx::Error) -> AppError {
+            internal(e)
+        }
+    }
+
+    impl From<StoreError> for AppError {
+        /// For calls that the store cannot refuse by field: a refusal there is a bug, logged.
+        fn from(e: StoreError) -> AppError {
+            match e {
+                StoreError::NotFound => refuse(AppError::NotFound),
+                StoreError::Refused(p) => internal(format!("unexpected refusal {p:?}")),
+                StoreError::Db(e) => internal(e),
+            }
+        }
+    }
+
+    /// A store write's outcome for a page: its value, or the field problems that refused it.
+    pub fn checked<T>(r: Stored<T>) -> Result<super::admin::Checked<T>, AppError> {
+        match r {
+            Ok(v) => Ok(Ok(v)),
+            Err(StoreError::Refused(p)) => Ok(Err(p)),
+            Err(e) => Err(e.into()),
+        }
     }
 
     pub type SharedLimiter =

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use super::admin::{found, problem as refused};
 #[cfg(feature = "ssr")]
-use super::ssr::{db, internal, require_admin, require_reviewer};
+use super::ssr::{checked, db, require_admin, require_reviewer};
 #[cfg(feature = "ssr")]
 use crate::domain::Problem;
 
@@ -31,11 +31,7 @@ pub struct ReviewView {
 
 #[cfg(feature = "ssr")]
 async fn results_of(db: &crate::store::Db, id: i64) -> Result<CycleResults, AppError> {
-    found(
-        crate::store::results::results(db, id)
-            .await
-            .map_err(internal)?,
-    )
+    found(crate::store::results::results(db, id).await?)
 }
 
 #[server]
@@ -46,16 +42,12 @@ pub async fn get_review(id: i64) -> Result<ReviewView, AppError> {
     let carried = results.carried_forward.is_some();
     // A carried-forward result's comments are those of the cycle it came from.
     let source = results.carried_forward.as_ref().map_or(id, |c| c.from);
-    let stored = crate::store::review::respondent_comments(&db, source)
-        .await
-        .map_err(internal)?;
+    let stored = crate::store::review::respondent_comments(&db, source).await?;
     Ok(ReviewView {
         in_review: crate::domain::in_review(results.cycle.status, carried),
         respondent_comments: crate::domain::respondent_comments(&results, stored),
         results,
-        comments: crate::store::review::comments(&db, id)
-            .await
-            .map_err(internal)?,
+        comments: crate::store::review::comments(&db, id).await?,
         admin: user.role == crate::domain::Role::Admin,
     })
 }
@@ -73,10 +65,9 @@ pub async fn add_comment(
         Ok(c) => c,
         Err(p) => return Ok(Err(p)),
     };
-    let r = found(
+    let r = checked(
         crate::store::review::add_comment(&db()?, &(&user).into(), id, &topic, &body, proposal)
-            .await
-            .map_err(internal)?,
+            .await,
     )?;
     Ok(r.map(|_| ()))
 }
@@ -101,10 +92,9 @@ pub async fn set_override(
         Ok(r) => r,
         Err(p) => return Ok(Err(p)),
     };
-    found(
+    checked(
         crate::store::review::set_override(&db()?, &(&admin).into(), id, &topic, material, &reason)
-            .await
-            .map_err(internal)?,
+            .await,
     )
 }
 
@@ -118,11 +108,7 @@ pub async fn confirm_cycle(
     if confirm != "yes" {
         return refused("confirm", Problem::Required);
     }
-    let r = found(
-        crate::store::review::confirm(&db()?, &(&admin).into(), id)
-            .await
-            .map_err(internal)?,
-    )?;
+    let r = checked(crate::store::review::confirm(&db()?, &(&admin).into(), id).await)?;
     Ok(r.map(|_| ()))
 }
 
@@ -141,10 +127,8 @@ pub async fn carry_forward(
         Ok(r) => r,
         Err(p) => return Ok(Err(p)),
     };
-    found(
-        crate::store::review::carry_forward(&db()?, &(&admin).into(), id, from, &rationale)
-            .await
-            .map_err(internal)?,
+    checked(
+        crate::store::review::carry_forward(&db()?, &(&admin).into(), id, from, &rationale).await,
     )
 }
 
@@ -163,9 +147,7 @@ pub async fn get_material(id: i64) -> Result<MaterialView, AppError> {
     let db = db()?;
     Ok(MaterialView {
         results: results_of(&db, id).await?,
-        notes: crate::store::review::notes(&db, id)
-            .await
-            .map_err(internal)?,
+        notes: crate::store::review::notes(&db, id).await?,
         admin: user.role == crate::domain::Role::Admin,
     })
 }
@@ -178,11 +160,7 @@ pub async fn set_note(id: i64, topic: String, note: String) -> Result<Checked<()
     if !problems.is_empty() {
         return Ok(Err(problems));
     }
-    found(
-        crate::store::review::set_note(&db()?, &(&admin).into(), id, &topic, note.trim())
-            .await
-            .map_err(internal)?,
-    )
+    checked(crate::store::review::set_note(&db()?, &(&admin).into(), id, &topic, note.trim()).await)
 }
 
 /// The audit page's data: the entries matching the filter and the state of the whole chain.
@@ -206,10 +184,8 @@ pub async fn get_audit(
         subject,
     };
     Ok(AuditView {
-        entries: crate::store::audit::entries(&db, &filter)
-            .await
-            .map_err(internal)?,
-        chain: crate::store::audit::verify(&db).await.map_err(internal)?,
+        entries: crate::store::audit::entries(&db, &filter).await?,
+        chain: crate::store::audit::verify(&db).await?,
     })
 }
 
@@ -217,5 +193,5 @@ pub async fn get_audit(
 #[server]
 pub async fn verify_audit() -> Result<Result<usize, ChainBreak>, AppError> {
     require_admin().await?;
-    crate::store::audit::verify(&db()?).await.map_err(internal)
+    Ok(crate::store::audit::verify(&db()?).await?)
 }

@@ -16,9 +16,9 @@ pub enum UserProblem {
 
 #[server]
 pub async fn list_users() -> Result<Vec<UserRow>, AppError> {
-    use super::ssr::{db, internal, require_admin};
+    use super::ssr::{db, require_admin};
     require_admin().await?;
-    crate::store::auth::users(&db()?).await.map_err(internal)
+    Ok(crate::store::auth::users(&db()?).await?)
 }
 
 /// Creates an account; `Ok(Err(problem))` when the input is refused (nothing is written then).
@@ -28,20 +28,14 @@ pub async fn add_user(
     password: String,
     role: String,
 ) -> Result<Result<(), UserProblem>, AppError> {
-    use super::ssr::{audit, db, internal, require_admin};
-    use crate::store::audit::Action;
+    use super::ssr::{db, internal, require_admin};
     use crate::store::auth::{create_user, Role, UserError};
     let admin = require_admin().await?;
     let Some(role) = Role::parse(&role) else {
         return Ok(Err(UserProblem::BadRole));
     };
-    match create_user(&db()?, &email, &password, role).await {
-        Ok(user) => {
-            let action = Action::new("user.create", format!("user {}", user.email))
-                .after(serde_json::json!({ "role": role.as_str() }));
-            audit(&admin, action).await?;
-            Ok(Ok(()))
-        }
+    match create_user(&db()?, &(&admin).into(), &email, &password, role).await {
+        Ok(_) => Ok(Ok(())),
         Err(UserError::BadEmail) => Ok(Err(UserProblem::BadEmail)),
         Err(UserError::Exists) => Ok(Err(UserProblem::EmailTaken)),
         Err(UserError::ShortPassword) => Ok(Err(UserProblem::ShortPassword)),
@@ -53,21 +47,10 @@ pub async fn add_user(
 /// last admin cannot lock everyone out by accident.
 #[server]
 pub async fn set_user_disabled(id: i64, disabled: bool) -> Result<(), AppError> {
-    use super::ssr::{audit, db, internal, require_admin};
-    use crate::store::audit::Action;
+    use super::ssr::{db, require_admin};
     let admin = require_admin().await?;
     if disabled && id == admin.id {
         return Err(super::ssr::refuse(AppError::Forbidden));
     }
-    if crate::store::auth::set_disabled(&db()?, id, disabled)
-        .await
-        .map_err(internal)?
-    {
-        let action = Action::new("user.set_disabled", format!("user {id}"))
-            .before(serde_json::json!({ "disabled": !disabled }))
-            .after(serde_json::json!({ "disabled": disabled }));
-        audit(&admin, action).await
-    } else {
-        Err(AppError::NotFound)
-    }
+    Ok(crate::store::auth::set_disabled(&db()?, &(&admin).into(), id, disabled).await?)
 }

@@ -124,13 +124,6 @@ pub async fn head(conn: &mut SqliteConnection) -> Result<AuditAnchor, sqlx::Erro
     })
 }
 
-/// Records an action that has already been stored on its own.
-pub async fn record(db: &Db, actor: &Actor, action: Action) -> Result<(), sqlx::Error> {
-    let mut tx = begin_write(db).await?;
-    append(&mut tx, actor, &action).await?;
-    tx.commit().await
-}
-
 /// Which entries to list: all filters optional, matched as substrings (case-insensitive for ASCII).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]

@@ -1,5 +1,7 @@
 //! Accounts, sessions and API tokens.
 
+use super::audit::{Action, Actor};
+use super::write::{StoreError, Stored, Write};
 use super::{hash_secret, new_secret, now, Db};
 pub use crate::domain::{ApiTokenInfo, Role, User, UserRow};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
@@ -50,8 +52,10 @@ async fn hash_password(password: String) -> String {
     .expect("hashing thread")
 }
 
+/// Creates an account, recorded as done by `actor`.
 pub async fn create_user(
     db: &Db,
+    actor: &Actor,
     email: &str,
     password: &str,
     role: Role,
@@ -60,18 +64,23 @@ pub async fn create_user(
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(UserError::ShortPassword);
     }
+    // Hashed before the write lock is taken: argon2 takes a while.
     let hash = hash_password(password.to_string()).await;
+    let mut w = Write::begin(db, actor).await?;
     let id = sqlx::query_scalar("INSERT INTO users (email, password_hash, role, created_at) VALUES (?, ?, ?, ?) RETURNING id")
         .bind(&email)
         .bind(hash)
         .bind(role.as_str())
         .bind(now())
-        .fetch_one(db)
+        .fetch_one(&mut *w)
         .await
         .map_err(|e| match e {
             sqlx::Error::Database(d) if d.is_unique_violation() => UserError::Exists,
             e => UserError::Db(e),
         })?;
+    let action = Action::new("user.create", format!("user {email}"))
+        .after(serde_json::json!({ "role": role.as_str() }));
+    w.commit(action).await?;
     Ok(User { id, email, role })
 }
 
@@ -209,12 +218,14 @@ pub async fn verify_login(db: &Db, email: &str, password: &str) -> Result<Verifi
     })
 }
 
-/// Starts a session and returns the cookie value. Every sign-in also sweeps the sessions that have
-/// expired, everyone's, so the table holds only live ones (an expired session is refused anyway).
-pub async fn create_session(db: &Db, user_id: i64) -> Result<String, sqlx::Error> {
+/// Starts a session for the user and returns the cookie value; the sign-in is recorded with it. Every
+/// sign-in also sweeps the sessions that have expired, everyone's, so the table holds only live ones
+/// (an expired session is refused anyway).
+pub async fn create_session(db: &Db, user: &User) -> Result<String, sqlx::Error> {
     let token = new_secret();
     let t = now();
-    let mut tx = super::audit::begin_write(db).await?;
+    let user_id = user.id;
+    let mut tx = Write::begin(db, &user.into()).await?;
     sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
         .bind(t)
         .execute(&mut *tx)
@@ -228,7 +239,11 @@ pub async fn create_session(db: &Db, user_id: i64) -> Result<String, sqlx::Error
     .bind(t + SESSION_SECONDS)
     .execute(&mut *tx)
     .await?;
-    tx.commit().await?;
+    tx.commit(Action::new(
+        "session.sign_in",
+        format!("user {}", user.email),
+    ))
+    .await?;
     Ok(token)
 }
 
@@ -252,26 +267,35 @@ pub async fn end_session(db: &Db, token: &str) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// Creates a personal API token for the user with this email and returns it (the only time it is seen).
-pub async fn create_api_token(db: &Db, email: &str) -> Result<String, UserError> {
+/// Creates a personal API token for the user with this email (by `actor`: the command line) and
+/// returns it (the only time it is seen).
+pub async fn create_api_token(db: &Db, actor: &Actor, email: &str) -> Result<String, UserError> {
     let email = normalise_email(email)?;
+    let mut w = Write::begin(db, actor).await?;
     let user_id: i64 =
         sqlx::query_scalar("SELECT id FROM users WHERE email = ? AND disabled_at IS NULL")
             .bind(&email)
-            .fetch_optional(db)
+            .fetch_optional(&mut *w)
             .await?
             .ok_or(UserError::NoUser)?;
-    Ok(create_api_token_for(db, user_id).await?)
+    Ok(insert_api_token(w, user_id, &email).await?)
 }
 
-/// Creates a personal API token for a user and returns it (the only time it is seen).
-pub async fn create_api_token_for(db: &Db, user_id: i64) -> Result<String, sqlx::Error> {
+/// Creates a personal API token for the signed-in user and returns it (the only time it is seen).
+pub async fn create_api_token_for(db: &Db, user: &User) -> Result<String, sqlx::Error> {
+    let w = Write::begin(db, &user.into()).await?;
+    insert_api_token(w, user.id, &user.email).await
+}
+
+async fn insert_api_token(mut w: Write, user_id: i64, email: &str) -> Result<String, sqlx::Error> {
     let token = new_secret();
     sqlx::query("INSERT INTO api_tokens (user_id, token_hash, created_at) VALUES (?, ?, ?)")
         .bind(user_id)
         .bind(hash_secret(&token))
         .bind(now())
-        .execute(db)
+        .execute(&mut *w)
+        .await?;
+    w.commit(Action::new("api_token.create", format!("user {email}")))
         .await?;
     Ok(token)
 }
@@ -294,17 +318,25 @@ pub async fn api_tokens(db: &Db, user_id: i64) -> Result<Vec<ApiTokenInfo>, sqlx
         .collect())
 }
 
-/// Revokes one of the user's own tokens; false when the user has no such active token.
-pub async fn revoke_api_token(db: &Db, user_id: i64, token_id: i64) -> Result<bool, sqlx::Error> {
+/// Revokes one of the user's own tokens; `NotFound` when the user has no such active token.
+pub async fn revoke_api_token(db: &Db, user: &User, token_id: i64) -> Stored<()> {
+    let mut w = Write::begin(db, &user.into()).await?;
     let done = sqlx::query(
         "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
     )
     .bind(now())
     .bind(token_id)
-    .bind(user_id)
-    .execute(db)
+    .bind(user.id)
+    .execute(&mut *w)
     .await?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() != 1 {
+        return Err(StoreError::NotFound);
+    }
+    let action = Action::new(
+        "api_token.revoke",
+        format!("user {} token {token_id}", user.email),
+    );
+    Ok(w.commit(action).await?)
 }
 
 pub async fn api_token_user(db: &Db, token: &str) -> Result<Option<User>, sqlx::Error> {
@@ -346,9 +378,9 @@ pub async fn users(db: &Db) -> Result<Vec<UserRow>, sqlx::Error> {
 }
 
 /// Disables or re-enables an account. Disabling also ends its sessions at once; its API tokens stop
-/// working while it is disabled. False when there is no such user.
-pub async fn set_disabled(db: &Db, user_id: i64, disabled: bool) -> Result<bool, sqlx::Error> {
-    let mut tx = super::audit::begin_write(db).await?;
+/// working while it is disabled.
+pub async fn set_disabled(db: &Db, actor: &Actor, user_id: i64, disabled: bool) -> Stored<()> {
+    let mut tx = Write::begin(db, actor).await?;
     let done = sqlx::query("UPDATE users SET disabled_at = ? WHERE id = ?")
         .bind(disabled.then(now))
         .bind(user_id)
@@ -360,8 +392,13 @@ pub async fn set_disabled(db: &Db, user_id: i64, disabled: bool) -> Result<bool,
             .execute(&mut *tx)
             .await?;
     }
-    tx.commit().await?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() != 1 {
+        return Err(StoreError::NotFound);
+    }
+    let action = Action::new("user.set_disabled", format!("user {user_id}"))
+        .before(serde_json::json!({ "disabled": !disabled }))
+        .after(serde_json::json!({ "disabled": disabled }));
+    Ok(tx.commit(action).await?)
 }
 
 #[cfg(test)]

@@ -1,11 +1,13 @@
 //! Cycles, their topic snapshots, stakeholder groups and invitations.
 
-use super::library::{refused, Refused};
+use super::audit::{Action, Actor};
+use super::write::{refuse, StoreError, Stored, Write};
 use super::{hash_secret, new_secret, now, Db};
 use crate::domain::{
     date_of, Bilingual, Category, CycleDetail, CycleRow, CycleSettings, CycleStatus, CycleSummary,
     CycleTopic, GroupInfo, GroupProgress, Problem, Scale, ScaleLabels, ThresholdRule, Token,
 };
+use serde_json::json;
 use sqlx::{Row, SqliteConnection};
 
 /// A cycle as the survey and the results need it.
@@ -189,33 +191,19 @@ pub async fn invitation(db: &Db, token: &Token) -> Result<Option<Invitation>, sq
     }))
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum InviteError {
-    #[error("there is no cycle {0}")]
-    NoCycle(i64),
-    #[error("the cycle has no stakeholder group with code {0:?}")]
-    NoGroup(String),
-    #[error("the count must be between 1 and 10000")]
-    BadCount,
-    #[error("the cycle is confirmed: no more links")]
-    Confirmed,
-    #[error(transparent)]
-    Db(#[from] sqlx::Error),
-}
+/// The most links one call makes.
+pub const MAX_LINKS: u32 = 10_000;
 
-/// The id of a group taking part in a cycle that still takes links (not confirmed).
-async fn cycle_group(
-    conn: &mut SqliteConnection,
-    cycle_id: i64,
-    group_code: &str,
-) -> Result<i64, InviteError> {
+/// The id of a group taking part in a cycle that still takes links (not confirmed): `NotFound` for
+/// no such cycle, `group` refused as `Frozen` (confirmed) or `Unknown` (not in the cycle).
+async fn cycle_group(conn: &mut SqliteConnection, cycle_id: i64, group_code: &str) -> Stored<i64> {
     let status: Option<String> = sqlx::query_scalar("SELECT status FROM cycles WHERE id = ?")
         .bind(cycle_id)
         .fetch_optional(&mut *conn)
         .await?;
     match status.as_deref() {
-        None => return Err(InviteError::NoCycle(cycle_id)),
-        Some("confirmed") => return Err(InviteError::Confirmed),
+        None => return Err(StoreError::NotFound),
+        Some("confirmed") => return refuse("group", Problem::Frozen),
         Some(_) => {}
     }
     sqlx::query_scalar(
@@ -226,7 +214,7 @@ async fn cycle_group(
     .bind(group_code)
     .fetch_optional(&mut *conn)
     .await?
-    .ok_or_else(|| InviteError::NoGroup(group_code.to_string()))
+    .map_or_else(|| refuse("group", Problem::Unknown), Ok)
 }
 
 async fn insert_invitation(
@@ -249,38 +237,50 @@ async fn insert_invitation(
     Ok(token)
 }
 
-/// Creates `count` single-use invitations for a group of a cycle, in one transaction, and returns the
-/// tokens: the only time they exist outside the respondent's link.
+/// Creates `count` single-use invitations (1 to [`MAX_LINKS`]) for a group of a cycle, in one
+/// transaction, and returns the tokens: the only time they exist outside the respondent's link.
 pub async fn invite(
     db: &Db,
+    actor: &Actor,
     cycle_id: i64,
     group_code: &str,
     count: u32,
-) -> Result<Vec<String>, InviteError> {
-    if !(1..=10_000).contains(&count) {
-        return Err(InviteError::BadCount);
+) -> Stored<Vec<String>> {
+    if !(1..=MAX_LINKS).contains(&count) {
+        return refuse("count", Problem::BadNumber);
     }
-    let mut tx = super::audit::begin_write(db).await?;
+    let mut tx = Write::begin(db, actor).await?;
     let group_id = cycle_group(&mut tx, cycle_id, group_code).await?;
     let mut tokens = Vec::with_capacity(count as usize);
     for _ in 0..count {
         tokens.push(insert_invitation(&mut tx, cycle_id, group_id, false).await?);
     }
-    tx.commit().await?;
+    // The count only: a link is a respondent's key and never goes into the log.
+    let action = Action::new(
+        "links.create",
+        format!("cycle {cycle_id} group {group_code}"),
+    )
+    .after(json!({ "count": count }));
+    tx.commit(action).await?;
     Ok(tokens)
 }
 
 /// Replaces the group's open link with a new one (the old one stops working) and returns its token.
 pub async fn create_open_link(
     db: &Db,
+    actor: &Actor,
     cycle_id: i64,
     group_code: &str,
-) -> Result<String, InviteError> {
-    let mut tx = super::audit::begin_write(db).await?;
+) -> Stored<String> {
+    let mut tx = Write::begin(db, actor).await?;
     let group_id = cycle_group(&mut tx, cycle_id, group_code).await?;
     revoke_open_links(&mut tx, cycle_id, group_id).await?;
     let token = insert_invitation(&mut tx, cycle_id, group_id, true).await?;
-    tx.commit().await?;
+    let action = Action::new(
+        "links.open_link",
+        format!("cycle {cycle_id} group {group_code}"),
+    );
+    tx.commit(action).await?;
     Ok(token)
 }
 
@@ -301,8 +301,8 @@ async fn revoke_open_links(
 }
 
 /// Withdraws every unused single-use link of a group, and its open link. Returns how many.
-pub async fn revoke_unused(db: &Db, cycle_id: i64, group_code: &str) -> Result<u64, InviteError> {
-    let mut tx = super::audit::begin_write(db).await?;
+pub async fn revoke_unused(db: &Db, actor: &Actor, cycle_id: i64, group_code: &str) -> Stored<u64> {
+    let mut tx = Write::begin(db, actor).await?;
     let group_id = cycle_group(&mut tx, cycle_id, group_code).await?;
     let singles = sqlx::query(
         "UPDATE invitations SET revoked_at = ?
@@ -316,18 +316,25 @@ pub async fn revoke_unused(db: &Db, cycle_id: i64, group_code: &str) -> Result<u
     .await?
     .rows_affected();
     let open = revoke_open_links(&mut tx, cycle_id, group_id).await?;
-    tx.commit().await?;
-    Ok(singles + open)
+    let n = singles + open;
+    let action = Action::new(
+        "links.revoke_unused",
+        format!("cycle {cycle_id} group {group_code}"),
+    )
+    .after(json!({ "revoked": n }));
+    tx.commit(action).await?;
+    Ok(n)
 }
 
 /// Withdraws one unused link of the cycle, given the link or its token (as in the mail-merge file).
-/// False when it is not an unused link of this cycle, or the cycle is confirmed.
-pub async fn revoke_link(db: &Db, cycle_id: i64, link: &str) -> Result<bool, sqlx::Error> {
+/// `link` refused as `Unknown` when it is not an unused link of this cycle, or the cycle is confirmed.
+pub async fn revoke_link(db: &Db, actor: &Actor, cycle_id: i64, link: &str) -> Stored<()> {
     let token = link.trim().trim_end_matches('/');
     let token = token.rsplit('/').next().unwrap_or(token);
     let Some(token) = Token::parse(token) else {
-        return Ok(false);
+        return refuse("link", Problem::Unknown);
     };
+    let mut w = Write::begin(db, actor).await?;
     let done = sqlx::query(
         "UPDATE invitations SET revoked_at = ?
          WHERE token_hash = ? AND cycle_id = ? AND used_at IS NULL AND revoked_at IS NULL
@@ -336,9 +343,16 @@ pub async fn revoke_link(db: &Db, cycle_id: i64, link: &str) -> Result<bool, sql
     .bind(now())
     .bind(hash_secret(token.as_str()))
     .bind(cycle_id)
-    .execute(db)
+    .execute(&mut *w)
     .await?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() != 1 {
+        return refuse("link", Problem::Unknown);
+    }
+    // Which link is not recorded: it is a respondent's key.
+    Ok(
+        w.commit(Action::new("links.revoke_one", format!("cycle {cycle_id}")))
+            .await?,
+    )
 }
 
 /// Invited, opened, submitted per group of a cycle, in the groups' order.
@@ -440,9 +454,12 @@ fn labels_json(s: &CycleSettings) -> String {
 }
 
 /// A new draft cycle with these settings, no topics and no groups yet.
-pub async fn create_cycle(db: &Db, s: &CycleSettings) -> Result<i64, sqlx::Error> {
-    let mut conn = db.acquire().await?;
-    insert_cycle(&mut conn, s, None).await
+pub async fn create_cycle(db: &Db, actor: &Actor, s: &CycleSettings) -> Stored<i64> {
+    let mut w = Write::begin(db, actor).await?;
+    let id = insert_cycle(&mut w, s, None).await?;
+    w.commit(Action::new("cycle.create", format!("cycle {id}")).after(s))
+        .await?;
+    Ok(id)
 }
 
 async fn insert_cycle(
@@ -473,17 +490,17 @@ async fn insert_cycle(
 }
 
 /// A new draft cycle copied from `from`: its settings (for the next year, without dates), the topics
-/// exactly as it asked them and its groups. None when there is no such cycle.
-pub async fn copy_cycle(db: &Db, from: i64) -> Result<Option<i64>, sqlx::Error> {
-    let Some(c) = cycle(db, from).await? else {
-        return Ok(None);
+/// exactly as it asked them and its groups.
+pub async fn copy_cycle(db: &Db, actor: &Actor, from: i64) -> Stored<i64> {
+    let mut tx = Write::begin(db, actor).await?;
+    let Some(c) = cycle(&mut *tx, from).await? else {
+        return Err(StoreError::NotFound);
     };
     let mut s = c.settings();
     s.year += 1;
     s.name = format!("{} ({})", s.name, s.year);
     s.opens_on = None;
     s.closes_on = None;
-    let mut tx = super::audit::begin_write(db).await?;
     let id = insert_cycle(&mut tx, &s, Some(from)).await?;
     sqlx::query(
         "INSERT INTO cycle_topics (cycle_id, code, topic_id, category, name_zh, name_en, description_zh,
@@ -501,8 +518,9 @@ pub async fn copy_cycle(db: &Db, from: i64) -> Result<Option<i64>, sqlx::Error> 
         .bind(from)
         .execute(&mut *tx)
         .await?;
-    tx.commit().await?;
-    Ok(Some(id))
+    let action = Action::new("cycle.copy", format!("cycle {id}")).after(json!({ "from": from }));
+    tx.commit(action).await?;
+    Ok(id)
 }
 
 /// A cycle's state as the rules for changing it need it, read inside the caller's transaction.
@@ -544,24 +562,16 @@ pub(super) async fn lock_cycle(
 }
 
 /// Changes a cycle's settings. Once it has answers the scale and its labels stay; a confirmed cycle
-/// changes no more. None when there is no such cycle.
-pub async fn update_settings(
-    db: &Db,
-    id: i64,
-    s: &CycleSettings,
-) -> Result<Option<Result<(), Refused>>, sqlx::Error> {
-    let mut tx = super::audit::begin_write(db).await?;
-    let Some(lock) = lock_cycle(&mut tx, id).await? else {
-        return Ok(None);
-    };
-    let Some(old) = cycle(db, id).await? else {
-        return Ok(None);
-    };
+/// changes no more.
+pub async fn update_settings(db: &Db, actor: &Actor, id: i64, s: &CycleSettings) -> Stored<()> {
+    let mut tx = Write::begin(db, actor).await?;
+    let lock = lock_cycle(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+    let old = cycle(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
     if lock.status == CycleStatus::Confirmed {
-        return refused("name", Problem::Frozen);
+        return refuse("name", Problem::Frozen);
     }
     if lock.fixed() && (old.summary.scale != s.scale || old.labels != s.labels) {
-        return refused("scale", Problem::Frozen);
+        return refuse("scale", Problem::Frozen);
     }
     sqlx::query(
         "UPDATE cycles SET name = ?, year = ?, scale_min = ?, scale_max = ?, scale_labels = ?, k = ?,
@@ -581,8 +591,10 @@ pub async fn update_settings(
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    tx.commit().await?;
-    Ok(Some(Ok(())))
+    let action = Action::new("cycle.settings", format!("cycle {id}"))
+        .before(old.settings())
+        .after(s);
+    Ok(tx.commit(action).await?)
 }
 
 /// Every one of `codes` is the code of a row of `table` (topics or stakeholder groups).
@@ -598,22 +610,22 @@ async fn all_known(
 }
 
 /// Sets the topics a cycle asks: a fresh copy of those library topics, in library order. Refused
-/// once the cycle has answers (`Frozen`) or for codes the library lacks. None: no such cycle.
-pub async fn set_cycle_topics(
-    db: &Db,
-    id: i64,
-    codes: &[String],
-) -> Result<Option<Result<(), Refused>>, sqlx::Error> {
-    let mut tx = super::audit::begin_write(db).await?;
-    let Some(lock) = lock_cycle(&mut tx, id).await? else {
-        return Ok(None);
-    };
+/// once the cycle has answers (`Frozen`) or for codes the library lacks.
+pub async fn set_cycle_topics(db: &Db, actor: &Actor, id: i64, codes: &[String]) -> Stored<()> {
+    let mut tx = Write::begin(db, actor).await?;
+    let lock = lock_cycle(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
     if lock.fixed() || lock.status == CycleStatus::Confirmed {
-        return refused("topics", Problem::Frozen);
+        return refuse("topics", Problem::Frozen);
     }
     if !all_known(&mut tx, "topics", codes).await? {
-        return refused("topics", Problem::Unknown);
+        return refuse("topics", Problem::Unknown);
     }
+    let before = chosen(
+        &mut tx,
+        "SELECT code FROM cycle_topics WHERE cycle_id = ? ORDER BY sort_order, code",
+        id,
+    )
+    .await?;
     sqlx::query("DELETE FROM cycle_topics WHERE cycle_id = ?")
         .bind(id)
         .execute(&mut *tx)
@@ -631,26 +643,38 @@ pub async fn set_cycle_topics(
         .execute(&mut *tx)
         .await?;
     }
-    tx.commit().await?;
-    Ok(Some(Ok(())))
+    let action = Action::new("cycle.topics", format!("cycle {id}"))
+        .before(before)
+        .after(codes);
+    Ok(tx.commit(action).await?)
+}
+
+/// The codes `sql` lists for cycle `id` (its topics or groups, for the audit entry's "before").
+async fn chosen(
+    conn: &mut SqliteConnection,
+    sql: &str,
+    id: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(sql).bind(id).fetch_all(conn).await
 }
 
 /// Sets the groups taking part. A group that already has links or answers in the cycle stays.
-pub async fn set_cycle_groups(
-    db: &Db,
-    id: i64,
-    codes: &[String],
-) -> Result<Option<Result<(), Refused>>, sqlx::Error> {
-    let mut tx = super::audit::begin_write(db).await?;
-    let Some(lock) = lock_cycle(&mut tx, id).await? else {
-        return Ok(None);
-    };
+pub async fn set_cycle_groups(db: &Db, actor: &Actor, id: i64, codes: &[String]) -> Stored<()> {
+    let mut tx = Write::begin(db, actor).await?;
+    let lock = lock_cycle(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
     if lock.status == CycleStatus::Confirmed {
-        return refused("groups", Problem::Frozen);
+        return refuse("groups", Problem::Frozen);
     }
     if !all_known(&mut tx, "stakeholder_groups", codes).await? {
-        return refused("groups", Problem::Unknown);
+        return refuse("groups", Problem::Unknown);
     }
+    let before = chosen(
+        &mut tx,
+        "SELECT g.code FROM cycle_groups cg JOIN stakeholder_groups g ON g.id = cg.group_id
+         WHERE cg.cycle_id = ? ORDER BY g.sort_order, g.code",
+        id,
+    )
+    .await?;
     let busy: Vec<String> = sqlx::query_scalar(
         "SELECT DISTINCT g.code FROM invitations i JOIN stakeholder_groups g ON g.id = i.group_id
          WHERE i.cycle_id = ?",
@@ -659,7 +683,7 @@ pub async fn set_cycle_groups(
     .fetch_all(&mut *tx)
     .await?;
     if busy.iter().any(|b| !codes.contains(b)) {
-        return refused("groups", Problem::InUse);
+        return refuse("groups", Problem::InUse);
     }
     sqlx::query("DELETE FROM cycle_groups WHERE cycle_id = ?")
         .bind(id)
@@ -672,24 +696,20 @@ pub async fn set_cycle_groups(
             .execute(&mut *tx)
             .await?;
     }
-    tx.commit().await?;
-    Ok(Some(Ok(())))
+    let action = Action::new("cycle.groups", format!("cycle {id}"))
+        .before(before)
+        .after(codes);
+    Ok(tx.commit(action).await?)
 }
 
 /// Moves a cycle along draft -> open -> closed (a closed one may open again). Opening needs topics
 /// and groups, and a cycle that carries a previous result forward never opens.
-pub async fn set_status(
-    db: &Db,
-    id: i64,
-    to: CycleStatus,
-) -> Result<Option<Result<(), Refused>>, sqlx::Error> {
-    let mut tx = super::audit::begin_write(db).await?;
-    let Some(lock) = lock_cycle(&mut tx, id).await? else {
-        return Ok(None);
-    };
+pub async fn set_status(db: &Db, actor: &Actor, id: i64, to: CycleStatus) -> Stored<()> {
+    let mut tx = Write::begin(db, actor).await?;
+    let lock = lock_cycle(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
     let status = lock.status;
     if !status.can_move_to(to) || lock.carried_from.is_some() {
-        return refused("status", Problem::NotAllowed);
+        return refuse("status", Problem::NotAllowed);
     }
     if to == CycleStatus::Open {
         for (field, table) in [("topics", "cycle_topics"), ("groups", "cycle_groups")] {
@@ -699,7 +719,7 @@ pub async fn set_status(
                     .fetch_one(&mut *tx)
                     .await?;
             if n == 0 {
-                return refused(field, Problem::NoneChosen);
+                return refuse(field, Problem::NoneChosen);
             }
         }
     }
@@ -709,22 +729,22 @@ pub async fn set_status(
         .bind(status.as_str())
         .execute(&mut *tx)
         .await?;
-    tx.commit().await?;
-    Ok(Some(Ok(())))
+    let action = Action::new("cycle.status", format!("cycle {id}"))
+        .before(status)
+        .after(to);
+    Ok(tx.commit(action).await?)
 }
 
 /// Deletes a cycle that nobody has answered, with its links and drafts; also a draft that carries a
 /// result forward (the undo of a carry-forward made by mistake). A confirmed one stays.
-pub async fn delete_cycle(db: &Db, id: i64) -> Result<Option<Result<(), Refused>>, sqlx::Error> {
-    let mut tx = super::audit::begin_write(db).await?;
-    let Some(lock) = lock_cycle(&mut tx, id).await? else {
-        return Ok(None);
-    };
+pub async fn delete_cycle(db: &Db, actor: &Actor, id: i64) -> Stored<()> {
+    let mut tx = Write::begin(db, actor).await?;
+    let lock = lock_cycle(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
     if lock.status == CycleStatus::Confirmed {
-        return refused("cycle", Problem::Frozen);
+        return refuse("cycle", Problem::Frozen);
     }
     if lock.answered {
-        return refused("cycle", Problem::InUse);
+        return refuse("cycle", Problem::InUse);
     }
     sqlx::query("DELETE FROM invitations WHERE cycle_id = ? AND parent_id IS NOT NULL")
         .bind(id)
@@ -734,6 +754,7 @@ pub async fn delete_cycle(db: &Db, id: i64) -> Result<Option<Result<(), Refused>
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    tx.commit().await?;
-    Ok(Some(Ok(())))
+    Ok(tx
+        .commit(Action::new("cycle.delete", format!("cycle {id}")))
+        .await?)
 }

@@ -1,5 +1,7 @@
 //! Demo data: the reference report's topic library, stakeholder groups and an open 2022-style cycle.
 
+use super::audit::{Action, Actor};
+use super::write::Write;
 use super::{now, Db};
 use crate::domain::{Category, ScaleLabels, ThresholdRule};
 use serde::Deserialize;
@@ -71,9 +73,9 @@ pub fn preset_csv(name: &str) -> Option<String> {
 
 /// Loads the library and the demo cycle if they are not there yet; returns the demo cycle's id.
 /// Running it twice changes nothing the second time.
-pub async fn seed(db: &Db) -> Result<i64, sqlx::Error> {
+pub async fn seed(db: &Db, actor: &Actor) -> Result<i64, sqlx::Error> {
     let lib: Library = serde_json::from_str(LIBRARY).expect("the embedded library is valid JSON");
-    let mut tx = super::audit::begin_write(db).await?;
+    let mut tx = Write::begin(db, actor).await?;
     for (i, t) in lib.topics.iter().enumerate() {
         debug_assert!(Category::parse(&t.category).is_some());
         sqlx::query(
@@ -108,7 +110,8 @@ pub async fn seed(db: &Db) -> Result<i64, sqlx::Error> {
         .fetch_optional(&mut *tx)
         .await?;
     if let Some(id) = existing {
-        tx.commit().await?;
+        tx.commit(Action::new("demo.seed", format!("cycle {id}")))
+            .await?;
         return Ok(id);
     }
     let labels =
@@ -138,6 +141,7 @@ pub async fn seed(db: &Db) -> Result<i64, sqlx::Error> {
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    tx.commit().await?;
+    tx.commit(Action::new("demo.seed", format!("cycle {id}")))
+        .await?;
     Ok(id)
 }

@@ -1,12 +1,15 @@
 //! Stakeholder groups: identification, weights, retirement.
 
-use super::library::Refused;
+use super::audit::{Action, Actor};
+use super::write::{refuse, StoreError, Stored, Write};
 use super::Db;
-use crate::domain::{Bilingual, FieldProblem, GroupForm, GroupRecord, Problem};
+use crate::domain::{Bilingual, GroupForm, GroupRecord, Problem};
 use sqlx::Row;
 
 /// Every group in display order, retired ones included.
-pub async fn group_records(db: &Db) -> Result<Vec<GroupRecord>, sqlx::Error> {
+pub async fn group_records<'c>(
+    db: impl sqlx::SqliteExecutor<'c>,
+) -> Result<Vec<GroupRecord>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT code, name_zh, name_en, internal, affected_by, affects, concerns_zh, concerns_en,
                 channels_zh, channels_en, weight, weight_manual, active
@@ -43,17 +46,22 @@ pub async fn group_records(db: &Db) -> Result<Vec<GroupRecord>, sqlx::Error> {
 /// Adds a group (`original` None) or changes the one with code `original` (its code too).
 pub async fn save_group(
     db: &Db,
+    actor: &Actor,
     original: Option<&str>,
     form: &GroupForm,
-) -> Result<Result<(), Refused>, sqlx::Error> {
-    let g = match form.check() {
-        Ok(g) => g,
-        Err(p) => return Ok(Err(p)),
-    };
-    let mut tx = super::audit::begin_write(db).await?;
+) -> Stored<()> {
+    let g = form.check().map_err(StoreError::Refused)?;
+    let mut tx = Write::begin(db, actor).await?;
     if super::library::code_taken(&mut tx, "stakeholder_groups", &g.code, original).await? {
-        return Ok(Err(vec![FieldProblem::new("code", Problem::DuplicateCode)]));
+        return refuse("code", Problem::DuplicateCode);
     }
+    let before = match original {
+        Some(code) => group_records(&mut *tx)
+            .await?
+            .into_iter()
+            .find(|g| g.code == code),
+        None => None,
+    };
     let q = match original {
         None => sqlx::query(
             "INSERT INTO stakeholder_groups (code, name_zh, name_en, internal, affected_by, affects,
@@ -85,18 +93,26 @@ pub async fn save_group(
         .execute(&mut *tx)
         .await?;
     if done.rows_affected() != 1 {
-        return Ok(Err(vec![FieldProblem::new("code", Problem::Required)]));
+        return refuse("code", Problem::Required);
     }
-    tx.commit().await?;
-    Ok(Ok(()))
+    let action = Action::new("group.save", format!("group {}", form.code))
+        .before(before)
+        .after(form);
+    Ok(tx.commit(action).await?)
 }
 
-/// Retires (no new cycle can choose it) or restores a group. False when there is no such group.
-pub async fn set_group_active(db: &Db, code: &str, active: bool) -> Result<bool, sqlx::Error> {
+/// Retires (no new cycle can choose it) or restores a group.
+pub async fn set_group_active(db: &Db, actor: &Actor, code: &str, active: bool) -> Stored<()> {
+    let mut w = Write::begin(db, actor).await?;
     let done = sqlx::query("UPDATE stakeholder_groups SET active = ? WHERE code = ?")
         .bind(active)
         .bind(code)
-        .execute(db)
+        .execute(&mut *w)
         .await?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() != 1 {
+        return Err(StoreError::NotFound);
+    }
+    let action = Action::new("group.set_active", format!("group {code}"))
+        .after(serde_json::json!({ "active": active }));
+    Ok(w.commit(action).await?)
 }

@@ -1,23 +1,15 @@
 //! The topic library and the custom categories.
 
+use super::audit::{Action, Actor};
+use super::write::{refuse, StoreError, Stored, Write};
 use super::Db;
 use crate::domain::{
-    preview, Bilingual, Category, CustomCategory, FieldProblem, ImportPreview, Imported, Problem,
-    RawTopic, RowAction, TopicRecord, TopicRow,
+    preview, Bilingual, Category, CustomCategory, ImportPreview, Imported, Problem, RawTopic,
+    RowAction, TopicRecord, TopicRow,
 };
+use serde_json::json;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
-
-/// Input refused: the problems, by field. Nothing was written.
-pub type Refused = Vec<FieldProblem>;
-
-/// The refusal of one field, as the store's checked writes return it (their `None` is "no such thing").
-pub(super) fn refused<T>(
-    field: &str,
-    problem: Problem,
-) -> Result<Option<Result<T, Refused>>, sqlx::Error> {
-    Ok(Some(Err(vec![FieldProblem::new(field, problem)])))
-}
 
 pub async fn categories(db: &Db) -> Result<Vec<CustomCategory>, sqlx::Error> {
     let mut conn = db.acquire().await?;
@@ -44,15 +36,12 @@ async fn categories_in(conn: &mut SqliteConnection) -> Result<Vec<CustomCategory
 }
 
 /// Adds a custom category (`is_new`) or changes the names and colour of the one with its code.
-pub async fn save_category(
-    db: &Db,
-    c: &CustomCategory,
-    is_new: bool,
-) -> Result<Result<(), Refused>, sqlx::Error> {
+pub async fn save_category(db: &Db, actor: &Actor, c: &CustomCategory, is_new: bool) -> Stored<()> {
     let problems = c.check();
     if !problems.is_empty() {
-        return Ok(Err(problems));
+        return Err(StoreError::Refused(problems));
     }
+    let mut w = Write::begin(db, actor).await?;
     let done = if is_new {
         sqlx::query(
             "INSERT INTO categories (code, name_zh, name_en, colour, sort_order)
@@ -66,15 +55,18 @@ pub async fn save_category(
     .bind(&c.name.zh)
     .bind(&c.name.en)
     .bind(&c.colour)
-    .execute(db)
+    .execute(&mut *w)
     .await?;
-    Ok(if done.rows_affected() == 1 {
-        Ok(())
-    } else if is_new {
-        Err(vec![FieldProblem::new("code", Problem::DuplicateCode)])
-    } else {
-        Err(vec![FieldProblem::new("code", Problem::Unknown)])
-    })
+    if done.rows_affected() != 1 {
+        let problem = if is_new {
+            Problem::DuplicateCode
+        } else {
+            Problem::Unknown
+        };
+        return refuse("code", problem);
+    }
+    let action = Action::new("category.save", format!("category {}", c.code)).after(c);
+    Ok(w.commit(action).await?)
 }
 
 const TOPIC_COLUMNS: &str = "t.code, t.category, t.custom_category, t.name_zh, t.name_en, t.description_zh, t.description_en, t.active";
@@ -138,22 +130,23 @@ pub async fn topics(db: &Db) -> Result<Vec<TopicRow>, sqlx::Error> {
 /// Adds a topic (`original` None) or changes the one with code `original` (its code too).
 pub async fn save_topic(
     db: &Db,
+    actor: &Actor,
     original: Option<&str>,
     raw: &RawTopic,
-) -> Result<Result<(), Refused>, sqlx::Error> {
-    let mut tx = super::audit::begin_write(db).await?;
-    let custom: Vec<String> = categories_in(&mut tx)
-        .await?
-        .into_iter()
-        .map(|c| c.code)
-        .collect();
-    let topic = match raw.check(&custom) {
-        Ok(t) => t,
-        Err(p) => return Ok(Err(p)),
-    };
+) -> Stored<()> {
+    let mut tx = Write::begin(db, actor).await?;
+    let custom = custom_codes(&mut tx).await?;
+    let topic = raw.check(&custom).map_err(StoreError::Refused)?;
     if code_taken(&mut tx, "topics", &topic.code, original).await? {
-        return Ok(Err(vec![FieldProblem::new("code", Problem::DuplicateCode)]));
+        return refuse("code", Problem::DuplicateCode);
     }
+    let before = match original {
+        Some(code) => export_in(&mut tx)
+            .await?
+            .into_iter()
+            .find(|t| t.code == code),
+        None => None,
+    };
     // ?9 is the code the topic had; a new topic goes to the end of the library.
     let q = match original {
         None => sqlx::query(
@@ -178,10 +171,12 @@ pub async fn save_topic(
         .execute(&mut *tx)
         .await?;
     if done.rows_affected() != 1 {
-        return Ok(Err(vec![FieldProblem::new("code", Problem::Required)]));
+        return refuse("code", Problem::Required);
     }
-    tx.commit().await?;
-    Ok(Ok(()))
+    let action = Action::new("topic.save", format!("topic {}", topic.code))
+        .before(before)
+        .after(raw);
+    Ok(tx.commit(action).await?)
 }
 
 /// Another row of `table` (topics or stakeholder groups) than the one being edited (`original`)
@@ -199,19 +194,26 @@ pub(super) async fn code_taken(
     Ok(taken.is_some() && original != Some(code))
 }
 
-/// Retires (hides from new cycles) or restores a topic. False when there is no such topic.
-pub async fn set_topic_active(db: &Db, code: &str, active: bool) -> Result<bool, sqlx::Error> {
+/// Retires (hides from new cycles) or restores a topic.
+pub async fn set_topic_active(db: &Db, actor: &Actor, code: &str, active: bool) -> Stored<()> {
+    let mut w = Write::begin(db, actor).await?;
     let done = sqlx::query("UPDATE topics SET active = ? WHERE code = ?")
         .bind(active)
         .bind(code)
-        .execute(db)
+        .execute(&mut *w)
         .await?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() != 1 {
+        return Err(StoreError::NotFound);
+    }
+    let action =
+        Action::new("topic.set_active", format!("topic {code}")).after(json!({ "active": active }));
+    Ok(w.commit(action).await?)
 }
 
-/// Moves a topic one place up or down in the library's order. False when it cannot move.
-pub async fn move_topic(db: &Db, code: &str, up: bool) -> Result<bool, sqlx::Error> {
-    let mut tx = super::audit::begin_write(db).await?;
+/// Moves a topic one place up or down in the library's order. False when it cannot move (nothing is
+/// written or recorded then).
+pub async fn move_topic(db: &Db, actor: &Actor, code: &str, up: bool) -> Stored<bool> {
+    let mut tx = Write::begin(db, actor).await?;
     let mut codes: Vec<String> =
         sqlx::query_scalar("SELECT code FROM topics ORDER BY sort_order, code")
             .fetch_all(&mut *tx)
@@ -225,7 +227,8 @@ pub async fn move_topic(db: &Db, code: &str, up: bool) -> Result<bool, sqlx::Err
     };
     codes.swap(i, j);
     renumber(&mut tx, &codes).await?;
-    tx.commit().await?;
+    let action = Action::new("topic.move", format!("topic {code}")).after(json!({ "up": up }));
+    tx.commit(action).await?;
     Ok(true)
 }
 
@@ -241,18 +244,10 @@ async fn renumber(conn: &mut SqliteConnection, codes: &[String]) -> Result<(), s
     Ok(())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DeleteTopic {
-    Deleted,
-    NotFound,
-    /// Some cycle has answers for it: retire it instead.
-    Answered,
-}
-
-/// Deletes a topic that no cycle has answers for. Cycles that asked it without answers keep their
-/// copy of it (the snapshot), only the link to the library goes.
-pub async fn delete_topic(db: &Db, code: &str) -> Result<DeleteTopic, sqlx::Error> {
-    let mut tx = super::audit::begin_write(db).await?;
+/// Deletes a topic that no cycle has answers for (`InUse` otherwise: retire it instead). Cycles that
+/// asked it without answers keep their copy of it (the snapshot), only the link to the library goes.
+pub async fn delete_topic(db: &Db, actor: &Actor, code: &str) -> Stored<()> {
+    let mut tx = Write::begin(db, actor).await?;
     let row = sqlx::query(&format!(
         "SELECT t.id, {ANSWERED} AS answered FROM topics t WHERE t.code = ?"
     ))
@@ -260,10 +255,10 @@ pub async fn delete_topic(db: &Db, code: &str) -> Result<DeleteTopic, sqlx::Erro
     .fetch_optional(&mut *tx)
     .await?;
     let Some(row) = row else {
-        return Ok(DeleteTopic::NotFound);
+        return Err(StoreError::NotFound);
     };
     if row.get::<bool, _>("answered") {
-        return Ok(DeleteTopic::Answered);
+        return refuse("code", Problem::InUse);
     }
     let id: i64 = row.get("id");
     sqlx::query("UPDATE cycle_topics SET topic_id = NULL WHERE topic_id = ?")
@@ -274,8 +269,9 @@ pub async fn delete_topic(db: &Db, code: &str) -> Result<DeleteTopic, sqlx::Erro
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    tx.commit().await?;
-    Ok(DeleteTopic::Deleted)
+    Ok(tx
+        .commit(Action::new("topic.delete", format!("topic {code}")))
+        .await?)
 }
 
 /// What an import of `text` would do, row by row, without writing anything.
@@ -298,8 +294,8 @@ async fn custom_codes(conn: &mut SqliteConnection) -> Result<Vec<String>, sqlx::
 /// transaction, against the library as it is then; with any problem, nothing is written and the
 /// preview comes back. Rows add topics or change the topic with their code; the imported topics take
 /// the file's order at the top of the library, the others follow in their old order.
-pub async fn import(db: &Db, text: &str) -> Result<Result<Imported, ImportPreview>, sqlx::Error> {
-    let mut tx = super::audit::begin_write(db).await?;
+pub async fn import(db: &Db, actor: &Actor, text: &str) -> Stored<Result<Imported, ImportPreview>> {
+    let mut tx = Write::begin(db, actor).await?;
     let custom = custom_codes(&mut tx).await?;
     let existing = export_in(&mut tx).await?;
     let p = preview(text, &custom, &existing);
@@ -339,6 +335,9 @@ pub async fn import(db: &Db, text: &str) -> Result<Result<Imported, ImportPrevie
             .filter(|c| !records.iter().any(|t| &t.code == c)),
     );
     renumber(&mut tx, &order).await?;
-    tx.commit().await?;
+    let action = Action::new("topic.import", "topic library").after(json!({
+        "added": imported.added, "updated": imported.updated, "file": text
+    }));
+    tx.commit(action).await?;
     Ok(Ok(imported))
 }

@@ -9,6 +9,7 @@ pub mod library;
 pub mod responses;
 pub mod results;
 pub mod review;
+pub mod write;
 
 use base64::Engine;
 use sha2::{Digest, Sha256};

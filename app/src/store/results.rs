@@ -1,7 +1,9 @@
 //! Reading the histograms of a cycle and turning them into its results.
 
+use super::audit::{Action, Actor};
 use super::cycles::{cycle, cycle_topics, groups, response_count};
 use super::responses::DONT_KNOW_VALUE;
+use super::write::{Stored, Write};
 use super::{hash_secret, Db};
 use crate::domain::{
     anonymise, compose, AuditAnchor, Axis, Carried, CycleInputs, CycleResults, CycleTopic,
@@ -281,19 +283,18 @@ pub async fn stored<'c>(
 /// One histogram cell that differed from the recount: (topic, axis, group, value), stored, recounted.
 pub type Difference = ((String, String, String, i64), i64, i64);
 
-/// Rebuilds a cycle's histograms from its score rows, in one transaction (submissions wait meanwhile),
-/// and returns every cell that differed. There must never be one: the histograms are written in the
-/// same transaction as the scores they count. A confirmed cycle is only checked, never rewritten.
-pub async fn recompute(db: &Db, cycle_id: i64) -> Result<Vec<Difference>, sqlx::Error> {
-    // Take the write lock first, so no response lands between the count and the rewrite.
-    let mut tx = super::audit::begin_write(db).await?;
-    let confirmed: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM confirmations WHERE cycle_id = ?)")
-            .bind(cycle_id)
-            .fetch_one(&mut *tx)
-            .await?;
-    let fresh = recount(&mut *tx, cycle_id).await?;
-    let old = stored(&mut *tx, cycle_id).await?;
+/// Recounts a cycle's histograms from its score rows and returns every cell that differed. There must
+/// never be one: the histograms are written in the same transaction as the scores they count.
+///
+/// The count runs on a read snapshot, so submissions go on meanwhile however long it takes; only the
+/// cells that differed are then corrected under the write lock, by the difference seen in the
+/// snapshot (a submission since adds to a cell's scores and its count alike, so the difference holds).
+/// A confirmed cycle is only checked, never rewritten. The check is recorded as done by `actor`.
+pub async fn recompute(db: &Db, actor: &Actor, cycle_id: i64) -> Stored<Vec<Difference>> {
+    let mut snapshot = db.begin().await?;
+    let fresh = recount(&mut *snapshot, cycle_id).await?;
+    let old = stored(&mut *snapshot, cycle_id).await?;
+    snapshot.commit().await?;
     let mut differences: Vec<Difference> = Vec::new();
     for key in fresh
         .keys()
@@ -308,26 +309,45 @@ pub async fn recompute(db: &Db, cycle_id: i64) -> Result<Vec<Difference>, sqlx::
             differences.push((key.clone(), a, b));
         }
     }
-    if !differences.is_empty() && !confirmed {
-        sqlx::query("DELETE FROM histograms WHERE cycle_id = ?")
+    let mut w = Write::begin(db, actor).await?;
+    let confirmed: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM confirmations WHERE cycle_id = ?)")
             .bind(cycle_id)
-            .execute(&mut *tx)
+            .fetch_one(&mut *w)
             .await?;
-        for ((topic, axis, group, value), n) in &fresh {
-            sqlx::query(
-                "INSERT INTO histograms (cycle_id, topic_code, axis, group_id, value, n)
-                 SELECT ?, ?, ?, id, ?, ? FROM stakeholder_groups WHERE code = ?",
+    if !confirmed {
+        for ((topic, axis, group, value), was, counted) in &differences {
+            let changed = sqlx::query(
+                "UPDATE histograms SET n = n + ? WHERE cycle_id = ? AND topic_code = ? AND axis = ?
+                   AND value = ? AND group_id = (SELECT id FROM stakeholder_groups WHERE code = ?)",
             )
+            .bind(counted - was)
             .bind(cycle_id)
             .bind(topic)
             .bind(axis)
             .bind(value)
-            .bind(n)
             .bind(group)
-            .execute(&mut *tx)
+            .execute(&mut *w)
             .await?;
+            if changed.rows_affected() == 0 {
+                // The cell was missing (so `was` is 0) and no answer has made it since.
+                sqlx::query(
+                    "INSERT INTO histograms (cycle_id, topic_code, axis, group_id, value, n)
+                     SELECT ?, ?, ?, id, ?, ? FROM stakeholder_groups WHERE code = ?",
+                )
+                .bind(cycle_id)
+                .bind(topic)
+                .bind(axis)
+                .bind(value)
+                .bind(counted)
+                .bind(group)
+                .execute(&mut *w)
+                .await?;
+            }
         }
     }
-    tx.commit().await?;
+    let action = Action::new("cycle.recompute", format!("cycle {cycle_id}"))
+        .after(serde_json::json!({ "differences": differences.len() }));
+    w.commit(action).await?;
     Ok(differences)
 }

@@ -1,9 +1,9 @@
 //! Step 4, internal confirmation: comments and proposals, overrides, confirming, carrying a confirmed
 //! result forward, management-approach notes. Every change is written together with its audit entry.
 
-use super::audit::{append, begin_write, Action, Actor};
+use super::audit::{Action, Actor};
 use super::cycles::{lock_cycle, CycleLock};
-use super::library::{refused, Refused};
+use super::write::{refuse, StoreError, Stored, Write};
 use super::{hash_secret, now, Db};
 use crate::domain::{
     compose, in_review, statistics_text, CycleStatus, Methodology, Problem, Proposal, Respondents,
@@ -72,16 +72,16 @@ pub async fn add_comment(
     topic: &str,
     body: &str,
     proposal: Option<Proposal>,
-) -> Result<Option<Result<i64, Refused>>, sqlx::Error> {
-    let mut tx = begin_write(db).await?;
-    let Some(s) = state(&mut tx, cycle_id).await? else {
-        return Ok(None);
-    };
+) -> Stored<i64> {
+    let mut tx = Write::begin(db, actor).await?;
+    let s = state(&mut tx, cycle_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     if !s.in_review() {
-        return refused("body", Problem::NotInReview);
+        return refuse("body", Problem::NotInReview);
     }
     if !s.topics.iter().any(|t| t == topic) {
-        return refused("topic", Problem::Unknown);
+        return refuse("topic", Problem::Unknown);
     }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO review_comments (cycle_id, topic_code, user_id, proposal, body, created_at)
@@ -97,9 +97,8 @@ pub async fn add_comment(
     .await?;
     let action = Action::new("review.comment", format!("cycle {cycle_id} topic {topic}"))
         .after(json!({"comment": id, "proposal": proposal, "body": body}));
-    append(&mut tx, actor, &action).await?;
-    tx.commit().await?;
-    Ok(Some(Ok(id)))
+    tx.commit(action).await?;
+    Ok(id)
 }
 
 /// The respondents' comments of a cycle as stored: (group code, topic, text), for
@@ -127,16 +126,16 @@ pub async fn set_override(
     topic: &str,
     material: Option<bool>,
     reason: &str,
-) -> Result<Option<Result<(), Refused>>, sqlx::Error> {
-    let mut tx = begin_write(db).await?;
-    let Some(s) = state(&mut tx, cycle_id).await? else {
-        return Ok(None);
-    };
+) -> Stored<()> {
+    let mut tx = Write::begin(db, actor).await?;
+    let s = state(&mut tx, cycle_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     if !s.in_review() {
-        return refused("reason", Problem::NotInReview);
+        return refuse("reason", Problem::NotInReview);
     }
     if !s.topics.iter().any(|t| t == topic) {
-        return refused("topic", Problem::Unknown);
+        return refuse("topic", Problem::Unknown);
     }
     let before: Option<(bool, String)> = sqlx::query_as(
         "SELECT material, reason FROM overrides WHERE cycle_id = ? AND topic_code = ?",
@@ -174,42 +173,35 @@ pub async fn set_override(
     )
     .before(before.map(|(m, r)| json!({"material": m, "reason": r})))
     .after(json!({"material": material, "reason": reason}));
-    append(&mut tx, actor, &action).await?;
-    tx.commit().await?;
-    Ok(Some(Ok(())))
+    tx.commit(action).await?;
+    Ok(())
 }
 
 /// Confirms a cycle under review: it is frozen from now on (no responses, settings, links or
 /// overrides), stamped with the time, the confirming admin, the methodology (the group weights
 /// included, which the figures are read with from then on) and the hash of its statistics.
-pub async fn confirm(
-    db: &Db,
-    actor: &Actor,
-    cycle_id: i64,
-) -> Result<Option<Result<Stamp, Refused>>, sqlx::Error> {
-    let mut tx = begin_write(db).await?;
-    let Some(s) = state(&mut tx, cycle_id).await? else {
-        return Ok(None);
-    };
+pub async fn confirm(db: &Db, actor: &Actor, cycle_id: i64) -> Stored<Stamp> {
+    let mut tx = Write::begin(db, actor).await?;
+    let s = state(&mut tx, cycle_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     if !s.in_review() {
-        return refused("cycle", Problem::NotInReview);
+        return refuse("cycle", Problem::NotInReview);
     }
     if !s.lock.fixed() {
-        return refused("cycle", Problem::NoRows);
+        return refuse("cycle", Problem::NoRows);
     }
     // Read in this transaction, which holds the write lock: the figures read now are the ones
     // stamped, composed as every page composes them.
-    let Some(inputs) = super::results::inputs(&mut tx, cycle_id).await? else {
-        return Ok(None);
-    };
-    let Some(results) = compose(&inputs, &Respondents::All, hash_secret) else {
-        return Ok(None);
-    };
+    let inputs = super::results::inputs(&mut tx, cycle_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let results = compose(&inputs, &Respondents::All, hash_secret).ok_or(StoreError::NotFound)?;
     let methodology = match &inputs.carried {
         // A carried result keeps the methodology it was confirmed with.
         Some(c) => match &c.source.stamp {
             Some(st) => st.methodology.clone(),
-            None => return refused("cycle", Problem::NotConfirmed),
+            None => return refuse("cycle", Problem::NotConfirmed),
         },
         None => Methodology {
             scale: results.cycle.scale,
@@ -256,9 +248,8 @@ pub async fn confirm(
     let action = Action::new("cycle.confirm", format!("cycle {cycle_id}"))
         .before(json!({"status": s.lock.status.as_str()}))
         .after(json!({"status": "confirmed", "stamp": stamp}));
-    append(&mut tx, actor, &action).await?;
-    tx.commit().await?;
-    Ok(Some(Ok(stamp)))
+    tx.commit(action).await?;
+    Ok(stamp)
 }
 
 /// Makes a draft cycle that nobody has answered adopt the confirmed result of cycle `from`, with the
@@ -269,17 +260,17 @@ pub async fn carry_forward(
     cycle_id: i64,
     from: i64,
     rationale: &str,
-) -> Result<Option<Result<(), Refused>>, sqlx::Error> {
-    let mut tx = begin_write(db).await?;
-    let Some(s) = state(&mut tx, cycle_id).await? else {
-        return Ok(None);
-    };
+) -> Stored<()> {
+    let mut tx = Write::begin(db, actor).await?;
+    let s = state(&mut tx, cycle_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     if s.lock.status != CycleStatus::Draft || s.lock.fixed() {
-        return refused("from", Problem::NotAllowed);
+        return refuse("from", Problem::NotAllowed);
     }
     let source = state(&mut tx, from).await?;
     if from == cycle_id || source.is_none_or(|src| src.lock.status != CycleStatus::Confirmed) {
-        return refused("from", Problem::NotConfirmed);
+        return refuse("from", Problem::NotConfirmed);
     }
     sqlx::query("UPDATE cycles SET carried_from = ?, carry_rationale = ? WHERE id = ?")
         .bind(from)
@@ -289,9 +280,8 @@ pub async fn carry_forward(
         .await?;
     let action = Action::new("cycle.carry_forward", format!("cycle {cycle_id}"))
         .after(json!({"from": from, "rationale": rationale}));
-    append(&mut tx, actor, &action).await?;
-    tx.commit().await?;
-    Ok(Some(Ok(())))
+    tx.commit(action).await?;
+    Ok(())
 }
 
 /// The management-approach notes of a cycle by topic code.
@@ -312,13 +302,13 @@ pub async fn set_note(
     cycle_id: i64,
     topic: &str,
     note: &str,
-) -> Result<Option<Result<(), Refused>>, sqlx::Error> {
-    let mut tx = begin_write(db).await?;
-    let Some(s) = state(&mut tx, cycle_id).await? else {
-        return Ok(None);
-    };
+) -> Stored<()> {
+    let mut tx = Write::begin(db, actor).await?;
+    let s = state(&mut tx, cycle_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     if !s.topics.iter().any(|t| t == topic) {
-        return refused("topic", Problem::Unknown);
+        return refuse("topic", Problem::Unknown);
     }
     let before: Option<String> = sqlx::query_scalar(
         "SELECT note FROM management_notes WHERE cycle_id = ? AND topic_code = ?",
@@ -346,7 +336,6 @@ pub async fn set_note(
     let action = Action::new("material.note", format!("cycle {cycle_id} topic {topic}"))
         .before(before)
         .after((!note.is_empty()).then_some(note));
-    append(&mut tx, actor, &action).await?;
-    tx.commit().await?;
-    Ok(Some(Ok(())))
+    tx.commit(action).await?;
+    Ok(())
 }

@@ -10,6 +10,11 @@ use serde_json::{json, Value};
 use server::{config::Config, AppState};
 use tower::ServiceExt;
 
+/// Who the store records as acting when a test writes directly.
+pub fn cli() -> app::store::audit::Actor {
+    app::store::audit::Actor::command_line()
+}
+
 pub fn router(db: Db) -> Router {
     let leptos_options = leptos::config::LeptosOptions::builder()
         .output_name("materiality")
@@ -24,7 +29,7 @@ pub fn router(db: Db) -> Router {
 
 /// The demo cycle and its topic codes.
 pub async fn demo(db: &Db) -> (i64, Vec<String>) {
-    let cycle = store::demo::seed(db).await.unwrap();
+    let cycle = store::demo::seed(db, &cli()).await.unwrap();
     let codes = store::cycles::cycle_topics(db, cycle)
         .await
         .unwrap()
@@ -35,7 +40,7 @@ pub async fn demo(db: &Db) -> (i64, Vec<String>) {
 }
 
 pub async fn token(db: &Db, cycle: i64, group: &str) -> String {
-    store::cycles::invite(db, cycle, group, 1)
+    store::cycles::invite(db, &cli(), cycle, group, 1)
         .await
         .unwrap()
         .remove(0)
@@ -45,14 +50,15 @@ pub async fn token(db: &Db, cycle: i64, group: &str) -> String {
 pub async fn reviewer(db: &Db) -> (app::domain::User, String, String) {
     let user = store::auth::create_user(
         db,
+        &cli(),
         "rev@example.com",
         "a long password",
         app::domain::Role::Reviewer,
     )
     .await
     .unwrap();
-    let session = store::auth::create_session(db, user.id).await.unwrap();
-    let token = store::auth::create_api_token(db, "rev@example.com")
+    let session = store::auth::create_session(db, &user).await.unwrap();
+    let token = store::auth::create_api_token(db, &cli(), "rev@example.com")
         .await
         .unwrap();
     (user, session, token)
