@@ -414,7 +414,7 @@ async fn links_revoke_open_links_drafts_and_progress(db: Db) {
             .unwrap(),
         1
     );
-    assert_eq!(answer(&db, &tokens[2]).await, SubmitOutcome::Unknown);
+    assert_eq!(answer(&db, &tokens[2]).await, SubmitOutcome::Revoked);
     assert!(matches!(
         store::responses::survey(&db, &tokens[2], |_| false)
             .await
@@ -452,7 +452,7 @@ async fn links_revoke_open_links_drafts_and_progress(db: Db) {
     let newer = store::cycles::create_open_link(&db, &cli(), id, "CUS")
         .await
         .unwrap();
-    assert_eq!(answer(&db, &open).await, SubmitOutcome::Unknown);
+    assert_eq!(answer(&db, &open).await, SubmitOutcome::Revoked);
     assert!(matches!(
         answer(&db, &newer).await,
         SubmitOutcome::Stored { .. }

@@ -98,7 +98,7 @@ fn unprocessable(errors: &[FieldError]) -> Response {
         .into_response()
 }
 
-/// `POST /api/v1/responses`: 201 with a receipt; 404 unknown token; 409 used token; 422 with the
+/// `POST /api/v1/responses`: 201 with a receipt; 404 unknown token; 409 used token; 410 withdrawn; 422 with the
 /// field errors; 413 over 64 KiB; 415 for a body that is not JSON. Nothing is stored unless everything
 /// is valid.
 async fn post_response(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
@@ -142,6 +142,11 @@ async fn post_response(State(state): State<AppState>, headers: HeaderMap, body: 
         Ok(SubmitOutcome::Used) => (
             StatusCode::CONFLICT,
             Json(json!({"error": "this token has been used"})),
+        )
+            .into_response(),
+        Ok(SubmitOutcome::Revoked) => (
+            StatusCode::GONE,
+            Json(json!({"error": "the organiser has withdrawn this link"})),
         )
             .into_response(),
         Ok(SubmitOutcome::Invalid(errors)) => unprocessable(&errors),
@@ -217,6 +222,7 @@ async fn post_form(
             return response;
         }
         Some(SubmitOutcome::Unknown) => StatusCode::NOT_FOUND,
+        Some(SubmitOutcome::Revoked) => StatusCode::GONE,
         // Used, or answered here already (no submission was made).
         Some(SubmitOutcome::Used) | None => StatusCode::CONFLICT,
         Some(SubmitOutcome::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,

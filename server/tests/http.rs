@@ -1382,3 +1382,36 @@ async fn every_response_carries_the_security_headers(db: Db) {
         assert!(csp.contains("frame-ancestors 'none'"), "{uri}: {csp}");
     }
 }
+
+/// A withdrawn link is "withdrawn" wherever it is used: the page, the form post and the JSON API say
+/// the same (one rule for unknown, used, revoked, closed and open links), and nothing is stored.
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn a_revoked_link_is_revoked_on_the_page_the_form_and_the_api(db: Db) {
+    let app = router(db.clone());
+    let (cycle, codes) = demo(&db).await;
+    let (single, open) = (
+        token(&db, cycle, "EMP").await,
+        store::cycles::create_open_link(&db, &cli(), cycle, "CUS")
+            .await
+            .unwrap(),
+    );
+    store::cycles::revoke_unused(&db, &cli(), cycle, "EMP")
+        .await
+        .unwrap();
+    store::cycles::revoke_unused(&db, &cli(), cycle, "CUS")
+        .await
+        .unwrap();
+    let words = app::i18n::Lang::En.t().revoked_link_title;
+    for t in [&single, &open] {
+        let (_, res) = send(&app, get(&format!("/s/{t}?lang=en"))).await;
+        assert!(body_text(res).await.contains(words));
+        let (status, res) = send(&app, form_post(t, &complete_form(&codes), None)).await;
+        assert_eq!(status, StatusCode::GONE);
+        assert!(body_text(res).await.contains(words));
+        let body = json!({"token": t, "answers": answers(&codes)});
+        let (status, res) = send(&app, post_json("/api/v1/responses", &body)).await;
+        assert_eq!(status, StatusCode::GONE);
+        assert!(body_text(res).await.contains("withdrawn"));
+    }
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM responses").await, 0);
+}

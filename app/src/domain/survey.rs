@@ -36,6 +36,35 @@ pub enum SurveyState {
     Open(SurveyView),
 }
 
+/// Where a survey link stands. One rule, [`link_state`], serves the page, the form post and the
+/// submissions writer, so all three say the same of a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkState {
+    /// No invitation has the token, or its cycle is gone.
+    Unknown,
+    Used,
+    /// An admin withdrew it.
+    Revoked,
+    /// Its cycle does not take answers today.
+    Closed,
+    Open,
+}
+
+/// The link rule. `invitation`: `None` when no invitation has the token, else whether it has been
+/// used and whether it was withdrawn; `accepting`: `None` when its cycle is gone, else whether the
+/// cycle takes answers today. A used link stays "used" after its cycle closes or the rest of its
+/// group's links are withdrawn: the respondent is told their answer is in.
+pub fn link_state(invitation: Option<(bool, bool)>, accepting: Option<bool>) -> LinkState {
+    match (invitation, accepting) {
+        (None, _) => LinkState::Unknown,
+        (Some((true, _)), _) => LinkState::Used,
+        (Some((_, true)), _) => LinkState::Revoked,
+        (Some(_), None) => LinkState::Unknown,
+        (Some(_), Some(false)) => LinkState::Closed,
+        (Some(_), Some(true)) => LinkState::Open,
+    }
+}
+
 /// The outcome of one submission, for the pages.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum SubmitOutcome {
@@ -47,6 +76,8 @@ pub enum SubmitOutcome {
     },
     Unknown,
     Used,
+    /// An admin withdrew the link.
+    Revoked,
     /// Nothing stored: the problems, located.
     Invalid(Vec<FieldError>),
 }
@@ -74,5 +105,28 @@ mod tests {
     fn each_open_link_has_its_own_answered_cookie() {
         assert_eq!(answered_cookie(7), "mat_answered_7");
         assert_ne!(answered_cookie(7), answered_cookie(8));
+    }
+
+    #[test]
+    fn the_link_rule_names_the_first_reason_a_link_cannot_be_answered() {
+        use LinkState::*;
+        for (invitation, accepting, want) in [
+            (None, Some(true), Unknown),
+            (None, None, Unknown),
+            (Some((false, false)), None, Unknown),
+            (Some((true, false)), Some(true), Used),
+            (Some((true, true)), Some(false), Used),
+            (Some((false, true)), Some(true), Revoked),
+            (Some((false, true)), Some(false), Revoked),
+            (Some((false, true)), None, Revoked),
+            (Some((false, false)), Some(false), Closed),
+            (Some((false, false)), Some(true), Open),
+        ] {
+            assert_eq!(
+                link_state(invitation, accepting),
+                want,
+                "{invitation:?} {accepting:?}"
+            );
+        }
     }
 }

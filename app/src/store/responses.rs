@@ -3,8 +3,9 @@
 use super::cycles::{cycle, cycle_topics, invitation, Cycle, Invitation};
 use super::{hash_secret, new_secret, now, Db};
 use crate::domain::{
-    form_field, validate, Axis, CycleStatus, CycleTopic, DraftOutcome, ErrorCode, FieldError,
-    RawAnswer, SubmitOutcome, SurveyState, SurveyView, Token, MAX_COMMENT_CHARS,
+    form_field, link_state, validate, Axis, CycleStatus, CycleTopic, DraftOutcome, ErrorCode,
+    FieldError, LinkState, RawAnswer, SubmitOutcome, SurveyState, SurveyView, Token,
+    MAX_COMMENT_CHARS,
 };
 use crate::i18n::Lang;
 use sqlx::Row;
@@ -14,36 +15,32 @@ use tokio::sync::{mpsc, oneshot};
 /// The value under which the histogram counts "don't know" answers (see the migration).
 pub const DONT_KNOW_VALUE: i32 = -1;
 
-/// Where a survey link stands: the checks shared by showing the survey and storing its answers.
+/// Where a survey link stands ([`link_state`]), with what an open one leads to.
 enum Link {
-    Unknown,
-    Used,
-    Revoked,
-    Closed,
+    Not(LinkState),
     Open(Box<(Invitation, Cycle, Vec<CycleTopic>)>),
 }
 
 async fn link(db: &Db, token: &str) -> Result<Link, sqlx::Error> {
-    let Some(token) = Token::parse(token) else {
-        return Ok(Link::Unknown);
+    let inv = match Token::parse(token) {
+        Some(token) => invitation(db, &token).await?,
+        None => None,
     };
-    let Some(inv) = invitation(db, &token).await? else {
-        return Ok(Link::Unknown);
+    let c = match &inv {
+        Some(inv) => cycle(db, inv.cycle_id).await?,
+        None => None,
     };
-    if inv.used {
-        return Ok(Link::Used);
+    let state = link_state(
+        inv.as_ref().map(|i| (i.used, i.revoked)),
+        c.as_ref().map(Cycle::accepting),
+    );
+    match (state, inv, c) {
+        (LinkState::Open, Some(inv), Some(c)) => {
+            let topics = cycle_topics(db, inv.cycle_id).await?;
+            Ok(Link::Open(Box::new((inv, c, topics))))
+        }
+        (state, _, _) => Ok(Link::Not(state)),
     }
-    if inv.revoked {
-        return Ok(Link::Revoked);
-    }
-    let Some(c) = cycle(db, inv.cycle_id).await? else {
-        return Ok(Link::Unknown);
-    };
-    if !c.accepting() {
-        return Ok(Link::Closed);
-    }
-    let topics = cycle_topics(db, inv.cycle_id).await?;
-    Ok(Link::Open(Box::new((inv, c, topics))))
 }
 
 /// What a survey link leads to. `answered` tells whether this browser already answered an open link
@@ -54,10 +51,10 @@ pub async fn survey(
     answered: impl FnOnce(i64) -> bool,
 ) -> Result<SurveyState, sqlx::Error> {
     Ok(match link(db, token).await? {
-        Link::Unknown => SurveyState::Unknown,
-        Link::Used => SurveyState::Used,
-        Link::Revoked => SurveyState::Revoked,
-        Link::Closed => SurveyState::Closed,
+        Link::Not(LinkState::Used) => SurveyState::Used,
+        Link::Not(LinkState::Revoked) => SurveyState::Revoked,
+        Link::Not(LinkState::Closed) => SurveyState::Closed,
+        Link::Not(_) => SurveyState::Unknown,
         Link::Open(open) => {
             let (inv, c, topics) = *open;
             if inv.open_link && answered(inv.id) {
@@ -356,27 +353,33 @@ fn store_batch(
             outcomes.push(Ok(SubmitOutcome::Unknown));
             continue;
         };
-        if revoked {
-            outcomes.push(Ok(SubmitOutcome::Unknown));
-            continue;
-        }
-        if used || (!open_link && claimed.contains(&inv_id)) {
-            outcomes.push(Ok(SubmitOutcome::Used));
-            continue;
-        }
+        // A single-use link claimed earlier in this batch is used.
+        let used = used || (!open_link && claimed.contains(&inv_id));
         if let std::collections::hash_map::Entry::Vacant(slot) = cycles.entry(cycle_id) {
             slot.insert(open_cycle(&tx, cycle_id, &today)?);
         }
-        let c = match &cycles[&cycle_id] {
-            None => {
-                outcomes.push(Ok(SubmitOutcome::Unknown));
+        let c = &cycles[&cycle_id];
+        let c = match (
+            link_state(Some((used, revoked)), c.as_ref().map(|c| c.accepting)),
+            c,
+        ) {
+            (LinkState::Open, Some(c)) => c,
+            (LinkState::Used, _) => {
+                outcomes.push(Ok(SubmitOutcome::Used));
                 continue;
             }
-            Some(c) if !c.accepting => {
+            (LinkState::Revoked, _) => {
+                outcomes.push(Ok(SubmitOutcome::Revoked));
+                continue;
+            }
+            (LinkState::Closed, _) => {
                 outcomes.push(Ok(not_open()));
                 continue;
             }
-            Some(c) => c,
+            _ => {
+                outcomes.push(Ok(SubmitOutcome::Unknown));
+                continue;
+            }
         };
         let valid = match validate(&answers(&c.codes), &c.codes, c.scale) {
             Ok(v) => v,
