@@ -1,38 +1,22 @@
-//! Routes outside Leptos: the versioned JSON API, results for scripts, the plain form post of the
-//! survey, and the health check.
+//! Routes outside Leptos: results and exports for scripts, and the health check. Answers arrive
+//! through `answers`.
 
 use crate::AppState;
 use app::api::ssr::{caller, request_lang};
-use app::api::survey::{answered_cookie_header, answered_here, submit_form};
-use app::domain::{
-    parse_json_submission, FieldError, MatrixOptions, RawResponses, Respondents, SubmitOutcome,
-};
+use app::domain::{FieldError, MatrixOptions, RawResponses, Respondents};
 use app::i18n::Lang;
-use app::pages::survey::PostedForm;
 use app::store::auth::{Role, User};
-use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
-use axum::http::{header, HeaderMap, Request, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Form, Json, Router};
-use leptos::prelude::provide_context;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
-
-/// Largest accepted JSON submission (the API contract).
-pub const MAX_BODY: usize = 64 * 1024;
-/// Largest accepted survey form post. Larger than the JSON limit because URL encoding turns each
-/// Chinese character into nine bytes: seventeen full 2,000-character comments must still fit.
-pub const MAX_FORM_BODY: usize = 1024 * 1024;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
-        .route(
-            "/api/v1/responses",
-            post(post_response).layer(DefaultBodyLimit::max(MAX_BODY)),
-        )
         .route("/api/v1/cycles/{id}/results.json", get(results_json))
         .route("/api/v1/cycles/{id}/results.csv", get(results_csv))
         .route("/api/v1/cycles/{id}/results.xlsx", get(results_xlsx))
@@ -42,15 +26,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/audit.csv", get(audit_csv))
         .route("/api/v1/topics.csv", get(topics_csv))
         .route("/api/v1/topics.json", get(topics_json))
-}
-
-/// The survey's plain form post, merged onto the page's own path so that a browser without
-/// JavaScript stays on the survey URL.
-pub fn form_routes() -> Router<AppState> {
-    Router::new().route(
-        "/s/{token}",
-        post(post_form).layer(DefaultBodyLimit::max(MAX_FORM_BODY)),
-    )
 }
 
 /// `GET /healthz`: 200 when the database answers and the submissions writer runs, 503 otherwise;
@@ -75,7 +50,7 @@ async fn healthz(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-fn internal(e: impl std::fmt::Display) -> Response {
+pub(crate) fn internal(e: impl std::fmt::Display) -> Response {
     tracing::error!("internal error: {e}");
     (
         StatusCode::INTERNAL_SERVER_ERROR,
@@ -85,7 +60,7 @@ fn internal(e: impl std::fmt::Display) -> Response {
 }
 
 /// Error list of a 422, with English messages for people reading the API's answers.
-fn unprocessable(errors: &[FieldError]) -> Response {
+pub(crate) fn unprocessable(errors: &[FieldError]) -> Response {
     let t = Lang::En.t();
     let list: Vec<_> = errors
         .iter()
@@ -96,158 +71,6 @@ fn unprocessable(errors: &[FieldError]) -> Response {
         Json(json!({"errors": list})),
     )
         .into_response()
-}
-
-/// `POST /api/v1/responses`: 201 with a receipt; 404 unknown token; 409 used token; 410 withdrawn; 422 with the
-/// field errors; 413 over 64 KiB; 415 for a body that is not JSON. Nothing is stored unless everything
-/// is valid.
-async fn post_response(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    // Only a JSON body is an answer. A web page can post `text/plain` (or a form) to another site
-    // without asking it first, so without this check any site could make its visitors answer
-    // through a known open link; a cross-site `application/json` post needs a CORS preflight,
-    // which this server never grants.
-    if !is_json(&headers) {
-        return (
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Json(json!({"error": "the body must be application/json"})),
-        )
-            .into_response();
-    }
-    let submission = match parse_json_submission(&body) {
-        Ok(s) => s,
-        Err(errors) => return unprocessable(&errors),
-    };
-    match answered_here(&state.db, &submission.token, &headers).await {
-        Ok(true) => return already_answered_here(),
-        Ok(false) => {}
-        Err(e) => return internal(e),
-    }
-    let lang = request_lang(&headers, None);
-    match app::store::responses::submit(
-        &state.submissions,
-        &submission.token,
-        |_| submission.answers,
-        lang,
-    )
-    .await
-    {
-        Ok(SubmitOutcome::Stored { receipt, .. }) => {
-            (StatusCode::CREATED, Json(json!({"receipt": receipt}))).into_response()
-        }
-        Ok(SubmitOutcome::Unknown) => (
-            StatusCode::NOT_FOUND,
-            Json(json!({"error": "unknown token"})),
-        )
-            .into_response(),
-        Ok(SubmitOutcome::Used) => (
-            StatusCode::CONFLICT,
-            Json(json!({"error": "this token has been used"})),
-        )
-            .into_response(),
-        Ok(SubmitOutcome::Revoked) => (
-            StatusCode::GONE,
-            Json(json!({"error": "the organiser has withdrawn this link"})),
-        )
-            .into_response(),
-        Ok(SubmitOutcome::Invalid(errors)) => unprocessable(&errors),
-        Err(e) => internal(e),
-    }
-}
-
-/// 409: this browser already answered this open link (its cookie says so).
-fn already_answered_here() -> Response {
-    (
-        StatusCode::CONFLICT,
-        Json(json!({"error": "this browser has already answered through this open link"})),
-    )
-        .into_response()
-}
-
-/// Whether the request says its body is JSON (`application/json`, any parameters).
-fn is_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
-}
-
-/// The survey form posted without JavaScript. Stored: redirect to the thank-you page (303, so a reload
-/// does not post again). Otherwise: the survey page again, rendered with what was posted and why it
-/// was refused.
-async fn post_form(
-    State(state): State<AppState>,
-    Path(token): Path<String>,
-    headers: HeaderMap,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
-    let lang = request_lang(
-        &headers,
-        fields
-            .iter()
-            .find(|(k, _)| k == "lang")
-            .map(|(_, v)| v.as_str()),
-    );
-    if fields.iter().any(|(k, v)| k == "intent" && v == "draft") {
-        // Saved or not, show the link again: it says what the draft holds, or why there is none.
-        if let Err(e) = app::store::responses::save_draft(&state.db, &token, &fields).await {
-            return internal(e);
-        }
-        return Redirect::to(&format!("/s/{token}?lang={}", lang.tag())).into_response();
-    }
-    // Already answered here: the page says so (the survey page reads the same cookie), nothing stored.
-    let answered = match answered_here(&state.db, &token, &headers).await {
-        Ok(a) => a,
-        Err(e) => return internal(e),
-    };
-    let outcome = if answered {
-        None
-    } else {
-        match submit_form(&state.submissions, &token, &fields, lang).await {
-            Ok(o) => Some(o),
-            Err(e) => return internal(e),
-        }
-    };
-    let status = match &outcome {
-        Some(stored @ SubmitOutcome::Stored { receipt, .. }) => {
-            let cookie = answered_cookie_header(&state.db, &token, stored).await;
-            let mut response = Redirect::to(&format!(
-                "/s/{token}/thanks?r={receipt}&lang={}",
-                lang.tag()
-            ))
-            .into_response();
-            if let Some(c) = cookie {
-                response.headers_mut().append(header::SET_COOKIE, c);
-            }
-            return response;
-        }
-        Some(SubmitOutcome::Unknown) => StatusCode::NOT_FOUND,
-        Some(SubmitOutcome::Revoked) => StatusCode::GONE,
-        // Used, or answered here already (no submission was made).
-        Some(SubmitOutcome::Used) | None => StatusCode::CONFLICT,
-        Some(SubmitOutcome::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
-    };
-    let posted = PostedForm { fields, outcome };
-    let db = state.db.clone();
-    let options = state.leptos_options.clone();
-    // Rendered whole (not streamed out of order): a browser without JavaScript cannot assemble streamed
-    // fragments.
-    let render = leptos_axum::render_app_async_with_context(
-        move || {
-            provide_context(db.clone());
-            provide_context(posted.clone());
-        },
-        move || app::shell(options.clone()),
-    );
-    // Render the page as a GET of the same URL would, with the posted form in context.
-    let mut req = Request::builder()
-        .uri(format!("/s/{token}"))
-        .body(Body::empty())
-        .expect("a valid request");
-    *req.headers_mut() = headers;
-    let mut response = render(req).await.into_response();
-    *response.status_mut() = status;
-    response
 }
 
 /// The caller must be a reviewer or an admin: 401 for anonymous callers, 403 for anyone else.

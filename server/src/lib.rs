@@ -1,6 +1,7 @@
 //! The server: configuration, the router (Leptos pages plus the JSON API and health check) and the
 //! command-line subcommands.
 
+pub mod answers;
 pub mod api;
 pub mod bench;
 pub mod cli;
@@ -63,7 +64,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
         .leptos_routes_with_context(&state, routes, context, move || shell(options.clone()))
-        .merge(api::form_routes())
+        .merge(answers::routes())
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

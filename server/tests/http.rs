@@ -104,9 +104,9 @@ async fn post_response_status_codes(db: Db) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM responses").await, 0);
 
-    // 413: over 64 KiB, refused before parsing.
+    // 413: over the largest valid answer, refused before parsing.
     let mut huge = answers(&codes);
-    huge[0]["comment"] = json!("x".repeat(70 * 1024));
+    huge[0]["comment"] = json!("x".repeat(app::domain::max_json_body(codes.len())));
     let (status, _) = send(
         &app,
         post_json(url, &json!({"token": token, "answers": huge})),
@@ -407,24 +407,6 @@ async fn survey_page_and_plain_form_post(db: Db) {
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(body_text(res).await.contains("already been used"));
     assert_eq!(count(&db, "SELECT COUNT(*) FROM responses").await, 1);
-}
-
-fn serde_urlencoded_body(form: &[(String, String)]) -> String {
-    form.iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[sqlx::test(migrator = "app::store::MIGRATOR")]

@@ -18,17 +18,18 @@ pub async fn load_survey(token: String) -> Result<SurveyState, AppError> {
         .map_err(internal)
 }
 
-/// The survey's form post: the form's fields parsed and validated as the JSON API's answers are.
+/// The survey's form post: the form's fields, read for the cycle's topic `codes` here (before the
+/// writer), then validated by the writer as the JSON API's answers are.
 #[cfg(feature = "ssr")]
 pub async fn submit_form(
     subs: &crate::store::responses::Submissions,
     token: &str,
     fields: &[(String, String)],
+    codes: &[String],
     lang: Lang,
 ) -> Result<SubmitOutcome, sqlx::Error> {
-    let fields = fields.to_vec();
-    let answers = move |codes: &[String]| crate::domain::answers_from_form(&fields, codes);
-    crate::store::responses::submit(subs, token, answers, lang).await
+    let answers = crate::domain::answers_from_form(fields, codes);
+    crate::store::responses::submit(subs, token, move |_| answers, lang).await
 }
 
 /// Whether this request's browser already answered `token`, an open link (its cookie, see

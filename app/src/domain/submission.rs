@@ -7,6 +7,30 @@ use std::collections::HashMap;
 /// The longest comment kept per topic, in characters.
 pub const MAX_COMMENT_CHARS: usize = 2000;
 
+/// Bytes one comment character can take on the wire: a four-byte UTF-8 character URL-encoded
+/// (`%F0%9F%98%80`) or written as a JSON surrogate pair (`\ud83d\ude00`).
+const WIRE_BYTES_PER_CHAR: usize = 12;
+/// Bytes a score's value can take on the wire (`dk`, `10`, `null`).
+const SCORE_BYTES: usize = 4;
+/// The largest valid comment on the wire.
+const COMMENT_BYTES: usize = MAX_COMMENT_CHARS * WIRE_BYTES_PER_CHAR;
+
+/// The largest valid survey form post for a cycle of `topics` topics, in bytes: per topic the three
+/// fields `b.CODE=…&s.CODE=…&c.CODE=…&` with the longest code and comment, plus 256 bytes for `lang`
+/// and `intent`. About 410 KB for 17 topics; a larger body is refused (413) before it is read.
+pub fn max_form_body(topics: usize) -> usize {
+    let name = 2 + super::MAX_CODE_LEN + 2;
+    256 + topics * (3 * name + 2 * SCORE_BYTES + COMMENT_BYTES)
+}
+
+/// The largest valid JSON submission for a cycle of `topics` topics, in bytes: per answer its keys,
+/// the longest code and comment and 128 bytes of white space (pretty-printed JSON fits), plus 512
+/// bytes for the token and the outer object.
+pub fn max_json_body(topics: usize) -> usize {
+    let keys = r#"{"topic":"","business":,"stakeholder":,"comment":""},"#.len();
+    512 + topics * (keys + super::MAX_CODE_LEN + 2 * SCORE_BYTES + 128 + COMMENT_BYTES)
+}
+
 /// The two axes of the matrix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -199,13 +223,13 @@ pub const DONT_KNOW: &str = "dk";
 
 /// Reads the questionnaire's form fields, for the cycle's topics, into raw answers. Used by the plain
 /// form post and by the hydrated page alike, so the two cannot drift apart.
+/// The first value of a name counts; one pass over the fields, however many there are.
 pub fn answers_from_form(fields: &[(String, String)], topics: &[String]) -> Vec<RawAnswer> {
-    let get = |name: String| {
-        fields
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.as_str())
-    };
+    let mut by_name: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for (k, v) in fields {
+        by_name.entry(k.as_str()).or_insert(v.as_str());
+    }
+    let get = |name: String| by_name.get(name.as_str()).copied();
     let score = |v: Option<&str>| match v {
         None | Some("") => RawScore::Missing,
         Some(DONT_KNOW) => RawScore::DontKnow,

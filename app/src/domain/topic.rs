@@ -36,9 +36,12 @@ impl Category {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct TopicCode(String);
 
+/// The longest topic (and category) code, in ASCII characters.
+pub const MAX_CODE_LEN: usize = 16;
+
 impl TopicCode {
     pub fn parse(s: &str) -> Option<TopicCode> {
-        let ok = (1..=16).contains(&s.len())
+        let ok = (1..=MAX_CODE_LEN).contains(&s.len())
             && s.starts_with(|c: char| c.is_ascii_alphabetic())
             && s.chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');

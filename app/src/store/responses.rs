@@ -97,6 +97,37 @@ pub async fn survey(
     })
 }
 
+/// The topic codes of the cycle a survey link belongs to, in the questionnaire's order; `None` when no
+/// invitation has this token. What a form post may contain, read before its body is.
+pub async fn link_topics(db: &Db, token: &str) -> Result<Option<Vec<String>>, sqlx::Error> {
+    let Some(token) = Token::parse(token) else {
+        return Ok(None);
+    };
+    let Some(inv) = invitation(db, &token).await? else {
+        return Ok(None);
+    };
+    let codes = sqlx::query_scalar(
+        "SELECT code FROM cycle_topics WHERE cycle_id = ? ORDER BY sort_order, code",
+    )
+    .bind(inv.cycle_id)
+    .fetch_all(db)
+    .await?;
+    Ok(Some(codes))
+}
+
+/// The most topics any cycle not yet confirmed asks: what the largest valid JSON submission is sized
+/// by (the token, and so the cycle, is inside the body). Closed cycles count too, so that an answer
+/// sent just after its cycle closed is told so (422), not that it is too large.
+pub async fn most_open_topics(db: &Db) -> Result<usize, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM cycle_topics t
+         JOIN cycles c ON c.id = t.cycle_id WHERE c.status <> 'confirmed' GROUP BY t.cycle_id)",
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
 /// The id of the open link behind `token`, if it is one: the browser guard's key.
 pub async fn open_link_id(db: &Db, token: &str) -> Result<Option<i64>, sqlx::Error> {
     let Some(token) = Token::parse(token) else {

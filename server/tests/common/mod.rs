@@ -169,3 +169,22 @@ pub fn xlsx_sheet(bytes: Vec<u8>, name: &str) -> Vec<Vec<String>> {
         .map(|row| row.iter().map(|cell| cell.to_string()).collect())
         .collect()
 }
+
+/// A form body as a browser encodes it (application/x-www-form-urlencoded).
+pub fn serde_urlencoded_body(form: &[(String, String)]) -> String {
+    form.iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+pub fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
