@@ -423,7 +423,7 @@ async fn links_revoke_open_links_drafts_and_progress(db: Db) {
     ));
 
     // An open link takes any number of answers, each its own response; a new one stops the old.
-    let open = store::cycles::create_open_link(&db, &cli(), id, "CUS")
+    let open = store::cycles::create_open_link(&db, &cli(), id, "CUS", None)
         .await
         .unwrap();
     for _ in 0..2 {
@@ -449,7 +449,7 @@ async fn links_revoke_open_links_drafts_and_progress(db: Db) {
         store::responses::save_draft(&db, &open, &[]).await.unwrap(),
         DraftOutcome::Refused
     );
-    let newer = store::cycles::create_open_link(&db, &cli(), id, "CUS")
+    let newer = store::cycles::create_open_link(&db, &cli(), id, "CUS", None)
         .await
         .unwrap();
     assert_eq!(answer(&db, &open).await, SubmitOutcome::Revoked);

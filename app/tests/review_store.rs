@@ -211,7 +211,7 @@ async fn confirming_freezes_every_write_path(db: Db) {
         Err(StoreError::Refused(p)) if p[0].problem == Problem::Frozen
     ));
     assert!(matches!(
-        store::cycles::create_open_link(&db, &cli(), cycle, "EMP").await,
+        store::cycles::create_open_link(&db, &cli(), cycle, "EMP", None).await,
         Err(StoreError::Refused(p)) if p[0].problem == Problem::Frozen
     ));
     assert!(matches!(

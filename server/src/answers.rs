@@ -5,19 +5,23 @@
 
 use crate::api::{internal, unprocessable};
 use crate::AppState;
-use app::api::ssr::request_lang;
+use app::api::ssr::{client_address, request_lang};
 use app::api::survey::{answered_cookie_header, answered_here, submit_form};
 use app::domain::{form_field, max_form_body, max_json_body, parse_json_submission, SubmitOutcome};
 use app::pages::survey::PostedForm;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::{Json, Router};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use leptos::prelude::provide_context;
 use serde_json::json;
 use std::collections::HashSet;
+use std::num::NonZeroU32;
 use std::sync::LazyLock;
 use std::time::Duration;
 use tokio::sync::{Semaphore, SemaphorePermit};
@@ -29,6 +33,68 @@ pub const MAX_READING: usize = 32;
 pub const READ_WAIT: Duration = Duration::from_secs(10);
 
 static READING: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(MAX_READING));
+
+/// What open links may still take: answers per link per minute from everyone, and per link and
+/// network address per hour (see `Config`). Single-use links need no budget: each answers once. A
+/// try counts whether or not it is then stored. Kept in memory (a restart gives every budget back).
+pub struct OpenLinkBudget {
+    per_link: DefaultKeyedRateLimiter<i64>,
+    per_address: DefaultKeyedRateLimiter<(i64, String)>,
+}
+
+/// Keys kept before the budgets forget those that are full again.
+const BUDGET_KEYS: usize = 10_000;
+
+impl OpenLinkBudget {
+    pub fn new(per_minute: u32, per_address_hour: u32) -> OpenLinkBudget {
+        let n = |n: u32| NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN);
+        OpenLinkBudget {
+            per_link: RateLimiter::keyed(Quota::per_minute(n(per_minute))),
+            per_address: RateLimiter::keyed(Quota::per_hour(n(per_address_hour))),
+        }
+    }
+
+    /// Takes one answer through open link `link` from `address` out of both budgets, or says in how
+    /// many seconds the spent one has room again.
+    pub fn take(&self, link: i64, address: &str) -> Result<(), u64> {
+        if self.per_address.len() > BUDGET_KEYS {
+            self.per_address.retain_recent();
+            self.per_link.retain_recent();
+        }
+        let now = DefaultClock::default().now();
+        let wait = |n: governor::NotUntil<_>| n.wait_time_from(now).as_secs().max(1);
+        self.per_link.check_key(&link).map_err(wait)?;
+        self.per_address
+            .check_key(&(link, address.to_string()))
+            .map_err(wait)
+    }
+}
+
+/// 429 with `Retry-After`: the open link's budget is spent for now. JSON for the API, plain words in
+/// both languages for a browser's form post.
+fn budget_spent(seconds: u64, json: bool) -> Response {
+    let why = format!(
+        "Too many answers through this shared link just now: please send again in {seconds} s. \
+         通过此共享链接提交的答卷过于频繁，请 {seconds} 秒后再提交。"
+    );
+    let mut response = if json {
+        (StatusCode::TOO_MANY_REQUESTS, Json(json!({ "error": why }))).into_response()
+    } else {
+        (StatusCode::TOO_MANY_REQUESTS, why).into_response()
+    };
+    if let Ok(v) = seconds.to_string().parse() {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    response
+}
+
+/// Takes an answer out of the budget of `token` when it is an open link (`open_link`: its id); the
+/// refusal when the budget is spent.
+fn spend(state: &AppState, open_link: Option<i64>, parts: &Parts, json: bool) -> Option<Response> {
+    let id = open_link?;
+    let wait = state.open_links.take(id, &client_address(parts)).err()?;
+    Some(budget_spent(wait, json))
+}
 
 /// `POST /api/v1/responses`, and the survey's form post on the page's own path (so that a browser
 /// without JavaScript stays on the survey URL).
@@ -111,12 +177,14 @@ fn read_form(body: &[u8], codes: &[String]) -> Result<Vec<(String, String)>, Str
 /// `POST /api/v1/responses`: 201 with a receipt; 404 unknown token; 409 used token; 410 withdrawn; 422
 /// with the field errors; 413 over the largest valid answer ([`max_json_body`]); 415 for a body that is
 /// not JSON; 503 when too many bodies are being read. Nothing is stored unless everything is valid.
-async fn post_response(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+async fn post_response(State(state): State<AppState>, request: Request<Body>) -> Response {
+    let (parts, body) = request.into_parts();
+    let headers = &parts.headers;
     // Only a JSON body is an answer. A web page can post `text/plain` (or a form) to another site
     // without asking it first, so without this check any site could make its visitors answer
     // through a known open link; a cross-site `application/json` post needs a CORS preflight,
     // which this server never grants.
-    if !is_json(&headers) {
+    if !is_json(headers) {
         return (
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Json(json!({"error": "the body must be application/json"})),
@@ -128,7 +196,7 @@ async fn post_response(State(state): State<AppState>, headers: HeaderMap, body: 
         Ok(n) => max_json_body(n),
         Err(e) => return internal(e),
     };
-    let (body, permit) = match read_limited(&headers, body, limit).await {
+    let (body, permit) = match read_limited(headers, body, limit).await {
         Ok(read) => read,
         Err(refused) => return refused,
     };
@@ -138,12 +206,20 @@ async fn post_response(State(state): State<AppState>, headers: HeaderMap, body: 
         Ok(s) => s,
         Err(errors) => return unprocessable(&errors),
     };
-    match answered_here(&state.db, &submission.token, &headers).await {
+    match answered_here(&state.db, &submission.token, headers).await {
         Ok(true) => return already_answered_here(),
         Ok(false) => {}
         Err(e) => return internal(e),
     }
-    let lang = request_lang(&headers, None);
+    match app::store::responses::open_link_id(&state.db, &submission.token).await {
+        Ok(open_link) => {
+            if let Some(spent) = spend(&state, open_link, &parts, true) {
+                return spent;
+            }
+        }
+        Err(e) => return internal(e),
+    }
+    let lang = request_lang(headers, None);
     match app::store::responses::submit(
         &state.submissions,
         &submission.token,
@@ -168,6 +244,11 @@ async fn post_response(State(state): State<AppState>, headers: HeaderMap, body: 
         Ok(SubmitOutcome::Revoked) => (
             StatusCode::GONE,
             Json(json!({"error": "the organiser has withdrawn this link"})),
+        )
+            .into_response(),
+        Ok(SubmitOutcome::Full) => (
+            StatusCode::CONFLICT,
+            Json(json!({"error": "this open link has taken as many answers as its organiser allowed"})),
         )
             .into_response(),
         Ok(SubmitOutcome::Invalid(errors)) => unprocessable(&errors),
@@ -203,17 +284,24 @@ fn is_json(headers: &HeaderMap) -> bool {
 async fn post_form(
     State(state): State<AppState>,
     Path(token): Path<String>,
-    headers: HeaderMap,
-    body: Body,
+    request: Request<Body>,
 ) -> Response {
-    let codes = match app::store::responses::link_topics(&state.db, &token).await {
-        Ok(Some(codes)) => codes,
+    let (parts, body) = request.into_parts();
+    let headers = parts.headers.clone();
+    let shape = match app::store::responses::link_shape(&state.db, &token).await {
+        Ok(Some(shape)) => shape,
         // No such link: its page says so, whatever was posted.
         Ok(None) => {
             return survey_page(&state, &token, headers, None, StatusCode::NOT_FOUND).await;
         }
         Err(e) => return internal(e),
     };
+    // An open link's budget is spent before its body is read (open links keep no drafts, so every
+    // post to one is an answer).
+    if let Some(spent) = spend(&state, shape.open_link, &parts, false) {
+        return spent;
+    }
+    let codes = shape.codes;
     let (body, permit) = match read_limited(&headers, body, max_form_body(codes.len())).await {
         Ok(read) => read,
         Err(refused) => return refused,
@@ -269,6 +357,7 @@ async fn post_form(
         }
         Some(SubmitOutcome::Unknown) => StatusCode::NOT_FOUND,
         Some(SubmitOutcome::Revoked) => StatusCode::GONE,
+        Some(SubmitOutcome::Full) => StatusCode::CONFLICT,
         // Used, or answered here already (no submission was made).
         Some(SubmitOutcome::Used) | None => StatusCode::CONFLICT,
         Some(SubmitOutcome::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,

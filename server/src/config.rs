@@ -8,6 +8,23 @@ pub struct Config {
     /// `PUBLIC_URL`: the address respondents reach the site at, used to print survey links.
     /// Default `http://127.0.0.1:3000`.
     pub public_url: String,
+    /// `OPEN_LINK_PER_MINUTE`: answers one open link takes per minute, from everyone together
+    /// (a burst of this many, then one every 60 / n seconds). Default 120.
+    pub open_link_per_minute: u32,
+    /// `OPEN_LINK_PER_ADDRESS_HOUR`: answers one open link takes per hour from one network address
+    /// (an office behind one NAT shares it). Default 300.
+    pub open_link_per_address_hour: u32,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            database_url: "sqlite://data/materiality.db".into(),
+            public_url: "http://127.0.0.1:3000".into(),
+            open_link_per_minute: 120,
+            open_link_per_address_hour: 300,
+        }
+    }
 }
 
 impl Config {
@@ -18,11 +35,24 @@ impl Config {
                 .filter(|v| !v.is_empty())
                 .unwrap_or_else(|| default.to_string())
         };
+        let defaults = Config::default();
+        let count = |name: &str, default: u32| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.trim().parse::<u32>().ok())
+                .filter(|&n| n > 0)
+                .unwrap_or(default)
+        };
         Config {
-            database_url: var("DATABASE_URL", "sqlite://data/materiality.db"),
-            public_url: var("PUBLIC_URL", "http://127.0.0.1:3000")
+            database_url: var("DATABASE_URL", &defaults.database_url),
+            public_url: var("PUBLIC_URL", &defaults.public_url)
                 .trim_end_matches('/')
                 .to_string(),
+            open_link_per_minute: count("OPEN_LINK_PER_MINUTE", defaults.open_link_per_minute),
+            open_link_per_address_hour: count(
+                "OPEN_LINK_PER_ADDRESS_HOUR",
+                defaults.open_link_per_address_hour,
+            ),
         }
     }
 

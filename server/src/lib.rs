@@ -30,6 +30,8 @@ pub struct AppState {
     pub limiter: SharedLimiter,
     /// The group-commit writer of survey answers (one per process).
     pub submissions: Submissions,
+    /// What open links may still take, per link and per address.
+    pub open_links: std::sync::Arc<answers::OpenLinkBudget>,
 }
 
 impl AppState {
@@ -37,6 +39,10 @@ impl AppState {
     pub fn new(leptos_options: LeptosOptions, db: Db, config: config::Config) -> Self {
         AppState {
             submissions: Submissions::start(db.clone()),
+            open_links: std::sync::Arc::new(answers::OpenLinkBudget::new(
+                config.open_link_per_minute,
+                config.open_link_per_address_hour,
+            )),
             leptos_options,
             db,
             config,

@@ -274,11 +274,24 @@ pub async fn generate_links(
     }))
 }
 
-/// Makes the group's open link, replacing (and stopping) any earlier one.
+/// Makes the group's open link, replacing (and stopping) any earlier one. `cap`: the most answers it
+/// takes (empty: no limit).
 #[server]
-pub async fn make_open_link(id: i64, group: String) -> Result<Checked<NewLinks>, AppError> {
+pub async fn make_open_link(
+    id: i64,
+    group: String,
+    #[server(default)] cap: String,
+) -> Result<Checked<NewLinks>, AppError> {
     let admin = admin().await?;
-    let token = checked(crate::store::cycles::create_open_link(&db()?, &admin, id, &group).await)?;
+    let cap = match cap.trim() {
+        "" => None,
+        n => match n.parse::<u32>() {
+            Ok(n) => Some(n),
+            Err(_) => return problem("cap", Problem::BadNumber),
+        },
+    };
+    let store = crate::store::cycles::create_open_link(&db()?, &admin, id, &group, cap).await;
+    let token = checked(store)?;
     let base = super::ssr::public_url()?;
     Ok(token.map(|token| NewLinks {
         group,

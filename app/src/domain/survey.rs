@@ -31,6 +31,8 @@ pub enum SurveyState {
     Closed,
     /// An admin withdrew the link.
     Revoked,
+    /// An open link that has taken as many answers as its admin allowed.
+    Full,
     /// This browser has already answered through this open link.
     AnsweredHere,
     Open(SurveyView),
@@ -47,20 +49,32 @@ pub enum LinkState {
     Revoked,
     /// Its cycle does not take answers today.
     Closed,
+    /// An open link that has taken as many answers as its admin allowed.
+    Full,
     Open,
 }
 
-/// The link rule. `invitation`: `None` when no invitation has the token, else whether it has been
-/// used and whether it was withdrawn; `accepting`: `None` when its cycle is gone, else whether the
-/// cycle takes answers today. A used link stays "used" after its cycle closes or the rest of its
-/// group's links are withdrawn: the respondent is told their answer is in.
-pub fn link_state(invitation: Option<(bool, bool)>, accepting: Option<bool>) -> LinkState {
+/// What the store knows of an invitation, for [`link_state`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LinkFacts {
+    pub used: bool,
+    pub revoked: bool,
+    /// An open link with a cap that its answers have reached.
+    pub full: bool,
+}
+
+/// The link rule. `invitation`: `None` when no invitation has the token; `accepting`: `None` when
+/// its cycle is gone, else whether the cycle takes answers today. A used link stays "used" after its
+/// cycle closes or the rest of its group's links are withdrawn: the respondent is told their answer
+/// is in.
+pub fn link_state(invitation: Option<LinkFacts>, accepting: Option<bool>) -> LinkState {
     match (invitation, accepting) {
         (None, _) => LinkState::Unknown,
-        (Some((true, _)), _) => LinkState::Used,
-        (Some((_, true)), _) => LinkState::Revoked,
+        (Some(f), _) if f.used => LinkState::Used,
+        (Some(f), _) if f.revoked => LinkState::Revoked,
         (Some(_), None) => LinkState::Unknown,
         (Some(_), Some(false)) => LinkState::Closed,
+        (Some(f), Some(true)) if f.full => LinkState::Full,
         (Some(_), Some(true)) => LinkState::Open,
     }
 }
@@ -78,6 +92,8 @@ pub enum SubmitOutcome {
     Used,
     /// An admin withdrew the link.
     Revoked,
+    /// The open link has taken as many answers as its admin allowed.
+    Full,
     /// Nothing stored: the problems, located.
     Invalid(Vec<FieldError>),
 }
@@ -110,17 +126,26 @@ mod tests {
     #[test]
     fn the_link_rule_names_the_first_reason_a_link_cannot_be_answered() {
         use LinkState::*;
+        let f = |used, revoked, full| {
+            Some(LinkFacts {
+                used,
+                revoked,
+                full,
+            })
+        };
         for (invitation, accepting, want) in [
             (None, Some(true), Unknown),
             (None, None, Unknown),
-            (Some((false, false)), None, Unknown),
-            (Some((true, false)), Some(true), Used),
-            (Some((true, true)), Some(false), Used),
-            (Some((false, true)), Some(true), Revoked),
-            (Some((false, true)), Some(false), Revoked),
-            (Some((false, true)), None, Revoked),
-            (Some((false, false)), Some(false), Closed),
-            (Some((false, false)), Some(true), Open),
+            (f(false, false, false), None, Unknown),
+            (f(true, false, false), Some(true), Used),
+            (f(true, true, true), Some(false), Used),
+            (f(false, true, false), Some(true), Revoked),
+            (f(false, true, true), Some(false), Revoked),
+            (f(false, true, false), None, Revoked),
+            (f(false, false, false), Some(false), Closed),
+            (f(false, false, true), Some(false), Closed),
+            (f(false, false, true), Some(true), Full),
+            (f(false, false, false), Some(true), Open),
         ] {
             assert_eq!(
                 link_state(invitation, accepting),

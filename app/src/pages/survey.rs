@@ -71,6 +71,9 @@ pub fn SurveyPage() -> impl IntoView {
                         Ok((SurveyState::Revoked, _)) => {
                             view! { <Notice title=t.revoked_link_title body=t.revoked_link_body /> }.into_any()
                         }
+                        Ok((SurveyState::Full, _)) => {
+                            view! { <Notice title=t.full_link_title body=t.full_link_body /> }.into_any()
+                        }
                         Ok((SurveyState::AnsweredHere, _)) => {
                             view! { <Notice title=t.answered_here_title body=t.answered_here_body /> }.into_any()
                         }

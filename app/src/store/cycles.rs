@@ -164,15 +164,33 @@ pub struct Invitation {
     pub opened: bool,
     /// An open link: any number of answers, each under its own hidden invitation.
     pub open_link: bool,
+    /// An open link whose cap its answers have reached.
+    pub full: bool,
 }
 
+impl Invitation {
+    /// What the link rule needs of it.
+    pub fn facts(&self) -> crate::domain::LinkFacts {
+        crate::domain::LinkFacts {
+            used: self.used,
+            revoked: self.revoked,
+            full: self.full,
+        }
+    }
+}
+
+/// Whether an open link's answers have reached its cap (SQL on `invitations i`).
+pub(super) const FULL: &str = "(i.max_answers IS NOT NULL AND
+    (SELECT COUNT(*) FROM invitations a WHERE a.parent_id = i.id) >= i.max_answers)";
+
 pub async fn invitation(db: &Db, token: &Token) -> Result<Option<Invitation>, sqlx::Error> {
-    let row = sqlx::query(
+    let row = sqlx::query(&format!(
         "SELECT i.id, i.cycle_id, i.group_id, i.used_at IS NOT NULL AS used,
-                i.revoked_at IS NOT NULL AS revoked, i.opened_at IS NOT NULL AS opened, i.open_link, g.name_zh, g.name_en
+                i.revoked_at IS NOT NULL AS revoked, i.opened_at IS NOT NULL AS opened, i.open_link,
+                {FULL} AS full, g.name_zh, g.name_en
          FROM invitations i JOIN stakeholder_groups g ON g.id = i.group_id
-         WHERE i.token_hash = ?",
-    )
+         WHERE i.token_hash = ?"
+    ))
     .bind(hash_secret(token.as_str()))
     .fetch_optional(db)
     .await?;
@@ -188,6 +206,7 @@ pub async fn invitation(db: &Db, token: &Token) -> Result<Option<Invitation>, sq
         revoked: r.get("revoked"),
         opened: r.get("opened"),
         open_link: r.get("open_link"),
+        full: r.get("full"),
     }))
 }
 
@@ -217,21 +236,25 @@ async fn cycle_group(conn: &mut SqliteConnection, cycle_id: i64, group_code: &st
     .map_or_else(|| refuse("group", Problem::Unknown), Ok)
 }
 
+/// A new link: single-use (`open` None), or open with at most `Some(cap)` answers (`Some(None)`:
+/// no cap).
 async fn insert_invitation(
     conn: &mut SqliteConnection,
     cycle_id: i64,
     group_id: i64,
-    open_link: bool,
+    open: Option<Option<u32>>,
 ) -> Result<String, sqlx::Error> {
     let token = new_secret();
     sqlx::query(
-        "INSERT INTO invitations (cycle_id, group_id, token_hash, created_at, open_link) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO invitations (cycle_id, group_id, token_hash, created_at, open_link, max_answers)
+         VALUES (?, ?, ?, ?, ?, ?)",
     )
     .bind(cycle_id)
     .bind(group_id)
     .bind(hash_secret(&token))
     .bind(now())
-    .bind(open_link)
+    .bind(open.is_some())
+    .bind(open.flatten())
     .execute(&mut *conn)
     .await?;
     Ok(token)
@@ -253,7 +276,7 @@ pub async fn invite(
     let group_id = cycle_group(&mut tx, cycle_id, group_code).await?;
     let mut tokens = Vec::with_capacity(count as usize);
     for _ in 0..count {
-        tokens.push(insert_invitation(&mut tx, cycle_id, group_id, false).await?);
+        tokens.push(insert_invitation(&mut tx, cycle_id, group_id, None).await?);
     }
     // The count only: a link is a respondent's key and never goes into the log.
     let action = Action::new(
@@ -265,21 +288,30 @@ pub async fn invite(
     Ok(tokens)
 }
 
+/// The largest cap an admin may set on an open link's answers.
+pub const MAX_CAP: u32 = 1_000_000;
+
 /// Replaces the group's open link with a new one (the old one stops working) and returns its token.
+/// `cap`: the most answers it takes (1 to [`MAX_CAP`]), or none.
 pub async fn create_open_link(
     db: &Db,
     actor: &Actor,
     cycle_id: i64,
     group_code: &str,
+    cap: Option<u32>,
 ) -> Stored<String> {
+    if cap.is_some_and(|c| !(1..=MAX_CAP).contains(&c)) {
+        return refuse("cap", Problem::BadNumber);
+    }
     let mut tx = Write::begin(db, actor).await?;
     let group_id = cycle_group(&mut tx, cycle_id, group_code).await?;
     revoke_open_links(&mut tx, cycle_id, group_id).await?;
-    let token = insert_invitation(&mut tx, cycle_id, group_id, true).await?;
+    let token = insert_invitation(&mut tx, cycle_id, group_id, Some(cap)).await?;
     let action = Action::new(
         "links.open_link",
         format!("cycle {cycle_id} group {group_code}"),
-    );
+    )
+    .after(json!({ "cap": cap }));
     tx.commit(action).await?;
     Ok(token)
 }

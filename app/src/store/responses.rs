@@ -1,10 +1,10 @@
 //! Storing a response: the invitation, the scores and the histograms move together or not at all.
 
-use super::cycles::{cycle, cycle_topics, invitation, Cycle, Invitation};
+use super::cycles::{cycle, cycle_topics, invitation, Cycle, Invitation, FULL};
 use super::{hash_secret, new_secret, now, Db};
 use crate::domain::{
     form_field, link_state, validate, Axis, CycleStatus, CycleTopic, DraftOutcome, ErrorCode,
-    FieldError, LinkState, RawAnswer, SubmitOutcome, SurveyState, SurveyView, Token,
+    FieldError, LinkFacts, LinkState, RawAnswer, SubmitOutcome, SurveyState, SurveyView, Token,
     MAX_COMMENT_CHARS,
 };
 use crate::i18n::Lang;
@@ -31,7 +31,7 @@ async fn link(db: &Db, token: &str) -> Result<Link, sqlx::Error> {
         None => None,
     };
     let state = link_state(
-        inv.as_ref().map(|i| (i.used, i.revoked)),
+        inv.as_ref().map(Invitation::facts),
         c.as_ref().map(Cycle::accepting),
     );
     match (state, inv, c) {
@@ -54,6 +54,7 @@ pub async fn survey(
         Link::Not(LinkState::Used) => SurveyState::Used,
         Link::Not(LinkState::Revoked) => SurveyState::Revoked,
         Link::Not(LinkState::Closed) => SurveyState::Closed,
+        Link::Not(LinkState::Full) => SurveyState::Full,
         Link::Not(_) => SurveyState::Unknown,
         Link::Open(open) => {
             let (inv, c, topics) = *open;
@@ -97,9 +98,17 @@ pub async fn survey(
     })
 }
 
-/// The topic codes of the cycle a survey link belongs to, in the questionnaire's order; `None` when no
-/// invitation has this token. What a form post may contain, read before its body is.
-pub async fn link_topics(db: &Db, token: &str) -> Result<Option<Vec<String>>, sqlx::Error> {
+/// What a form post to a link may contain, read before its body is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkShape {
+    /// The topic codes of the link's cycle, in the questionnaire's order.
+    pub codes: Vec<String>,
+    /// The link's id when it is an open link (its budgets are kept by it).
+    pub open_link: Option<i64>,
+}
+
+/// The shape of the link with this token; `None` when no invitation has it.
+pub async fn link_shape(db: &Db, token: &str) -> Result<Option<LinkShape>, sqlx::Error> {
     let Some(token) = Token::parse(token) else {
         return Ok(None);
     };
@@ -112,7 +121,10 @@ pub async fn link_topics(db: &Db, token: &str) -> Result<Option<Vec<String>>, sq
     .bind(inv.cycle_id)
     .fetch_all(db)
     .await?;
-    Ok(Some(codes))
+    Ok(Some(LinkShape {
+        codes,
+        open_link: inv.open_link.then_some(inv.id),
+    }))
 }
 
 /// The most topics any cycle not yet confirmed asks: what the largest valid JSON submission is sized
@@ -367,33 +379,44 @@ fn store_batch(
     let mut counts: BTreeMap<(i64, i64, String, Axis, i32), i64> = BTreeMap::new();
     let mut outcomes = Vec::with_capacity(work.len());
     for (token, answers, lang) in work {
-        // The link: (id, cycle, group, used, revoked, open link).
-        let inv: Option<(i64, i64, i64, bool, bool, bool)> = match Token::parse(&token) {
+        // The link: (id, cycle, group, used, revoked, open link, full). Its cap counts the answers
+        // stored earlier in this batch too: they are in this transaction.
+        type Row = (i64, i64, i64, bool, bool, bool, bool);
+        let inv: Option<Row> = match Token::parse(&token) {
             None => None,
             Some(_) => tx
-                .prepare_cached(
-                    "SELECT id, cycle_id, group_id, used_at IS NOT NULL, revoked_at IS NOT NULL, open_link
-                     FROM invitations WHERE token_hash = ?",
-                )?
+                .prepare_cached(&format!(
+                    "SELECT id, cycle_id, group_id, used_at IS NOT NULL, revoked_at IS NOT NULL,
+                        open_link, {FULL} FROM invitations i WHERE token_hash = ?"
+                ))?
                 .query_row([hash_secret(&token)], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                    ))
                 })
                 .optional()?,
         };
-        let Some((inv_id, cycle_id, group_id, used, revoked, open_link)) = inv else {
+        let Some((inv_id, cycle_id, group_id, used, revoked, open_link, full)) = inv else {
             outcomes.push(Ok(SubmitOutcome::Unknown));
             continue;
         };
-        // A single-use link claimed earlier in this batch is used.
-        let used = used || (!open_link && claimed.contains(&inv_id));
+        let facts = LinkFacts {
+            // A single-use link claimed earlier in this batch is used.
+            used: used || (!open_link && claimed.contains(&inv_id)),
+            revoked,
+            full,
+        };
         if let std::collections::hash_map::Entry::Vacant(slot) = cycles.entry(cycle_id) {
             slot.insert(open_cycle(&tx, cycle_id, &today)?);
         }
         let c = &cycles[&cycle_id];
-        let c = match (
-            link_state(Some((used, revoked)), c.as_ref().map(|c| c.accepting)),
-            c,
-        ) {
+        let c = match (link_state(Some(facts), c.as_ref().map(|c| c.accepting)), c) {
             (LinkState::Open, Some(c)) => c,
             (LinkState::Used, _) => {
                 outcomes.push(Ok(SubmitOutcome::Used));
@@ -405,6 +428,10 @@ fn store_batch(
             }
             (LinkState::Closed, _) => {
                 outcomes.push(Ok(not_open()));
+                continue;
+            }
+            (LinkState::Full, _) => {
+                outcomes.push(Ok(SubmitOutcome::Full));
                 continue;
             }
             _ => {

@@ -16,6 +16,11 @@ pub fn cli() -> app::store::audit::Actor {
 }
 
 pub fn router(db: Db) -> Router {
+    router_with(db, Config::default())
+}
+
+/// The router with these settings (the database and public URL are the tests' own).
+pub fn router_with(db: Db, config: Config) -> Router {
     let leptos_options = leptos::config::LeptosOptions::builder()
         .output_name("materiality")
         .site_root("target/site")
@@ -23,6 +28,7 @@ pub fn router(db: Db) -> Router {
     let config = Config {
         database_url: "sqlite::memory:".into(),
         public_url: "http://test".into(),
+        ..config
     };
     server::router(AppState::new(leptos_options, db, config))
 }

@@ -396,6 +396,10 @@ fn CycleAdmin(view: CycleAdminView, actions: CycleActions) -> impl IntoView {
                         <ActionForm action=actions.open attr:class="inline">
                             <input type="hidden" name="id" value=id />
                             <input type="hidden" name="group" value=c2 />
+                            <label class="inline-label">
+                                <span class="visually-hidden">{t.open_link_cap}</span>
+                                <input type="number" name="cap" min="1" max="1000000" class="count" placeholder="∞" title=t.open_link_cap />
+                            </label>
                             <button type="submit">{t.make_open_link}</button>
                         </ActionForm>
                     </td>
