@@ -79,6 +79,7 @@ fn not_admin_only() -> std::collections::BTreeSet<&'static str> {
         <tokens::MyTokens as ServerFn>::PATH,
         <tokens::CreateMyToken as ServerFn>::PATH,
         <tokens::RevokeMyToken as ServerFn>::PATH,
+        <app::api::users::ChangePassword as ServerFn>::PATH,
     ]
     .into_iter()
     .collect()
@@ -131,6 +132,10 @@ fn every_admin_call(cycle: i64, user: i64) -> Vec<(&'static str, String)> {
         (
             <users::SetUserDisabled as ServerFn>::PATH,
             format!("id={user}&disabled=true"),
+        ),
+        (
+            <users::ResetPassword as ServerFn>::PATH,
+            format!("id={user}&password=a+long+new+password"),
         ),
         (
             <review::SetOverride as ServerFn>::PATH,

@@ -12,6 +12,10 @@ pub enum UserProblem {
     EmailTaken,
     ShortPassword,
     BadRole,
+    /// The current password given to change it is not the current password.
+    WrongPassword,
+    /// Too many wrong current passwords, or every password check busy: try again later.
+    TryLater,
 }
 
 #[server]
@@ -53,4 +57,68 @@ pub async fn set_user_disabled(id: i64, disabled: bool) -> Result<(), AppError> 
         return Err(super::ssr::refuse(AppError::Forbidden));
     }
     Ok(crate::store::auth::set_disabled(&db()?, &(&admin).into(), id, disabled).await?)
+}
+
+/// The signed-in user changes their own password, giving the current one (checked and throttled as a
+/// sign-in is). Every other session of theirs ends; this one goes on.
+#[server]
+pub async fn change_password(
+    current: String,
+    new: String,
+) -> Result<Result<(), UserProblem>, AppError> {
+    use super::ssr::SESSION_COOKIE;
+    use super::ssr::{client_address, cookie, db, internal, login_limiter, require_reviewer};
+    use crate::store::auth::{set_password, verify_login, UserError, Verified};
+    let user = require_reviewer().await?;
+    let db = db()?;
+    let parts: http::request::Parts = leptos_axum::extract().await.map_err(internal)?;
+    let limiter = login_limiter()?;
+    let account = format!("account:{}", user.email);
+    let address = format!("address:{}", client_address(&parts));
+    let now = crate::store::now() as u64;
+    if limiter
+        .lock()
+        .map_err(internal)?
+        .begin(&account, &address, now)
+        .is_err()
+    {
+        return Ok(Err(UserProblem::TryLater));
+    }
+    match verify_login(&db, &user.email, &current).await? {
+        Verified::User(u) if u.id == user.id => {
+            limiter
+                .lock()
+                .map_err(internal)?
+                .succeed(&account, &address);
+        }
+        Verified::Busy => {
+            limiter.lock().map_err(internal)?.cancel(&account, &address);
+            return Ok(Err(UserProblem::TryLater));
+        }
+        _ => return Ok(Err(UserProblem::WrongPassword)),
+    }
+    let keep = cookie(&parts.headers, SESSION_COOKIE);
+    match set_password(&db, &(&user).into(), user.id, &new, keep).await {
+        Ok(()) => Ok(Ok(())),
+        Err(UserError::ShortPassword) => Ok(Err(UserProblem::ShortPassword)),
+        Err(e) => Err(internal(e)),
+    }
+}
+
+/// An admin sets another account's password (for someone who lost theirs); every session of that
+/// account ends.
+#[server]
+pub async fn reset_password(
+    id: i64,
+    password: String,
+) -> Result<Result<(), UserProblem>, AppError> {
+    use super::ssr::{db, internal, require_admin};
+    use crate::store::auth::{set_password, UserError};
+    let admin = require_admin().await?;
+    match set_password(&db()?, &(&admin).into(), id, &password, None).await {
+        Ok(()) => Ok(Ok(())),
+        Err(UserError::ShortPassword) => Ok(Err(UserProblem::ShortPassword)),
+        Err(UserError::NoUser) => Err(super::ssr::refuse(AppError::NotFound)),
+        Err(e) => Err(internal(e)),
+    }
 }

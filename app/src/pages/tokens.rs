@@ -1,9 +1,11 @@
 //! The signed-in user's personal API tokens: create (shown once), list, revoke.
 
 use crate::api::tokens::{my_tokens, CreateMyToken, RevokeMyToken};
+use crate::api::users::ChangePassword;
 use crate::api::AppError;
 use crate::components::{Header, Notice};
 use crate::domain::format_utc;
+use crate::pages::users::user_problem_text;
 use crate::use_lang;
 use leptos::prelude::*;
 
@@ -12,6 +14,20 @@ pub fn TokensPage() -> impl IntoView {
     let t = use_lang().t();
     let create = ServerAction::<CreateMyToken>::new();
     let revoke = ServerAction::<RevokeMyToken>::new();
+    let change = ServerAction::<ChangePassword>::new();
+    let changed = move || {
+        change.value().get().map(|r| match r {
+            Ok(Ok(())) => {
+                view! { <p role="status" data-testid="password-changed">{t.password_changed}</p> }
+                    .into_any()
+            }
+            Ok(Err(p)) => {
+                view! { <p class="field-error" role="alert">{user_problem_text(t, p)}</p> }
+                    .into_any()
+            }
+            Err(_) => view! { <p class="field-error" role="alert">{t.error_body}</p> }.into_any(),
+        })
+    };
     // Refetch the list after every change.
     let tokens = Resource::new(
         move || (create.version().get(), revoke.version().get()),
@@ -66,6 +82,19 @@ pub fn TokensPage() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
+                                <h2>{t.change_password}</h2>
+                                <ActionForm action=change attr:class="login change-password">
+                                    <label>
+                                        <span>{t.current_password}</span>
+                                        <input type="password" name="current" autocomplete="current-password" required />
+                                    </label>
+                                    <label>
+                                        <span>{t.new_password}</span>
+                                        <input type="password" name="new" autocomplete="new-password" minlength="10" required />
+                                    </label>
+                                    <button type="submit">{t.change_password}</button>
+                                </ActionForm>
+                                {changed}
                             }
                                 .into_any()
                         }

@@ -1,21 +1,47 @@
 //! Accounts, for admins.
 
-use crate::api::users::{list_users, AddUser, SetUserDisabled, UserProblem};
+use crate::api::users::{list_users, AddUser, ResetPassword, SetUserDisabled, UserProblem};
 use crate::api::AppError;
 use crate::components::{Header, Notice};
 use crate::domain::{format_utc, Role};
 use crate::use_lang;
 use leptos::prelude::*;
 
+/// The words for an account problem.
+pub fn user_problem_text(t: &'static crate::i18n::Text, p: UserProblem) -> &'static str {
+    match p {
+        UserProblem::BadEmail => t.err_bad_email,
+        UserProblem::EmailTaken => t.err_email_taken,
+        UserProblem::ShortPassword => t.err_short_password,
+        UserProblem::BadRole => t.err_malformed,
+        UserProblem::WrongPassword => t.err_wrong_password,
+        UserProblem::TryLater => t.err_try_later,
+    }
+}
+
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let t = use_lang().t();
     let add = ServerAction::<AddUser>::new();
     let toggle = ServerAction::<SetUserDisabled>::new();
+    let reset = ServerAction::<ResetPassword>::new();
     let users = Resource::new(
         move || (add.version().get(), toggle.version().get()),
         |_| list_users(),
     );
+    let reset_result = move || {
+        reset.value().get().map(|r| match r {
+            Ok(Ok(())) => {
+                view! { <p role="status" data-testid="reset-done">{t.password_reset_done}</p> }
+                    .into_any()
+            }
+            Ok(Err(p)) => {
+                view! { <p class="field-error" role="alert">{user_problem_text(t, p)}</p> }
+                    .into_any()
+            }
+            Err(_) => view! { <p class="field-error" role="alert">{t.error_body}</p> }.into_any(),
+        })
+    };
     let problem = move || match add.value().get() {
         Some(Ok(Err(p))) => Some(p),
         _ => None,
@@ -23,13 +49,7 @@ pub fn UsersPage() -> impl IntoView {
     let message = move |field: UserProblem| {
         move || {
             (problem() == Some(field)).then(|| {
-                let text = match field {
-                    UserProblem::BadEmail => t.err_bad_email,
-                    UserProblem::EmailTaken => t.err_email_taken,
-                    UserProblem::ShortPassword => t.err_short_password,
-                    UserProblem::BadRole => t.err_malformed,
-                };
-                view! { <p class="field-error" role="alert">{text}</p> }
+                view! { <p class="field-error" role="alert">{user_problem_text(t, field)}</p> }
             })
         }
     };
@@ -54,6 +74,7 @@ pub fn UsersPage() -> impl IntoView {
                                         <th scope="col">{t.col_created}</th>
                                         <th scope="col">{t.col_state}</th>
                                         <th scope="col"><span class="visually-hidden">{t.disable}</span></th>
+                                        <th scope="col"><span class="visually-hidden">{t.reset_password}</span></th>
                                     </tr>
                                 </thead>
                                 <tbody>
@@ -72,11 +93,22 @@ pub fn UsersPage() -> impl IntoView {
                                                         <button type="submit">{if disabled { t.enable } else { t.disable }}</button>
                                                     </ActionForm>
                                                 </td>
+                                                <td>
+                                                    <ActionForm action=reset attr:class="inline">
+                                                        <input type="hidden" name="id" value=row.user.id />
+                                                        <label class="inline-label">
+                                                            <span class="visually-hidden">{t.new_password}</span>
+                                                            <input type="password" name="password" autocomplete="new-password" placeholder=t.new_password required />
+                                                        </label>
+                                                        <button type="submit">{t.reset_password}</button>
+                                                    </ActionForm>
+                                                </td>
                                             </tr>
                                         }
                                     }).collect_view()}
                                 </tbody>
                             </table>
+                            {reset_result}
                             <h2>{t.add_user}</h2>
                             <ActionForm action=add attr:class="login add-user">
                                 <label>

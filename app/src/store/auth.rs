@@ -181,6 +181,13 @@ fn verifiers() -> &'static (tokio::sync::Semaphore, std::sync::mpsc::SyncSender<
     })
 }
 
+/// What an unknown email's password is checked against, so that it takes as long as a real check: the
+/// argon2id hash, with the parameters every password gets, of 32 random bytes that were thrown away.
+/// A constant, so no process spends 19 MiB making one (and no account has it: an unknown email is
+/// refused whatever the check says).
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$L1Wk8rwGhK0ifka46G7PnQ$Jp5VraD9CcdGaWos59eG+8/CcCBULgnuzGdvd3kA75c";
+
 /// Checks a password. The hash is verified even for an unknown email, so the answer takes as long
 /// either way and does not tell which emails have accounts.
 pub async fn verify_login(db: &Db, email: &str, password: &str) -> Result<Verified, sqlx::Error> {
@@ -191,15 +198,9 @@ pub async fn verify_login(db: &Db, email: &str, password: &str) -> Result<Verifi
     .bind(&email)
     .fetch_optional(db)
     .await?;
-    // A valid hash of a random password, for the unknown-email case: made once, off the runtime's
-    // threads, by the same helper that hashes real passwords.
-    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
     let stored = match &row {
         Some(r) => r.get::<String, _>("password_hash"),
-        None => DUMMY
-            .get_or_init(|| hash_password(new_secret()))
-            .await
-            .clone(),
+        None => DUMMY_HASH.to_string(),
     };
     let (permits, queue) = verifiers();
     let Ok(Ok(_permit)) = tokio::time::timeout(VERIFY_QUEUE, permits.acquire()).await else {
@@ -377,6 +378,46 @@ pub async fn users(db: &Db) -> Result<Vec<UserRow>, sqlx::Error> {
         .collect())
 }
 
+/// Sets the password of user `user_id` (at least [`MIN_PASSWORD_CHARS`] characters) and ends every
+/// session of theirs but `keep` (the session the change was made in, when users change their own), so
+/// whoever knew the old password is signed out everywhere. Recorded as a change (by the user) or a
+/// reset (by an admin), without the password.
+pub async fn set_password(
+    db: &Db,
+    actor: &Actor,
+    user_id: i64,
+    password: &str,
+    keep: Option<&str>,
+) -> Result<(), UserError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(UserError::ShortPassword);
+    }
+    let hash = hash_password(password.to_string()).await;
+    let mut w = Write::begin(db, actor).await?;
+    let email: String =
+        sqlx::query_scalar("UPDATE users SET password_hash = ? WHERE id = ? RETURNING email")
+            .bind(hash)
+            .bind(user_id)
+            .fetch_optional(&mut *w)
+            .await?
+            .ok_or(UserError::NoUser)?;
+    let ended = sqlx::query("DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?")
+        .bind(user_id)
+        .bind(keep.map(hash_secret))
+        .execute(&mut *w)
+        .await?
+        .rows_affected();
+    let name = if actor.user_id == Some(user_id) {
+        "user.password_change"
+    } else {
+        "user.password_reset"
+    };
+    let action = Action::new(name, format!("user {email}"))
+        .after(serde_json::json!({ "sessions_ended": ended }));
+    w.commit(action).await?;
+    Ok(())
+}
+
 /// Disables or re-enables an account. Disabling also ends its sessions at once; its API tokens stop
 /// working while it is disabled.
 pub async fn set_disabled(db: &Db, actor: &Actor, user_id: i64, disabled: bool) -> Stored<()> {
@@ -404,6 +445,17 @@ pub async fn set_disabled(db: &Db, actor: &Actor, user_id: i64, disabled: bool) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_dummy_hash_costs_what_every_password_costs() {
+        let dummy = PasswordHash::new(DUMMY_HASH).unwrap();
+        let params = argon2::Params::try_from(&dummy).unwrap();
+        let default = Argon2::default();
+        let cost = |p: &argon2::Params| (p.m_cost(), p.t_cost(), p.p_cost());
+        assert_eq!(cost(&params), cost(default.params()));
+        assert_eq!(dummy.algorithm, argon2::Algorithm::Argon2id.ident());
+        assert!(!matches(DUMMY_HASH, "", &mut Vec::new()));
+    }
 
     #[test]
     fn emails() {
