@@ -120,3 +120,54 @@ async fn an_admins_reset_ends_every_session_of_the_account(db: Db) {
         )
     );
 }
+
+/// A sign-in posted by a browser without JavaScript comes back to the sign-in page, which says why.
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn a_refused_sign_in_without_javascript_says_why_on_the_page(db: Db) {
+    use app::api::auth::Login;
+    use axum::body::Body;
+    use axum::http::{header, Request};
+    let app = router(db.clone());
+    account(&db, "rev@example.com", Role::Reviewer).await;
+    let post = |password: &str| {
+        let body = serde_urlencoded_body(&[
+            ("email".into(), "rev@example.com".into()),
+            ("password".into(), password.into()),
+            ("next".into(), "/cycles/1/matrix?group=EMP".into()),
+        ]);
+        Request::post(Login::PATH)
+            .header(header::HOST, "localhost")
+            .header(header::ORIGIN, "http://localhost")
+            .header(
+                header::REFERER,
+                "http://localhost/login?next=%2Fcycles%2F1%2Fmatrix",
+            )
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "text/html,application/xhtml+xml")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let (status, res) = send(&app, post("wrong")).await;
+    assert!(status.is_redirection(), "{status}");
+    let to = res.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(to.starts_with("/login?"), "{to}");
+    let (_, page) = send(&app, get(&format!("{to}&lang=en"))).await;
+    let html = body_text(page).await;
+    let words = app::i18n::Lang::En.t().bad_credentials;
+    assert!(html.contains(words), "{to}: no refusal on the page");
+    // It keeps where to go after signing in.
+    assert!(
+        html.contains(r#"value="/cycles/1/matrix?group=EMP""#),
+        "{html}"
+    );
+    // The right password goes on there.
+    let (status, res) = send(&app, post("the old password")).await;
+    assert!(status.is_redirection(), "{status}");
+    assert_eq!(
+        res.headers()[header::LOCATION].to_str().unwrap(),
+        "/cycles/1/matrix?group=EMP"
+    );
+}

@@ -36,15 +36,57 @@ pub enum LoginResult {
 /// network address ([`crate::domain::throttle::SignInLimiter`]): each is counted before its password
 /// is checked, and while a wait is running the password is not even checked. At most as many passwords
 /// are checked at once as the machine has cores ([`crate::store::auth::verify_login`]).
+///
+/// A browser without JavaScript that posted the form is sent back to the sign-in page with the reason
+/// in its query ([`LoginResult::query`]), as the page itself shows it to a hydrated browser.
 #[server]
 pub async fn login(email: String, password: String, next: String) -> Result<LoginResult, AppError> {
+    let parts: http::request::Parts = leptos_axum::extract().await.map_err(super::ssr::internal)?;
+    let result = sign_in(&parts, &email, &password, &next).await?;
+    if let (Some(query), true) = (result.query(), super::ssr::plain_form_post(&parts)) {
+        let next = crate::components::percent_encode(safe_next(&next));
+        leptos_axum::redirect(&format!("/login?{query}&next={next}"));
+    }
+    Ok(result)
+}
+
+impl LoginResult {
+    /// How the sign-in page's query carries a refusal (`failed=refused`, `wait=30`, `failed=busy`).
+    pub fn query(self) -> Option<String> {
+        match self {
+            LoginResult::Welcome => None,
+            LoginResult::Refused => Some("failed=refused".into()),
+            LoginResult::Wait(secs) => Some(format!("wait={secs}")),
+            LoginResult::Busy => Some("failed=busy".into()),
+        }
+    }
+
+    /// The refusal a sign-in page's query carries, if any.
+    pub fn from_query(failed: Option<&str>, wait: Option<&str>) -> Option<LoginResult> {
+        if let Some(secs) = wait.and_then(|w| w.parse().ok()) {
+            return Some(LoginResult::Wait(secs));
+        }
+        match failed? {
+            "refused" => Some(LoginResult::Refused),
+            "busy" => Some(LoginResult::Busy),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+async fn sign_in(
+    parts: &http::request::Parts,
+    email: &str,
+    password: &str,
+    next: &str,
+) -> Result<LoginResult, AppError> {
     use super::ssr::{client_address, db, internal, login_limiter, session_cookie};
     use crate::store::auth::{create_session, verify_login, Verified, SESSION_SECONDS};
     let db = db()?;
     let limiter = login_limiter()?;
-    let parts: http::request::Parts = leptos_axum::extract().await.map_err(internal)?;
     let account = format!("account:{}", email.trim().to_lowercase());
-    let address = format!("address:{}", client_address(&parts));
+    let address = format!("address:{}", client_address(parts));
     let now = crate::store::now() as u64;
     if let Err(secs) = limiter
         .lock()
@@ -53,10 +95,7 @@ pub async fn login(email: String, password: String, next: String) -> Result<Logi
     {
         return Ok(LoginResult::Wait(secs));
     }
-    let user = match verify_login(&db, &email, &password)
-        .await
-        .map_err(internal)?
-    {
+    let user = match verify_login(&db, email, password).await.map_err(internal)? {
         Verified::User(user) => user,
         Verified::Busy => {
             // Not a guess that was checked: it does not count.
@@ -87,7 +126,7 @@ pub async fn login(email: String, password: String, next: String) -> Result<Logi
     let response = expect_context::<leptos_axum::ResponseOptions>();
     let cookie = session_cookie(&token, SESSION_SECONDS, secure);
     response.append_header(http::header::SET_COOKIE, cookie.parse().map_err(internal)?);
-    leptos_axum::redirect(safe_next(&next));
+    leptos_axum::redirect(safe_next(next));
     Ok(LoginResult::Welcome)
 }
 

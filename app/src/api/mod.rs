@@ -161,17 +161,25 @@ pub mod ssr {
             _ => return e,
         };
         let script_call = use_context::<http::request::Parts>().is_some_and(|p| {
-            let html = p
-                .headers
-                .get(http::header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.contains("text/html"));
-            p.method == http::Method::POST && p.uri.path().starts_with("/api/") && !html
+            p.method == http::Method::POST
+                && p.uri.path().starts_with("/api/")
+                && !plain_form_post(&p)
         });
         if let (true, Some(res)) = (script_call, use_context::<leptos_axum::ResponseOptions>()) {
             res.set_status(status);
         }
         e
+    }
+
+    /// A form posted by a browser without JavaScript (it asks for a page back, `text/html`), not a
+    /// server function called from script.
+    pub fn plain_form_post(parts: &http::request::Parts) -> bool {
+        parts.method == http::Method::POST
+            && parts
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"))
     }
 
     /// A reviewer or an admin.

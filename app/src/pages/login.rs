@@ -12,7 +12,12 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || safe_next(&query.read().get("next").unwrap_or_default()).to_string();
     let login = ServerAction::<Login>::new();
-    let problem = move || match login.value().get() {
+    // A browser without JavaScript is sent back here with the refusal in the query.
+    let posted = move || {
+        let q = query.read();
+        LoginResult::from_query(q.get("failed").as_deref(), q.get("wait").as_deref())
+    };
+    let problem = move || match login.value().get().or_else(|| posted().map(Ok)) {
         Some(Ok(LoginResult::Refused)) => Some(t.bad_credentials.to_string()),
         Some(Ok(LoginResult::Wait(secs))) => Some(t.login_wait.replace("{n}", &secs.to_string())),
         Some(Ok(LoginResult::Busy)) => Some(t.login_busy.to_string()),
