@@ -118,6 +118,14 @@ sign-in flood: {FLOOD} concurrent wrong passwords, each for its own account from
         memory(pid).0
     );
 
+    // Then junk where answers go: what once took the server to 5 GB.
+    let junk_token = links.pop().ok_or("no links")?;
+    println!(
+        "\njunk flood: {JUNK} concurrent survey form posts, half to a real link and half to an unknown one:"
+    );
+    junk_flood(&addr, &junk_token).await?;
+    println!("  after: peak resident {}", memory(pid).0);
+
     let results_path = format!("/api/v1/cycles/{cycle}/results.json");
     let svg_path = format!("/api/v1/cycles/{cycle}/matrix.svg");
     println!("\nreads at {responses} responses (median and slowest of 50, over HTTP, after 5 to warm up):");
@@ -366,6 +374,71 @@ async fn sign_in_flood(addr: &str) -> Result<(), AnyError> {
     );
     if let Some(first) = other.first() {
         println!("  first other answer: {first}");
+    }
+    Ok(())
+}
+
+/// Posts in each round of the junk flood.
+const JUNK: usize = 64;
+
+/// Three rounds of [`JUNK`] concurrent form posts, half to `token` (a real link) and half to an
+/// unknown one: 1 MiB of pairs (refused by its length, 413), a body just under the form's limit of
+/// field names the form does not have (422 at the first), and the same with a repeated field (422 at
+/// the second). Prints how each was answered.
+async fn junk_flood(addr: &str, token: &str) -> Result<(), AnyError> {
+    let limit = app::domain::max_form_body(17);
+    let pairs = |n: usize, name: &dyn Fn(usize) -> String| {
+        let mut body = String::with_capacity(n + 32);
+        let mut i = 0;
+        while body.len() < n {
+            body.push_str(&format!("{}=1&", name(i)));
+            i += 1;
+        }
+        body.truncate(n);
+        body
+    };
+    let rounds = [
+        ("1 MiB of pairs", pairs(1 << 20, &|i| format!("k{i}"))),
+        (
+            "unknown fields up to the limit",
+            pairs(limit - 64, &|i| format!("x.{i}")),
+        ),
+        (
+            "a repeated field up to the limit",
+            pairs(limit - 64, &|_| "b.E1".to_string()),
+        ),
+    ];
+    let unknown = "A".repeat(43);
+    for (what, body) in rounds {
+        let body = std::sync::Arc::new(body);
+        let start = Instant::now();
+        let tasks: Vec<_> = (0..JUNK)
+            .map(|i| {
+                let (addr, body) = (addr.to_string(), body.clone());
+                let path = format!("/s/{}", if i % 2 == 0 { token } else { unknown.as_str() });
+                tokio::spawn(async move {
+                    let mut c = Conn::open(&addr).await?;
+                    let headers = [("Content-Type", "application/x-www-form-urlencoded")];
+                    c.send("POST", &path, &headers, body.as_bytes())
+                        .await
+                        .map(|r| r.status)
+                })
+            })
+            .collect();
+        let mut answers: std::collections::BTreeMap<String, usize> = Default::default();
+        for t in tasks {
+            let answer = match t.await? {
+                Ok(status) => status.to_string(),
+                // The server answered before reading the rest and closed the connection.
+                Err(_) => "closed".to_string(),
+            };
+            *answers.entry(answer).or_default() += 1;
+        }
+        println!(
+            "  {what} ({} KB each): {answers:?} in {:.2} s",
+            body.len() / 1000,
+            start.elapsed().as_secs_f64()
+        );
     }
     Ok(())
 }

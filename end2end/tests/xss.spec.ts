@@ -1,0 +1,149 @@
+import { expect, test, type Page } from '@playwright/test';
+import { admin, hydrated, invite, login, setStatus, unique } from './helpers';
+
+/** Text that runs script wherever it reaches HTML unescaped: it closes a textarea and a script, then
+ * sets a flag from an image's error handler and from a script of its own. */
+const marker = `xss${unique()}`;
+const payload = `</textarea></script><img src=x onerror="window.__xss='img'"><script>window.__xss='script'</script>${marker}`;
+
+/** The server functions whose forms a page shows, by name (`save_topic`), with their paths. */
+async function actions(page: Page, url: string): Promise<Record<string, string>> {
+  await page.goto(url);
+  await hydrated(page);
+  const paths = await page.locator('form[action^="/api/"]').evaluateAll((forms) =>
+    forms.map((f) => f.getAttribute('action') ?? ''),
+  );
+  return Object.fromEntries(paths.map((p) => [p.replace(/^\/api\//, '').replace(/\d+$/, ''), p]));
+}
+
+/** Calls a server function as the signed-in user, as a script would. */
+async function call(page: Page, path: string | undefined, form: Record<string, string> | string) {
+  expect(path, 'the page has the form').toBeTruthy();
+  const base = new URL(page.url()).origin;
+  const res = await page.request.post(path!, {
+    headers: {
+      Origin: base,
+      Accept: 'application/json',
+      ...(typeof form === 'string' ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
+    },
+    ...(typeof form === 'string' ? { data: form } : { form }),
+  });
+  const text = await res.text();
+  expect(res.status(), `${path}: ${text}`).toBe(200);
+  expect(text, `${path} refused: ${text}`).not.toContain('"Err"');
+  return text;
+}
+
+/** Opens a page and checks that the payload is shown as text and that no script of it ran. */
+async function expectInert(page: Page, url: string) {
+  await page.goto(url);
+  await hydrated(page);
+  await page.waitForTimeout(300);
+  expect(await page.evaluate(() => (window as unknown as { __xss?: string }).__xss), url).toBeUndefined();
+  expect(await page.content(), `${url} shows the text`).toContain(marker);
+}
+
+test('text that looks like HTML is shown as text on every page, and never runs', async ({ page }) => {
+  test.setTimeout(180_000);
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  const code = `X${unique()}`.slice(0, 12);
+  await login(page, '/admin/topics', admin);
+  await page.getByRole('heading', { level: 1 }).waitFor();
+
+  // Admin: a category, a topic, a group and a cycle with the payload in every free-text field.
+  const topics = await actions(page, '/admin/topics');
+  await call(page, topics.save_category, {
+    'category[code]': `C${code}`,
+    'category[name][zh]': payload,
+    'category[name][en]': payload,
+    'category[colour]': '#cc79a7',
+    is_new: 'true',
+  });
+  await call(page, topics.save_topic, {
+    original: '',
+    'topic[code]': `T${code}`,
+    'topic[category]': 'E',
+    'topic[custom_category]': `C${code}`,
+    'topic[name_zh]': payload,
+    'topic[name_en]': payload,
+    'topic[description_zh]': payload,
+    'topic[description_en]': payload,
+    'topic[active]': 'true',
+  });
+  const groups = await actions(page, '/admin/groups');
+  await call(page, groups.save_group, {
+    original: '',
+    'group[code]': `G${code}`,
+    'group[name_zh]': payload,
+    'group[name_en]': payload,
+    'group[kind]': 'external',
+    'group[affected_by]': '3',
+    'group[affects]': '3',
+    'group[concerns_zh]': payload,
+    'group[concerns_en]': payload,
+    'group[channels_zh]': payload,
+    'group[channels_en]': payload,
+    'group[weight]': '',
+  });
+  const cycles = await actions(page, '/admin/cycles');
+  const created = await call(page, cycles.create_cycle, {
+    'cycle[name]': payload,
+    'cycle[year]': '2026',
+    'cycle[scale]': '1-5',
+    'cycle[labels_zh]': Array(5).fill(payload).join('\n'),
+    'cycle[labels_en]': Array(5).fill(payload).join('\n'),
+    'cycle[opens_on]': '',
+    'cycle[closes_on]': '',
+    'cycle[k]': '5',
+    'cycle[threshold]': '3.5',
+    'cycle[threshold_rule]': 'both',
+    'cycle[preview_open]': 'true',
+  });
+  const id = Number(JSON.parse(created).Ok);
+  const cycle = await actions(page, `/admin/cycles/${id}`);
+  await call(page, cycle.set_cycle_topics, `id=${id}&topics[]=T${code}&topics[]=E1`);
+  await call(page, cycle.set_cycle_groups, `id=${id}&groups[]=G${code}`);
+  setStatus(id, 'open');
+
+  // Respondents: five answers, each with the payload as its comment; the questionnaire shows the
+  // topic and group names.
+  const link = invite(`G${code}`, id);
+  await page.goto(link);
+  await page.locator('form.questionnaire[data-ready="true"]').waitFor();
+  expect(await page.evaluate(() => (window as unknown as { __xss?: string }).__xss)).toBeUndefined();
+  expect(await page.content()).toContain(marker);
+  for (let i = 0; i < 5; i++) {
+    const token = invite(`G${code}`, id).split('/').pop();
+    const answers = [`T${code}`, 'E1'].map((topic) => ({ topic, business: 4, stakeholder: 5, comment: payload }));
+    const res = await page.request.post('/api/v1/responses', { data: { token, answers } });
+    expect(res.status()).toBe(201);
+  }
+  setStatus(id, 'closed');
+
+  // Review: a comment, an override's reason and a management note.
+  const review = await actions(page, `/cycles/${id}/review`);
+  await call(page, review.add_comment, { id: String(id), topic: `T${code}`, body: payload, proposal: '' });
+  await call(page, review.set_override, { id: String(id), topic: `T${code}`, decision: 'material', reason: payload });
+  const material = await actions(page, `/cycles/${id}/material`);
+  await call(page, material.set_note, { id: String(id), topic: `T${code}`, note: payload });
+
+  for (const url of [
+    '/admin/topics',
+    '/admin/groups',
+    '/admin/cycles',
+    `/admin/cycles/${id}`,
+    `/admin/cycles/${id}/progress`,
+    `/cycles/${id}/matrix?lang=en`,
+    `/cycles/${id}/matrix?lang=zh-CN`,
+    `/cycles/${id}/review`,
+    `/cycles/${id}/material`,
+    '/admin/audit',
+  ]) {
+    await expectInert(page, url);
+  }
+  expect(dialogs).toEqual([]);
+});
