@@ -19,6 +19,14 @@ async fn account(db: &Db, email: &str, role: Role) -> (app::domain::User, String
     (user, a, b)
 }
 
+/// The audit log's last entry: (actor, action, after).
+async fn last_entry(db: &Db) -> (String, String, String) {
+    sqlx::query_as("SELECT actor, action, after FROM audit_log ORDER BY id DESC LIMIT 1")
+        .fetch_one(db)
+        .await
+        .unwrap()
+}
+
 async fn signs_in(db: &Db, email: &str, password: &str) -> bool {
     matches!(
         verify_login(db, email, password).await.unwrap(),
@@ -54,13 +62,8 @@ async fn changing_ones_password_ends_the_other_sessions(db: Db) {
     assert_eq!(session_user(&db, &elsewhere).await.unwrap(), None);
     assert!(!signs_in(&db, "rev@example.com", "the old password").await);
     assert!(signs_in(&db, "rev@example.com", "a new password").await);
-    let entry: (String, String, String) =
-        sqlx::query_as("SELECT actor, action, after FROM audit_log ORDER BY id DESC LIMIT 1")
-            .fetch_one(&db)
-            .await
-            .unwrap();
     assert_eq!(
-        entry,
+        last_entry(&db).await,
         (
             "rev@example.com".into(),
             "user.password_change".into(),
@@ -106,13 +109,8 @@ async fn an_admins_reset_ends_every_session_of_the_account(db: Db) {
     assert_eq!(session_user(&db, &two).await.unwrap(), None);
     assert!(session_user(&db, &admin).await.unwrap().is_some());
     assert!(signs_in(&db, "rev@example.com", "a new password").await);
-    let entry: (String, String, String) =
-        sqlx::query_as("SELECT actor, action, after FROM audit_log ORDER BY id DESC LIMIT 1")
-            .fetch_one(&db)
-            .await
-            .unwrap();
     assert_eq!(
-        entry,
+        last_entry(&db).await,
         (
             "admin@example.com".into(),
             "user.password_reset".into(),

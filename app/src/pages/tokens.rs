@@ -5,7 +5,7 @@ use crate::api::users::ChangePassword;
 use crate::api::AppError;
 use crate::components::{Header, Notice};
 use crate::domain::format_utc;
-use crate::pages::users::user_problem_text;
+use crate::pages::users::account_outcome;
 use crate::use_lang;
 use leptos::prelude::*;
 
@@ -16,17 +16,12 @@ pub fn TokensPage() -> impl IntoView {
     let revoke = ServerAction::<RevokeMyToken>::new();
     let change = ServerAction::<ChangePassword>::new();
     let changed = move || {
-        change.value().get().map(|r| match r {
-            Ok(Ok(())) => {
-                view! { <p role="status" data-testid="password-changed">{t.password_changed}</p> }
-                    .into_any()
-            }
-            Ok(Err(p)) => {
-                view! { <p class="field-error" role="alert">{user_problem_text(t, p)}</p> }
-                    .into_any()
-            }
-            Err(_) => view! { <p class="field-error" role="alert">{t.error_body}</p> }.into_any(),
-        })
+        account_outcome(
+            t,
+            change.value().get(),
+            t.password_changed,
+            "password-changed",
+        )
     };
     // Refetch the list after every change.
     let tokens = Resource::new(

@@ -19,6 +19,22 @@ pub fn user_problem_text(t: &'static crate::i18n::Text, p: UserProblem) -> &'sta
     }
 }
 
+/// What an account action did: `done` (with `testid`), the problem, or the error; nothing before it ran.
+pub fn account_outcome(
+    t: &'static crate::i18n::Text,
+    value: Option<Result<Result<(), UserProblem>, AppError>>,
+    done: &'static str,
+    testid: &'static str,
+) -> Option<AnyView> {
+    value.map(|r| match r {
+        Ok(Ok(())) => view! { <p role="status" data-testid=testid>{done}</p> }.into_any(),
+        Ok(Err(p)) => {
+            view! { <p class="field-error" role="alert">{user_problem_text(t, p)}</p> }.into_any()
+        }
+        Err(_) => view! { <p class="field-error" role="alert">{t.error_body}</p> }.into_any(),
+    })
+}
+
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let t = use_lang().t();
@@ -29,19 +45,8 @@ pub fn UsersPage() -> impl IntoView {
         move || (add.version().get(), toggle.version().get()),
         |_| list_users(),
     );
-    let reset_result = move || {
-        reset.value().get().map(|r| match r {
-            Ok(Ok(())) => {
-                view! { <p role="status" data-testid="reset-done">{t.password_reset_done}</p> }
-                    .into_any()
-            }
-            Ok(Err(p)) => {
-                view! { <p class="field-error" role="alert">{user_problem_text(t, p)}</p> }
-                    .into_any()
-            }
-            Err(_) => view! { <p class="field-error" role="alert">{t.error_body}</p> }.into_any(),
-        })
-    };
+    let reset_result =
+        move || account_outcome(t, reset.value().get(), t.password_reset_done, "reset-done");
     let problem = move || match add.value().get() {
         Some(Ok(Err(p))) => Some(p),
         _ => None,
