@@ -20,7 +20,7 @@ pub struct Options {
 }
 
 /// Fresh single-use links made for the submission run; more than the budget could use in the time.
-const SUBMISSION_LINKS: u32 = 160_000;
+const SUBMISSION_LINKS: u32 = 200_000;
 
 pub async fn run(o: Options) -> Result<(), AnyError> {
     std::fs::create_dir_all(&o.dir)?;
@@ -133,10 +133,20 @@ sign-in flood: {FLOOD} concurrent wrong passwords, each for its own account from
     timed_gets(&addr, &svg_path, &bearer).await?;
     render_only(&db, cycle).await?;
 
+    // The recompute counts on a read snapshot: answers keep arriving meanwhile, and none may fail.
+    let during = links.split_off(links.len().saturating_sub(DURING_RECOMPUTE));
     let t = Instant::now();
-    let differences = store::results::recompute(&db, &Actor::command_line(), cycle).await?;
+    let recount = {
+        let db = db.clone();
+        tokio::spawn(
+            async move { store::results::recompute(&db, &Actor::command_line(), cycle).await },
+        )
+    };
+    println!("\nduring the full recompute, {RECOMPUTE_CLIENTS} clients submit for 8 s:");
+    submissions(&addr, during, &codes, RECOMPUTE_CLIENTS, 8).await?;
+    let differences = recount.await??;
     println!(
-        "\nfull recompute from the raw scores: {:.1} s, {} cells differed",
+        "full recompute from the raw scores: {:.1} s, {} cells differed",
         t.elapsed().as_secs_f64(),
         differences.len()
     );
@@ -377,6 +387,10 @@ async fn sign_in_flood(addr: &str) -> Result<(), AnyError> {
     }
     Ok(())
 }
+
+/// Links kept for the submissions made during the recompute, and how many clients make them.
+const DURING_RECOMPUTE: usize = 50_000;
+const RECOMPUTE_CLIENTS: usize = 4;
 
 /// Posts in each round of the junk flood.
 const JUNK: usize = 64;
