@@ -653,3 +653,62 @@ async fn an_override_applies_to_everyone_and_is_removed_with_a_reason(db: Db) {
         Some(r#"{"material":null,"reason":"Kept separate after all"}"#)
     );
 }
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn the_audit_subject_filter_matches_whole_words(db: Db) {
+    let admin = user(&db, "admin@example.com", Role::Admin).await;
+    for subject in [
+        "cycle 1",
+        "cycle 12",
+        "cycle 1 topic E1",
+        "cycle 3 topic E12",
+    ] {
+        record(
+            &db,
+            &admin,
+            store::audit::Action::new("test.entry", subject),
+        )
+        .await;
+    }
+    let subjects = |filter: &'static str| {
+        let db = db.clone();
+        async move {
+            let filter = store::audit::AuditFilter {
+                action: "test.".into(),
+                subject: filter.into(),
+                ..Default::default()
+            };
+            store::audit::entries(&db, &filter)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|e| e.subject)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(subjects("cycle 1").await, ["cycle 1", "cycle 1 topic E1"]);
+    assert_eq!(subjects(" Cycle 12 ").await, ["cycle 12"]);
+    assert_eq!(subjects("topic E1").await, ["cycle 1 topic E1"]);
+    assert_eq!(subjects("").await.len(), 4);
+    // LIKE's wildcards are taken as they are written.
+    let ops = user(&db, "ops_team@example.com", Role::Admin).await;
+    record(
+        &db,
+        &ops,
+        store::audit::Action::new("test.entry", "cycle 5"),
+    )
+    .await;
+    let by = |actor: &str| store::audit::AuditFilter {
+        actor: actor.into(),
+        action: "test.".into(),
+        ..Default::default()
+    };
+    let n = |f| {
+        let db = db.clone();
+        async move { store::audit::entries(&db, &f).await.unwrap().len() }
+    };
+    assert_eq!(n(by("ops_team")).await, 1);
+    assert_eq!(n(by("ops%team")).await, 0);
+    assert_eq!(n(by("%")).await, 0);
+    assert_eq!(subjects("cycle _").await.len(), 0);
+}

@@ -122,8 +122,8 @@ test('two reviewers comment, an admin overrides with a reason and confirms, and 
   await expect(first.page.getByTestId('comment-form')).toHaveCount(0);
 
   // Every step is on the audit log, whose chain holds.
-  // This cycle's review entries (the subject filter is a substring: "cycle 12 " is not "cycle 123 ").
-  await page.goto(`/admin/audit?action=review&subject=${encodeURIComponent(`cycle ${id} `)}`);
+  // This cycle's review entries (the subject filter matches whole words: "cycle 12" is not "cycle 123").
+  await page.goto(`/admin/audit?action=review&subject=${encodeURIComponent(`cycle ${id}`)}`);
   await hydrated(page);
   await expect(page.getByTestId('audit-entry')).toHaveCount(3);
   await expect(page.getByTestId('chain')).toContainText('Chain intact');

@@ -124,7 +124,9 @@ pub async fn head(conn: &mut SqliteConnection) -> Result<AuditAnchor, sqlx::Erro
     })
 }
 
-/// Which entries to list: all filters optional, matched as substrings (case-insensitive for ASCII).
+/// Which entries to list: all filters optional. The actor and the action match as substrings
+/// (`review` finds `review.comment`); the subject matches whole words (`cycle 1` finds `cycle 1` and
+/// `cycle 1 topic E1`, not `cycle 12`). Case-insensitive for ASCII.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct AuditFilter {
@@ -149,14 +151,28 @@ fn entry_of(r: &sqlx::sqlite::SqliteRow) -> AuditEntry {
 
 /// The entries matching `filter`, oldest first.
 pub async fn entries(db: &Db, filter: &AuditFilter) -> Result<Vec<AuditEntry>, sqlx::Error> {
-    let like = |s: &str| format!("%{}%", s.trim().replace(['%', '_'], ""));
+    // Spaces collapsed, and LIKE's wildcards taken literally (`\` escapes them).
+    let bare = |s: &str| {
+        let words = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        words
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    };
+    let like = |s: &str| format!("%{}%", bare(s));
+    // Padded with spaces on both sides, so that a word boundary is a space.
+    let subject = match bare(&filter.subject) {
+        s if s.is_empty() => "%".to_string(),
+        s => format!("% {s} %"),
+    };
     let rows = sqlx::query(
         "SELECT id, at, actor, action, subject, before, after, prev_hash, hash FROM audit_log
-         WHERE actor LIKE ? AND action LIKE ? AND subject LIKE ? ORDER BY id",
+         WHERE actor LIKE ? ESCAPE '\\' AND action LIKE ? ESCAPE '\\'
+           AND ' ' || subject || ' ' LIKE ? ESCAPE '\\' ORDER BY id",
     )
     .bind(like(&filter.actor))
     .bind(like(&filter.action))
-    .bind(like(&filter.subject))
+    .bind(subject)
     .fetch_all(db)
     .await?;
     Ok(rows.iter().map(entry_of).collect())
