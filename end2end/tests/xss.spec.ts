@@ -52,7 +52,9 @@ test('text that looks like HTML is shown as text on every page, and never runs',
   });
   const code = `X${unique()}`.slice(0, 12);
   await login(page, '/admin/topics', admin);
-  await page.getByRole('heading', { level: 1 }).waitFor();
+  // Signed in once the browser has gone on to the page it asked for (the sign-in page has a heading too).
+  await page.waitForURL(/\/admin\/topics$/);
+  await hydrated(page);
 
   // Admin: a category, a topic, a group and a cycle with the payload in every free-text field.
   const topics = await actions(page, '/admin/topics');
