@@ -167,7 +167,7 @@ async fn topic_edits_codes_and_deletion_rules(db: Db) {
         .unwrap());
 
     // E1 has an answer in the demo cycle: it can be retired, not deleted.
-    let tokens = store::cycles::invite(&db, &cli(), 1, "EMP", 1)
+    let tokens = store::links::invite(&db, &cli(), 1, "EMP", 1)
         .await
         .unwrap();
     assert!(matches!(
@@ -204,7 +204,7 @@ async fn topic_edits_codes_and_deletion_rules(db: Db) {
 async fn a_cycle_with_answers_freezes_its_topics_and_scale_and_cannot_be_deleted(db: Db) {
     store::demo::seed(&db, &cli()).await.unwrap();
     let id = open_cycle(&db, &["E1", "S1", "G1"], &["EMP", "CUS"]).await;
-    let tokens = store::cycles::invite(&db, &cli(), id, "CUS", 2)
+    let tokens = store::links::invite(&db, &cli(), id, "CUS", 2)
         .await
         .unwrap();
     // Before any answer the topic list may still change.
@@ -270,7 +270,7 @@ async fn a_cycle_with_answers_freezes_its_topics_and_scale_and_cannot_be_deleted
     );
     // A cycle nobody answered goes, with its links.
     let empty = open_cycle(&db, &["E1"], &["EMP"]).await;
-    store::cycles::invite(&db, &cli(), empty, "EMP", 3)
+    store::links::invite(&db, &cli(), empty, "EMP", 3)
         .await
         .unwrap();
     store::cycles::delete_cycle(&db, &cli(), empty)
@@ -324,7 +324,7 @@ async fn status_moves_need_topics_and_groups(db: Db) {
     );
     // Links can only be made for groups of the cycle.
     assert_eq!(
-        store::cycles::invite(&db, &cli(), id, "CUS", 1).await,
+        store::links::invite(&db, &cli(), id, "CUS", 1).await,
         Err(StoreError::Refused(vec![FieldProblem::new(
             "group",
             Problem::Unknown
@@ -361,7 +361,7 @@ async fn copying_a_cycle_keeps_its_questions_and_groups(db: Db) {
 async fn links_revoke_open_links_drafts_and_progress(db: Db) {
     store::demo::seed(&db, &cli()).await.unwrap();
     let id = open_cycle(&db, &["E1", "S1"], &["EMP", "CUS"]).await;
-    let tokens = store::cycles::invite(&db, &cli(), id, "EMP", 3)
+    let tokens = store::links::invite(&db, &cli(), id, "EMP", 3)
         .await
         .unwrap();
     // Opening a link is counted; a draft comes back with the link and goes when it is submitted.
@@ -398,18 +398,18 @@ async fn links_revoke_open_links_drafts_and_progress(db: Db) {
 
     // One link revoked by hand, the rest as "unused"; revoked links answer nothing.
     let link = format!("http://example.org/s/{}", tokens[1]);
-    store::cycles::revoke_link(&db, &cli(), id, &link)
+    store::links::revoke_link(&db, &cli(), id, &link)
         .await
         .unwrap();
     assert_eq!(
-        store::cycles::revoke_link(&db, &cli(), id, &tokens[0]).await,
+        store::links::revoke_link(&db, &cli(), id, &tokens[0]).await,
         Err(StoreError::Refused(vec![FieldProblem::new(
             "link",
             Problem::Unknown
         )]))
     );
     assert_eq!(
-        store::cycles::revoke_unused(&db, &cli(), id, "EMP")
+        store::links::revoke_unused(&db, &cli(), id, "EMP")
             .await
             .unwrap(),
         1
@@ -423,7 +423,7 @@ async fn links_revoke_open_links_drafts_and_progress(db: Db) {
     ));
 
     // An open link takes any number of answers, each its own response; a new one stops the old.
-    let open = store::cycles::create_open_link(&db, &cli(), id, "CUS", None)
+    let open = store::links::create_open_link(&db, &cli(), id, "CUS", None)
         .await
         .unwrap();
     for _ in 0..2 {
@@ -449,7 +449,7 @@ async fn links_revoke_open_links_drafts_and_progress(db: Db) {
         store::responses::save_draft(&db, &open, &[]).await.unwrap(),
         DraftOutcome::Refused
     );
-    let newer = store::cycles::create_open_link(&db, &cli(), id, "CUS", None)
+    let newer = store::links::create_open_link(&db, &cli(), id, "CUS", None)
         .await
         .unwrap();
     assert_eq!(answer(&db, &open).await, SubmitOutcome::Revoked);
@@ -458,7 +458,7 @@ async fn links_revoke_open_links_drafts_and_progress(db: Db) {
         SubmitOutcome::Stored { .. }
     ));
 
-    let p = store::cycles::progress(&db, id).await.unwrap();
+    let p = store::links::progress(&db, id).await.unwrap();
     let emp = p.iter().find(|g| g.code == "EMP").unwrap();
     assert_eq!(
         (emp.invited, emp.opened, emp.submitted, emp.revoked),

@@ -35,7 +35,7 @@ async fn closed_cycle(db: &Db, n: usize) -> (i64, Vec<String>) {
     let subs = store::responses::Submissions::start(db.clone());
     let tokens = match n {
         0 => Vec::new(),
-        n => store::cycles::invite(db, &cli(), cycle, "EMP", n as u32)
+        n => store::links::invite(db, &cli(), cycle, "EMP", n as u32)
             .await
             .unwrap(),
     };
@@ -95,7 +95,7 @@ async fn confirming_freezes_every_write_path(db: Db) {
     let reviewer = user(&db, "reviewer@example.com", Role::Reviewer).await;
     let (cycle, codes) = closed_cycle(&db, 6).await;
     // An unused link and a draft-able link, handed out before confirmation.
-    let spare = store::cycles::invite(&db, &cli(), cycle, "CUS", 2)
+    let spare = store::links::invite(&db, &cli(), cycle, "CUS", 2)
         .await
         .unwrap();
 
@@ -207,19 +207,19 @@ async fn confirming_freezes_every_write_path(db: Db) {
         Problem::Frozen
     );
     assert!(matches!(
-        store::cycles::invite(&db, &cli(), cycle, "EMP", 1).await,
+        store::links::invite(&db, &cli(), cycle, "EMP", 1).await,
         Err(StoreError::Refused(p)) if p[0].problem == Problem::Frozen
     ));
     assert!(matches!(
-        store::cycles::create_open_link(&db, &cli(), cycle, "EMP", None).await,
+        store::links::create_open_link(&db, &cli(), cycle, "EMP", None).await,
         Err(StoreError::Refused(p)) if p[0].problem == Problem::Frozen
     ));
     assert!(matches!(
-        store::cycles::revoke_unused(&db, &cli(), cycle, "CUS").await,
+        store::links::revoke_unused(&db, &cli(), cycle, "CUS").await,
         Err(StoreError::Refused(p)) if p[0].problem == Problem::Frozen
     ));
     assert_eq!(
-        problem(store::cycles::revoke_link(&db, &cli(), cycle, &spare[0]).await),
+        problem(store::links::revoke_link(&db, &cli(), cycle, &spare[0]).await),
         Problem::Unknown
     );
     assert_eq!(
@@ -569,7 +569,7 @@ async fn a_confirmed_result_is_carried_forward_and_marked(db: Db) {
     let answered = store::cycles::copy_cycle(&db, &cli(), source)
         .await
         .unwrap();
-    let link = store::cycles::invite(&db, &cli(), answered, "EMP", 1)
+    let link = store::links::invite(&db, &cli(), answered, "EMP", 1)
         .await
         .unwrap();
     sqlx::query(

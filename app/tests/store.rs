@@ -87,10 +87,10 @@ async fn stored_histograms(db: &Db, cycle: i64) -> store::results::Cells {
 async fn a_response_and_its_histogram_rows_land_together(db: Db) {
     let (cycle, codes) = demo(&db).await;
     assert_eq!(codes.len(), 17);
-    let tokens = store::cycles::invite(&db, &cli(), cycle, "EMP", 2)
+    let tokens = store::links::invite(&db, &cli(), cycle, "EMP", 2)
         .await
         .unwrap();
-    let cus = store::cycles::invite(&db, &cli(), cycle, "CUS", 1)
+    let cus = store::links::invite(&db, &cli(), cycle, "CUS", 1)
         .await
         .unwrap();
 
@@ -159,7 +159,7 @@ async fn a_response_and_its_histogram_rows_land_together(db: Db) {
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn a_used_token_stores_nothing_more(db: Db) {
     let (cycle, codes) = demo(&db).await;
-    let token = store::cycles::invite(&db, &cli(), cycle, "INV", 1)
+    let token = store::links::invite(&db, &cli(), cycle, "INV", 1)
         .await
         .unwrap()
         .remove(0);
@@ -180,11 +180,11 @@ async fn a_used_token_stores_nothing_more(db: Db) {
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn concurrent_submissions_share_transactions_and_all_count(db: Db) {
     let (cycle, codes) = demo(&db).await;
-    let mut tokens = store::cycles::invite(&db, &cli(), cycle, "EMP", 150)
+    let mut tokens = store::links::invite(&db, &cli(), cycle, "EMP", 150)
         .await
         .unwrap();
     tokens.extend(
-        store::cycles::invite(&db, &cli(), cycle, "CUS", 150)
+        store::links::invite(&db, &cli(), cycle, "CUS", 150)
             .await
             .unwrap(),
     );
@@ -229,7 +229,7 @@ async fn concurrent_submissions_share_transactions_and_all_count(db: Db) {
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn twenty_concurrent_submits_of_one_token_store_exactly_one(db: Db) {
     let (cycle, codes) = demo(&db).await;
-    let token = store::cycles::invite(&db, &cli(), cycle, "SUP", 1)
+    let token = store::links::invite(&db, &cli(), cycle, "SUP", 1)
         .await
         .unwrap()
         .remove(0);
@@ -265,7 +265,7 @@ async fn twenty_concurrent_submits_of_one_token_store_exactly_one(db: Db) {
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn invalid_answers_or_a_closed_cycle_store_nothing(db: Db) {
     let (cycle, codes) = demo(&db).await;
-    let token = store::cycles::invite(&db, &cli(), cycle, "GOV", 1)
+    let token = store::links::invite(&db, &cli(), cycle, "GOV", 1)
         .await
         .unwrap()
         .remove(0);
@@ -324,16 +324,16 @@ async fn invalid_answers_or_a_closed_cycle_store_nothing(db: Db) {
 async fn exported_responses_are_anonymised_filtered_and_capped(db: Db) {
     use app::domain::{RawResponses, Respondents};
     let (cycle, codes) = demo(&db).await;
-    let mut tokens = store::cycles::invite(&db, &cli(), cycle, "EMP", 5)
+    let mut tokens = store::links::invite(&db, &cli(), cycle, "EMP", 5)
         .await
         .unwrap();
     tokens.extend(
-        store::cycles::invite(&db, &cli(), cycle, "CUS", 5)
+        store::links::invite(&db, &cli(), cycle, "CUS", 5)
             .await
             .unwrap(),
     );
     tokens.extend(
-        store::cycles::invite(&db, &cli(), cycle, "SUP", 2)
+        store::links::invite(&db, &cli(), cycle, "SUP", 2)
             .await
             .unwrap(),
     );
@@ -389,7 +389,7 @@ async fn exported_responses_are_anonymised_filtered_and_capped(db: Db) {
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn group_breakdown_appears_at_k_responses(db: Db) {
     let (cycle, codes) = demo(&db).await;
-    let tokens = store::cycles::invite(&db, &cli(), cycle, "EMP", 5)
+    let tokens = store::links::invite(&db, &cli(), cycle, "EMP", 5)
         .await
         .unwrap();
     for (k, token) in tokens.iter().enumerate() {
@@ -572,7 +572,7 @@ async fn api_tokens_are_listed_and_revoked_by_their_owner_only(db: Db) {
 async fn recompute_finds_and_repairs_a_tampered_histogram(db: Db) {
     let (cycle, codes) = demo(&db).await;
     for group in ["EMP", "CUS", "CUS"] {
-        let token = store::cycles::invite(&db, &cli(), cycle, group, 1)
+        let token = store::links::invite(&db, &cli(), cycle, group, 1)
             .await
             .unwrap()
             .remove(0);
@@ -628,7 +628,7 @@ async fn answers_are_stored_only_between_the_opening_and_closing_dates(db: Db) {
             .execute(&db)
             .await
             .unwrap();
-        let token = store::cycles::invite(&db, &cli(), cycle, "EMP", 1)
+        let token = store::links::invite(&db, &cli(), cycle, "EMP", 1)
             .await
             .unwrap()
             .remove(0);
@@ -670,7 +670,7 @@ async fn admin_writes_succeed_while_submissions_come_in(db: Db) {
     use std::sync::{Arc, Mutex};
     let (cycle, codes) = demo(&db).await;
     let subs = Submissions::start(db.clone());
-    let tokens = store::cycles::invite(&db, &cli(), cycle, "EMP", 600)
+    let tokens = store::links::invite(&db, &cli(), cycle, "EMP", 600)
         .await
         .unwrap();
     let queue = Arc::new(Mutex::new(tokens));
@@ -695,10 +695,10 @@ async fn admin_writes_succeed_while_submissions_come_in(db: Db) {
     // Meanwhile an admin makes links, revokes them and changes the settings, twenty times each.
     let mut failures = Vec::new();
     for i in 0..20 {
-        if let Err(e) = store::cycles::invite(&db, &cli(), cycle, "CUS", 1).await {
+        if let Err(e) = store::links::invite(&db, &cli(), cycle, "CUS", 1).await {
             failures.push(format!("invite {i}: {e}"));
         }
-        if let Err(e) = store::cycles::revoke_unused(&db, &cli(), cycle, "CUS").await {
+        if let Err(e) = store::links::revoke_unused(&db, &cli(), cycle, "CUS").await {
             failures.push(format!("revoke {i}: {e}"));
         }
         let mut s = store::cycles::cycle(&db, cycle)
@@ -729,7 +729,7 @@ async fn admin_writes_succeed_while_submissions_come_in(db: Db) {
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn the_writer_starts_again_after_a_panic_and_nothing_of_that_batch_is_stored(db: Db) {
     let (cycle, codes) = demo(&db).await;
-    let tokens = store::cycles::invite(&db, &cli(), cycle, "EMP", 2)
+    let tokens = store::links::invite(&db, &cli(), cycle, "EMP", 2)
         .await
         .unwrap();
     let subs = Submissions::start(db.clone());

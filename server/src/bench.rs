@@ -68,7 +68,7 @@ pub async fn run(o: Options) -> Result<(), AnyError> {
         let mut left = per_group;
         while left > 0 {
             let n = left.min(10_000);
-            links.extend(store::cycles::invite(&db, &Actor::command_line(), cycle, g, n).await?);
+            links.extend(store::links::invite(&db, &Actor::command_line(), cycle, g, n).await?);
             left -= n;
         }
     }
@@ -470,7 +470,7 @@ async fn admin_writes(db: Db, cycle: i64, seconds: u64) -> Result<(usize, usize)
     for i in 0..50 {
         tokio::time::sleep(pause).await;
         let ok = if i % 2 == 0 {
-            store::cycles::invite(&db, &Actor::command_line(), cycle, "EMP", 10)
+            store::links::invite(&db, &Actor::command_line(), cycle, "EMP", 10)
                 .await
                 .is_ok()
         } else {

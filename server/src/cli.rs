@@ -213,7 +213,7 @@ async fn run(command: Command) -> Result<(), AnyError> {
                 .map(|c| c.groups)
                 .unwrap_or_default();
             for group in groups {
-                for token in stored(store::cycles::invite(&db, &cli, id, &group, 3).await)? {
+                for token in stored(store::links::invite(&db, &cli, id, &group, 3).await)? {
                     eprintln!("{group:<5} {}", config.survey_link(&token));
                 }
             }
@@ -275,7 +275,7 @@ async fn run(command: Command) -> Result<(), AnyError> {
             group,
             count,
         } => {
-            let tokens = stored(store::cycles::invite(&db, &cli, cycle, &group, count).await)
+            let tokens = stored(store::links::invite(&db, &cli, cycle, &group, count).await)
                 .map_err(|e| format!("cycle {cycle} group {group}: {e}"))?;
             for token in tokens {
                 println!("{}", config.survey_link(&token));

@@ -164,7 +164,7 @@ fn every_admin_call(cycle: i64, user: i64) -> Vec<(&'static str, String)> {
 async fn every_admin_function_refuses_reviewers_and_anonymous_callers(db: Db) {
     let app = router(db.clone());
     let (cycle, _) = demo(&db).await;
-    store::cycles::invite(&db, &cli(), cycle, "EMP", 2)
+    store::links::invite(&db, &cli(), cycle, "EMP", 2)
         .await
         .unwrap();
     let s = sessions(&db).await;
@@ -361,7 +361,7 @@ async fn a_refused_plain_form_post_goes_back_to_its_page(db: Db) {
 async fn an_admin_change_without_its_audit_entry_is_not_made(db: Db) {
     let app = router(db.clone());
     let (cycle, _) = demo(&db).await;
-    store::cycles::invite(&db, &cli(), cycle, "EMP", 2)
+    store::links::invite(&db, &cli(), cycle, "EMP", 2)
         .await
         .unwrap();
     let s = sessions(&db).await;

@@ -797,7 +797,7 @@ async fn a_draft_saved_without_javascript_comes_back_and_goes_on_submit(db: Db) 
 async fn an_open_link_remembers_the_browser_that_answered(db: Db) {
     let app = router(db.clone());
     let (cycle, codes) = demo(&db).await;
-    let open = store::cycles::create_open_link(&db, &cli(), cycle, "COM", None)
+    let open = store::links::create_open_link(&db, &cli(), cycle, "COM", None)
         .await
         .unwrap();
     let (status, res) = send(&app, form_post(&open, &complete_form(&codes), None)).await;
@@ -1373,14 +1373,14 @@ async fn a_revoked_link_is_revoked_on_the_page_the_form_and_the_api(db: Db) {
     let (cycle, codes) = demo(&db).await;
     let (single, open) = (
         token(&db, cycle, "EMP").await,
-        store::cycles::create_open_link(&db, &cli(), cycle, "CUS", None)
+        store::links::create_open_link(&db, &cli(), cycle, "CUS", None)
             .await
             .unwrap(),
     );
-    store::cycles::revoke_unused(&db, &cli(), cycle, "EMP")
+    store::links::revoke_unused(&db, &cli(), cycle, "EMP")
         .await
         .unwrap();
-    store::cycles::revoke_unused(&db, &cli(), cycle, "CUS")
+    store::links::revoke_unused(&db, &cli(), cycle, "CUS")
         .await
         .unwrap();
     let words = app::i18n::Lang::En.t().revoked_link_title;

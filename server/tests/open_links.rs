@@ -51,7 +51,7 @@ fn budgets(per_minute: u32, per_address_hour: u32) -> Config {
 async fn one_address_gets_its_budget_of_an_open_link_and_others_theirs(db: Db) {
     let app = router_with(db.clone(), budgets(100, 3));
     let (cycle, codes) = demo(&db).await;
-    let open = store::cycles::create_open_link(&db, &cli(), cycle, "CUS", None)
+    let open = store::links::create_open_link(&db, &cli(), cycle, "CUS", None)
         .await
         .unwrap();
     let office = [203, 0, 113, 7];
@@ -99,7 +99,7 @@ async fn one_address_gets_its_budget_of_an_open_link_and_others_theirs(db: Db) {
 async fn an_open_link_takes_at_most_its_budget_per_minute_from_everyone(db: Db) {
     let app = router_with(db.clone(), budgets(5, 100));
     let (cycle, codes) = demo(&db).await;
-    let open = store::cycles::create_open_link(&db, &cli(), cycle, "CUS", None)
+    let open = store::links::create_open_link(&db, &cli(), cycle, "CUS", None)
         .await
         .unwrap();
     let mut statuses = Vec::new();
@@ -109,7 +109,7 @@ async fn an_open_link_takes_at_most_its_budget_per_minute_from_everyone(db: Db) 
     }
     assert_eq!(statuses, [201, 201, 201, 201, 201, 429, 429]);
     // Another open link has its own budget.
-    let other = store::cycles::create_open_link(&db, &cli(), cycle, "SUP", None)
+    let other = store::links::create_open_link(&db, &cli(), cycle, "SUP", None)
         .await
         .unwrap();
     let (status, _) = send(&app, answer_from([192, 0, 2, 9], &other, &codes)).await;

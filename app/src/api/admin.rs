@@ -265,7 +265,7 @@ pub async fn generate_links(
     let Ok(count) = count.trim().parse::<u32>() else {
         return problem("count", Problem::BadNumber);
     };
-    let tokens = checked(crate::store::cycles::invite(&db()?, &admin, id, &group, count).await)?;
+    let tokens = checked(crate::store::links::invite(&db()?, &admin, id, &group, count).await)?;
     let base = super::ssr::public_url()?;
     Ok(tokens.map(|tokens| NewLinks {
         group,
@@ -290,7 +290,7 @@ pub async fn make_open_link(
             Err(_) => return problem("cap", Problem::BadNumber),
         },
     };
-    let store = crate::store::cycles::create_open_link(&db()?, &admin, id, &group, cap).await;
+    let store = crate::store::links::create_open_link(&db()?, &admin, id, &group, cap).await;
     let token = checked(store)?;
     let base = super::ssr::public_url()?;
     Ok(token.map(|token| NewLinks {
@@ -304,14 +304,14 @@ pub async fn make_open_link(
 #[server]
 pub async fn revoke_unused(id: i64, group: String) -> Result<Checked<u64>, AppError> {
     let admin = admin().await?;
-    checked(crate::store::cycles::revoke_unused(&db()?, &admin, id, &group).await)
+    checked(crate::store::links::revoke_unused(&db()?, &admin, id, &group).await)
 }
 
 /// Withdraws one unused link, pasted whole or as its token.
 #[server]
 pub async fn revoke_link(id: i64, link: String) -> Result<Checked<()>, AppError> {
     let admin = admin().await?;
-    checked(crate::store::cycles::revoke_link(&db()?, &admin, id, &link).await)
+    checked(crate::store::links::revoke_link(&db()?, &admin, id, &link).await)
 }
 
 /// The progress page's data.
@@ -330,6 +330,6 @@ pub async fn cycle_progress(id: i64) -> Result<ProgressView, AppError> {
     Ok(ProgressView {
         name: c.summary.name,
         k: c.summary.k,
-        groups: crate::store::cycles::progress(&db, id).await?,
+        groups: crate::store::links::progress(&db, id).await?,
     })
 }

@@ -6,6 +6,7 @@ pub mod cycles;
 pub mod demo;
 pub mod groups;
 pub mod library;
+pub mod links;
 pub mod responses;
 pub mod results;
 pub mod review;

@@ -1,6 +1,7 @@
 //! Storing a response: the invitation, the scores and the histograms move together or not at all.
 
-use super::cycles::{cycle, cycle_topics, invitation, Cycle, Invitation, FULL};
+use super::cycles::{cycle, cycle_topics, Cycle};
+use super::links::{invitation, Invitation, FULL};
 use super::{hash_secret, new_secret, now, Db};
 use crate::domain::{
     form_field, link_state, validate, Axis, CycleStatus, CycleTopic, DraftOutcome, ErrorCode,

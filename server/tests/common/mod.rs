@@ -46,7 +46,7 @@ pub async fn demo(db: &Db) -> (i64, Vec<String>) {
 }
 
 pub async fn token(db: &Db, cycle: i64, group: &str) -> String {
-    store::cycles::invite(db, &cli(), cycle, group, 1)
+    store::links::invite(db, &cli(), cycle, group, 1)
         .await
         .unwrap()
         .remove(0)
