@@ -154,7 +154,9 @@ fn is_length_limit(e: &axum::Error) -> bool {
 /// `intent`, and `b.`, `s.`, `c.` of each topic code) and come once; the first that does not is
 /// returned as the refusal and the rest is not read.
 fn read_form(body: &[u8], codes: &[String]) -> Result<Vec<(String, String)>, String> {
-    let allowed: HashSet<String> = ["lang".to_string(), "intent".to_string()]
+    // The names not yet seen: a name is taken out as it comes, so one that is not there is either
+    // not the form's or there a second time.
+    let mut unseen: HashSet<String> = ["lang".to_string(), "intent".to_string()]
         .into_iter()
         .chain(
             codes
@@ -162,14 +164,12 @@ fn read_form(body: &[u8], codes: &[String]) -> Result<Vec<(String, String)>, Str
                 .flat_map(|c| ['b', 's', 'c'].map(|p| form_field(p, c))),
         )
         .collect();
-    let mut seen: HashSet<String> = HashSet::with_capacity(allowed.len());
-    let mut fields = Vec::with_capacity(allowed.len());
+    let mut fields = Vec::with_capacity(unseen.len());
     for (name, value) in form_urlencoded::parse(body) {
-        if !allowed.contains(name.as_ref()) || seen.contains(name.as_ref()) {
+        let Some(name) = unseen.take(name.as_ref()) else {
             return Err(name.into_owned());
-        }
-        seen.insert(name.to_string());
-        fields.push((name.into_owned(), value.into_owned()));
+        };
+        fields.push((name, value.into_owned()));
     }
     Ok(fields)
 }
@@ -206,18 +206,15 @@ async fn post_response(State(state): State<AppState>, request: Request<Body>) ->
         Ok(s) => s,
         Err(errors) => return unprocessable(&errors),
     };
-    match answered_here(&state.db, &submission.token, headers).await {
-        Ok(true) => return already_answered_here(),
-        Ok(false) => {}
+    let open_link = match app::store::responses::open_link_id(&state.db, &submission.token).await {
+        Ok(id) => id,
         Err(e) => return internal(e),
+    };
+    if answered_here(open_link, headers) {
+        return already_answered_here();
     }
-    match app::store::responses::open_link_id(&state.db, &submission.token).await {
-        Ok(open_link) => {
-            if let Some(spent) = spend(&state, open_link, &parts, true) {
-                return spent;
-            }
-        }
-        Err(e) => return internal(e),
+    if let Some(spent) = spend(&state, open_link, &parts, true) {
+        return spent;
     }
     let lang = request_lang(headers, None);
     match app::store::responses::submit(
@@ -301,12 +298,12 @@ async fn post_form(
     if let Some(spent) = spend(&state, shape.open_link, &parts, false) {
         return spent;
     }
-    let codes = shape.codes;
+    let codes = &shape.codes;
     let (body, permit) = match read_limited(&headers, body, max_form_body(codes.len())).await {
         Ok(read) => read,
         Err(refused) => return refused,
     };
-    let fields = read_form(&body, &codes);
+    let fields = read_form(&body, codes);
     drop((body, permit));
     let fields = match fields {
         Ok(f) => f,
@@ -330,21 +327,17 @@ async fn post_form(
         return Redirect::to(&format!("/s/{token}?lang={}", lang.tag())).into_response();
     }
     // Already answered here: the page says so (the survey page reads the same cookie), nothing stored.
-    let answered = match answered_here(&state.db, &token, &headers).await {
-        Ok(a) => a,
-        Err(e) => return internal(e),
-    };
-    let outcome = if answered {
+    let outcome = if answered_here(shape.open_link, &headers) {
         None
     } else {
-        match submit_form(&state.submissions, &token, &fields, &codes, lang).await {
+        match submit_form(&state.submissions, &token, &fields, codes, lang).await {
             Ok(o) => Some(o),
             Err(e) => return internal(e),
         }
     };
     let status = match &outcome {
         Some(stored @ SubmitOutcome::Stored { receipt, .. }) => {
-            let cookie = answered_cookie_header(&state.db, &token, stored).await;
+            let cookie = answered_cookie_header(shape.open_link, stored);
             let mut response = Redirect::to(&format!(
                 "/s/{token}/thanks?r={receipt}&lang={}",
                 lang.tag()

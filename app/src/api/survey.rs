@@ -10,9 +10,9 @@ use leptos::prelude::*;
 /// What the survey page shows for a link.
 #[server]
 pub async fn load_survey(token: String) -> Result<SurveyState, AppError> {
-    use super::ssr::{cookie, db, internal};
+    use super::ssr::{db, internal};
     let parts: http::request::Parts = leptos_axum::extract().await.map_err(internal)?;
-    let answered = |id| cookie(&parts.headers, &crate::domain::answered_cookie(id)).is_some();
+    let answered = |id| answered_here(Some(id), &parts.headers);
     crate::store::responses::survey(&db()?, &token, answered)
         .await
         .map_err(internal)
@@ -32,27 +32,22 @@ pub async fn submit_form(
     crate::store::responses::submit(subs, token, move |_| answers, lang).await
 }
 
-/// Whether this request's browser already answered `token`, an open link (its cookie, see
-/// [`answered_cookie_header`]). Checked on every post, not only when the page is shown.
+/// Whether this request's browser already answered through `open_link` (the open link's id; `None`
+/// for any other link), by its cookie (see [`answered_cookie_header`]). The survey page and every
+/// post check it.
 #[cfg(feature = "ssr")]
-pub async fn answered_here(
-    db: &crate::store::Db,
-    token: &str,
-    headers: &http::HeaderMap,
-) -> Result<bool, sqlx::Error> {
-    let id = crate::store::responses::open_link_id(db, token).await?;
-    Ok(id.is_some_and(|id| {
+pub fn answered_here(open_link: Option<i64>, headers: &http::HeaderMap) -> bool {
+    open_link.is_some_and(|id| {
         super::ssr::cookie(headers, &crate::domain::answered_cookie(id)).is_some()
-    }))
+    })
 }
 
 /// After an answer through an open link: the `Set-Cookie` by which this browser remembers it. The
 /// guard is only as strong as the cookie (another browser, or clearing cookies, passes it) and the
 /// survey page says so.
 #[cfg(feature = "ssr")]
-pub async fn answered_cookie_header(
-    db: &crate::store::Db,
-    token: &str,
+pub fn answered_cookie_header(
+    open_link: Option<i64>,
     outcome: &SubmitOutcome,
 ) -> Option<http::HeaderValue> {
     if !matches!(
@@ -64,10 +59,7 @@ pub async fn answered_cookie_header(
     ) {
         return None;
     }
-    let id = crate::store::responses::open_link_id(db, token)
-        .await
-        .ok()
-        .flatten()?;
+    let id = open_link?;
     let name = crate::domain::answered_cookie(id);
     format!("{name}=1; Path=/s/; Max-Age=31536000; SameSite=Lax; HttpOnly")
         .parse()
