@@ -74,16 +74,29 @@ impl LoginResult {
     }
 }
 
+/// A password check behind the sign-in limiter ([`crate::domain::throttle::SignInLimiter`]).
 #[cfg(feature = "ssr")]
-async fn sign_in(
+pub(super) enum Checked {
+    User(crate::domain::User),
+    /// Not checked: this account or address must wait this many seconds.
+    Waiting(u64),
+    /// Wrong e-mail or password; the wait this failure started, if it did.
+    Wrong(Option<u64>),
+    /// Not checked: every verifier stayed busy (not counted as a guess).
+    Busy,
+}
+
+/// Checks `password` for `email` from this request's address: the attempt is counted before the
+/// check, forgotten after a success, and given back when no verifier was free. Sign-in and the
+/// change of one's own password both go through here.
+#[cfg(feature = "ssr")]
+pub(super) async fn check_password(
     parts: &http::request::Parts,
     email: &str,
     password: &str,
-    next: &str,
-) -> Result<LoginResult, AppError> {
-    use super::ssr::{client_address, db, internal, login_limiter, session_cookie};
-    use crate::store::auth::{create_session, verify_login, Verified, SESSION_SECONDS};
-    let db = db()?;
+) -> Result<Checked, AppError> {
+    use super::ssr::{client_address, db, internal, login_limiter};
+    use crate::store::auth::{verify_login, Verified};
     let limiter = login_limiter()?;
     let account = format!("account:{}", email.trim().to_lowercase());
     let address = format!("address:{}", client_address(parts));
@@ -93,31 +106,47 @@ async fn sign_in(
         .map_err(internal)?
         .begin(&account, &address, now)
     {
-        return Ok(LoginResult::Wait(secs));
+        return Ok(Checked::Waiting(secs));
     }
-    let user = match verify_login(&db, email, password).await.map_err(internal)? {
-        Verified::User(user) => user,
+    let verified = verify_login(&db()?, email, password).await?;
+    let mut limiter = limiter.lock().map_err(internal)?;
+    Ok(match verified {
+        Verified::User(user) => {
+            limiter.succeed(&account, &address);
+            Checked::User(user)
+        }
         Verified::Busy => {
-            // Not a guess that was checked: it does not count.
-            limiter.lock().map_err(internal)?.cancel(&account, &address);
+            limiter.cancel(&account, &address);
+            Checked::Busy
+        }
+        Verified::Wrong => {
+            tracing::info!("failed sign-in");
+            Checked::Wrong(limiter.wait(&account, &address, now))
+        }
+    })
+}
+
+#[cfg(feature = "ssr")]
+async fn sign_in(
+    parts: &http::request::Parts,
+    email: &str,
+    password: &str,
+    next: &str,
+) -> Result<LoginResult, AppError> {
+    use super::ssr::{db, internal, session_cookie};
+    use crate::store::auth::{create_session, SESSION_SECONDS};
+    let db = db()?;
+    let user = match check_password(parts, email, password).await? {
+        Checked::User(user) => user,
+        Checked::Waiting(secs) => return Ok(LoginResult::Wait(secs)),
+        Checked::Busy => {
             let response = expect_context::<leptos_axum::ResponseOptions>();
             response.set_status(http::StatusCode::TOO_MANY_REQUESTS);
             return Ok(LoginResult::Busy);
         }
-        Verified::Wrong => {
-            tracing::info!("failed sign-in");
-            // Say so at once when this failure starts a wait.
-            return Ok(limiter
-                .lock()
-                .map_err(internal)?
-                .wait(&account, &address, now)
-                .map_or(LoginResult::Refused, LoginResult::Wait));
-        }
+        // Say so at once when this failure starts a wait.
+        Checked::Wrong(wait) => return Ok(wait.map_or(LoginResult::Refused, LoginResult::Wait)),
     };
-    limiter
-        .lock()
-        .map_err(internal)?
-        .succeed(&account, &address);
     let token = create_session(&db, &user).await?;
     let secure = super::ssr::cookie_secure(
         std::env::var("COOKIE_SECURE").ok().as_deref(),

@@ -66,36 +66,16 @@ pub async fn change_password(
     current: String,
     new: String,
 ) -> Result<Result<(), UserProblem>, AppError> {
-    use super::ssr::SESSION_COOKIE;
-    use super::ssr::{client_address, cookie, db, internal, login_limiter, require_reviewer};
-    use crate::store::auth::{set_password, verify_login, UserError, Verified};
+    use super::auth::{check_password, Checked};
+    use super::ssr::{cookie, db, internal, require_reviewer, SESSION_COOKIE};
+    use crate::store::auth::{set_password, UserError};
     let user = require_reviewer().await?;
     let db = db()?;
     let parts: http::request::Parts = leptos_axum::extract().await.map_err(internal)?;
-    let limiter = login_limiter()?;
-    let account = format!("account:{}", user.email);
-    let address = format!("address:{}", client_address(&parts));
-    let now = crate::store::now() as u64;
-    if limiter
-        .lock()
-        .map_err(internal)?
-        .begin(&account, &address, now)
-        .is_err()
-    {
-        return Ok(Err(UserProblem::TryLater));
-    }
-    match verify_login(&db, &user.email, &current).await? {
-        Verified::User(u) if u.id == user.id => {
-            limiter
-                .lock()
-                .map_err(internal)?
-                .succeed(&account, &address);
-        }
-        Verified::Busy => {
-            limiter.lock().map_err(internal)?.cancel(&account, &address);
-            return Ok(Err(UserProblem::TryLater));
-        }
-        _ => return Ok(Err(UserProblem::WrongPassword)),
+    match check_password(&parts, &user.email, &current).await? {
+        Checked::User(u) if u.id == user.id => {}
+        Checked::User(_) | Checked::Wrong(_) => return Ok(Err(UserProblem::WrongPassword)),
+        Checked::Waiting(_) | Checked::Busy => return Ok(Err(UserProblem::TryLater)),
     }
     let keep = cookie(&parts.headers, SESSION_COOKIE);
     match set_password(&db, &(&user).into(), user.id, &new, keep).await {
