@@ -41,16 +41,6 @@ impl PartialEq for StoreError {
     }
 }
 
-impl StoreError {
-    /// The field problems of a refusal.
-    pub fn problems(&self) -> Option<&[FieldProblem]> {
-        match self {
-            StoreError::Refused(p) => Some(p),
-            _ => None,
-        }
-    }
-}
-
 /// One action being written: a transaction holding the write lock, and who acts. Dropped without
 /// [`Write::commit`] (a refusal, an error) it rolls back, so nothing of it is left.
 pub struct Write {
@@ -64,10 +54,6 @@ impl Write {
             tx: begin_write(db).await?,
             actor: actor.clone(),
         })
-    }
-
-    pub fn actor(&self) -> &Actor {
-        &self.actor
     }
 
     /// Appends the action's audit entry and commits it with the change.
