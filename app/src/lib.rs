@@ -26,6 +26,15 @@ use leptos_router::{path, SsrMode};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = request_lang();
     provide_context(lang);
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        if let Ok(policy) = http::HeaderValue::from_str(&page_policy(&nonce)) {
+            response.insert_header(http::header::CONTENT_SECURITY_POLICY, policy);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang=lang.tag()>
@@ -44,6 +53,23 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         </html>
     }
 }
+
+/// The Content-Security-Policy of a page: scripts only from this site and inline ones only with this
+/// response's nonce (leptos_axum makes a fresh one per request; the hydration scripts and the survey's
+/// script carry it), wasm compiled by `'wasm-unsafe-eval'`; everything else from this site only, no
+/// plugins, no `<base>`, forms posting only here, and no framing by any site. Inline `style`
+/// attributes stay allowed (a category's colour swatch); `<style>` elements do not.
+pub fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// The Content-Security-Policy of every response that is not a page (JSON, CSV, images, files):
+/// nothing may load or run, should a browser ever render one as a document.
+pub const OTHER_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
 
 /// Whether this page loads the browser bundle: every page but the respondents' (`/s/...`), which
 /// work as plain HTML forms (see [`pages::survey`]).

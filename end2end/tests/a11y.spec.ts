@@ -1,5 +1,4 @@
-import { test } from '@playwright/test';
-import { admin, expectAccessible, invite, login, newCycle } from './helpers';
+import { test, admin, expectAccessible, invite, login, newCycle } from './helpers';
 
 for (const locale of ['en-US', 'zh-CN']) {
   test.describe(`accessibility (${locale})`, () => {

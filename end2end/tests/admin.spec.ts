@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { admin, hydrated, login, newCycle, unique } from './helpers';
+import { expect } from '@playwright/test';
+import { test, admin, hydrated, login, newCycle, unique } from './helpers';
 
 /** Ten topics new to the library (codes no other run used), one of them (line 5) with a category that
  * does not exist. */

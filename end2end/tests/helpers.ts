@@ -1,13 +1,27 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, type Page, type APIRequestContext } from '@playwright/test';
+import { expect, test as base, type Page, type APIRequestContext } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 const root = path.resolve(__dirname, '..', '..');
 // The run's own folder (database, demo cycle id), chosen by playwright.config.ts with the port.
 const state = process.env.E2E_STATE ?? path.join(root, 'end2end', '.state', process.env.E2E_PORT ?? '3100');
 const bin = process.env.MATERIALITY_BIN ?? path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, 'target'), 'release', 'materiality');
+
+/** Playwright's `test` whose page fails the test on any Content-Security-Policy violation: every
+ * browser test thereby checks that the page policy lets the site's own scripts (hydration, the
+ * survey's counter, the bundle's handlers) run, and that nothing else tried to. */
+export const test = base.extend({
+  page: async ({ page }, use) => {
+    const refused: string[] = [];
+    page.on('console', (m) => {
+      if (m.text().includes('Content Security Policy')) refused.push(m.text());
+    });
+    await use(page);
+    expect(refused, 'Content-Security-Policy violations').toEqual([]);
+  },
+});
 
 export const reviewer = { email: 'reviewer@example.com', password: 'materiality-demo' };
 export const admin = { email: 'admin@example.com', password: 'materiality-admin' };

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
-import { test, expect } from '@playwright/test';
-import { createUser, demoCycle, failingSignIn, hydrated, login, newCycle, submitViaApi, topicCodes, unique } from './helpers';
+import { expect } from '@playwright/test';
+import { test, createUser, demoCycle, failingSignIn, hydrated, login, newCycle, submitViaApi, topicCodes, unique } from './helpers';
 
 test.use({ locale: 'en-US' });
 

@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { admin, createUser, demoCycle, expectAccessible, hydrated, login, reviewer, submitViaApi, topicCodes, unique } from './helpers';
+import { expect, type Page } from '@playwright/test';
+import { test, admin, createUser, demoCycle, expectAccessible, hydrated, login, reviewer, submitViaApi, topicCodes, unique } from './helpers';
 
 /** Signs `who` in, in a browser of their own, on the review page of cycle `id`. */
 async function reviewAs(browser: import('@playwright/test').Browser, who: { email: string; password: string }, id: number) {

@@ -1,5 +1,5 @@
-import { test, expect } from '@playwright/test';
-import { SurveyPage, invite, newCycle, topicCodes } from './helpers';
+import { expect } from '@playwright/test';
+import { test, SurveyPage, invite, newCycle, topicCodes } from './helpers';
 
 // A cycle of this file's own: its answers reach no other test's figures.
 let cycle: number;

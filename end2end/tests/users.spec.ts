@@ -1,5 +1,5 @@
-import { test, expect } from '@playwright/test';
-import { admin, failingSignIn, login } from './helpers';
+import { expect } from '@playwright/test';
+import { test, admin, failingSignIn, login } from './helpers';
 
 test.use({ locale: 'en-US' });
 

@@ -81,8 +81,9 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Headers on every response: no MIME sniffing, no framing by other sites (clickjacking), and the
-/// full address (a survey link's token is in it) never sent to another site as the Referer.
+/// Headers on every response: no MIME sniffing, no framing by other sites (clickjacking), the full
+/// address (a survey link's token is in it) never sent to another site as the Referer, and a
+/// Content-Security-Policy.
 async fn security_headers(mut res: axum::response::Response) -> axum::response::Response {
     use axum::http::{header, HeaderValue};
     let h = res.headers_mut();
@@ -95,8 +96,9 @@ async fn security_headers(mut res: axum::response::Response) -> axum::response::
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
+    // Pages set their own, with the response's nonce (`app::shell`).
     h.entry(header::CONTENT_SECURITY_POLICY)
-        .or_insert(HeaderValue::from_static("frame-ancestors 'none'"));
+        .or_insert(HeaderValue::from_static(app::OTHER_POLICY));
     res
 }
 

@@ -189,7 +189,7 @@ fn SurveyForm(token: String, view: SurveyView, posted: Option<PostedForm>) -> im
                 {view.draft_saved_at.map(|at| t.draft_saved.replace("{t}", &format_utc(at)))}
             </p>
         </form>
-        <script inner_html=SURVEY_SCRIPT></script>
+        <script nonce=leptos::nonce::use_nonce() inner_html=SURVEY_SCRIPT></script>
     }
 }
 

@@ -3,7 +3,7 @@
 
 use app::store::{self, Db};
 use axum::body::Body;
-use axum::http::{Request, Response, StatusCode};
+use axum::http::{header, Request, Response, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
@@ -193,4 +193,32 @@ pub fn enc(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// A sign-in as a script sends it (server function, form-encoded, JSON answer), with an `Origin`.
+pub fn login_request(email: &str, password: &str, origin: Option<&str>) -> Request<Body> {
+    use leptos::server_fn::ServerFn;
+    let body = serde_urlencoded_body(&[
+        ("email".into(), email.into()),
+        ("password".into(), password.into()),
+        ("next".into(), "/".into()),
+    ]);
+    let mut req = Request::post(<app::api::auth::Login as ServerFn>::PATH)
+        .header(header::HOST, "localhost")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json");
+    if let Some(o) = origin {
+        req = req.header(header::ORIGIN, o);
+    }
+    req.body(Body::from(body)).unwrap()
+}
+
+/// A sign-in from a client address (as `ConnectInfo` gives it).
+pub fn login_from(address: [u8; 4], email: &str, password: &str) -> Request<Body> {
+    let mut req = login_request(email, password, Some("http://localhost"));
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            address, 50000,
+        ))));
+    req
 }
