@@ -30,7 +30,6 @@ async function call(page: Page, path: string | undefined, form: Record<string, s
   });
   const text = await res.text();
   expect(res.status(), `${path}: ${text}`).toBe(200);
-  expect(text, `${path} refused: ${text}`).not.toContain('"Err"');
   return text;
 }
 
@@ -117,7 +116,7 @@ test('text that looks like HTML is shown as text on every page, and never runs',
     'cycle[threshold_rule]': 'both',
     'cycle[preview_open]': 'true',
   });
-  const id = Number(JSON.parse(created).Ok);
+  const id = Number(JSON.parse(created));
   const cycle = await actions(page, `/admin/cycles/${id}`);
   await call(page, cycle.set_cycle_topics, `id=${id}&topics[]=T${code}&topics[]=E1`);
   await call(page, cycle.set_cycle_groups, `id=${id}&groups[]=G${code}`);

@@ -651,13 +651,16 @@ async fn user_admin_is_for_admins_only_and_validates(db: Db) {
         ),
     ] {
         let (status, res) = send(&app, call(add, body, Some(&admin_session))).await;
-        assert_eq!(status, StatusCode::OK);
-        assert_eq!(body_text(res).await, format!("{{\"Err\":\"{problem}\"}}"));
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            body_text(res).await,
+            format!("{{\"Account\":\"{problem}\"}}")
+        );
     }
     assert_eq!(count(&db, "SELECT COUNT(*) FROM users").await, 2);
 
     let (_, res) = send(&app, call(add, new_user, Some(&admin_session))).await;
-    assert_eq!(body_text(res).await, "{\"Ok\":null}");
+    assert_eq!(body_text(res).await, "null");
     assert!(matches!(
         store::auth::verify_login(&db, "new@example.com", "a long password")
             .await

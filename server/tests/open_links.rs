@@ -136,7 +136,7 @@ async fn an_open_link_with_a_cap_takes_that_many_answers_and_then_says_so(db: Db
     for cap in ["0", "-1", "many", "1000001"] {
         let body = format!("id={cycle}&group=CUS&cap={cap}");
         let (status, res) = send(&app, call(MakeOpenLink::PATH, &body, Some(&session))).await;
-        assert_eq!(status, StatusCode::OK);
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         let text = body_text(res).await;
         assert!(
             text.contains("cap") && text.contains("BadNumber"),
@@ -152,7 +152,7 @@ async fn an_open_link_with_a_cap_takes_that_many_answers_and_then_says_so(db: Db
     assert_eq!(status, StatusCode::OK);
     let text = body_text(res).await;
     let link: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let url = link["Ok"]["links"][0].as_str().unwrap();
+    let url = link["links"][0].as_str().unwrap();
     let open = url.rsplit('/').next().unwrap().to_string();
 
     for i in 0..2u8 {

@@ -155,7 +155,7 @@ async fn reviewers_cannot_confirm_override_or_carry_forward(db: Db) {
             call(<AddComment as ServerFn>::PATH, &comment, Some(session)),
         )
         .await;
-        assert_eq!((status, v), (StatusCode::OK, json!({"Ok": null})));
+        assert_eq!((status, v), (StatusCode::OK, json!(null)));
     }
     let (_, v) = json_of(
         &app,
@@ -184,7 +184,7 @@ async fn an_override_needs_a_reason_and_confirmation_shows_in_every_export(db: D
     let topic = &codes[1];
     let before = review_rows(&db).await;
     let path = <SetOverride as ServerFn>::PATH;
-    let (_, v) = json_of(
+    let (status, v) = json_of(
         &app,
         call(
             path,
@@ -194,10 +194,13 @@ async fn an_override_needs_a_reason_and_confirmation_shows_in_every_export(db: D
     )
     .await;
     assert_eq!(
-        v,
-        json!({"Err": [{"field": "reason", "problem": "Required"}]})
+        (status, v),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"Refused": [{"field": "reason", "problem": "Required"}]})
+        )
     );
-    let (_, v) = json_of(
+    let (status, v) = json_of(
         &app,
         call(
             path,
@@ -207,10 +210,13 @@ async fn an_override_needs_a_reason_and_confirmation_shows_in_every_export(db: D
     )
     .await;
     assert_eq!(
-        v,
-        json!({"Err": [{"field": "topic", "problem": "Unknown"}]})
+        (status, v),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"Refused": [{"field": "topic", "problem": "Unknown"}]})
+        )
     );
-    let (_, v) = json_of(
+    let (status, v) = json_of(
         &app,
         call(
             <ConfirmCycle as ServerFn>::PATH,
@@ -220,8 +226,11 @@ async fn an_override_needs_a_reason_and_confirmation_shows_in_every_export(db: D
     )
     .await;
     assert_eq!(
-        v,
-        json!({"Err": [{"field": "confirm", "problem": "Required"}]})
+        (status, v),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"Refused": [{"field": "confirm", "problem": "Required"}]})
+        )
     );
     assert_eq!(review_rows(&db).await, before, "a refusal wrote something");
 
@@ -233,7 +242,7 @@ async fn an_override_needs_a_reason_and_confirmation_shows_in_every_export(db: D
         .unwrap()
         .material;
     // Removing an override needs a reason as well.
-    let (_, v) = json_of(
+    let (status, v) = json_of(
         &app,
         call(
             path,
@@ -243,14 +252,17 @@ async fn an_override_needs_a_reason_and_confirmation_shows_in_every_export(db: D
     )
     .await;
     assert_eq!(
-        v,
-        json!({"Err": [{"field": "reason", "problem": "Required"}]})
+        (status, v),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"Refused": [{"field": "reason", "problem": "Required"}]})
+        )
     );
     assert_eq!(review_rows(&db).await, before, "a refusal wrote something");
     let decision = if was { "not_material" } else { "material" };
     let body = format!("id={cycle}&topic={topic}&decision={decision}&reason=The+board+decided+so");
     let (_, v) = json_of(&app, call(path, &body, Some(&s.admin))).await;
-    assert_eq!(v, json!({"Ok": null}));
+    assert_eq!(v, json!(null));
 
     // Provisional until confirmed, in every export.
     let csv_url = format!("/api/v1/cycles/{cycle}/results.csv");
@@ -279,7 +291,7 @@ async fn an_override_needs_a_reason_and_confirmation_shows_in_every_export(db: D
         ),
     )
     .await;
-    assert_eq!(v, json!({"Ok": null}));
+    assert_eq!(v, json!(null));
 
     let (_, r) = json_of(
         &app,
@@ -438,12 +450,15 @@ async fn an_override_needs_a_reason_and_confirmation_shows_in_every_export(db: D
 
     // Frozen: the override and a second confirmation are refused, and change nothing.
     let frozen = review_rows(&db).await;
-    let (_, v) = json_of(&app, call(path, &body, Some(&s.admin))).await;
+    let (status, v) = json_of(&app, call(path, &body, Some(&s.admin))).await;
     assert_eq!(
-        v,
-        json!({"Err": [{"field": "reason", "problem": "NotInReview"}]})
+        (status, v),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"Refused": [{"field": "reason", "problem": "NotInReview"}]})
+        )
     );
-    let (_, v) = json_of(
+    let (status, v) = json_of(
         &app,
         call(
             <ConfirmCycle as ServerFn>::PATH,
@@ -453,8 +468,11 @@ async fn an_override_needs_a_reason_and_confirmation_shows_in_every_export(db: D
     )
     .await;
     assert_eq!(
-        v,
-        json!({"Err": [{"field": "cycle", "problem": "NotInReview"}]})
+        (status, v),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"Refused": [{"field": "cycle", "problem": "NotInReview"}]})
+        )
     );
     assert_eq!(review_rows(&db).await, frozen);
 }
@@ -473,13 +491,13 @@ async fn an_admin_carries_a_result_forward_and_every_export_says_so(db: Db) {
         ),
     )
     .await;
-    assert_eq!(v, json!({"Ok": null}));
+    assert_eq!(v, json!(null));
     let next = store::cycles::copy_cycle(&db, &cli(), source)
         .await
         .unwrap();
     let carry = <CarryForward as ServerFn>::PATH;
     // A rationale is required; a reviewer may not; then the admin does.
-    let (_, v) = json_of(
+    let (status, v) = json_of(
         &app,
         call(
             carry,
@@ -489,8 +507,11 @@ async fn an_admin_carries_a_result_forward_and_every_export_says_so(db: Db) {
     )
     .await;
     assert_eq!(
-        v,
-        json!({"Err": [{"field": "rationale", "problem": "Required"}]})
+        (status, v),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"Refused": [{"field": "rationale", "problem": "Required"}]})
+        )
     );
     let body = format!("id={next}&from={source}&rationale=No+major+change+in+the+business");
     let (status, res) = send(&app, call(carry, &body, Some(&s.reviewer))).await;
@@ -503,7 +524,7 @@ async fn an_admin_carries_a_result_forward_and_every_export_says_so(db: Db) {
         .carried_from
         .is_none());
     let (_, v) = json_of(&app, call(carry, &body, Some(&s.admin))).await;
-    assert_eq!(v, json!({"Ok": null}));
+    assert_eq!(v, json!(null));
 
     let url = |file: &str| format!("/api/v1/cycles/{next}/{file}");
     let (_, r) = json_of(&app, get_as(&url("results.json"), Some(&s.reviewer))).await;

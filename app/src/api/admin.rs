@@ -1,21 +1,19 @@
 //! The admin's set-up: topic library, stakeholder groups, cycles, invitations and progress. Every
 //! function checks on the server that the caller is an admin before it reads or writes anything.
-//! Refused input comes back as `Ok(Err(problems))`, named by field, with nothing written.
+//! Refused input comes back as `AppError::Refused(problems)`, named by field, with nothing written
+//! (HTTP 422 to a script; a plain form post is sent back to its page, which shows them).
 
 use super::AppError;
 use crate::domain::{
-    CustomCategory, CycleDetail, CycleForm, CycleRow, FieldProblem, GroupForm, GroupProgress,
-    GroupRecord, ImportPreview, RawTopic, TopicRow,
+    CustomCategory, CycleDetail, CycleForm, CycleRow, GroupForm, GroupProgress, GroupRecord,
+    ImportPreview, RawTopic, TopicRow,
 };
 use crate::i18n::Lang;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// Input checked: the value, or the problems by field.
-pub type Checked<T> = Result<T, Vec<FieldProblem>>;
-
 #[cfg(feature = "ssr")]
-use super::ssr::{checked, db, require_admin};
+use super::ssr::{db, require_admin};
 #[cfg(feature = "ssr")]
 use crate::domain::Problem;
 #[cfg(feature = "ssr")]
@@ -23,8 +21,8 @@ use crate::store::audit::Actor;
 
 /// Refusal of one field, for the pages.
 #[cfg(feature = "ssr")]
-pub(super) fn problem<T>(field: &str, p: Problem) -> Result<Checked<T>, AppError> {
-    Ok(Err(vec![FieldProblem::new(field, p)]))
+pub(super) fn problem<T>(field: &str, p: Problem) -> Result<T, AppError> {
+    Err(vec![crate::domain::FieldProblem::new(field, p)].into())
 }
 
 /// `None` from the store means there is no such thing.
@@ -58,10 +56,10 @@ pub async fn library() -> Result<LibraryView, AppError> {
 
 /// Adds a topic (`original` empty) or edits the topic whose code was `original`.
 #[server]
-pub async fn save_topic(original: String, topic: RawTopic) -> Result<Checked<()>, AppError> {
+pub async fn save_topic(original: String, topic: RawTopic) -> Result<(), AppError> {
     let admin = admin().await?;
     let original = Some(original.as_str()).filter(|o| !o.is_empty());
-    checked(crate::store::library::save_topic(&db()?, &admin, original, &topic).await)
+    Ok(crate::store::library::save_topic(&db()?, &admin, original, &topic).await?)
 }
 
 #[server]
@@ -79,9 +77,9 @@ pub async fn move_topic(code: String, up: bool) -> Result<(), AppError> {
 
 /// Deletes a topic; refused (`InUse`) when any cycle has answers for it.
 #[server]
-pub async fn delete_topic(code: String) -> Result<Checked<()>, AppError> {
+pub async fn delete_topic(code: String) -> Result<(), AppError> {
     let admin = admin().await?;
-    checked(crate::store::library::delete_topic(&db()?, &admin, &code).await)
+    Ok(crate::store::library::delete_topic(&db()?, &admin, &code).await?)
 }
 
 /// Adds (`is_new`) or edits a custom category.
@@ -89,9 +87,9 @@ pub async fn delete_topic(code: String) -> Result<Checked<()>, AppError> {
 pub async fn save_category(
     category: CustomCategory,
     #[server(default)] is_new: bool,
-) -> Result<Checked<()>, AppError> {
+) -> Result<(), AppError> {
     let admin = admin().await?;
-    checked(crate::store::library::save_category(&db()?, &admin, &category, is_new).await)
+    Ok(crate::store::library::save_category(&db()?, &admin, &category, is_new).await?)
 }
 
 /// What importing `text` (CSV or JSON) would do, row by row; writes nothing.
@@ -101,13 +99,14 @@ pub async fn preview_import(text: String) -> Result<ImportPreview, AppError> {
     Ok(crate::store::library::preview_import(&db()?, &text).await?)
 }
 
-/// Imports all rows of `text` or none: `Err(preview)` with the problems when any row has one.
+/// Imports all rows of `text` or none: `AppError::Import(preview)` with the problems (422 to a
+/// script) when any row has one.
 #[server]
-pub async fn import_topics(
-    text: String,
-) -> Result<Result<crate::domain::Imported, ImportPreview>, AppError> {
+pub async fn import_topics(text: String) -> Result<crate::domain::Imported, AppError> {
     let admin = admin().await?;
-    Ok(crate::store::library::import(&db()?, &admin, &text).await?)
+    crate::store::library::import(&db()?, &admin, &text)
+        .await?
+        .map_err(|p| super::ssr::refuse(AppError::Import(p)))
 }
 
 /// A preset library as CSV, to preview and import like a file. `report-2022`: the reference report's
@@ -126,10 +125,10 @@ pub async fn list_groups() -> Result<Vec<GroupRecord>, AppError> {
 
 /// Adds a group (`original` empty) or edits the group whose code was `original`.
 #[server]
-pub async fn save_group(original: String, group: GroupForm) -> Result<Checked<()>, AppError> {
+pub async fn save_group(original: String, group: GroupForm) -> Result<(), AppError> {
     let admin = admin().await?;
     let original = Some(original.as_str()).filter(|o| !o.is_empty());
-    checked(crate::store::groups::save_group(&db()?, &admin, original, &group).await)
+    Ok(crate::store::groups::save_group(&db()?, &admin, original, &group).await?)
 }
 
 #[server]
@@ -154,13 +153,13 @@ pub async fn list_cycles() -> Result<Vec<CycleRow>, AppError> {
 
 /// Creates a draft cycle; its id.
 #[server]
-pub async fn create_cycle(cycle: CycleForm) -> Result<Checked<i64>, AppError> {
+pub async fn create_cycle(cycle: CycleForm) -> Result<i64, AppError> {
     let admin = admin().await?;
     let settings = match cycle.check() {
         Ok(s) => s,
-        Err(p) => return Ok(Err(p)),
+        Err(p) => return Err(p.into()),
     };
-    checked(crate::store::cycles::create_cycle(&db()?, &admin, &settings).await)
+    Ok(crate::store::cycles::create_cycle(&db()?, &admin, &settings).await?)
 }
 
 /// Creates a draft cycle as a copy of `from` (settings, topics as asked, groups); its id.
@@ -198,51 +197,49 @@ pub async fn cycle_admin(id: i64) -> Result<CycleAdminView, AppError> {
 }
 
 #[server]
-pub async fn update_cycle(id: i64, cycle: CycleForm) -> Result<Checked<()>, AppError> {
+pub async fn update_cycle(id: i64, cycle: CycleForm) -> Result<(), AppError> {
     let admin = admin().await?;
     let settings = match cycle.check() {
         Ok(s) => s,
-        Err(p) => return Ok(Err(p)),
+        Err(p) => return Err(p.into()),
     };
-    checked(crate::store::cycles::update_settings(&db()?, &admin, id, &settings).await)
+    Ok(crate::store::cycles::update_settings(&db()?, &admin, id, &settings).await?)
 }
 
 #[server]
 pub async fn set_cycle_topics(
     id: i64,
     #[server(default)] topics: Vec<String>,
-) -> Result<Checked<()>, AppError> {
+) -> Result<(), AppError> {
     let admin = admin().await?;
-    checked(crate::store::cycles::set_cycle_topics(&db()?, &admin, id, &topics).await)
+    Ok(crate::store::cycles::set_cycle_topics(&db()?, &admin, id, &topics).await?)
 }
 
 #[server]
 pub async fn set_cycle_groups(
     id: i64,
     #[server(default)] groups: Vec<String>,
-) -> Result<Checked<()>, AppError> {
+) -> Result<(), AppError> {
     let admin = admin().await?;
-    checked(crate::store::cycles::set_cycle_groups(&db()?, &admin, id, &groups).await)
+    Ok(crate::store::cycles::set_cycle_groups(&db()?, &admin, id, &groups).await?)
 }
 
 #[server]
-pub async fn set_cycle_status(id: i64, status: String) -> Result<Checked<()>, AppError> {
+pub async fn set_cycle_status(id: i64, status: String) -> Result<(), AppError> {
     let admin = admin().await?;
     let Some(to) = crate::domain::CycleStatus::parse(&status) else {
         return problem("status", Problem::NotAllowed);
     };
-    checked(crate::store::cycles::set_status(&db()?, &admin, id, to).await)
+    Ok(crate::store::cycles::set_status(&db()?, &admin, id, to).await?)
 }
 
 /// Deletes a cycle nobody has answered; `InUse` otherwise.
 #[server]
-pub async fn delete_cycle(id: i64) -> Result<Checked<()>, AppError> {
+pub async fn delete_cycle(id: i64) -> Result<(), AppError> {
     let admin = admin().await?;
-    let r = checked(crate::store::cycles::delete_cycle(&db()?, &admin, id).await)?;
-    if r.is_ok() {
-        leptos_axum::redirect("/admin/cycles");
-    }
-    Ok(r)
+    crate::store::cycles::delete_cycle(&db()?, &admin, id).await?;
+    leptos_axum::redirect("/admin/cycles");
+    Ok(())
 }
 
 /// Links made for a group, shown once.
@@ -256,22 +253,18 @@ pub struct NewLinks {
 
 /// Makes `count` single-use links for a group of a cycle (1 to 10,000).
 #[server]
-pub async fn generate_links(
-    id: i64,
-    group: String,
-    count: String,
-) -> Result<Checked<NewLinks>, AppError> {
+pub async fn generate_links(id: i64, group: String, count: String) -> Result<NewLinks, AppError> {
     let admin = admin().await?;
     let Ok(count) = count.trim().parse::<u32>() else {
         return problem("count", Problem::BadNumber);
     };
-    let tokens = checked(crate::store::links::invite(&db()?, &admin, id, &group, count).await)?;
+    let tokens = crate::store::links::invite(&db()?, &admin, id, &group, count).await?;
     let base = super::ssr::public_url()?;
-    Ok(tokens.map(|tokens| NewLinks {
+    Ok(NewLinks {
         group,
         links: tokens.iter().map(|t| format!("{base}/s/{t}")).collect(),
         open: false,
-    }))
+    })
 }
 
 /// Makes the group's open link, replacing (and stopping) any earlier one. `cap`: the most answers it
@@ -281,7 +274,7 @@ pub async fn make_open_link(
     id: i64,
     group: String,
     #[server(default)] cap: String,
-) -> Result<Checked<NewLinks>, AppError> {
+) -> Result<NewLinks, AppError> {
     let admin = admin().await?;
     let cap = match cap.trim() {
         "" => None,
@@ -290,28 +283,27 @@ pub async fn make_open_link(
             Err(_) => return problem("cap", Problem::BadNumber),
         },
     };
-    let store = crate::store::links::create_open_link(&db()?, &admin, id, &group, cap).await;
-    let token = checked(store)?;
+    let token = crate::store::links::create_open_link(&db()?, &admin, id, &group, cap).await?;
     let base = super::ssr::public_url()?;
-    Ok(token.map(|token| NewLinks {
+    Ok(NewLinks {
         group,
         links: vec![format!("{base}/s/{token}")],
         open: true,
-    }))
+    })
 }
 
 /// Withdraws every unused link of a group (single-use and open); how many.
 #[server]
-pub async fn revoke_unused(id: i64, group: String) -> Result<Checked<u64>, AppError> {
+pub async fn revoke_unused(id: i64, group: String) -> Result<u64, AppError> {
     let admin = admin().await?;
-    checked(crate::store::links::revoke_unused(&db()?, &admin, id, &group).await)
+    Ok(crate::store::links::revoke_unused(&db()?, &admin, id, &group).await?)
 }
 
 /// Withdraws one unused link, pasted whole or as its token.
 #[server]
-pub async fn revoke_link(id: i64, link: String) -> Result<Checked<()>, AppError> {
+pub async fn revoke_link(id: i64, link: String) -> Result<(), AppError> {
     let admin = admin().await?;
-    checked(crate::store::links::revoke_link(&db()?, &admin, id, &link).await)
+    Ok(crate::store::links::revoke_link(&db()?, &admin, id, &link).await?)
 }
 
 /// The progress page's data.

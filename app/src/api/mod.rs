@@ -26,6 +26,15 @@ pub enum AppError {
     NotFound,
     #[error("internal error")]
     Internal,
+    /// The input was refused, nothing written: the problems by field (422).
+    #[error("refused")]
+    Refused(Vec<crate::domain::FieldProblem>),
+    /// An account's input was refused (an e-mail taken, a short password, …), nothing written.
+    #[error("refused")]
+    Account(users::UserProblem),
+    /// An import was refused, nothing written: every row with its problems.
+    #[error("refused")]
+    Import(crate::domain::ImportPreview),
     #[error("{0}")]
     ServerFn(ServerFnErrorErr),
 }
@@ -44,7 +53,7 @@ pub mod ssr {
 
     use super::AppError;
     use crate::store::auth::{Role, User};
-    use crate::store::write::{StoreError, Stored};
+    use crate::store::write::StoreError;
     use crate::store::Db;
     use http::header::{AUTHORIZATION, COOKIE};
     use http::HeaderMap;
@@ -149,7 +158,7 @@ pub mod ssr {
         }
     }
 
-    /// A refusal, with its own HTTP status (401, 403, 404) when a script called the server function:
+    /// A refusal, with its own HTTP status (401, 403, 404, 422) when a script called the server function:
     /// without it every error of a server function is a 500. A plain form post (the browser asks
     /// for `text/html`) keeps leptos' redirect back to its page, which shows the message; a page
     /// being rendered (a GET of the page, which calls the function itself) sets its own status.
@@ -158,6 +167,12 @@ pub mod ssr {
             AppError::Unauthorized => http::StatusCode::UNAUTHORIZED,
             AppError::Forbidden => http::StatusCode::FORBIDDEN,
             AppError::NotFound => http::StatusCode::NOT_FOUND,
+            AppError::Account(super::users::UserProblem::TryLater) => {
+                http::StatusCode::TOO_MANY_REQUESTS
+            }
+            AppError::Refused(_) | AppError::Account(_) | AppError::Import(_) => {
+                http::StatusCode::UNPROCESSABLE_ENTITY
+            }
             _ => return e,
         };
         let script_call = use_context::<http::request::Parts>().is_some_and(|p| {
@@ -198,22 +213,19 @@ pub mod ssr {
     }
 
     impl From<StoreError> for AppError {
-        /// For calls that the store cannot refuse by field: a refusal there is a bug, logged.
         fn from(e: StoreError) -> AppError {
             match e {
                 StoreError::NotFound => refuse(AppError::NotFound),
-                StoreError::Refused(p) => internal(format!("unexpected refusal {p:?}")),
+                StoreError::Refused(p) => p.into(),
                 StoreError::Db(e) => internal(e),
             }
         }
     }
 
-    /// A store write's outcome for a page: its value, or the field problems that refused it.
-    pub fn checked<T>(r: Stored<T>) -> Result<super::admin::Checked<T>, AppError> {
-        match r {
-            Ok(v) => Ok(Ok(v)),
-            Err(StoreError::Refused(p)) => Ok(Err(p)),
-            Err(e) => Err(e.into()),
+    impl From<Vec<crate::domain::FieldProblem>> for AppError {
+        /// Input refused by field: `Refused`, with 422 for a script.
+        fn from(p: Vec<crate::domain::FieldProblem>) -> AppError {
+            refuse(AppError::Refused(p))
         }
     }
 

@@ -2,7 +2,6 @@
 //! forward, the material-topic list and the audit log. Reviewers comment; only admins (acting for the
 //! decision group) override, confirm, carry forward and write management notes.
 
-use super::admin::Checked;
 use super::AppError;
 use crate::domain::{AuditEntry, ChainBreak, CycleResults, RespondentComment, ReviewComment};
 use leptos::prelude::*;
@@ -11,7 +10,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use super::admin::{found, problem as refused};
 #[cfg(feature = "ssr")]
-use super::ssr::{checked, db, require_admin, require_reviewer};
+use super::ssr::{db, require_admin, require_reviewer};
 #[cfg(feature = "ssr")]
 use crate::domain::Problem;
 
@@ -59,17 +58,14 @@ pub async fn add_comment(
     topic: String,
     body: String,
     #[server(default)] proposal: String,
-) -> Result<Checked<()>, AppError> {
+) -> Result<(), AppError> {
     let user = require_reviewer().await?;
     let (body, proposal) = match crate::domain::check_comment(&body, &proposal) {
         Ok(c) => c,
-        Err(p) => return Ok(Err(p)),
+        Err(p) => return Err(p.into()),
     };
-    let r = checked(
-        crate::store::review::add_comment(&db()?, &(&user).into(), id, &topic, &body, proposal)
-            .await,
-    )?;
-    Ok(r.map(|_| ()))
+    crate::store::review::add_comment(&db()?, &(&user).into(), id, &topic, &body, proposal).await?;
+    Ok(())
 }
 
 /// The decision group's override of a topic: `decision` "material", "not_material" or "remove"; the
@@ -80,7 +76,7 @@ pub async fn set_override(
     topic: String,
     decision: String,
     reason: String,
-) -> Result<Checked<()>, AppError> {
+) -> Result<(), AppError> {
     let admin = require_admin().await?;
     let material = match decision.as_str() {
         "material" => Some(true),
@@ -90,46 +86,37 @@ pub async fn set_override(
     };
     let reason = match crate::domain::check_reason("reason", &reason) {
         Ok(r) => r,
-        Err(p) => return Ok(Err(p)),
+        Err(p) => return Err(p.into()),
     };
-    checked(
+    Ok(
         crate::store::review::set_override(&db()?, &(&admin).into(), id, &topic, material, &reason)
-            .await,
+            .await?,
     )
 }
 
 /// Confirms the cycle's result; `confirm` is the form's "I confirm" box, which must be ticked.
 #[server]
-pub async fn confirm_cycle(
-    id: i64,
-    #[server(default)] confirm: String,
-) -> Result<Checked<()>, AppError> {
+pub async fn confirm_cycle(id: i64, #[server(default)] confirm: String) -> Result<(), AppError> {
     let admin = require_admin().await?;
     if confirm != "yes" {
         return refused("confirm", Problem::Required);
     }
-    let r = checked(crate::store::review::confirm(&db()?, &(&admin).into(), id).await)?;
-    Ok(r.map(|_| ()))
+    crate::store::review::confirm(&db()?, &(&admin).into(), id).await?;
+    Ok(())
 }
 
 /// Makes draft cycle `id` adopt the confirmed result of cycle `from`, with the rationale.
 #[server]
-pub async fn carry_forward(
-    id: i64,
-    from: String,
-    rationale: String,
-) -> Result<Checked<()>, AppError> {
+pub async fn carry_forward(id: i64, from: String, rationale: String) -> Result<(), AppError> {
     let admin = require_admin().await?;
     let Ok(from) = from.trim().parse::<i64>() else {
         return refused("from", Problem::Required);
     };
     let rationale = match crate::domain::check_reason("rationale", &rationale) {
         Ok(r) => r,
-        Err(p) => return Ok(Err(p)),
+        Err(p) => return Err(p.into()),
     };
-    checked(
-        crate::store::review::carry_forward(&db()?, &(&admin).into(), id, from, &rationale).await,
-    )
+    Ok(crate::store::review::carry_forward(&db()?, &(&admin).into(), id, from, &rationale).await?)
 }
 
 /// The material-topic list page's data.
@@ -153,14 +140,14 @@ pub async fn get_material(id: i64) -> Result<MaterialView, AppError> {
 }
 
 #[server]
-pub async fn set_note(id: i64, topic: String, note: String) -> Result<Checked<()>, AppError> {
+pub async fn set_note(id: i64, topic: String, note: String) -> Result<(), AppError> {
     let admin = require_admin().await?;
     let mut problems = Vec::new();
     crate::domain::check_text(&mut problems, "note", &note, false, crate::domain::MAX_TEXT);
     if !problems.is_empty() {
-        return Ok(Err(problems));
+        return Err(problems.into());
     }
-    checked(crate::store::review::set_note(&db()?, &(&admin).into(), id, &topic, note.trim()).await)
+    Ok(crate::store::review::set_note(&db()?, &(&admin).into(), id, &topic, note.trim()).await?)
 }
 
 /// The audit page's data: the entries matching the filter and the state of the whole chain.

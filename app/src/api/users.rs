@@ -25,26 +25,37 @@ pub async fn list_users() -> Result<Vec<UserRow>, AppError> {
     Ok(crate::store::auth::users(&db()?).await?)
 }
 
-/// Creates an account; `Ok(Err(problem))` when the input is refused (nothing is written then).
+/// An account's input refused (422, or 429 for `TryLater`, to a script).
+#[cfg(feature = "ssr")]
+fn refused(p: UserProblem) -> AppError {
+    super::ssr::refuse(AppError::Account(p))
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::store::auth::UserError> for AppError {
+    fn from(e: crate::store::auth::UserError) -> AppError {
+        use crate::store::auth::UserError;
+        match e {
+            UserError::BadEmail => refused(UserProblem::BadEmail),
+            UserError::Exists => refused(UserProblem::EmailTaken),
+            UserError::ShortPassword => refused(UserProblem::ShortPassword),
+            UserError::NoUser => super::ssr::refuse(AppError::NotFound),
+            UserError::Db(e) => super::ssr::internal(e),
+        }
+    }
+}
+
+/// Creates an account; `AppError::Account(problem)` when the input is refused (nothing is written).
 #[server]
-pub async fn add_user(
-    email: String,
-    password: String,
-    role: String,
-) -> Result<Result<(), UserProblem>, AppError> {
-    use super::ssr::{db, internal, require_admin};
-    use crate::store::auth::{create_user, Role, UserError};
+pub async fn add_user(email: String, password: String, role: String) -> Result<(), AppError> {
+    use super::ssr::{db, require_admin};
+    use crate::store::auth::{create_user, Role};
     let admin = require_admin().await?;
     let Some(role) = Role::parse(&role) else {
-        return Ok(Err(UserProblem::BadRole));
+        return Err(refused(UserProblem::BadRole));
     };
-    match create_user(&db()?, &(&admin).into(), &email, &password, role).await {
-        Ok(_) => Ok(Ok(())),
-        Err(UserError::BadEmail) => Ok(Err(UserProblem::BadEmail)),
-        Err(UserError::Exists) => Ok(Err(UserProblem::EmailTaken)),
-        Err(UserError::ShortPassword) => Ok(Err(UserProblem::ShortPassword)),
-        Err(e) => Err(internal(e)),
-    }
+    create_user(&db()?, &(&admin).into(), &email, &password, role).await?;
+    Ok(())
 }
 
 /// Disables (ending its sessions) or re-enables an account. Admins cannot disable themselves, so the
@@ -62,43 +73,26 @@ pub async fn set_user_disabled(id: i64, disabled: bool) -> Result<(), AppError> 
 /// The signed-in user changes their own password, giving the current one (checked and throttled as a
 /// sign-in is). Every other session of theirs ends; this one goes on.
 #[server]
-pub async fn change_password(
-    current: String,
-    new: String,
-) -> Result<Result<(), UserProblem>, AppError> {
+pub async fn change_password(current: String, new: String) -> Result<(), AppError> {
     use super::auth::{check_password, Checked};
     use super::ssr::{cookie, db, internal, require_reviewer, SESSION_COOKIE};
-    use crate::store::auth::{set_password, UserError};
     let user = require_reviewer().await?;
     let db = db()?;
     let parts: http::request::Parts = leptos_axum::extract().await.map_err(internal)?;
     match check_password(&parts, &user.email, &current).await? {
         Checked::User(u) if u.id == user.id => {}
-        Checked::User(_) | Checked::Wrong(_) => return Ok(Err(UserProblem::WrongPassword)),
-        Checked::Waiting(_) | Checked::Busy => return Ok(Err(UserProblem::TryLater)),
+        Checked::User(_) | Checked::Wrong(_) => return Err(refused(UserProblem::WrongPassword)),
+        Checked::Waiting(_) | Checked::Busy => return Err(refused(UserProblem::TryLater)),
     }
     let keep = cookie(&parts.headers, SESSION_COOKIE);
-    match set_password(&db, &(&user).into(), user.id, &new, keep).await {
-        Ok(()) => Ok(Ok(())),
-        Err(UserError::ShortPassword) => Ok(Err(UserProblem::ShortPassword)),
-        Err(e) => Err(internal(e)),
-    }
+    Ok(crate::store::auth::set_password(&db, &(&user).into(), user.id, &new, keep).await?)
 }
 
 /// An admin sets another account's password (for someone who lost theirs); every session of that
 /// account ends.
 #[server]
-pub async fn reset_password(
-    id: i64,
-    password: String,
-) -> Result<Result<(), UserProblem>, AppError> {
-    use super::ssr::{db, internal, require_admin};
-    use crate::store::auth::{set_password, UserError};
+pub async fn reset_password(id: i64, password: String) -> Result<(), AppError> {
+    use super::ssr::{db, require_admin};
     let admin = require_admin().await?;
-    match set_password(&db()?, &(&admin).into(), id, &password, None).await {
-        Ok(()) => Ok(Ok(())),
-        Err(UserError::ShortPassword) => Ok(Err(UserProblem::ShortPassword)),
-        Err(UserError::NoUser) => Err(super::ssr::refuse(AppError::NotFound)),
-        Err(e) => Err(internal(e)),
-    }
+    Ok(crate::store::auth::set_password(&db()?, &(&admin).into(), id, &password, None).await?)
 }

@@ -98,11 +98,9 @@ pub fn refusal(err: AppError, title: &'static str, here: String) -> AnyView {
 }
 
 /// The problems an action's last answer reported, if it refused the input.
-pub fn problems_of<T>(
-    value: Option<Result<Result<T, Vec<FieldProblem>>, AppError>>,
-) -> Vec<FieldProblem> {
+pub fn problems_of<T>(value: Option<Result<T, AppError>>) -> Vec<FieldProblem> {
     match value {
-        Some(Ok(Err(p))) => p,
+        Some(Err(AppError::Refused(p))) => p,
         _ => Vec::new(),
     }
 }

@@ -81,9 +81,7 @@ fn Review(view: ReviewView, data: ReviewData) -> impl IntoView {
         })
         .collect_view();
     let confirm = ServerAction::<ConfirmCycle>::new();
-    refetch_when(data, move || {
-        matches!(confirm.value().get(), Some(Ok(Ok(()))))
-    });
+    refetch_when(data, move || matches!(confirm.value().get(), Some(Ok(()))));
     let confirm_form = (view.admin && view.in_review).then(|| {
         view! {
             <section class="admin-form confirm" aria-labelledby="confirm-title">
@@ -140,10 +138,8 @@ fn TopicReview(
     let t = lang.t();
     let comment = ServerAction::<AddComment>::new();
     let over = ServerAction::<SetOverride>::new();
-    refetch_when(data, move || {
-        matches!(comment.value().get(), Some(Ok(Ok(()))))
-    });
-    refetch_when(data, move || matches!(over.value().get(), Some(Ok(Ok(())))));
+    refetch_when(data, move || matches!(comment.value().get(), Some(Ok(()))));
+    refetch_when(data, move || matches!(over.value().get(), Some(Ok(()))));
     let code = r.code.clone();
     let name = lang.pick(&r.name.zh, &r.name.en).to_string();
     let list = if comments.is_empty() {

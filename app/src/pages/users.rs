@@ -22,13 +22,13 @@ pub fn user_problem_text(t: &'static crate::i18n::Text, p: UserProblem) -> &'sta
 /// What an account action did: `done` (with `testid`), the problem, or the error; nothing before it ran.
 pub fn account_outcome(
     t: &'static crate::i18n::Text,
-    value: Option<Result<Result<(), UserProblem>, AppError>>,
+    value: Option<Result<(), AppError>>,
     done: &'static str,
     testid: &'static str,
 ) -> Option<AnyView> {
     value.map(|r| match r {
-        Ok(Ok(())) => view! { <p role="status" data-testid=testid>{done}</p> }.into_any(),
-        Ok(Err(p)) => {
+        Ok(()) => view! { <p role="status" data-testid=testid>{done}</p> }.into_any(),
+        Err(AppError::Account(p)) => {
             view! { <p class="field-error" role="alert">{user_problem_text(t, p)}</p> }.into_any()
         }
         Err(_) => view! { <p class="field-error" role="alert">{t.error_body}</p> }.into_any(),
@@ -48,7 +48,7 @@ pub fn UsersPage() -> impl IntoView {
     let reset_result =
         move || account_outcome(t, reset.value().get(), t.password_reset_done, "reset-done");
     let problem = move || match add.value().get() {
-        Some(Ok(Err(p))) => Some(p),
+        Some(Err(AppError::Account(p))) => Some(p),
         _ => None,
     };
     let message = move |field: UserProblem| {

@@ -7,6 +7,7 @@ use crate::api::admin::{
     SetCycleStatus, SetCycleTopics, UpdateCycle,
 };
 use crate::api::review::CarryForward;
+use crate::api::AppError;
 use crate::components::{
     field_errors, fmt2, percent_encode, problems_of, refusal, AdminNav, AdminTable, Header,
 };
@@ -38,7 +39,7 @@ pub fn CyclesPage() -> impl IntoView {
     // A new or copied cycle opens its own page.
     Effect::new(move |_| {
         let id = match (create.value().get(), copy.value().get()) {
-            (Some(Ok(Ok(id))), _) | (_, Some(Ok(id))) => Some(id),
+            (Some(Ok(id)), _) | (_, Some(Ok(id))) => Some(id),
             _ => None,
         };
         if let Some(id) = id {
@@ -479,7 +480,7 @@ fn CycleAdmin(view: CycleAdminView, actions: CycleActions) -> impl IntoView {
         p
     };
     let new_links = move || match (actions.links.value().get(), actions.open.value().get()) {
-        (Some(Ok(Ok(l))), _) | (_, Some(Ok(Ok(l)))) => Some(l),
+        (Some(Ok(l)), _) | (_, Some(Ok(l))) => Some(l),
         _ => None,
     };
     view! {
@@ -538,7 +539,7 @@ fn CycleAdmin(view: CycleAdminView, actions: CycleActions) -> impl IntoView {
             </table>
             {move || field_errors(&link_problems(), "count")}
             {move || field_errors(&link_problems(), "group")}
-            {move || actions.revoke.value().get().and_then(|r| r.ok()).and_then(|r| r.ok()).map(|n| view! {
+            {move || actions.revoke.value().get().and_then(|r| r.ok()).map(|n| view! {
                 <p role="status" data-testid="revoked">{t.revoked_n.replace("{n}", &n.to_string())}</p>
             })}
             {move || new_links().map(|l| view! { <LinkList links=l /> })}
@@ -551,8 +552,8 @@ fn CycleAdmin(view: CycleAdminView, actions: CycleActions) -> impl IntoView {
                 <button type="submit" class="danger">{t.revoke}</button>
             </ActionForm>
             {move || match actions.revoke_one.value().get() {
-                Some(Ok(Ok(()))) => Some(view! { <p role="status">{t.link_revoked}</p> }.into_any()),
-                Some(Ok(Err(_))) => Some(view! { <p class="field-error" role="alert">{t.link_not_revocable}</p> }.into_any()),
+                Some(Ok(())) => Some(view! { <p role="status">{t.link_revoked}</p> }.into_any()),
+                Some(Err(AppError::Refused(_))) => Some(view! { <p class="field-error" role="alert">{t.link_not_revocable}</p> }.into_any()),
                 _ => None,
             }}
         </section>
@@ -565,7 +566,7 @@ fn CycleAdmin(view: CycleAdminView, actions: CycleActions) -> impl IntoView {
                     <button type="submit">{t.save}</button>
                 </div>
             </ActionForm>
-            {move || matches!(actions.update.value().get(), Some(Ok(Ok(())))).then(|| view! { <p role="status">{t.saved}</p> })}
+            {move || matches!(actions.update.value().get(), Some(Ok(()))).then(|| view! { <p role="status">{t.saved}</p> })}
         </section>
     }
     .into_any()

@@ -19,7 +19,7 @@ pub fn GroupsPage() -> impl IntoView {
     let groups = Resource::new(versions, |_| list_groups());
     let map = Resource::new(versions, move |_| stakeholder_map(lang));
     let editing =
-        editing_until_saved::<GroupRecord>(move || matches!(save.value().get(), Some(Ok(Ok(())))));
+        editing_until_saved::<GroupRecord>(move || matches!(save.value().get(), Some(Ok(()))));
     view! {
         <Header />
         <main class="page wide admin">

@@ -5,6 +5,7 @@ use crate::api::admin::{
     import_topics, library, preset, preview_import, DeleteTopic, MoveTopic, SaveCategory,
     SaveTopic, SetTopicActive,
 };
+use crate::api::AppError;
 use crate::components::{
     editing_until_saved, field_errors, problems_of, refusal, AdminNav, AdminTable, Header,
 };
@@ -37,9 +38,9 @@ pub fn TopicsPage() -> impl IntoView {
     );
     // The topic and category being edited; None: the forms add new ones.
     let editing =
-        editing_until_saved::<TopicRecord>(move || matches!(save.value().get(), Some(Ok(Ok(())))));
+        editing_until_saved::<TopicRecord>(move || matches!(save.value().get(), Some(Ok(()))));
     let editing_category = editing_until_saved::<CustomCategory>(move || {
-        matches!(save_category.value().get(), Some(Ok(Ok(()))))
+        matches!(save_category.value().get(), Some(Ok(())))
     });
     view! {
         <Header />
@@ -401,13 +402,13 @@ fn ImportSection(state: ImportState) -> impl IntoView {
         };
         leptos::task::spawn_local(async move {
             match import_topics(body.clone()).await {
-                Ok(Ok(n)) => {
+                Ok(n) => {
                     result.set(Some(n));
                     shown.set(None);
                     imported.update(|v| *v += 1);
                 }
                 // Something changed since the preview: show the new problems.
-                Ok(Err(p)) => shown.set(Some((body, p))),
+                Err(AppError::Import(p)) => shown.set(Some((body, p))),
                 Err(_) => failed.set(true),
             }
         });
