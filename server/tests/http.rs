@@ -511,15 +511,7 @@ async fn sign_in_is_throttled_after_five_failures(db: Db) {
 async fn cross_site_posts_are_refused(db: Db) {
     use leptos::server_fn::ServerFn;
     let app = router(db.clone());
-    let user = store::auth::create_user(
-        &db,
-        &cli(),
-        "rev@example.com",
-        "the right password",
-        Role::Reviewer,
-    )
-    .await
-    .unwrap();
+    let user = signed_up(&db).await;
 
     // A sign-in posted from another site, or with no origin at all, is refused before it is checked.
     for origin in [Some("https://evil.example"), None] {
@@ -937,19 +929,10 @@ async fn a_copied_cycle_shows_each_topics_movement_since_last_year(db: Db) {
     assert_eq!(change(&codes[3]), "=");
 }
 
-/// A sign-in from a given network address (as the server's ConnectInfo would give it).
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn a_session_cookie_is_http_only_same_site_and_lasts_twelve_hours(db: Db) {
     let app = router(db.clone());
-    store::auth::create_user(
-        &db,
-        &cli(),
-        "rev@example.com",
-        "the right password",
-        Role::Reviewer,
-    )
-    .await
-    .unwrap();
+    signed_up(&db).await;
     let (status, res) = send(
         &app,
         login_request(
@@ -984,15 +967,7 @@ async fn a_session_cookie_is_http_only_same_site_and_lasts_twelve_hours(db: Db) 
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn guesses_from_one_address_do_not_lock_the_owner_out(db: Db) {
     let app = router(db.clone());
-    store::auth::create_user(
-        &db,
-        &cli(),
-        "rev@example.com",
-        "the right password",
-        Role::Reviewer,
-    )
-    .await
-    .unwrap();
+    signed_up(&db).await;
     let (attacker, owner) = ([203, 0, 113, 5], [198, 51, 100, 20]);
     for i in 0..12 {
         send(
@@ -1022,15 +997,7 @@ async fn guesses_from_one_address_do_not_lock_the_owner_out(db: Db) {
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn twenty_failures_from_one_address_make_that_address_wait(db: Db) {
     let app = router(db.clone());
-    store::auth::create_user(
-        &db,
-        &cli(),
-        "rev@example.com",
-        "the right password",
-        Role::Reviewer,
-    )
-    .await
-    .unwrap();
+    signed_up(&db).await;
     let (office, elsewhere) = ([10, 0, 0, 7], [10, 0, 0, 8]);
     // Twenty accounts, one wrong guess each: no account reaches its own limit of five.
     for i in 0..20 {
@@ -1186,15 +1153,7 @@ async fn past_100000_responses_the_workbook_counts_them_instead_of_listing_them(
 async fn after_sign_in_only_a_same_site_path_is_followed(db: Db) {
     use leptos::server_fn::ServerFn;
     let app = router(db.clone());
-    store::auth::create_user(
-        &db,
-        &cli(),
-        "rev@example.com",
-        "the right password",
-        Role::Reviewer,
-    )
-    .await
-    .unwrap();
+    signed_up(&db).await;
     for (next, to) in [
         ("/cycles/1/matrix", "/cycles/1/matrix"),
         ("/\t/evil.example", "/"),

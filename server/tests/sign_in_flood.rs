@@ -3,7 +3,7 @@
 
 mod common;
 
-use app::store::{self, auth::Role, Db};
+use app::store::{self, Db};
 use common::*;
 
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
@@ -11,15 +11,7 @@ async fn three_hundred_concurrent_guesses_get_only_five_checks(db: Db) {
     use std::sync::atomic::Ordering;
     use tower::ServiceExt;
     let app = router(db.clone());
-    store::auth::create_user(
-        &db,
-        &cli(),
-        "rev@example.com",
-        "the right password",
-        Role::Reviewer,
-    )
-    .await
-    .unwrap();
+    signed_up(&db).await;
     let before = store::auth::VERIFICATIONS.load(Ordering::Relaxed);
     let mut flood = tokio::task::JoinSet::new();
     for i in 0..300 {

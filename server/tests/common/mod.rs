@@ -195,6 +195,22 @@ pub fn enc(s: &str) -> String {
         .collect()
 }
 
+/// The password of [`signed_up`]'s account.
+pub const RIGHT_PASSWORD: &str = "the right password";
+
+/// A reviewer account, rev@example.com with [`RIGHT_PASSWORD`], for the sign-in tests.
+pub async fn signed_up(db: &Db) -> app::domain::User {
+    store::auth::create_user(
+        db,
+        &cli(),
+        "rev@example.com",
+        RIGHT_PASSWORD,
+        app::domain::Role::Reviewer,
+    )
+    .await
+    .unwrap()
+}
+
 /// A sign-in as a script sends it (server function, form-encoded, JSON answer), with an `Origin`.
 pub fn login_request(email: &str, password: &str, origin: Option<&str>) -> Request<Body> {
     use leptos::server_fn::ServerFn;
