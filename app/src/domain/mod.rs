@@ -4,6 +4,7 @@
 pub mod compose;
 pub mod cycle;
 pub mod disclosure;
+pub mod double_materiality;
 pub mod group;
 pub mod library;
 pub mod results;
