@@ -361,6 +361,42 @@ pub fn matter_position<'a>(
     }
 }
 
+/// A sustainability matter in its hierarchy (topic → sub-topic → sub-sub-topic, or entity-specific
+/// anywhere in the tree).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatterNode {
+    pub id: i64,
+    pub parent: Option<i64>,
+}
+
+/// Every matter's position from the IROs attached to it or to any matter below it (`iros`: the
+/// matter each IRO belongs to, and its score). A parent that is not in `matters` ends the walk up, and
+/// so does a loop in the parents (the store never makes one): no matter is counted twice.
+pub fn matter_positions(
+    matters: &[MatterNode],
+    iros: &[(i64, IroScore)],
+    scoring: &Scoring,
+) -> std::collections::BTreeMap<i64, MatterPosition> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let parent: BTreeMap<i64, Option<i64>> = matters.iter().map(|m| (m.id, m.parent)).collect();
+    let mut under: BTreeMap<i64, Vec<&IroScore>> =
+        matters.iter().map(|m| (m.id, Vec::new())).collect();
+    for (matter, score) in iros {
+        let mut seen = BTreeSet::new();
+        let mut at = Some(*matter);
+        while let Some(id) = at.filter(|id| parent.contains_key(id) && seen.insert(*id)) {
+            if let Some(list) = under.get_mut(&id) {
+                list.push(score);
+            }
+            at = parent[&id];
+        }
+    }
+    under
+        .into_iter()
+        .map(|(id, scores)| (id, matter_position(scores, scoring)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -606,6 +642,50 @@ mod tests {
             (p.financial, p.impact, p.materiality),
             (None, None, MatterMateriality::NotMaterial)
         );
+    }
+
+    #[test]
+    fn a_matter_counts_the_iros_attached_to_it_and_below_it() {
+        let d = Scoring::default();
+        let s = |kind, r| score_iro(&iro(kind, false, false), &one(r), None, &d);
+        let node = |id, parent| MatterNode { id, parent };
+        // E1 → E1.1 → E1.1.1, and E1 → E1.2; E2 on its own; 7 → 8 → 7 a loop, 9 under a missing 99.
+        let matters = [
+            node(1, None),
+            node(2, Some(1)),
+            node(3, Some(2)),
+            node(4, Some(1)),
+            node(5, None),
+            node(7, Some(8)),
+            node(8, Some(7)),
+            node(9, Some(99)),
+        ];
+        let iros = [
+            (3, s(IroKind::NegativeImpact, rating(4, 3, 2, 0, 0))), // impact 3.5 at the leaf
+            (4, s(IroKind::Opportunity, rating(0, 0, 0, 0, 4))),    // financial 4.0
+            (2, s(IroKind::Risk, rating(0, 0, 0, 0, 2))),           // financial 2.0
+            (5, s(IroKind::PositiveImpact, rating(2, 3, 0, 0, 0))), // impact 2.5, grey
+            (7, s(IroKind::Risk, rating(0, 0, 0, 0, 5))),
+            (9, s(IroKind::Risk, rating(0, 0, 0, 0, 1))),
+        ];
+        let p = matter_positions(&matters, &iros, &d);
+        assert_eq!(p[&1].materiality, MatterMateriality::Double);
+        assert!(close(p[&1].impact.unwrap(), 3.5) && close(p[&1].financial.unwrap(), 4.0));
+        assert_eq!(p[&2].materiality, MatterMateriality::Impact);
+        assert!(close(p[&2].financial.unwrap(), 2.0));
+        assert_eq!(
+            (p[&3].financial, p[&3].materiality),
+            (None, MatterMateriality::Impact)
+        );
+        assert_eq!(p[&4].materiality, MatterMateriality::Financial);
+        assert_eq!(
+            (p[&5].materiality, p[&5].undecided),
+            (MatterMateriality::NotMaterial, 1)
+        );
+        // The loop counts its risk once on each of its two matters; the orphan keeps its own.
+        assert!(close(p[&7].financial.unwrap(), 5.0) && close(p[&8].financial.unwrap(), 5.0));
+        assert!(close(p[&9].financial.unwrap(), 1.0));
+        assert_eq!(p.len(), matters.len());
     }
 
     /// Raising any criterion of any assessor never lowers a score, whatever the kind, the settings or
