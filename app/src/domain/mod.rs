@@ -7,6 +7,7 @@ pub mod disclosure;
 pub mod double_materiality;
 pub mod group;
 pub mod library;
+pub mod matters;
 pub mod results;
 pub mod review;
 pub mod scale;

@@ -1,0 +1,200 @@
+//! Sustainability matters, the hierarchy a double-materiality cycle assesses (topic → sub-topic →
+//! sub-sub-topic), and the presets the product carries in `app/data/`: ESRS 1 AR 16 (the ten topical
+//! standards with their sub-topics and sub-sub-topics, version recorded) and the 21 topics of the
+//! Shanghai, Shenzhen and Beijing exchanges' sustainability reporting guidelines of April 2024. Each
+//! name is in both languages; where the source has one, the other is this product's translation (the
+//! files say which).
+
+use serde::{Deserialize, Serialize};
+
+/// A preset list of matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MatterPresetName {
+    /// ESRS Set 1 (2023), ESRS 1 Appendix A, AR 16.
+    Esrs2023,
+    /// 上市公司自律监管指引——可持续发展报告（试行）, 2024-04-12.
+    CnExchanges2024,
+}
+
+impl MatterPresetName {
+    pub const ALL: [MatterPresetName; 2] = [
+        MatterPresetName::Esrs2023,
+        MatterPresetName::CnExchanges2024,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatterPresetName::Esrs2023 => "esrs-2023",
+            MatterPresetName::CnExchanges2024 => "cn-exchanges-2024",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    /// The preset's file.
+    #[cfg(feature = "ssr")]
+    fn text(self) -> &'static str {
+        match self {
+            MatterPresetName::Esrs2023 => include_str!("../../data/matters-esrs-2023.json"),
+            MatterPresetName::CnExchanges2024 => {
+                include_str!("../../data/matters-cn-exchanges-2024.json")
+            }
+        }
+    }
+
+    /// The preset, read from the file the binary carries (checked by the tests below).
+    #[cfg(feature = "ssr")]
+    pub fn load(self) -> MatterPreset {
+        serde_json::from_str(self.text()).expect("a preset file the tests have read")
+    }
+}
+
+/// One matter of a preset, with the matters below it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresetMatter {
+    pub code: String,
+    /// `E`, `S` or `G`: the chart's colour and shape.
+    pub pillar: String,
+    pub zh: String,
+    pub en: String,
+    #[serde(default)]
+    pub children: Vec<PresetMatter>,
+}
+
+/// A preset list: which one, the version of the standard it follows, where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatterPreset {
+    pub preset: String,
+    pub version: String,
+    pub source: String,
+    pub matters: Vec<PresetMatter>,
+}
+
+impl MatterPreset {
+    /// Every matter, parents before their children, each with its parent's code and its depth
+    /// (1 for a topic).
+    pub fn flatten(&self) -> Vec<(&PresetMatter, Option<&str>, usize)> {
+        fn walk<'a>(
+            m: &'a PresetMatter,
+            parent: Option<&'a str>,
+            depth: usize,
+            out: &mut Vec<(&'a PresetMatter, Option<&'a str>, usize)>,
+        ) {
+            out.push((m, parent, depth));
+            for c in &m.children {
+                walk(c, Some(&m.code), depth + 1, out);
+            }
+        }
+        let mut out = Vec::new();
+        for m in &self.matters {
+            walk(m, None, 1, &mut out);
+        }
+        out
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// Every preset reads, every code is a valid, unique code, every name is there in both languages,
+    /// and no matter is deeper than a sub-sub-topic.
+    #[test]
+    fn every_preset_is_well_formed() {
+        for name in MatterPresetName::ALL {
+            let p = name.load();
+            assert_eq!(p.preset, name.as_str());
+            assert_eq!(MatterPresetName::parse(&p.preset), Some(name));
+            let all = p.flatten();
+            let codes: BTreeSet<&str> = all.iter().map(|(m, ..)| m.code.as_str()).collect();
+            assert_eq!(codes.len(), all.len(), "{}: codes repeat", p.preset);
+            for (m, _, depth) in &all {
+                assert!(
+                    (1..=crate::domain::MAX_CODE_LEN).contains(&m.code.len()),
+                    "{}",
+                    m.code
+                );
+                assert!(
+                    !m.zh.trim().is_empty() && !m.en.trim().is_empty(),
+                    "{}",
+                    m.code
+                );
+                assert!(["E", "S", "G"].contains(&m.pillar.as_str()), "{}", m.code);
+                assert!(*depth <= 3, "{}", m.code);
+            }
+        }
+    }
+
+    #[test]
+    fn the_esrs_preset_has_the_ten_topical_standards_and_their_sub_topics() {
+        let p = MatterPresetName::Esrs2023.load();
+        assert_eq!(p.version, "ESRS Set 1 (2023)");
+        let topics: Vec<&str> = p.matters.iter().map(|m| m.code.as_str()).collect();
+        assert_eq!(
+            topics,
+            ["E1", "E2", "E3", "E4", "E5", "S1", "S2", "S3", "S4", "G1"]
+        );
+        let all = p.flatten();
+        assert_eq!(all.len(), 120);
+        let (e3_water, parent, depth) = all.iter().find(|(m, ..)| m.code == "E3.1.1").unwrap();
+        assert_eq!(
+            (e3_water.en.as_str(), e3_water.zh.as_str(), *parent, *depth),
+            ("Water consumption", "耗水", Some("E3.1"), 3)
+        );
+        // Each matter's pillar is its standard's letter.
+        assert!(all.iter().all(|(m, ..)| m.code.starts_with(&m.pillar)));
+    }
+
+    #[test]
+    fn the_exchanges_preset_has_their_21_topics_by_pillar() {
+        let p = MatterPresetName::CnExchanges2024.load();
+        let names = |pillar: &str| -> Vec<&str> {
+            p.matters
+                .iter()
+                .filter(|m| m.pillar == pillar)
+                .map(|m| m.zh.as_str())
+                .collect()
+        };
+        // As the guideline lists them.
+        assert_eq!(
+            names("E"),
+            [
+                "应对气候变化",
+                "污染物排放",
+                "废弃物处理",
+                "生态系统和生物多样性保护",
+                "环境合规管理",
+                "能源利用",
+                "水资源利用",
+                "循环经济"
+            ]
+        );
+        assert_eq!(
+            names("S"),
+            [
+                "乡村振兴",
+                "社会贡献",
+                "创新驱动",
+                "科技伦理",
+                "供应链安全",
+                "平等对待中小企业",
+                "产品和服务安全与质量",
+                "数据安全与客户隐私保护",
+                "员工"
+            ]
+        );
+        assert_eq!(
+            names("G"),
+            [
+                "尽职调查",
+                "利益相关方沟通",
+                "反商业贿赂及反贪污",
+                "反不正当竞争"
+            ]
+        );
+        assert!(p.matters.iter().all(|m| m.children.is_empty()));
+    }
+}
