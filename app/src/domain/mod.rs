@@ -6,6 +6,7 @@ pub mod cycle;
 pub mod disclosure;
 pub mod double_materiality;
 pub mod group;
+pub mod iro;
 pub mod library;
 pub mod matters;
 pub mod results;

@@ -1,0 +1,343 @@
+//! The IRO register's records: an impact, risk or opportunity of a cycle, as a form or an import row
+//! sends it (all text) and as checked (every field known, every problem named by its field at once).
+//! What the scoring needs of it is [`super::double_materiality::Iro`].
+
+use super::double_materiality::{Horizon, Iro, IroKind};
+use super::library::{check_text, FieldProblem, Problem, MAX_TEXT};
+use super::topic::Bilingual;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// Where in the value chain an IRO arises (several allowed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ValueChain {
+    OwnOperations,
+    Upstream,
+    Downstream,
+}
+
+/// Where an IRO was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum IroSource {
+    Survey,
+    Workshop,
+    Expert,
+    DeskResearch,
+}
+
+/// The words of the form and the files for each value: one table serves parsing and writing.
+const KINDS: [(&str, IroKind); 4] = [
+    ("negative_impact", IroKind::NegativeImpact),
+    ("positive_impact", IroKind::PositiveImpact),
+    ("risk", IroKind::Risk),
+    ("opportunity", IroKind::Opportunity),
+];
+const CHAIN: [(&str, ValueChain); 3] = [
+    ("own_operations", ValueChain::OwnOperations),
+    ("upstream", ValueChain::Upstream),
+    ("downstream", ValueChain::Downstream),
+];
+const HORIZONS: [(&str, Horizon); 3] = [
+    ("short", Horizon::Short),
+    ("medium", Horizon::Medium),
+    ("long", Horizon::Long),
+];
+const SOURCES: [(&str, IroSource); 4] = [
+    ("survey", IroSource::Survey),
+    ("workshop", IroSource::Workshop),
+    ("expert", IroSource::Expert),
+    ("desk_research", IroSource::DeskResearch),
+];
+
+fn lookup<T: Copy>(table: &[(&str, T)], word: &str) -> Option<T> {
+    let word = word.trim();
+    table
+        .iter()
+        .find(|(w, _)| w.eq_ignore_ascii_case(word))
+        .map(|&(_, v)| v)
+}
+
+/// The word for a value, as the form and the files write it.
+pub fn word<T: Copy + PartialEq>(table: &[(&'static str, T)], value: T) -> &'static str {
+    table
+        .iter()
+        .find(|(_, v)| *v == value)
+        .map_or("", |(w, _)| w)
+}
+
+impl IroKind {
+    pub fn word(self) -> &'static str {
+        word(&KINDS, self)
+    }
+}
+
+/// An IRO as the register's form or an import row gives it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IroForm {
+    /// The code of the matter it belongs to.
+    pub matter: String,
+    /// `negative_impact`, `positive_impact`, `risk` or `opportunity`.
+    pub kind: String,
+    /// `actual` or `potential` (for risks and opportunities also `current` or `anticipated`).
+    pub occurrence: String,
+    #[serde(default)]
+    pub value_chain: Vec<String>,
+    #[serde(default)]
+    pub horizons: Vec<String>,
+    /// `true` for a negative impact on human rights (impacts only).
+    #[serde(default)]
+    pub human_rights: bool,
+    pub description_zh: String,
+    pub description_en: String,
+    pub source: String,
+}
+
+/// A checked IRO of the register.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IroRecord {
+    pub matter: String,
+    /// Kind, actual or potential, human rights and horizons (sorted, once each).
+    pub iro: Iro,
+    /// Sorted, once each.
+    pub value_chain: Vec<ValueChain>,
+    pub description: Bilingual,
+    pub source: IroSource,
+}
+
+/// Each of `words` looked up in `table`: sorted, once each; `Required` when there is none, `Unknown`
+/// when one is not a word of the table.
+fn set_of<T: Copy + Ord>(
+    out: &mut Vec<FieldProblem>,
+    field: &str,
+    table: &[(&str, T)],
+    words: &[String],
+) -> Vec<T> {
+    let words: Vec<&str> = words
+        .iter()
+        .map(|w| w.trim())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.is_empty() {
+        out.push(FieldProblem::new(field, Problem::Required));
+        return Vec::new();
+    }
+    let mut set = BTreeSet::new();
+    for w in words {
+        match lookup(table, w) {
+            Some(v) => {
+                set.insert(v);
+            }
+            None => {
+                out.push(FieldProblem::new(field, Problem::Unknown));
+                return Vec::new();
+            }
+        }
+    }
+    set.into_iter().collect()
+}
+
+/// One word of `table`: `Required` when empty, `Unknown` when not one of them.
+fn one_of<T: Copy>(
+    out: &mut Vec<FieldProblem>,
+    field: &str,
+    table: &[(&str, T)],
+    w: &str,
+) -> Option<T> {
+    if w.trim().is_empty() {
+        out.push(FieldProblem::new(field, Problem::Required));
+        return None;
+    }
+    let v = lookup(table, w);
+    if v.is_none() {
+        out.push(FieldProblem::new(field, Problem::Unknown));
+    }
+    v
+}
+
+impl IroForm {
+    /// Checks every field against the cycle's matters (`matters`: their codes) and reports every
+    /// problem at once; nothing partial is returned.
+    pub fn check(&self, matters: &BTreeSet<String>) -> Result<IroRecord, Vec<FieldProblem>> {
+        let mut out = Vec::new();
+        let matter = self.matter.trim();
+        if matter.is_empty() {
+            out.push(FieldProblem::new("matter", Problem::Required));
+        } else if !matters.contains(matter) {
+            out.push(FieldProblem::new("matter", Problem::Unknown));
+        }
+        let kind = one_of(&mut out, "kind", &KINDS, &self.kind);
+        let occurrence = self.occurrence.trim().to_ascii_lowercase();
+        let financial = kind.is_some_and(|k| matches!(k, IroKind::Risk | IroKind::Opportunity));
+        let potential = match occurrence.as_str() {
+            "" => {
+                out.push(FieldProblem::new("occurrence", Problem::Required));
+                false
+            }
+            "actual" => false,
+            "potential" => true,
+            "current" if financial => false,
+            "anticipated" if financial => true,
+            _ => {
+                out.push(FieldProblem::new("occurrence", Problem::Unknown));
+                false
+            }
+        };
+        let value_chain = set_of(&mut out, "value_chain", &CHAIN, &self.value_chain);
+        let horizons = set_of(&mut out, "horizons", &HORIZONS, &self.horizons);
+        if self.human_rights && financial {
+            // Human-rights precedence is a rule of impacts; a risk's severity is its magnitude.
+            out.push(FieldProblem::new("human_rights", Problem::NotAllowed));
+        }
+        check_text(
+            &mut out,
+            "description_zh",
+            &self.description_zh,
+            true,
+            MAX_TEXT,
+        );
+        check_text(
+            &mut out,
+            "description_en",
+            &self.description_en,
+            true,
+            MAX_TEXT,
+        );
+        let source = one_of(&mut out, "source", &SOURCES, &self.source);
+        match (kind, source) {
+            (Some(kind), Some(source)) if out.is_empty() => Ok(IroRecord {
+                matter: matter.to_string(),
+                iro: Iro {
+                    kind,
+                    potential,
+                    human_rights: self.human_rights,
+                    horizons,
+                },
+                value_chain,
+                description: Bilingual {
+                    zh: self.description_zh.trim().to_string(),
+                    en: self.description_en.trim().to_string(),
+                },
+                source,
+            }),
+            _ => Err(out),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matters() -> BTreeSet<String> {
+        ["E1", "E1.1", "S1"].map(String::from).into()
+    }
+
+    fn form() -> IroForm {
+        IroForm {
+            matter: "E1.1".into(),
+            kind: "negative_impact".into(),
+            occurrence: "potential".into(),
+            value_chain: vec![
+                "downstream".into(),
+                "own_operations".into(),
+                "downstream".into(),
+            ],
+            horizons: vec!["long".into(), " short ".into()],
+            human_rights: true,
+            description_zh: " 极端天气影响员工安全 ".into(),
+            description_en: "Extreme weather endangers staff".into(),
+            source: "workshop".into(),
+        }
+    }
+
+    #[test]
+    fn a_valid_iro_is_read_and_normalised() {
+        let r = form().check(&matters()).unwrap();
+        assert_eq!(r.matter, "E1.1");
+        assert_eq!(
+            r.iro,
+            Iro {
+                kind: IroKind::NegativeImpact,
+                potential: true,
+                human_rights: true,
+                horizons: vec![Horizon::Short, Horizon::Long],
+            }
+        );
+        assert_eq!(
+            r.value_chain,
+            [ValueChain::OwnOperations, ValueChain::Downstream]
+        );
+        assert_eq!(r.description.zh, "极端天气影响员工安全");
+        assert_eq!(r.source, IroSource::Workshop);
+        // Risks and opportunities may say current / anticipated.
+        let risk = IroForm {
+            kind: "Risk".into(),
+            occurrence: "anticipated".into(),
+            human_rights: false,
+            ..form()
+        };
+        assert!(risk.check(&matters()).unwrap().iro.potential);
+    }
+
+    #[test]
+    fn every_problem_is_named_by_its_field_at_once() {
+        let bad = IroForm {
+            matter: "X9".into(),
+            kind: "threat".into(),
+            occurrence: "maybe".into(),
+            value_chain: vec!["sideways".into()],
+            horizons: vec![],
+            description_zh: "".into(),
+            description_en: "x".repeat(MAX_TEXT + 1),
+            source: "".into(),
+            ..form()
+        };
+        let problems = bad.check(&matters()).unwrap_err();
+        let got: Vec<(&str, Problem)> = problems
+            .iter()
+            .map(|p| (p.field.as_str(), p.problem))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("matter", Problem::Unknown),
+                ("kind", Problem::Unknown),
+                ("occurrence", Problem::Unknown),
+                ("value_chain", Problem::Unknown),
+                ("horizons", Problem::Required),
+                ("description_zh", Problem::Required),
+                ("description_en", Problem::TooLong),
+                ("source", Problem::Required),
+            ]
+        );
+        // A human-rights flag on a risk; "current" for an impact.
+        let risk = IroForm {
+            kind: "risk".into(),
+            ..form()
+        };
+        let p = risk.check(&matters()).unwrap_err();
+        assert_eq!(p, [FieldProblem::new("human_rights", Problem::NotAllowed)]);
+        let impact = IroForm {
+            occurrence: "current".into(),
+            ..form()
+        };
+        let p = impact.check(&matters()).unwrap_err();
+        assert_eq!(p, [FieldProblem::new("occurrence", Problem::Unknown)]);
+    }
+
+    #[test]
+    fn every_word_reads_back_as_its_value() {
+        for (w, k) in KINDS {
+            assert_eq!((k.word(), lookup(&KINDS, w)), (w, Some(k)));
+        }
+        for (w, v) in SOURCES {
+            assert_eq!((word(&SOURCES, v), lookup(&SOURCES, w)), (w, Some(v)));
+        }
+        for (w, v) in CHAIN {
+            assert_eq!(lookup(&CHAIN, &w.to_uppercase()), Some(v));
+        }
+        for (w, v) in HORIZONS {
+            assert_eq!(word(&HORIZONS, v), w);
+        }
+    }
+}
