@@ -25,6 +25,30 @@
 
 use serde::{Deserialize, Serialize};
 
+/// How a cycle finds its material matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Method {
+    /// Stakeholders and the business rate topics on two axes (the survey matrix).
+    Survey,
+    /// Assessors rate impacts, risks and opportunities on set criteria (this module).
+    Double,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Survey => "survey",
+            Method::Double => "double",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Method> {
+        [Method::Survey, Method::Double]
+            .into_iter()
+            .find(|m| m.as_str() == s)
+    }
+}
+
 /// What an IRO is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum IroKind {

@@ -26,30 +26,31 @@ pub enum IroSource {
 }
 
 /// The words of the form and the files for each value: one table serves parsing and writing.
-const KINDS: [(&str, IroKind); 4] = [
+pub const KINDS: [(&str, IroKind); 4] = [
     ("negative_impact", IroKind::NegativeImpact),
     ("positive_impact", IroKind::PositiveImpact),
     ("risk", IroKind::Risk),
     ("opportunity", IroKind::Opportunity),
 ];
-const CHAIN: [(&str, ValueChain); 3] = [
+pub const CHAIN: [(&str, ValueChain); 3] = [
     ("own_operations", ValueChain::OwnOperations),
     ("upstream", ValueChain::Upstream),
     ("downstream", ValueChain::Downstream),
 ];
-const HORIZONS: [(&str, Horizon); 3] = [
+pub const HORIZONS: [(&str, Horizon); 3] = [
     ("short", Horizon::Short),
     ("medium", Horizon::Medium),
     ("long", Horizon::Long),
 ];
-const SOURCES: [(&str, IroSource); 4] = [
+pub const SOURCES: [(&str, IroSource); 4] = [
     ("survey", IroSource::Survey),
     ("workshop", IroSource::Workshop),
     ("expert", IroSource::Expert),
     ("desk_research", IroSource::DeskResearch),
 ];
 
-fn lookup<T: Copy>(table: &[(&str, T)], word: &str) -> Option<T> {
+/// The value a word stands for in `table` (any case, spaces around ignored).
+pub fn lookup<T: Copy>(table: &[(&str, T)], word: &str) -> Option<T> {
     let word = word.trim();
     table
         .iter()
@@ -63,6 +64,20 @@ pub fn word<T: Copy + PartialEq>(table: &[(&'static str, T)], value: T) -> &'sta
         .iter()
         .find(|(_, v)| *v == value)
         .map_or("", |(w, _)| w)
+}
+
+/// A set of values as the database and the files keep it: their words, comma-separated.
+pub fn words<T: Copy + PartialEq>(table: &[(&'static str, T)], values: &[T]) -> String {
+    values
+        .iter()
+        .map(|v| word(table, *v))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// [`words`] read back; `None` if a word is not one of the table's.
+pub fn from_words<T: Copy>(table: &[(&str, T)], text: &str) -> Option<Vec<T>> {
+    text.split(',').map(|w| lookup(table, w)).collect()
 }
 
 impl IroKind {
@@ -339,5 +354,12 @@ mod tests {
         for (w, v) in HORIZONS {
             assert_eq!(word(&HORIZONS, v), w);
         }
+        let all = [Horizon::Short, Horizon::Medium, Horizon::Long];
+        assert_eq!(words(&HORIZONS, &all), "short,medium,long");
+        assert_eq!(
+            from_words(&HORIZONS, "short,medium,long").as_deref(),
+            Some(&all[..])
+        );
+        assert_eq!(from_words(&HORIZONS, "short,later"), None);
     }
 }

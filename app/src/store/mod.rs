@@ -7,6 +7,7 @@ pub mod demo;
 pub mod groups;
 pub mod library;
 pub mod links;
+pub mod register;
 pub mod responses;
 pub mod results;
 pub mod review;

@@ -1,0 +1,253 @@
+//! A double-materiality cycle's register: its method, its sustainability matters (from a preset, the
+//! version recorded on the cycle) and its impacts, risks and opportunities. Every write passes the
+//! write seam with its audit entry, and a confirmed cycle refuses them all.
+
+use super::audit::{Action, Actor};
+use super::cycles::lock_cycle;
+use super::write::{refuse, StoreError, Stored, Write};
+use super::{now, Db};
+use crate::domain::double_materiality::{Iro, IroKind, Method};
+use crate::domain::iro::{
+    from_words, lookup, word, words, IroForm, IroRecord, CHAIN, HORIZONS, KINDS, SOURCES,
+};
+use crate::domain::matters::MatterPresetName;
+use crate::domain::{Bilingual, CycleStatus, Problem};
+use sqlx::Row;
+use std::collections::BTreeSet;
+
+/// The cycle's state for a register write: it exists, is not confirmed, and its method.
+async fn open_register(w: &mut Write, cycle: i64, field: &str) -> Stored<Method> {
+    let lock = lock_cycle(w, cycle).await?.ok_or(StoreError::NotFound)?;
+    if lock.status == CycleStatus::Confirmed {
+        return refuse(field, Problem::Frozen);
+    }
+    let method: String = sqlx::query_scalar("SELECT method FROM cycles WHERE id = ?")
+        .bind(cycle)
+        .fetch_one(&mut **w)
+        .await?;
+    Method::parse(&method).ok_or_else(|| sqlx::Error::Decode("bad cycle method".into()).into())
+}
+
+/// Sets how a draft cycle finds its material matters; once it has opened, answers or matters, its
+/// method stays.
+pub async fn set_method(db: &Db, actor: &Actor, cycle: i64, method: Method) -> Stored<()> {
+    let mut w = Write::begin(db, actor).await?;
+    let before = open_register(&mut w, cycle, "method").await?;
+    let lock = lock_cycle(&mut w, cycle)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let has_matters: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM matters WHERE cycle_id = ?)")
+            .bind(cycle)
+            .fetch_one(&mut *w)
+            .await?;
+    if lock.status != CycleStatus::Draft || lock.answered || has_matters {
+        return refuse("method", Problem::Frozen);
+    }
+    sqlx::query("UPDATE cycles SET method = ? WHERE id = ?")
+        .bind(method.as_str())
+        .bind(cycle)
+        .execute(&mut *w)
+        .await?;
+    let action = Action::new("cycle.method", format!("cycle {cycle}"))
+        .before(before.as_str())
+        .after(method.as_str());
+    Ok(w.commit(action).await?)
+}
+
+/// Gives a double-materiality cycle without matters the matters of a preset, recording its version
+/// on the cycle; the number of matters made.
+pub async fn load_preset(
+    db: &Db,
+    actor: &Actor,
+    cycle: i64,
+    name: MatterPresetName,
+) -> Stored<usize> {
+    let mut w = Write::begin(db, actor).await?;
+    if open_register(&mut w, cycle, "preset").await? != Method::Double {
+        return refuse("preset", Problem::NotAllowed);
+    }
+    let has_matters: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM matters WHERE cycle_id = ?)")
+            .bind(cycle)
+            .fetch_one(&mut *w)
+            .await?;
+    if has_matters {
+        return refuse("preset", Problem::InUse);
+    }
+    let preset = name.load();
+    let all = preset.flatten();
+    let mut ids = std::collections::HashMap::new();
+    for (i, (m, parent, _)) in all.iter().enumerate() {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO matters (cycle_id, code, parent_id, pillar, name_zh, name_en, sort_order)
+             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(cycle)
+        .bind(&m.code)
+        .bind(parent.and_then(|p| ids.get(p).copied()))
+        .bind(&m.pillar)
+        .bind(&m.zh)
+        .bind(&m.en)
+        .bind(i as i64)
+        .fetch_one(&mut *w)
+        .await?;
+        ids.insert(m.code.as_str(), id);
+    }
+    let version = format!("{} {}", preset.preset, preset.version);
+    sqlx::query("UPDATE cycles SET matter_preset = ? WHERE id = ?")
+        .bind(&version)
+        .bind(cycle)
+        .execute(&mut *w)
+        .await?;
+    let action = Action::new("register.preset", format!("cycle {cycle}"))
+        .after(serde_json::json!({ "preset": version, "matters": all.len() }));
+    w.commit(action).await?;
+    Ok(all.len())
+}
+
+/// A matter of a cycle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatterRow {
+    pub id: i64,
+    pub code: String,
+    pub parent: Option<i64>,
+    pub pillar: String,
+    pub name: Bilingual,
+    pub entity_specific: bool,
+}
+
+/// The cycle's matters, parents before their children.
+pub async fn matters(db: &Db, cycle: i64) -> Result<Vec<MatterRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, code, parent_id, pillar, name_zh, name_en, entity_specific FROM matters
+         WHERE cycle_id = ? ORDER BY sort_order, id",
+    )
+    .bind(cycle)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| MatterRow {
+            id: r.get("id"),
+            code: r.get("code"),
+            parent: r.get("parent_id"),
+            pillar: r.get("pillar"),
+            name: Bilingual {
+                zh: r.get("name_zh"),
+                en: r.get("name_en"),
+            },
+            entity_specific: r.get("entity_specific"),
+        })
+        .collect())
+}
+
+/// Adds an IRO to the register of a double-materiality cycle; its id.
+pub async fn add_iro(db: &Db, actor: &Actor, cycle: i64, form: &IroForm) -> Stored<i64> {
+    let mut w = Write::begin(db, actor).await?;
+    if open_register(&mut w, cycle, "matter").await? != Method::Double {
+        return refuse("matter", Problem::NotAllowed);
+    }
+    let codes: BTreeSet<String> = sqlx::query_scalar("SELECT code FROM matters WHERE cycle_id = ?")
+        .bind(cycle)
+        .fetch_all(&mut *w)
+        .await?
+        .into_iter()
+        .collect();
+    let r = form.check(&codes).map_err(StoreError::Refused)?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO iros (cycle_id, matter_id, kind, potential, human_rights, value_chain, horizons,
+                           description_zh, description_en, source, created_at)
+         SELECT ?, id, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM matters WHERE cycle_id = ? AND code = ?
+         RETURNING id",
+    )
+    .bind(cycle)
+    .bind(r.iro.kind.word())
+    .bind(r.iro.potential)
+    .bind(r.iro.human_rights)
+    .bind(words(&CHAIN, &r.value_chain))
+    .bind(words(&HORIZONS, &r.iro.horizons))
+    .bind(&r.description.zh)
+    .bind(&r.description.en)
+    .bind(word(&SOURCES, r.source))
+    .bind(now())
+    .bind(cycle)
+    .bind(&r.matter)
+    .fetch_one(&mut *w)
+    .await?;
+    let action = Action::new("register.iro_add", format!("cycle {cycle} iro {id}")).after(
+        serde_json::json!({ "matter": r.matter, "kind": r.iro.kind.word(), "description": r.description.en }),
+    );
+    w.commit(action).await?;
+    Ok(id)
+}
+
+/// Retires an IRO: it stays on the record but is no longer assessed.
+pub async fn retire_iro(db: &Db, actor: &Actor, cycle: i64, iro: i64) -> Stored<()> {
+    let mut w = Write::begin(db, actor).await?;
+    open_register(&mut w, cycle, "iro").await?;
+    let done = sqlx::query(
+        "UPDATE iros SET retired_at = ? WHERE id = ? AND cycle_id = ? AND retired_at IS NULL",
+    )
+    .bind(now())
+    .bind(iro)
+    .bind(cycle)
+    .execute(&mut *w)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(w.commit(Action::new(
+        "register.iro_retire",
+        format!("cycle {cycle} iro {iro}"),
+    ))
+    .await?)
+}
+
+/// An IRO of the register.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IroRow {
+    pub id: i64,
+    pub record: IroRecord,
+    pub retired: bool,
+}
+
+/// The cycle's IROs, retired ones included, in the order they were added.
+pub async fn iros(db: &Db, cycle: i64) -> Result<Vec<IroRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT i.id, m.code, i.kind, i.potential, i.human_rights, i.value_chain, i.horizons,
+                i.description_zh, i.description_en, i.source, i.retired_at IS NOT NULL AS retired
+         FROM iros i JOIN matters m ON m.id = i.matter_id WHERE i.cycle_id = ? ORDER BY i.id",
+    )
+    .bind(cycle)
+    .fetch_all(db)
+    .await?;
+    let bad = |what: &str| sqlx::Error::Decode(format!("bad IRO {what} in the database").into());
+    rows.iter()
+        .map(|r| {
+            let set = |col: &str| r.get::<String, _>(col);
+            let kind: IroKind = lookup(&KINDS, r.get("kind")).ok_or_else(|| bad("kind"))?;
+            Ok(IroRow {
+                id: r.get("id"),
+                record: IroRecord {
+                    matter: r.get("code"),
+                    iro: Iro {
+                        kind,
+                        potential: r.get("potential"),
+                        human_rights: r.get("human_rights"),
+                        horizons: from_words(&HORIZONS, &set("horizons"))
+                            .ok_or_else(|| bad("horizon"))?,
+                    },
+                    value_chain: from_words(&CHAIN, &set("value_chain"))
+                        .ok_or_else(|| bad("value chain"))?,
+                    description: Bilingual {
+                        zh: r.get("description_zh"),
+                        en: r.get("description_en"),
+                    },
+                    source: lookup(&SOURCES, r.get("source")).ok_or_else(|| bad("source"))?,
+                },
+                retired: r.get("retired"),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,239 @@
+//! Store tests of the double-materiality register: the method, the matters from a preset, and the
+//! IROs; every write audited, every refusal writing nothing, a confirmed cycle refusing them all.
+#![cfg(feature = "ssr")]
+
+use app::domain::double_materiality::{Horizon, IroKind, Method};
+use app::domain::iro::{IroForm, IroSource, ValueChain};
+use app::domain::matters::MatterPresetName;
+use app::domain::{CycleForm, CycleStatus, FieldProblem, Problem};
+use app::store::write::StoreError;
+use app::store::{self, register, Db};
+
+fn cli() -> app::store::audit::Actor {
+    app::store::audit::Actor::command_line()
+}
+
+async fn count(db: &Db, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
+}
+
+/// A draft cycle of the double-materiality method.
+async fn double_cycle(db: &Db) -> i64 {
+    let settings = CycleForm {
+        name: "DMA 2026".into(),
+        year: "2026".into(),
+        scale: "1-5".into(),
+        k: "5".into(),
+        threshold: "3".into(),
+        threshold_rule: "both".into(),
+        ..Default::default()
+    }
+    .check()
+    .unwrap();
+    let id = store::cycles::create_cycle(db, &cli(), &settings)
+        .await
+        .unwrap();
+    register::set_method(db, &cli(), id, Method::Double)
+        .await
+        .unwrap();
+    id
+}
+
+fn water_risk() -> IroForm {
+    IroForm {
+        matter: "E3.1.2".into(),
+        kind: "risk".into(),
+        occurrence: "anticipated".into(),
+        value_chain: vec!["upstream".into(), "own_operations".into()],
+        horizons: vec!["medium".into(), "long".into()],
+        human_rights: false,
+        description_zh: "干旱导致取水受限".into(),
+        description_en: "Drought limits water withdrawals".into(),
+        source: "desk_research".into(),
+    }
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn a_preset_gives_a_double_materiality_cycle_its_matters_once(db: Db) {
+    let id = double_cycle(&db).await;
+    // A survey cycle takes no matters.
+    let survey = store::cycles::copy_cycle(&db, &cli(), id).await.unwrap();
+    sqlx::query("UPDATE cycles SET method = 'survey' WHERE id = ?")
+        .bind(survey)
+        .execute(&db)
+        .await
+        .unwrap();
+    assert_eq!(
+        register::load_preset(&db, &cli(), survey, MatterPresetName::Esrs2023).await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "preset",
+            Problem::NotAllowed
+        )]))
+    );
+    let n = register::load_preset(&db, &cli(), id, MatterPresetName::Esrs2023)
+        .await
+        .unwrap();
+    assert_eq!(n, 120);
+    let matters = register::matters(&db, id).await.unwrap();
+    assert_eq!(matters.len(), 120);
+    let by_code = |c: &str| matters.iter().find(|m| m.code == c).unwrap();
+    assert_eq!(by_code("E3.1.1").parent, Some(by_code("E3.1").id));
+    assert_eq!(by_code("E3.1").parent, Some(by_code("E3").id));
+    assert_eq!(by_code("E3").parent, None);
+    assert_eq!(
+        by_code("S1.1.6").name.zh,
+        "集体谈判，包括集体协议覆盖的工人比例"
+    );
+    let version: Option<String> =
+        sqlx::query_scalar("SELECT matter_preset FROM cycles WHERE id = ?")
+            .bind(id)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(version.as_deref(), Some("esrs-2023 ESRS Set 1 (2023)"));
+    // A second preset would mix two lists: refused, nothing added.
+    assert_eq!(
+        register::load_preset(&db, &cli(), id, MatterPresetName::CnExchanges2024).await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "preset",
+            Problem::InUse
+        )]))
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM matters").await, 120);
+    // With matters, the method stays.
+    assert_eq!(
+        register::set_method(&db, &cli(), id, Method::Survey).await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "method",
+            Problem::Frozen
+        )]))
+    );
+    let audited = count(
+        &db,
+        "SELECT COUNT(*) FROM audit_log WHERE action IN ('cycle.method', 'register.preset')",
+    )
+    .await;
+    assert_eq!(audited, 2);
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn iros_are_added_checked_listed_and_retired(db: Db) {
+    let id = double_cycle(&db).await;
+    register::load_preset(&db, &cli(), id, MatterPresetName::Esrs2023)
+        .await
+        .unwrap();
+    let iro = register::add_iro(&db, &cli(), id, &water_risk())
+        .await
+        .unwrap();
+    let listed = register::iros(&db, id).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    let r = &listed[0];
+    assert_eq!((r.id, r.retired), (iro, false));
+    assert_eq!(r.record.matter, "E3.1.2");
+    assert_eq!(
+        (r.record.iro.kind, r.record.iro.potential),
+        (IroKind::Risk, true)
+    );
+    assert_eq!(r.record.iro.horizons, [Horizon::Medium, Horizon::Long]);
+    assert_eq!(
+        r.record.value_chain,
+        [ValueChain::OwnOperations, ValueChain::Upstream]
+    );
+    assert_eq!(r.record.source, IroSource::DeskResearch);
+    assert_eq!(r.record.description.zh, "干旱导致取水受限");
+
+    // Refused input: every problem, nothing written.
+    let before = count(&db, "SELECT COUNT(*) FROM iros").await;
+    let audit = count(&db, "SELECT COUNT(*) FROM audit_log").await;
+    let bad = IroForm {
+        matter: "Z9".into(),
+        human_rights: true,
+        ..water_risk()
+    };
+    assert_eq!(
+        register::add_iro(&db, &cli(), id, &bad).await,
+        Err(StoreError::Refused(vec![
+            FieldProblem::new("matter", Problem::Unknown),
+            FieldProblem::new("human_rights", Problem::NotAllowed),
+        ]))
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM iros").await, before);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM audit_log").await, audit);
+
+    register::retire_iro(&db, &cli(), id, iro).await.unwrap();
+    assert!(register::iros(&db, id).await.unwrap()[0].retired);
+    assert_eq!(
+        register::retire_iro(&db, &cli(), id, iro).await,
+        Err(StoreError::NotFound)
+    );
+    assert_eq!(
+        register::retire_iro(&db, &cli(), id + 1, iro).await,
+        Err(StoreError::NotFound)
+    );
+    let audited = count(
+        &db,
+        "SELECT COUNT(*) FROM audit_log WHERE action IN ('register.iro_add', 'register.iro_retire')",
+    )
+    .await;
+    assert_eq!(audited, 2);
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn a_confirmed_cycle_refuses_every_register_write(db: Db) {
+    let id = double_cycle(&db).await;
+    register::load_preset(&db, &cli(), id, MatterPresetName::CnExchanges2024)
+        .await
+        .unwrap();
+    let iro = register::add_iro(
+        &db,
+        &cli(),
+        id,
+        &IroForm {
+            matter: "CN-E1".into(),
+            ..water_risk()
+        },
+    )
+    .await
+    .unwrap();
+    sqlx::query("UPDATE cycles SET status = ? WHERE id = ?")
+        .bind(CycleStatus::Confirmed.as_str())
+        .bind(id)
+        .execute(&db)
+        .await
+        .unwrap();
+    let tables = "SELECT (SELECT COUNT(*) FROM matters) * 1000 + (SELECT COUNT(*) FROM iros)
+                  + (SELECT COUNT(*) FROM iros WHERE retired_at IS NOT NULL) * 100";
+    let before = count(&db, tables).await;
+    fn frozen<T>(field: &str) -> Result<T, StoreError> {
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            field,
+            Problem::Frozen,
+        )]))
+    }
+    let form = IroForm {
+        matter: "CN-E2".into(),
+        ..water_risk()
+    };
+    assert_eq!(
+        register::add_iro(&db, &cli(), id, &form).await,
+        frozen("matter")
+    );
+    assert_eq!(
+        register::retire_iro(&db, &cli(), id, iro).await,
+        frozen("iro")
+    );
+    assert_eq!(
+        register::set_method(&db, &cli(), id, Method::Survey).await,
+        frozen("method")
+    );
+    assert_eq!(
+        register::load_preset(&db, &cli(), id, MatterPresetName::Esrs2023).await,
+        frozen("preset")
+    );
+    assert_eq!(count(&db, tables).await, before);
+    // Unknown cycles are not found.
+    assert_eq!(
+        register::add_iro(&db, &cli(), id + 99, &form).await,
+        Err(StoreError::NotFound)
+    );
+}
