@@ -4,6 +4,7 @@
 pub mod address;
 pub mod admin;
 pub mod auth;
+pub mod register;
 pub mod results;
 pub mod review;
 pub mod survey;

@@ -119,6 +119,15 @@ pub struct IroRecord {
     pub source: IroSource,
 }
 
+/// An IRO of a cycle's register.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IroRow {
+    pub id: i64,
+    pub record: IroRecord,
+    /// Retired: on the record, no longer assessed.
+    pub retired: bool,
+}
+
 /// Each of `words` looked up in `table`: sorted, once each; `Required` when there is none, `Unknown`
 /// when one is not a word of the table.
 fn set_of<T: Copy + Ord>(

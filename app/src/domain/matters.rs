@@ -5,6 +5,7 @@
 //! name is in both languages; where the source has one, the other is this product's translation (the
 //! files say which).
 
+use super::topic::Bilingual;
 use serde::{Deserialize, Serialize};
 
 /// A preset list of matters.
@@ -93,6 +94,18 @@ impl MatterPreset {
         }
         out
     }
+}
+
+/// A matter of a cycle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatterRow {
+    pub id: i64,
+    pub code: String,
+    pub parent: Option<i64>,
+    pub pillar: String,
+    pub name: Bilingual,
+    /// Added by the company, not from the preset.
+    pub entity_specific: bool,
 }
 
 #[cfg(all(test, feature = "ssr"))]

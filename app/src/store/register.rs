@@ -8,9 +8,9 @@ use super::write::{refuse, StoreError, Stored, Write};
 use super::{now, Db};
 use crate::domain::double_materiality::{Iro, IroKind, Method};
 use crate::domain::iro::{
-    from_words, lookup, word, words, IroForm, IroRecord, CHAIN, HORIZONS, KINDS, SOURCES,
+    from_words, lookup, word, words, IroForm, IroRecord, IroRow, CHAIN, HORIZONS, KINDS, SOURCES,
 };
-use crate::domain::matters::MatterPresetName;
+use crate::domain::matters::{MatterPresetName, MatterRow};
 use crate::domain::{Bilingual, CycleStatus, Problem};
 use sqlx::Row;
 use std::collections::BTreeSet;
@@ -106,17 +106,6 @@ pub async fn load_preset(
     Ok(all.len())
 }
 
-/// A matter of a cycle.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MatterRow {
-    pub id: i64,
-    pub code: String,
-    pub parent: Option<i64>,
-    pub pillar: String,
-    pub name: Bilingual,
-    pub entity_specific: bool,
-}
-
 /// The cycle's matters, parents before their children.
 pub async fn matters(db: &Db, cycle: i64) -> Result<Vec<MatterRow>, sqlx::Error> {
     let rows = sqlx::query(
@@ -202,14 +191,6 @@ pub async fn retire_iro(db: &Db, actor: &Actor, cycle: i64, iro: i64) -> Stored<
         format!("cycle {cycle} iro {iro}"),
     ))
     .await?)
-}
-
-/// An IRO of the register.
-#[derive(Debug, Clone, PartialEq)]
-pub struct IroRow {
-    pub id: i64,
-    pub record: IroRecord,
-    pub retired: bool,
 }
 
 /// The cycle's IROs, retired ones included, in the order they were added.

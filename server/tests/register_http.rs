@@ -1,0 +1,147 @@
+//! The double-materiality register through the real router: an admin sets the method, loads a
+//! preset and adds IROs by server function; refusals are 422 with every problem; reviewers get 403.
+
+mod common;
+
+use app::api::register::*;
+use app::domain::{CycleForm, Role};
+use app::store::{self, Db};
+use axum::http::StatusCode;
+use common::*;
+use leptos::server_fn::ServerFn;
+use serde_json::{json, Value};
+
+async fn session(db: &Db, email: &str, role: Role) -> String {
+    let user = store::auth::create_user(db, &cli(), email, "a long password", role)
+        .await
+        .unwrap();
+    store::auth::create_session(db, &user).await.unwrap()
+}
+
+async fn answer(app: &axum::Router, path: &str, body: &str, s: &str) -> (StatusCode, Value) {
+    let (status, res) = send(app, call(path, body, Some(s))).await;
+    let text = body_text(res).await;
+    let v = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{status} {text}: {e}"));
+    (status, v)
+}
+
+const RISK: &str = "iro[matter]=E3.1.2&iro[kind]=risk&iro[occurrence]=anticipated&iro[value_chain][]=upstream&iro[value_chain][]=own_operations&iro[horizons][]=long&iro[description_zh]=%E5%B9%B2%E6%97%B1&iro[description_en]=Drought&iro[source]=expert";
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn an_admin_builds_a_register_and_bad_input_is_422(db: Db) {
+    let app = router(db.clone());
+    let admin = session(&db, "admin@example.com", Role::Admin).await;
+    let reviewer = session(&db, "rev@example.com", Role::Reviewer).await;
+    let settings = CycleForm {
+        name: "DMA".into(),
+        year: "2026".into(),
+        scale: "1-5".into(),
+        k: "5".into(),
+        threshold: "3".into(),
+        threshold_rule: "both".into(),
+        ..Default::default()
+    }
+    .check()
+    .unwrap();
+    let id = store::cycles::create_cycle(&db, &cli(), &settings)
+        .await
+        .unwrap();
+    // A survey cycle takes no preset yet.
+    let (status, v) = answer(
+        &app,
+        LoadMatterPreset::PATH,
+        &format!("id={id}&preset=esrs-2023"),
+        &admin,
+    )
+    .await;
+    assert_eq!(
+        (status, v),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"Refused": [{"field": "preset", "problem": "NotAllowed"}]})
+        )
+    );
+    let (status, v) = answer(
+        &app,
+        SetCycleMethod::PATH,
+        &format!("id={id}&method=triple"),
+        &admin,
+    )
+    .await;
+    assert_eq!(
+        (status, v),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"Refused": [{"field": "method", "problem": "Unknown"}]})
+        )
+    );
+    let (status, _) = answer(
+        &app,
+        SetCycleMethod::PATH,
+        &format!("id={id}&method=double"),
+        &admin,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, v) = answer(
+        &app,
+        LoadMatterPreset::PATH,
+        &format!("id={id}&preset=esrs-2023"),
+        &admin,
+    )
+    .await;
+    assert_eq!((status, v), (StatusCode::OK, json!(120)));
+    let (status, v) = answer(&app, AddIro::PATH, &format!("id={id}&{RISK}"), &admin).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let iro = v.as_i64().unwrap();
+
+    // Every problem at once, by field, and nothing written.
+    let bad = RISK
+        .replace("iro[kind]=risk", "iro[kind]=threat")
+        .replace("iro[description_en]=Drought", "iro[description_en]=");
+    let (status, v) = answer(&app, AddIro::PATH, &format!("id={id}&{bad}"), &admin).await;
+    assert_eq!(
+        (status, v),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"Refused": [
+                {"field": "kind", "problem": "Unknown"},
+                {"field": "occurrence", "problem": "Unknown"},
+                {"field": "description_en", "problem": "Required"}
+            ]})
+        )
+    );
+
+    let (status, v) = answer(&app, GetRegister::PATH, &format!("id={id}"), &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(v["method"], "Double");
+    assert_eq!(v["preset"], "esrs-2023 ESRS Set 1 (2023)");
+    assert_eq!(v["matters"].as_array().unwrap().len(), 120);
+    let iros = v["iros"].as_array().unwrap();
+    assert_eq!(iros.len(), 1);
+    assert_eq!(iros[0]["id"], iro);
+    assert_eq!(
+        iros[0]["record"]["value_chain"],
+        json!(["OwnOperations", "Upstream"])
+    );
+    assert_eq!(iros[0]["record"]["description"]["zh"], "干旱");
+
+    // Reviewers read and write nothing of it.
+    for (path, body) in [
+        (GetRegister::PATH, format!("id={id}")),
+        (AddIro::PATH, format!("id={id}&{RISK}")),
+        (RetireIro::PATH, format!("id={id}&iro={iro}")),
+    ] {
+        let (status, _) = send(&app, call(path, &body, Some(&reviewer))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+    }
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM iros").await, 1);
+    let (status, _) = answer(&app, RetireIro::PATH, &format!("id={id}&iro={iro}"), &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = send(
+        &app,
+        call(RetireIro::PATH, &format!("id={id}&iro={iro}"), Some(&admin)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "retired already");
+}
