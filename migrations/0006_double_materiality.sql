@@ -39,3 +39,29 @@ CREATE TABLE iros (
     created_at     BIGINT  NOT NULL
 );
 CREATE INDEX iros_cycle ON iros (cycle_id, matter_id);
+
+-- Who assesses which IRO. An assessor's rating is theirs alone; submitting it (with the rationale)
+-- locks it. An admin may waive an assignment, with the reason.
+CREATE TABLE iro_assignments (
+    iro_id        INTEGER NOT NULL REFERENCES iros (id) ON DELETE CASCADE,
+    user_id       INTEGER NOT NULL REFERENCES users (id),
+    rationale     TEXT    NOT NULL DEFAULT '',
+    submitted_at  BIGINT,
+    waived_reason TEXT,
+    PRIMARY KEY (iro_id, user_id)
+);
+CREATE INDEX iro_assignments_user ON iro_assignments (user_id);
+
+-- One assessor's ratings of one IRO at one horizon, 1–5; NULL is "can't judge" (or not asked).
+CREATE TABLE iro_ratings (
+    iro_id       INTEGER NOT NULL,
+    user_id      INTEGER NOT NULL,
+    horizon      TEXT    NOT NULL CHECK (horizon IN ('short', 'medium', 'long')),
+    scale        INTEGER CHECK (scale BETWEEN 1 AND 5),
+    scope        INTEGER CHECK (scope BETWEEN 1 AND 5),
+    irremediable INTEGER CHECK (irremediable BETWEEN 1 AND 5),
+    likelihood   INTEGER CHECK (likelihood BETWEEN 1 AND 5),
+    magnitude    INTEGER CHECK (magnitude BETWEEN 1 AND 5),
+    PRIMARY KEY (iro_id, user_id, horizon),
+    FOREIGN KEY (iro_id, user_id) REFERENCES iro_assignments (iro_id, user_id) ON DELETE CASCADE
+);

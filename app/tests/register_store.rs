@@ -237,3 +237,188 @@ async fn a_confirmed_cycle_refuses_every_register_write(db: Db) {
         Err(StoreError::NotFound)
     );
 }
+
+/// An account to assess with, and how the store records it acting.
+async fn assessor(db: &Db, email: &str) -> (i64, app::store::audit::Actor) {
+    let u = store::auth::create_user(
+        db,
+        &cli(),
+        email,
+        "a long password",
+        app::domain::Role::Reviewer,
+    )
+    .await
+    .unwrap();
+    (u.id, app::store::audit::Actor::from(&u))
+}
+
+fn negative(
+    scale: u8,
+    scope: u8,
+    irremediable: u8,
+) -> Vec<(Horizon, app::domain::double_materiality::Rating)> {
+    vec![(
+        Horizon::Short,
+        app::domain::double_materiality::Criteria {
+            scale: Some(scale),
+            scope: Some(scope),
+            irremediable: Some(irremediable),
+            ..Default::default()
+        },
+    )]
+}
+
+/// The worked case through the store: two assessors' submitted ratings of an actual negative impact,
+/// (5, 5, 5) and (2, 2, 2), score 3.5 with a spread of 3.0; a third's draft does not count.
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn submitted_ratings_score_and_drafts_do_not(db: Db) {
+    use app::domain::double_materiality::{Scoring, Standing};
+    let id = double_cycle(&db).await;
+    register::load_preset(&db, &cli(), id, MatterPresetName::Esrs2023)
+        .await
+        .unwrap();
+    let impact = IroForm {
+        matter: "S1.1.8".into(),
+        kind: "negative_impact".into(),
+        occurrence: "actual".into(),
+        horizons: vec!["short".into()],
+        human_rights: true,
+        ..water_risk()
+    };
+    let iro = register::add_iro(&db, &cli(), id, &impact).await.unwrap();
+    let (a, as_a) = assessor(&db, "a@example.com").await;
+    let (b, as_b) = assessor(&db, "b@example.com").await;
+    let (c, as_c) = assessor(&db, "c@example.com").await;
+    for user in [a, b, c] {
+        store::assessments::assign(&db, &cli(), id, iro, user)
+            .await
+            .unwrap();
+    }
+    use app::store::assessments::save_rating;
+    save_rating(&db, &as_a, id, iro, &negative(5, 5, 5), "Site audits", true)
+        .await
+        .unwrap();
+    save_rating(
+        &db,
+        &as_b,
+        id,
+        iro,
+        &negative(2, 2, 2),
+        "Incident log",
+        true,
+    )
+    .await
+    .unwrap();
+    save_rating(&db, &as_c, id, iro, &negative(1, 1, 1), "", false)
+        .await
+        .unwrap();
+    let scores = store::assessments::scores(&db, id, &Scoring::default())
+        .await
+        .unwrap();
+    assert_eq!(scores.len(), 1);
+    let s = &scores[0].1;
+    assert!((s.computed.unwrap().0 - 3.5).abs() < 1e-9, "{s:?}");
+    assert!((s.spread.unwrap() - 3.0).abs() < 1e-9, "{s:?}");
+    assert!(s.needs_calibration);
+    assert_eq!(s.standing, Standing::Material);
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn an_assessor_writes_only_their_own_assignment_and_a_submission_locks(db: Db) {
+    use app::store::assessments::{assign, save_rating};
+    let id = double_cycle(&db).await;
+    register::load_preset(&db, &cli(), id, MatterPresetName::Esrs2023)
+        .await
+        .unwrap();
+    let impact = IroForm {
+        matter: "S1.1.8".into(),
+        kind: "negative_impact".into(),
+        occurrence: "actual".into(),
+        horizons: vec!["short".into()],
+        ..water_risk()
+    };
+    let iro = register::add_iro(&db, &cli(), id, &impact).await.unwrap();
+    let (a, as_a) = assessor(&db, "a@example.com").await;
+    let (_, as_b) = assessor(&db, "b@example.com").await;
+    assign(&db, &cli(), id, iro, a).await.unwrap();
+    assert_eq!(
+        assign(&db, &cli(), id, iro, a).await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "assessor",
+            Problem::DuplicateCode
+        )]))
+    );
+    assert_eq!(
+        assign(&db, &cli(), id, iro, 999).await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "assessor",
+            Problem::Unknown
+        )]))
+    );
+    let ratings = "SELECT COUNT(*) FROM iro_ratings";
+    // Not theirs: not found, nothing written.
+    assert_eq!(
+        save_rating(&db, &as_b, id, iro, &negative(3, 3, 3), "Mine?", true).await,
+        Err(StoreError::NotFound)
+    );
+    // A submission needs its rationale; ratings are 1 to 5.
+    assert_eq!(
+        save_rating(&db, &as_a, id, iro, &negative(3, 3, 3), " ", true).await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "rationale",
+            Problem::Required
+        )]))
+    );
+    assert_eq!(
+        save_rating(&db, &as_a, id, iro, &negative(3, 9, 3), "Why", false).await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "rating.short",
+            Problem::BadNumber
+        )]))
+    );
+    assert_eq!(count(&db, ratings).await, 0);
+    // A draft may change; the submission locks it.
+    save_rating(&db, &as_a, id, iro, &negative(3, 3, 3), "", false)
+        .await
+        .unwrap();
+    save_rating(&db, &as_a, id, iro, &negative(4, 3, 3), "Audits", true)
+        .await
+        .unwrap();
+    assert_eq!(
+        save_rating(
+            &db,
+            &as_a,
+            id,
+            iro,
+            &negative(1, 1, 1),
+            "Changed my mind",
+            true
+        )
+        .await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "rating",
+            Problem::Frozen
+        )]))
+    );
+    let scale: i64 = sqlx::query_scalar("SELECT scale FROM iro_ratings")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(scale, 4);
+    let audited = count(
+        &db,
+        "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'assessment.%'",
+    )
+    .await;
+    assert_eq!(audited, 3, "one assignment, one draft, one submission");
+    // A retired IRO takes no new assessor.
+    register::retire_iro(&db, &cli(), id, iro).await.unwrap();
+    let (c, _) = assessor(&db, "c@example.com").await;
+    assert_eq!(
+        assign(&db, &cli(), id, iro, c).await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "iro",
+            Problem::NotAllowed
+        )]))
+    );
+}

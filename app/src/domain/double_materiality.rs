@@ -385,6 +385,50 @@ pub fn matter_position<'a>(
     }
 }
 
+/// One assessor's ratings of an IRO as given, checked: one per horizon of the IRO and only those,
+/// each value 1–5, and only the criteria its formula asks (others are dropped, so a rating never
+/// carries a likelihood the formula ignores). Every problem at once, named `rating.{horizon}`.
+pub fn check_ratings(
+    iro: &Iro,
+    given: &[(Horizon, Rating)],
+) -> Result<Vec<(Horizon, Rating)>, Vec<super::FieldProblem>> {
+    use super::{FieldProblem, Problem};
+    let field = |h: Horizon| format!("rating.{}", super::iro::word(&super::iro::HORIZONS, h));
+    let mut problems = Vec::new();
+    let mut seen = Vec::new();
+    let need = needed(iro);
+    let keep = |asked: Option<()>, v: Option<u8>| asked.and(v);
+    let mut out = Vec::new();
+    for &(h, r) in given {
+        if !iro.horizons.contains(&h) || seen.contains(&h) {
+            problems.push(FieldProblem::new(&field(h), Problem::Unknown));
+            continue;
+        }
+        seen.push(h);
+        let values = [r.scale, r.scope, r.irremediable, r.likelihood, r.magnitude];
+        if values.iter().flatten().any(|v| !(1..=5).contains(v)) {
+            problems.push(FieldProblem::new(&field(h), Problem::BadNumber));
+            continue;
+        }
+        out.push((
+            h,
+            Criteria {
+                scale: keep(need.scale, r.scale),
+                scope: keep(need.scope, r.scope),
+                irremediable: keep(need.irremediable, r.irremediable),
+                likelihood: keep(need.likelihood, r.likelihood),
+                magnitude: keep(need.magnitude, r.magnitude),
+            },
+        ));
+    }
+    if problems.is_empty() {
+        out.sort_by_key(|(h, _)| *h);
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}
+
 /// A sustainability matter in its hierarchy (topic → sub-topic → sub-sub-topic, or entity-specific
 /// anywhere in the tree).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -710,6 +754,45 @@ mod tests {
         assert!(close(p[&7].financial.unwrap(), 5.0) && close(p[&8].financial.unwrap(), 5.0));
         assert!(close(p[&9].financial.unwrap(), 1.0));
         assert_eq!(p.len(), matters.len());
+    }
+
+    #[test]
+    fn ratings_are_checked_per_horizon_and_keep_only_what_is_asked() {
+        let actual = Iro {
+            horizons: vec![Horizon::Short, Horizon::Long],
+            ..iro(IroKind::NegativeImpact, false, false)
+        };
+        let given = [
+            (Horizon::Long, rating(4, 3, 2, 5, 4)),
+            (Horizon::Short, rating(1, 0, 5, 0, 0)),
+        ];
+        let checked = check_ratings(&actual, &given).unwrap();
+        // Sorted by horizon; an actual impact is not asked its likelihood, nor any magnitude.
+        assert_eq!(
+            checked,
+            [
+                (Horizon::Short, rating(1, 0, 5, 0, 0)),
+                (Horizon::Long, rating(4, 3, 2, 0, 0)),
+            ]
+        );
+        let bad = [
+            (Horizon::Medium, rating(3, 3, 3, 0, 0)),
+            (Horizon::Short, rating(6, 3, 3, 0, 0)),
+            (Horizon::Long, rating(3, 3, 3, 0, 0)),
+            (Horizon::Long, rating(3, 3, 3, 0, 0)),
+        ];
+        let p = check_ratings(&actual, &bad).unwrap_err();
+        let got: Vec<(&str, crate::domain::Problem)> =
+            p.iter().map(|p| (p.field.as_str(), p.problem)).collect();
+        use crate::domain::Problem;
+        assert_eq!(
+            got,
+            [
+                ("rating.medium", Problem::Unknown),
+                ("rating.short", Problem::BadNumber),
+                ("rating.long", Problem::Unknown),
+            ]
+        );
     }
 
     /// Raising any criterion of any assessor never lowers a score, whatever the kind, the settings or

@@ -1,5 +1,6 @@
 //! Storage (server only): one module per aggregate, each function one transaction at most.
 
+pub mod assessments;
 pub mod audit;
 pub mod auth;
 pub mod cycles;

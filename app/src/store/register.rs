@@ -195,14 +195,22 @@ pub async fn retire_iro(db: &Db, actor: &Actor, cycle: i64, iro: i64) -> Stored<
 
 /// The cycle's IROs, retired ones included, in the order they were added.
 pub async fn iros(db: &Db, cycle: i64) -> Result<Vec<IroRow>, sqlx::Error> {
-    let rows = sqlx::query(
+    let mut conn = db.acquire().await?;
+    iros_where(&mut conn, "i.cycle_id = ?", cycle).await
+}
+
+/// The IROs that `filter` (a condition of this code's own on `iros i`, with one `?`) selects.
+pub(super) async fn iros_where(
+    conn: &mut sqlx::SqliteConnection,
+    filter: &'static str,
+    bind: i64,
+) -> Result<Vec<IroRow>, sqlx::Error> {
+    let sql = format!(
         "SELECT i.id, m.code, i.kind, i.potential, i.human_rights, i.value_chain, i.horizons,
                 i.description_zh, i.description_en, i.source, i.retired_at IS NOT NULL AS retired
-         FROM iros i JOIN matters m ON m.id = i.matter_id WHERE i.cycle_id = ? ORDER BY i.id",
-    )
-    .bind(cycle)
-    .fetch_all(db)
-    .await?;
+         FROM iros i JOIN matters m ON m.id = i.matter_id WHERE {filter} ORDER BY i.id",
+    );
+    let rows = sqlx::query(&sql).bind(bind).fetch_all(conn).await?;
     let bad = |what: &str| sqlx::Error::Decode(format!("bad IRO {what} in the database").into());
     rows.iter()
         .map(|r| {

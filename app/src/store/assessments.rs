@@ -1,0 +1,202 @@
+//! Assessing a double-materiality cycle's IROs: admins assign IROs to assessors; each assessor saves
+//! and submits their own ratings (with a rationale), which then lock; the scores compose from the
+//! submitted ratings in [`crate::domain::double_materiality`]. Every write is audited through the
+//! write seam; a confirmed cycle refuses them all.
+
+use super::audit::{Action, Actor};
+use super::cycles::lock_cycle;
+use super::write::{refuse, StoreError, Stored, Write};
+use super::{now, Db};
+use crate::domain::double_materiality::{
+    check_ratings, score_iro, Horizon, IroScore, Rating, Ratings, Scoring,
+};
+use crate::domain::iro::{lookup, word, IroRow, HORIZONS};
+use crate::domain::{check_text, CycleStatus, Problem, MAX_TEXT};
+use sqlx::Row;
+
+/// The write lock, and the cycle's state for an assessment write: it exists and is not confirmed.
+async fn begin(db: &Db, actor: &Actor, cycle: i64, field: &str) -> Stored<Write> {
+    let mut w = Write::begin(db, actor).await?;
+    let lock = lock_cycle(&mut w, cycle)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if lock.status == CycleStatus::Confirmed {
+        return refuse(field, Problem::Frozen);
+    }
+    Ok(w)
+}
+
+/// Assigns an active IRO of the cycle to an account that is not disabled.
+pub async fn assign(db: &Db, actor: &Actor, cycle: i64, iro: i64, user: i64) -> Stored<()> {
+    let mut w = begin(db, actor, cycle, "assessor").await?;
+    let active: Option<bool> =
+        sqlx::query_scalar("SELECT retired_at IS NULL FROM iros WHERE id = ? AND cycle_id = ?")
+            .bind(iro)
+            .bind(cycle)
+            .fetch_optional(&mut *w)
+            .await?;
+    match active {
+        None => return Err(StoreError::NotFound),
+        Some(false) => return refuse("iro", Problem::NotAllowed),
+        Some(true) => {}
+    }
+    let email: Option<String> =
+        sqlx::query_scalar("SELECT email FROM users WHERE id = ? AND disabled_at IS NULL")
+            .bind(user)
+            .fetch_optional(&mut *w)
+            .await?;
+    let Some(email) = email else {
+        return refuse("assessor", Problem::Unknown);
+    };
+    let added = sqlx::query(
+        "INSERT INTO iro_assignments (iro_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+    )
+    .bind(iro)
+    .bind(user)
+    .execute(&mut *w)
+    .await?;
+    if added.rows_affected() == 0 {
+        return refuse("assessor", Problem::DuplicateCode);
+    }
+    let action = Action::new("assessment.assign", format!("cycle {cycle} iro {iro}")).after(email);
+    Ok(w.commit(action).await?)
+}
+
+/// Saves the acting assessor's ratings of an IRO assigned to them (a draft), or submits them
+/// (`submit`: the rationale is then required, and the rating locks). Another's assignment, or none,
+/// is not found: an assessor sees only their own.
+pub async fn save_rating(
+    db: &Db,
+    actor: &Actor,
+    cycle: i64,
+    iro: i64,
+    given: &[(Horizon, Rating)],
+    rationale: &str,
+    submit: bool,
+) -> Stored<()> {
+    let user = actor.user_id.ok_or(StoreError::NotFound)?;
+    let mut w = begin(db, actor, cycle, "rating").await?;
+    let row = sqlx::query(
+        "SELECT a.submitted_at IS NOT NULL AS submitted, a.waived_reason IS NOT NULL AS waived,
+                i.retired_at IS NOT NULL AS retired
+         FROM iro_assignments a JOIN iros i ON i.id = a.iro_id
+         WHERE a.iro_id = ? AND a.user_id = ? AND i.cycle_id = ?",
+    )
+    .bind(iro)
+    .bind(user)
+    .bind(cycle)
+    .fetch_optional(&mut *w)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    if row.get::<bool, _>("submitted") || row.get::<bool, _>("waived") || row.get("retired") {
+        return refuse("rating", Problem::Frozen);
+    }
+    let record = super::register::iros_where(&mut w, "i.id = ?", iro)
+        .await?
+        .pop()
+        .ok_or(StoreError::NotFound)?;
+    let mut problems = Vec::new();
+    check_text(&mut problems, "rationale", rationale, submit, MAX_TEXT);
+    let checked = match check_ratings(&record.record.iro, given) {
+        Ok(c) => Some(c),
+        Err(p) => {
+            problems.extend(p);
+            None
+        }
+    };
+    let (true, Some(checked)) = (problems.is_empty(), checked) else {
+        return Err(StoreError::Refused(problems));
+    };
+    sqlx::query("DELETE FROM iro_ratings WHERE iro_id = ? AND user_id = ?")
+        .bind(iro)
+        .bind(user)
+        .execute(&mut *w)
+        .await?;
+    for (h, r) in &checked {
+        sqlx::query(
+            "INSERT INTO iro_ratings (iro_id, user_id, horizon, scale, scope, irremediable,
+                                      likelihood, magnitude)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(iro)
+        .bind(user)
+        .bind(word(&HORIZONS, *h))
+        .bind(r.scale)
+        .bind(r.scope)
+        .bind(r.irremediable)
+        .bind(r.likelihood)
+        .bind(r.magnitude)
+        .execute(&mut *w)
+        .await?;
+    }
+    sqlx::query("UPDATE iro_assignments SET rationale = ?, submitted_at = ? WHERE iro_id = ? AND user_id = ?")
+        .bind(rationale.trim())
+        .bind(submit.then(now))
+        .bind(iro)
+        .bind(user)
+        .execute(&mut *w)
+        .await?;
+    let verb = if submit {
+        "assessment.submit"
+    } else {
+        "assessment.save"
+    };
+    let action = Action::new(verb, format!("cycle {cycle} iro {iro}"))
+        .after(serde_json::json!({ "ratings": checked, "rationale": rationale.trim() }));
+    Ok(w.commit(action).await?)
+}
+
+/// Every active IRO of the cycle with its score from the submitted ratings.
+pub async fn scores(
+    db: &Db,
+    cycle: i64,
+    scoring: &Scoring,
+) -> Result<Vec<(IroRow, IroScore)>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    let iros =
+        super::register::iros_where(&mut conn, "i.cycle_id = ? AND i.retired_at IS NULL", cycle)
+            .await?;
+    let rows = sqlx::query(
+        "SELECT r.iro_id, r.user_id, r.horizon, r.scale, r.scope, r.irremediable, r.likelihood,
+                r.magnitude
+         FROM iro_ratings r JOIN iro_assignments a ON a.iro_id = r.iro_id AND a.user_id = r.user_id
+         JOIN iros i ON i.id = r.iro_id
+         WHERE i.cycle_id = ? AND a.submitted_at IS NOT NULL AND a.waived_reason IS NULL
+         ORDER BY r.iro_id, r.user_id",
+    )
+    .bind(cycle)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut by_iro: std::collections::BTreeMap<
+        i64,
+        std::collections::BTreeMap<i64, Vec<(Horizon, Rating)>>,
+    > = Default::default();
+    for r in &rows {
+        let horizon = lookup(&HORIZONS, r.get("horizon"))
+            .ok_or_else(|| sqlx::Error::Decode("bad horizon in the database".into()))?;
+        let rating = Rating {
+            scale: r.get("scale"),
+            scope: r.get("scope"),
+            irremediable: r.get("irremediable"),
+            likelihood: r.get("likelihood"),
+            magnitude: r.get("magnitude"),
+        };
+        by_iro
+            .entry(r.get("iro_id"))
+            .or_default()
+            .entry(r.get("user_id"))
+            .or_default()
+            .push((horizon, rating));
+    }
+    Ok(iros
+        .into_iter()
+        .map(|row| {
+            let ratings: Ratings = by_iro
+                .remove(&row.id)
+                .map(|m| m.into_values().collect())
+                .unwrap_or_default();
+            let score = score_iro(&row.record.iro, &ratings, None, scoring);
+            (row, score)
+        })
+        .collect())
+}
