@@ -145,3 +145,80 @@ async fn an_admin_builds_a_register_and_bad_input_is_422(db: Db) {
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "retired already");
 }
+
+/// An assessor sees and rates only their own assignments, by the server functions a form posts.
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn an_assessor_rates_only_their_own_assignments(db: Db) {
+    let app = router(db.clone());
+    let admin = session(&db, "admin@example.com", Role::Admin).await;
+    let expert = session(&db, "expert@example.com", Role::Reviewer).await;
+    let other = session(&db, "other@example.com", Role::Reviewer).await;
+    let settings = CycleForm {
+        name: "DMA".into(),
+        year: "2026".into(),
+        scale: "1-5".into(),
+        k: "5".into(),
+        threshold: "3".into(),
+        threshold_rule: "both".into(),
+        ..Default::default()
+    }
+    .check()
+    .unwrap();
+    let id = store::cycles::create_cycle(&db, &cli(), &settings)
+        .await
+        .unwrap();
+    answer(
+        &app,
+        SetCycleMethod::PATH,
+        &format!("id={id}&method=double"),
+        &admin,
+    )
+    .await;
+    answer(
+        &app,
+        LoadMatterPreset::PATH,
+        &format!("id={id}&preset=esrs-2023"),
+        &admin,
+    )
+    .await;
+    let (_, v) = answer(&app, AddIro::PATH, &format!("id={id}&{RISK}"), &admin).await;
+    let iro = v.as_i64().unwrap();
+    let expert_id = count(
+        &db,
+        "SELECT id FROM users WHERE email = 'expert@example.com'",
+    )
+    .await;
+    let assign = format!("id={id}&iro={iro}&user={expert_id}");
+    let (status, _) = answer(&app, AssignIro::PATH, &assign, &admin).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let (_, mine) = answer(&app, MyAssignments::PATH, &format!("id={id}"), &expert).await;
+    assert_eq!(mine.as_array().unwrap().len(), 1);
+    assert_eq!(mine[0]["iro"]["id"], iro);
+    let (_, theirs) = answer(&app, MyAssignments::PATH, &format!("id={id}"), &other).await;
+    assert_eq!(theirs, json!([]));
+
+    let rating = format!(
+        "id={id}&iro={iro}&ratings[0][horizon]=long&ratings[0][likelihood]=3&ratings[0][magnitude]=4&rationale=Drought+maps&submit=true"
+    );
+    let (status, _) = send(&app, call(SaveMyRating::PATH, &rating, Some(&other))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "not theirs");
+    let bad = rating.replace("magnitude]=4", "magnitude]=four");
+    let (status, v) = answer(&app, SaveMyRating::PATH, &bad, &expert).await;
+    assert_eq!(
+        (status, v),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"Refused": [{"field": "rating.long", "problem": "BadNumber"}]})
+        )
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM iro_ratings").await, 0);
+    let (status, v) = answer(&app, SaveMyRating::PATH, &rating, &expert).await;
+    assert_eq!((status, v), (StatusCode::OK, json!(null)));
+    let (_, mine) = answer(&app, MyAssignments::PATH, &format!("id={id}"), &expert).await;
+    assert_eq!(mine[0]["submitted"], true);
+    assert_eq!(mine[0]["ratings"][0][1]["magnitude"], 4);
+    // Submitted: locked.
+    let (status, _) = answer(&app, SaveMyRating::PATH, &rating, &expert).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}

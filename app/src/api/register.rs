@@ -76,3 +76,86 @@ pub async fn retire_iro(id: i64, iro: i64) -> Result<(), AppError> {
     let admin = require_admin().await?;
     Ok(crate::store::register::retire_iro(&db()?, &(&admin).into(), id, iro).await?)
 }
+
+/// Assigns an IRO to an assessor (`user`: the account's id).
+#[server]
+pub async fn assign_iro(id: i64, iro: i64, user: i64) -> Result<(), AppError> {
+    let admin = require_admin().await?;
+    Ok(crate::store::assessments::assign(&db()?, &(&admin).into(), id, iro, user).await?)
+}
+
+/// The signed-in user's own assignments in a cycle.
+#[server]
+pub async fn my_assignments(id: i64) -> Result<Vec<crate::domain::iro::Assignment>, AppError> {
+    let me = super::ssr::require_reviewer().await?;
+    Ok(crate::store::assessments::my_assignments(&db()?, me.id, id).await?)
+}
+
+/// One horizon's ratings as the form sends them: each criterion `1`–`5`, or empty for "can't
+/// judge".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingForm {
+    pub horizon: String,
+    #[serde(default)]
+    pub scale: String,
+    #[serde(default)]
+    pub scope: String,
+    #[serde(default)]
+    pub irremediable: String,
+    #[serde(default)]
+    pub likelihood: String,
+    #[serde(default)]
+    pub magnitude: String,
+}
+
+/// The signed-in assessor saves (`submit` false) or submits their ratings of an IRO assigned to
+/// them; another's assignment is not found.
+#[server]
+pub async fn save_my_rating(
+    id: i64,
+    iro: i64,
+    #[server(default)] ratings: Vec<RatingForm>,
+    #[server(default)] rationale: String,
+    #[server(default)] submit: bool,
+) -> Result<(), AppError> {
+    use crate::domain::double_materiality::Criteria;
+    use crate::domain::iro::{lookup, HORIZONS};
+    use crate::domain::FieldProblem;
+    let me = super::ssr::require_reviewer().await?;
+    let mut problems = Vec::new();
+    let mut given = Vec::new();
+    for r in &ratings {
+        let field = format!("rating.{}", r.horizon.trim());
+        let Some(h) = lookup(&HORIZONS, &r.horizon) else {
+            problems.push(FieldProblem::new(&field, Problem::Unknown));
+            continue;
+        };
+        let mut bad = false;
+        let mut value = |s: &str| match s.trim() {
+            "" => None,
+            v => v.parse::<u8>().ok().or_else(|| {
+                bad = true;
+                None
+            }),
+        };
+        let rating = Criteria {
+            scale: value(&r.scale),
+            scope: value(&r.scope),
+            irremediable: value(&r.irremediable),
+            likelihood: value(&r.likelihood),
+            magnitude: value(&r.magnitude),
+        };
+        if bad {
+            problems.push(FieldProblem::new(&field, Problem::BadNumber));
+        }
+        given.push((h, rating));
+    }
+    if !problems.is_empty() {
+        return Err(problems.into());
+    }
+    let actor = (&me).into();
+    Ok(
+        crate::store::assessments::save_rating(&db()?, &actor, id, iro, &given, &rationale, submit)
+            .await?,
+    )
+}

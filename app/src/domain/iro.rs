@@ -128,6 +128,17 @@ pub struct IroRow {
     pub retired: bool,
 }
 
+/// One of an assessor's assignments: the IRO, their ratings so far, their rationale, and whether
+/// they have submitted (or an admin waived it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub iro: IroRow,
+    pub ratings: Vec<(Horizon, super::double_materiality::Rating)>,
+    pub rationale: String,
+    pub submitted: bool,
+    pub waived: bool,
+}
+
 /// Each of `words` looked up in `table`: sorted, once each; `Required` when there is none, `Unknown`
 /// when one is not a word of the table.
 fn set_of<T: Copy + Ord>(

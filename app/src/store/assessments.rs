@@ -10,7 +10,7 @@ use super::{now, Db};
 use crate::domain::double_materiality::{
     check_ratings, score_iro, Horizon, IroScore, Rating, Ratings, Scoring,
 };
-use crate::domain::iro::{lookup, word, IroRow, HORIZONS};
+use crate::domain::iro::{lookup, word, Assignment, IroRow, HORIZONS};
 use crate::domain::{check_text, CycleStatus, Problem, MAX_TEXT};
 use sqlx::Row;
 
@@ -146,6 +146,70 @@ pub async fn save_rating(
     Ok(w.commit(action).await?)
 }
 
+/// The acting user's own assignments in the cycle (nobody else's), active IROs only.
+pub async fn my_assignments(
+    db: &Db,
+    user: i64,
+    cycle: i64,
+) -> Result<Vec<Assignment>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    let mine = sqlx::query(
+        "SELECT a.iro_id, a.rationale, a.submitted_at IS NOT NULL AS submitted,
+                a.waived_reason IS NOT NULL AS waived
+         FROM iro_assignments a JOIN iros i ON i.id = a.iro_id
+         WHERE a.user_id = ? AND i.cycle_id = ? AND i.retired_at IS NULL ORDER BY a.iro_id",
+    )
+    .bind(user)
+    .bind(cycle)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::new();
+    for a in mine {
+        let id: i64 = a.get("iro_id");
+        let Some(iro) = super::register::iros_where(&mut conn, "i.id = ?", id)
+            .await?
+            .pop()
+        else {
+            continue;
+        };
+        let rows = sqlx::query(
+            "SELECT horizon, scale, scope, irremediable, likelihood, magnitude FROM iro_ratings
+             WHERE iro_id = ? AND user_id = ?",
+        )
+        .bind(id)
+        .bind(user)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut ratings = rows
+            .iter()
+            .map(|r| {
+                let h = lookup(&HORIZONS, r.get("horizon"))
+                    .ok_or_else(|| sqlx::Error::Decode("bad horizon in the database".into()))?;
+                Ok((h, rating_of(r)))
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        ratings.sort_by_key(|(h, _)| *h);
+        out.push(Assignment {
+            iro,
+            ratings,
+            rationale: a.get("rationale"),
+            submitted: a.get("submitted"),
+            waived: a.get("waived"),
+        });
+    }
+    Ok(out)
+}
+
+fn rating_of(r: &sqlx::sqlite::SqliteRow) -> Rating {
+    Rating {
+        scale: r.get("scale"),
+        scope: r.get("scope"),
+        irremediable: r.get("irremediable"),
+        likelihood: r.get("likelihood"),
+        magnitude: r.get("magnitude"),
+    }
+}
+
 /// Every active IRO of the cycle with its score from the submitted ratings.
 pub async fn scores(
     db: &Db,
@@ -174,13 +238,7 @@ pub async fn scores(
     for r in &rows {
         let horizon = lookup(&HORIZONS, r.get("horizon"))
             .ok_or_else(|| sqlx::Error::Decode("bad horizon in the database".into()))?;
-        let rating = Rating {
-            scale: r.get("scale"),
-            scope: r.get("scope"),
-            irremediable: r.get("irremediable"),
-            likelihood: r.get("likelihood"),
-            magnitude: r.get("magnitude"),
-        };
+        let rating = rating_of(r);
         by_iro
             .entry(r.get("iro_id"))
             .or_default()
