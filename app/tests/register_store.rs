@@ -53,6 +53,17 @@ fn water_risk() -> IroForm {
     }
 }
 
+/// An actual negative impact on health and safety, over the short term.
+fn actual_impact() -> IroForm {
+    IroForm {
+        matter: "S1.1.8".into(),
+        kind: "negative_impact".into(),
+        occurrence: "actual".into(),
+        horizons: vec!["short".into()],
+        ..water_risk()
+    }
+}
+
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn a_preset_gives_a_double_materiality_cycle_its_matters_once(db: Db) {
     let id = double_cycle(&db).await;
@@ -278,12 +289,8 @@ async fn submitted_ratings_score_and_drafts_do_not(db: Db) {
         .await
         .unwrap();
     let impact = IroForm {
-        matter: "S1.1.8".into(),
-        kind: "negative_impact".into(),
-        occurrence: "actual".into(),
-        horizons: vec!["short".into()],
         human_rights: true,
-        ..water_risk()
+        ..actual_impact()
     };
     let iro = register::add_iro(&db, &cli(), id, &impact).await.unwrap();
     let (a, as_a) = assessor(&db, "a@example.com").await;
@@ -330,13 +337,7 @@ async fn an_assessor_writes_only_their_own_assignment_and_a_submission_locks(db:
     register::load_preset(&db, &cli(), id, MatterPresetName::Esrs2023)
         .await
         .unwrap();
-    let impact = IroForm {
-        matter: "S1.1.8".into(),
-        kind: "negative_impact".into(),
-        occurrence: "actual".into(),
-        horizons: vec!["short".into()],
-        ..water_risk()
-    };
+    let impact = actual_impact();
     let iro = register::add_iro(&db, &cli(), id, &impact).await.unwrap();
     let (a, as_a) = assessor(&db, "a@example.com").await;
     let (_, as_b) = assessor(&db, "b@example.com").await;

@@ -25,13 +25,8 @@ async fn answer(app: &axum::Router, path: &str, body: &str, s: &str) -> (StatusC
     (status, v)
 }
 
-const RISK: &str = "iro[matter]=E3.1.2&iro[kind]=risk&iro[occurrence]=anticipated&iro[value_chain][]=upstream&iro[value_chain][]=own_operations&iro[horizons][]=long&iro[description_zh]=%E5%B9%B2%E6%97%B1&iro[description_en]=Drought&iro[source]=expert";
-
-#[sqlx::test(migrator = "app::store::MIGRATOR")]
-async fn an_admin_builds_a_register_and_bad_input_is_422(db: Db) {
-    let app = router(db.clone());
-    let admin = session(&db, "admin@example.com", Role::Admin).await;
-    let reviewer = session(&db, "rev@example.com", Role::Reviewer).await;
+/// A draft cycle (of the survey method, as every new cycle is).
+async fn draft_cycle(db: &Db) -> i64 {
     let settings = CycleForm {
         name: "DMA".into(),
         year: "2026".into(),
@@ -43,9 +38,27 @@ async fn an_admin_builds_a_register_and_bad_input_is_422(db: Db) {
     }
     .check()
     .unwrap();
-    let id = store::cycles::create_cycle(&db, &cli(), &settings)
+    store::cycles::create_cycle(db, &cli(), &settings)
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// What a refusal of one field answers.
+fn refused(field: &str, problem: &str) -> (StatusCode, Value) {
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        json!({"Refused": [{"field": field, "problem": problem}]}),
+    )
+}
+
+const RISK: &str = "iro[matter]=E3.1.2&iro[kind]=risk&iro[occurrence]=anticipated&iro[value_chain][]=upstream&iro[value_chain][]=own_operations&iro[horizons][]=long&iro[description_zh]=%E5%B9%B2%E6%97%B1&iro[description_en]=Drought&iro[source]=expert";
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn an_admin_builds_a_register_and_bad_input_is_422(db: Db) {
+    let app = router(db.clone());
+    let admin = session(&db, "admin@example.com", Role::Admin).await;
+    let reviewer = session(&db, "rev@example.com", Role::Reviewer).await;
+    let id = draft_cycle(&db).await;
     // A survey cycle takes no preset yet.
     let (status, v) = answer(
         &app,
@@ -54,13 +67,7 @@ async fn an_admin_builds_a_register_and_bad_input_is_422(db: Db) {
         &admin,
     )
     .await;
-    assert_eq!(
-        (status, v),
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            json!({"Refused": [{"field": "preset", "problem": "NotAllowed"}]})
-        )
-    );
+    assert_eq!((status, v), refused("preset", "NotAllowed"));
     let (status, v) = answer(
         &app,
         SetCycleMethod::PATH,
@@ -68,13 +75,7 @@ async fn an_admin_builds_a_register_and_bad_input_is_422(db: Db) {
         &admin,
     )
     .await;
-    assert_eq!(
-        (status, v),
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            json!({"Refused": [{"field": "method", "problem": "Unknown"}]})
-        )
-    );
+    assert_eq!((status, v), refused("method", "Unknown"));
     let (status, _) = answer(
         &app,
         SetCycleMethod::PATH,
@@ -153,20 +154,7 @@ async fn an_assessor_rates_only_their_own_assignments(db: Db) {
     let admin = session(&db, "admin@example.com", Role::Admin).await;
     let expert = session(&db, "expert@example.com", Role::Reviewer).await;
     let other = session(&db, "other@example.com", Role::Reviewer).await;
-    let settings = CycleForm {
-        name: "DMA".into(),
-        year: "2026".into(),
-        scale: "1-5".into(),
-        k: "5".into(),
-        threshold: "3".into(),
-        threshold_rule: "both".into(),
-        ..Default::default()
-    }
-    .check()
-    .unwrap();
-    let id = store::cycles::create_cycle(&db, &cli(), &settings)
-        .await
-        .unwrap();
+    let id = draft_cycle(&db).await;
     answer(
         &app,
         SetCycleMethod::PATH,
@@ -205,13 +193,7 @@ async fn an_assessor_rates_only_their_own_assignments(db: Db) {
     assert_eq!(status, StatusCode::NOT_FOUND, "not theirs");
     let bad = rating.replace("magnitude]=4", "magnitude]=four");
     let (status, v) = answer(&app, SaveMyRating::PATH, &bad, &expert).await;
-    assert_eq!(
-        (status, v),
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            json!({"Refused": [{"field": "rating.long", "problem": "BadNumber"}]})
-        )
-    );
+    assert_eq!((status, v), refused("rating.long", "BadNumber"));
     assert_eq!(count(&db, "SELECT COUNT(*) FROM iro_ratings").await, 0);
     let (status, v) = answer(&app, SaveMyRating::PATH, &rating, &expert).await;
     assert_eq!((status, v), (StatusCode::OK, json!(null)));
