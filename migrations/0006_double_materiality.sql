@@ -65,3 +65,13 @@ CREATE TABLE iro_ratings (
     PRIMARY KEY (iro_id, user_id, horizon),
     FOREIGN KEY (iro_id, user_id) REFERENCES iro_assignments (iro_id, user_id) ON DELETE CASCADE
 );
+
+-- The decision group's calibration of an IRO's score (an admin's, always with the reason): it decides
+-- the standing; the computed score stays beside it.
+CREATE TABLE iro_calibrations (
+    iro_id  INTEGER PRIMARY KEY REFERENCES iros (id) ON DELETE CASCADE,
+    score   DOUBLE PRECISION NOT NULL CHECK (score >= 1 AND score <= 5),
+    reason  TEXT    NOT NULL CHECK (reason <> ''),
+    user_id INTEGER REFERENCES users (id),
+    at      BIGINT  NOT NULL
+);

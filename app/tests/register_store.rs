@@ -423,3 +423,86 @@ async fn an_assessor_writes_only_their_own_assignment_and_a_submission_locks(db:
         )]))
     );
 }
+
+/// A calibrated score decides the standing, needs a reason to be set or removed, and is on the
+/// record; the computed score stays beside it.
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn a_calibration_needs_its_reason_and_decides_the_standing(db: Db) {
+    use app::domain::double_materiality::{Scoring, Standing};
+    use app::store::assessments::{assign, calibrate, save_rating, scores};
+    let id = double_cycle(&db).await;
+    register::load_preset(&db, &cli(), id, MatterPresetName::Esrs2023)
+        .await
+        .unwrap();
+    let iro = register::add_iro(&db, &cli(), id, &actual_impact())
+        .await
+        .unwrap();
+    let (a, as_a) = assessor(&db, "a@example.com").await;
+    assign(&db, &cli(), id, iro, a).await.unwrap();
+    save_rating(&db, &as_a, id, iro, &negative(4, 3, 2), "Audits", true)
+        .await
+        .unwrap();
+    let standing = |s: &[(
+        app::domain::iro::IroRow,
+        app::domain::double_materiality::IroScore,
+    )]| { (s[0].1.standing, s[0].1.calibrated) };
+    let d = Scoring::default();
+    assert_eq!(
+        standing(&scores(&db, id, &d).await.unwrap()),
+        (Standing::Material, None)
+    );
+
+    let rows = "SELECT COUNT(*) FROM iro_calibrations";
+    assert_eq!(
+        calibrate(&db, &cli(), id, iro, Some(2.0), " ").await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "reason",
+            Problem::Required
+        )]))
+    );
+    assert_eq!(
+        calibrate(&db, &cli(), id, iro, Some(7.0), "Too high").await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "score",
+            Problem::BadNumber
+        )]))
+    );
+    assert_eq!(count(&db, rows).await, 0);
+    calibrate(
+        &db,
+        &cli(),
+        id,
+        iro,
+        Some(2.0),
+        "The audit overstated the scope",
+    )
+    .await
+    .unwrap();
+    let s = scores(&db, id, &d).await.unwrap();
+    assert_eq!(standing(&s), (Standing::NotMaterial, Some(2.0)));
+    assert!(
+        (s[0].1.computed.unwrap().0 - 3.5).abs() < 1e-9,
+        "computed stays"
+    );
+    // Removing it needs a reason too; then the computed score decides again.
+    assert_eq!(
+        calibrate(&db, &cli(), id, iro, None, "").await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "reason",
+            Problem::Required
+        )]))
+    );
+    calibrate(&db, &cli(), id, iro, None, "New evidence")
+        .await
+        .unwrap();
+    assert_eq!(
+        standing(&scores(&db, id, &d).await.unwrap()),
+        (Standing::Material, None)
+    );
+    let audited = count(
+        &db,
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'assessment.calibrate'",
+    )
+    .await;
+    assert_eq!(audited, 2);
+}

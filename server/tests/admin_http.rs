@@ -175,6 +175,10 @@ fn every_admin_call(cycle: i64, user: i64) -> Vec<(&'static str, String)> {
             <register::AssignIro as ServerFn>::PATH,
             format!("id={cycle}&iro=1&user={user}"),
         ),
+        (
+            <register::CalibrateIro as ServerFn>::PATH,
+            format!("id={cycle}&iro=1&score=3&reason=Why"),
+        ),
         // Last: it deletes the cycle the others use (it has no answers).
         (<DeleteCycle as ServerFn>::PATH, format!("id={cycle}")),
     ]
@@ -214,9 +218,14 @@ async fn every_admin_function_refuses_reviewers_and_anonymous_callers(db: Db) {
     assert_eq!(snapshot(&db).await, before);
 
     // The same calls by an admin reach every function: each succeeds or (revoking the unknown link
-    // `abc`) is refused for its input, 422; the demo cycle has no IRO to retire or assign (404).
-    use app::api::register::{AssignIro, RetireIro};
-    let no_iro_yet = [<RetireIro as ServerFn>::PATH, <AssignIro as ServerFn>::PATH];
+    // `abc`) is refused for its input, 422; the demo cycle has no IRO to retire, assign or
+    // calibrate (404).
+    use app::api::register::{AssignIro, CalibrateIro, RetireIro};
+    let no_iro_yet = [
+        <RetireIro as ServerFn>::PATH,
+        <AssignIro as ServerFn>::PATH,
+        <CalibrateIro as ServerFn>::PATH,
+    ];
     for (path, body) in &calls {
         let (status, res) = send(&app, call(path, body, Some(&s.admin))).await;
         let text = body_text(res).await;

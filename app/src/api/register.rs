@@ -159,3 +159,24 @@ pub async fn save_my_rating(
             .await?,
     )
 }
+
+/// The decision group calibrates an IRO's score (`score` 1 to 5; empty removes the calibration),
+/// always with the reason.
+#[server]
+pub async fn calibrate_iro(
+    id: i64,
+    iro: i64,
+    score: String,
+    reason: String,
+) -> Result<(), AppError> {
+    let admin = require_admin().await?;
+    let score = match score.trim() {
+        "" => None,
+        s => match s.parse::<f64>() {
+            Ok(v) if v.is_finite() => Some(v),
+            _ => return problem("score", Problem::BadNumber),
+        },
+    };
+    let actor = (&admin).into();
+    Ok(crate::store::assessments::calibrate(&db()?, &actor, id, iro, score, &reason).await?)
+}

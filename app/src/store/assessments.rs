@@ -146,6 +146,79 @@ pub async fn save_rating(
     Ok(w.commit(action).await?)
 }
 
+/// Calibrates an active IRO's score (`Some`, 1 to 5) or removes the calibration (`None`); the reason
+/// is required either way, and goes on the record with the scores before and after.
+pub async fn calibrate(
+    db: &Db,
+    actor: &Actor,
+    cycle: i64,
+    iro: i64,
+    score: Option<f64>,
+    reason: &str,
+) -> Stored<()> {
+    let mut w = begin(db, actor, cycle, "score").await?;
+    let active: Option<bool> =
+        sqlx::query_scalar("SELECT retired_at IS NULL FROM iros WHERE id = ? AND cycle_id = ?")
+            .bind(iro)
+            .bind(cycle)
+            .fetch_optional(&mut *w)
+            .await?;
+    match active {
+        None => return Err(StoreError::NotFound),
+        Some(false) => return refuse("iro", Problem::NotAllowed),
+        Some(true) => {}
+    }
+    let mut problems = Vec::new();
+    if score.is_some_and(|s| !(1.0..=5.0).contains(&s)) {
+        problems.push(crate::domain::FieldProblem::new(
+            "score",
+            Problem::BadNumber,
+        ));
+    }
+    let reason = match crate::domain::check_reason("reason", reason) {
+        Ok(r) => r,
+        Err(p) => {
+            problems.extend(p);
+            String::new()
+        }
+    };
+    if !problems.is_empty() {
+        return Err(StoreError::Refused(problems));
+    }
+    let before: Option<f64> =
+        sqlx::query_scalar("SELECT score FROM iro_calibrations WHERE iro_id = ?")
+            .bind(iro)
+            .fetch_optional(&mut *w)
+            .await?;
+    match score {
+        Some(s) => {
+            sqlx::query(
+                "INSERT INTO iro_calibrations (iro_id, score, reason, user_id, at)
+                 VALUES (?, ?, ?, ?, ?)
+                 ON CONFLICT (iro_id) DO UPDATE SET score = excluded.score,
+                   reason = excluded.reason, user_id = excluded.user_id, at = excluded.at",
+            )
+            .bind(iro)
+            .bind(s)
+            .bind(&reason)
+            .bind(actor.user_id)
+            .bind(now())
+            .execute(&mut *w)
+            .await?;
+        }
+        None => {
+            sqlx::query("DELETE FROM iro_calibrations WHERE iro_id = ?")
+                .bind(iro)
+                .execute(&mut *w)
+                .await?;
+        }
+    }
+    let action = Action::new("assessment.calibrate", format!("cycle {cycle} iro {iro}"))
+        .before(before)
+        .after(serde_json::json!({ "score": score, "reason": reason }));
+    Ok(w.commit(action).await?)
+}
+
 /// The acting user's own assignments in the cycle (nobody else's), active IROs only.
 pub async fn my_assignments(
     db: &Db,
@@ -210,7 +283,7 @@ fn rating_of(r: &sqlx::sqlite::SqliteRow) -> Rating {
     }
 }
 
-/// Every active IRO of the cycle with its score from the submitted ratings.
+/// Every active IRO of the cycle with its score from the submitted ratings and its calibration.
 pub async fn scores(
     db: &Db,
     cycle: i64,
@@ -246,6 +319,15 @@ pub async fn scores(
             .or_default()
             .push((horizon, rating));
     }
+    let calibrated: std::collections::BTreeMap<i64, f64> = sqlx::query_as(
+        "SELECT c.iro_id, c.score FROM iro_calibrations c JOIN iros i ON i.id = c.iro_id
+         WHERE i.cycle_id = ?",
+    )
+    .bind(cycle)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .collect();
     Ok(iros
         .into_iter()
         .map(|row| {
@@ -253,7 +335,8 @@ pub async fn scores(
                 .remove(&row.id)
                 .map(|m| m.into_values().collect())
                 .unwrap_or_default();
-            let score = score_iro(&row.record.iro, &ratings, None, scoring);
+            let calibration = calibrated.get(&row.id).copied();
+            let score = score_iro(&row.record.iro, &ratings, calibration, scoring);
             (row, score)
         })
         .collect())
