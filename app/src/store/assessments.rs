@@ -4,42 +4,41 @@
 //! write seam; a confirmed cycle refuses them all.
 
 use super::audit::{Action, Actor};
-use super::cycles::lock_cycle;
 use super::write::{refuse, StoreError, Stored, Write};
 use super::{now, Db};
 use crate::domain::double_materiality::{
     check_ratings, score_iro, Horizon, IroScore, Rating, Ratings, Scoring,
 };
 use crate::domain::iro::{lookup, word, Assignment, IroRow, HORIZONS};
-use crate::domain::{check_text, CycleStatus, Problem, MAX_TEXT};
+use crate::domain::{check_text, Problem, MAX_TEXT};
 use sqlx::Row;
 
-/// The write lock, and the cycle's state for an assessment write: it exists and is not confirmed.
+/// The write lock, on a cycle that exists and is not confirmed.
 async fn begin(db: &Db, actor: &Actor, cycle: i64, field: &str) -> Stored<Write> {
     let mut w = Write::begin(db, actor).await?;
-    let lock = lock_cycle(&mut w, cycle)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if lock.status == CycleStatus::Confirmed {
-        return refuse(field, Problem::Frozen);
-    }
+    super::register::unconfirmed(&mut w, cycle, field).await?;
     Ok(w)
+}
+
+/// An IRO of the cycle that is not retired: not found, or refused as `iro`.
+async fn active_iro(w: &mut Write, cycle: i64, iro: i64) -> Stored<()> {
+    let active: Option<bool> =
+        sqlx::query_scalar("SELECT retired_at IS NULL FROM iros WHERE id = ? AND cycle_id = ?")
+            .bind(iro)
+            .bind(cycle)
+            .fetch_optional(&mut **w)
+            .await?;
+    match active {
+        None => Err(StoreError::NotFound),
+        Some(false) => refuse("iro", Problem::NotAllowed),
+        Some(true) => Ok(()),
+    }
 }
 
 /// Assigns an active IRO of the cycle to an account that is not disabled.
 pub async fn assign(db: &Db, actor: &Actor, cycle: i64, iro: i64, user: i64) -> Stored<()> {
     let mut w = begin(db, actor, cycle, "assessor").await?;
-    let active: Option<bool> =
-        sqlx::query_scalar("SELECT retired_at IS NULL FROM iros WHERE id = ? AND cycle_id = ?")
-            .bind(iro)
-            .bind(cycle)
-            .fetch_optional(&mut *w)
-            .await?;
-    match active {
-        None => return Err(StoreError::NotFound),
-        Some(false) => return refuse("iro", Problem::NotAllowed),
-        Some(true) => {}
-    }
+    active_iro(&mut w, cycle, iro).await?;
     let email: Option<String> =
         sqlx::query_scalar("SELECT email FROM users WHERE id = ? AND disabled_at IS NULL")
             .bind(user)
@@ -157,17 +156,7 @@ pub async fn calibrate(
     reason: &str,
 ) -> Stored<()> {
     let mut w = begin(db, actor, cycle, "score").await?;
-    let active: Option<bool> =
-        sqlx::query_scalar("SELECT retired_at IS NULL FROM iros WHERE id = ? AND cycle_id = ?")
-            .bind(iro)
-            .bind(cycle)
-            .fetch_optional(&mut *w)
-            .await?;
-    match active {
-        None => return Err(StoreError::NotFound),
-        Some(false) => return refuse("iro", Problem::NotAllowed),
-        Some(true) => {}
-    }
+    active_iro(&mut w, cycle, iro).await?;
     let mut problems = Vec::new();
     if score.is_some_and(|s| !(1.0..=5.0).contains(&s)) {
         problems.push(crate::domain::FieldProblem::new(

@@ -3,7 +3,7 @@
 //! write seam with its audit entry, and a confirmed cycle refuses them all.
 
 use super::audit::{Action, Actor};
-use super::cycles::lock_cycle;
+use super::cycles::{lock_cycle, CycleLock};
 use super::write::{refuse, StoreError, Stored, Write};
 use super::{now, Db};
 use crate::domain::double_materiality::{Iro, IroKind, Method};
@@ -15,12 +15,18 @@ use crate::domain::{Bilingual, CycleStatus, Problem};
 use sqlx::Row;
 use std::collections::BTreeSet;
 
-/// The cycle's state for a register write: it exists, is not confirmed, and its method.
-async fn open_register(w: &mut Write, cycle: i64, field: &str) -> Stored<Method> {
+/// The cycle's state for a register or assessment write, read under the write lock: it exists and
+/// is not confirmed.
+pub(super) async fn unconfirmed(w: &mut Write, cycle: i64, field: &str) -> Stored<CycleLock> {
     let lock = lock_cycle(w, cycle).await?.ok_or(StoreError::NotFound)?;
     if lock.status == CycleStatus::Confirmed {
         return refuse(field, Problem::Frozen);
     }
+    Ok(lock)
+}
+
+/// The cycle's method.
+async fn method_of(w: &mut Write, cycle: i64) -> Stored<Method> {
     let method: String = sqlx::query_scalar("SELECT method FROM cycles WHERE id = ?")
         .bind(cycle)
         .fetch_one(&mut **w)
@@ -28,20 +34,29 @@ async fn open_register(w: &mut Write, cycle: i64, field: &str) -> Stored<Method>
     Method::parse(&method).ok_or_else(|| sqlx::Error::Decode("bad cycle method".into()).into())
 }
 
+/// An unconfirmed cycle of the double-materiality method, or the refusal of `field`.
+async fn double_register(w: &mut Write, cycle: i64, field: &str) -> Stored<()> {
+    unconfirmed(w, cycle, field).await?;
+    if method_of(w, cycle).await? != Method::Double {
+        return refuse(field, Problem::NotAllowed);
+    }
+    Ok(())
+}
+
+async fn has_matters(w: &mut Write, cycle: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM matters WHERE cycle_id = ?)")
+        .bind(cycle)
+        .fetch_one(&mut **w)
+        .await
+}
+
 /// Sets how a draft cycle finds its material matters; once it has opened, answers or matters, its
 /// method stays.
 pub async fn set_method(db: &Db, actor: &Actor, cycle: i64, method: Method) -> Stored<()> {
     let mut w = Write::begin(db, actor).await?;
-    let before = open_register(&mut w, cycle, "method").await?;
-    let lock = lock_cycle(&mut w, cycle)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let has_matters: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM matters WHERE cycle_id = ?)")
-            .bind(cycle)
-            .fetch_one(&mut *w)
-            .await?;
-    if lock.status != CycleStatus::Draft || lock.answered || has_matters {
+    let lock = unconfirmed(&mut w, cycle, "method").await?;
+    let before = method_of(&mut w, cycle).await?;
+    if lock.status != CycleStatus::Draft || lock.answered || has_matters(&mut w, cycle).await? {
         return refuse("method", Problem::Frozen);
     }
     sqlx::query("UPDATE cycles SET method = ? WHERE id = ?")
@@ -64,15 +79,8 @@ pub async fn load_preset(
     name: MatterPresetName,
 ) -> Stored<usize> {
     let mut w = Write::begin(db, actor).await?;
-    if open_register(&mut w, cycle, "preset").await? != Method::Double {
-        return refuse("preset", Problem::NotAllowed);
-    }
-    let has_matters: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM matters WHERE cycle_id = ?)")
-            .bind(cycle)
-            .fetch_one(&mut *w)
-            .await?;
-    if has_matters {
+    double_register(&mut w, cycle, "preset").await?;
+    if has_matters(&mut w, cycle).await? {
         return refuse("preset", Problem::InUse);
     }
     let preset = name.load();
@@ -134,9 +142,7 @@ pub async fn matters(db: &Db, cycle: i64) -> Result<Vec<MatterRow>, sqlx::Error>
 /// Adds an IRO to the register of a double-materiality cycle; its id.
 pub async fn add_iro(db: &Db, actor: &Actor, cycle: i64, form: &IroForm) -> Stored<i64> {
     let mut w = Write::begin(db, actor).await?;
-    if open_register(&mut w, cycle, "matter").await? != Method::Double {
-        return refuse("matter", Problem::NotAllowed);
-    }
+    double_register(&mut w, cycle, "matter").await?;
     let codes: BTreeSet<String> = sqlx::query_scalar("SELECT code FROM matters WHERE cycle_id = ?")
         .bind(cycle)
         .fetch_all(&mut *w)
@@ -174,7 +180,7 @@ pub async fn add_iro(db: &Db, actor: &Actor, cycle: i64, form: &IroForm) -> Stor
 /// Retires an IRO: it stays on the record but is no longer assessed.
 pub async fn retire_iro(db: &Db, actor: &Actor, cycle: i64, iro: i64) -> Stored<()> {
     let mut w = Write::begin(db, actor).await?;
-    open_register(&mut w, cycle, "iro").await?;
+    unconfirmed(&mut w, cycle, "iro").await?;
     let done = sqlx::query(
         "UPDATE iros SET retired_at = ? WHERE id = ? AND cycle_id = ? AND retired_at IS NULL",
     )
