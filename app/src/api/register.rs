@@ -3,9 +3,9 @@
 //! nothing written; a confirmed cycle refuses every change.
 
 use super::AppError;
+#[cfg(feature = "ssr")]
 use crate::domain::double_materiality::Method;
-use crate::domain::iro::{IroForm, IroRow};
-use crate::domain::matters::MatterRow;
+use crate::domain::iro::{IroForm, RegisterView};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -16,32 +16,12 @@ use super::ssr::{db, require_admin};
 #[cfg(feature = "ssr")]
 use crate::domain::Problem;
 
-/// A cycle's register: how it finds its material matters, the preset its matters came from (with
-/// the standard's version), the matters and the IROs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RegisterView {
-    pub method: Method,
-    pub preset: Option<String>,
-    pub matters: Vec<MatterRow>,
-    pub iros: Vec<IroRow>,
-}
-
 #[server]
 pub async fn get_register(id: i64) -> Result<RegisterView, AppError> {
     require_admin().await?;
-    let db = db()?;
-    let row: Option<(String, Option<String>)> =
-        sqlx::query_as("SELECT method, matter_preset FROM cycles WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&db)
-            .await?;
-    let (method, preset) = row.ok_or_else(|| super::ssr::refuse(AppError::NotFound))?;
-    Ok(RegisterView {
-        method: Method::parse(&method).ok_or_else(|| super::ssr::internal("bad cycle method"))?,
-        preset,
-        matters: crate::store::register::matters(&db, id).await?,
-        iros: crate::store::register::iros(&db, id).await?,
-    })
+    crate::store::register::register(&db()?, id)
+        .await?
+        .ok_or_else(|| super::ssr::refuse(AppError::NotFound))
 }
 
 /// `method`: `survey` or `double`; only a draft without answers or matters changes it.

@@ -139,6 +139,16 @@ pub struct Assignment {
     pub waived: bool,
 }
 
+/// A cycle's register: how it finds its material matters, the preset its matters came from (with
+/// the standard's version), the matters and the IROs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegisterView {
+    pub method: super::double_materiality::Method,
+    pub preset: Option<String>,
+    pub matters: Vec<super::matters::MatterRow>,
+    pub iros: Vec<IroRow>,
+}
+
 /// Each of `words` looked up in `table`: sorted, once each; `Required` when there is none, `Unknown`
 /// when one is not a word of the table.
 fn set_of<T: Copy + Ord>(

@@ -8,7 +8,8 @@ use super::write::{refuse, StoreError, Stored, Write};
 use super::{now, Db};
 use crate::domain::double_materiality::{Iro, IroKind, Method};
 use crate::domain::iro::{
-    from_words, lookup, word, words, IroForm, IroRecord, IroRow, CHAIN, HORIZONS, KINDS, SOURCES,
+    from_words, lookup, word, words, IroForm, IroRecord, IroRow, RegisterView, CHAIN, HORIZONS,
+    KINDS, SOURCES,
 };
 use crate::domain::matters::{MatterPresetName, MatterRow};
 use crate::domain::{Bilingual, CycleStatus, Problem};
@@ -116,12 +117,42 @@ pub async fn load_preset(
 
 /// The cycle's matters, parents before their children.
 pub async fn matters(db: &Db, cycle: i64) -> Result<Vec<MatterRow>, sqlx::Error> {
+    matters_on(&mut *db.acquire().await?, cycle).await
+}
+
+/// A cycle's register (method, preset, matters, IROs) from one read transaction, so the parts agree;
+/// `None` for an unknown cycle.
+pub async fn register(db: &Db, cycle: i64) -> Result<Option<RegisterView>, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let row: Option<(String, Option<String>)> =
+        sqlx::query_as("SELECT method, matter_preset FROM cycles WHERE id = ?")
+            .bind(cycle)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((method, preset)) = row else {
+        return Ok(None);
+    };
+    let view = RegisterView {
+        method: Method::parse(&method)
+            .ok_or_else(|| sqlx::Error::Decode("bad cycle method".into()))?,
+        preset,
+        matters: matters_on(&mut tx, cycle).await?,
+        iros: iros_where(&mut tx, "i.cycle_id = ?", cycle).await?,
+    };
+    tx.commit().await?;
+    Ok(Some(view))
+}
+
+async fn matters_on(
+    conn: &mut sqlx::SqliteConnection,
+    cycle: i64,
+) -> Result<Vec<MatterRow>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT id, code, parent_id, pillar, name_zh, name_en, entity_specific FROM matters
          WHERE cycle_id = ? ORDER BY sort_order, id",
     )
     .bind(cycle)
-    .fetch_all(db)
+    .fetch_all(conn)
     .await?;
     Ok(rows
         .iter()
