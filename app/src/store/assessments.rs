@@ -214,7 +214,8 @@ pub async fn my_assignments(
     user: i64,
     cycle: i64,
 ) -> Result<Vec<Assignment>, sqlx::Error> {
-    let mut conn = db.acquire().await?;
+    // One read transaction: the IROs and their ratings agree.
+    let mut conn = db.begin().await?;
     let mine = sqlx::query(
         "SELECT a.iro_id, a.rationale, a.submitted_at IS NOT NULL AS submitted,
                 a.waived_reason IS NOT NULL AS waived
@@ -278,7 +279,8 @@ pub async fn scores(
     cycle: i64,
     scoring: &Scoring,
 ) -> Result<Vec<(IroRow, IroScore)>, sqlx::Error> {
-    let mut conn = db.acquire().await?;
+    // One read transaction: the IROs, the ratings and the calibrations agree.
+    let mut conn = db.begin().await?;
     let iros =
         super::register::iros_where(&mut conn, "i.cycle_id = ? AND i.retired_at IS NULL", cycle)
             .await?;
