@@ -29,7 +29,7 @@ enum Command {
     CreateUser {
         #[arg(long)]
         email: String,
-        #[arg(long, value_parser = ["admin", "reviewer"])]
+        #[arg(long, value_parser = ["admin", "reviewer", "assessor"])]
         role: String,
     },
     /// Print a new personal API token for scripts (Authorization: Bearer). It is shown only this once.
@@ -173,7 +173,8 @@ async fn run(command: Command) -> Result<(), AnyError> {
             let mut password = String::new();
             std::io::stdin().read_to_string(&mut password)?;
             let password = password.trim_end_matches(['\r', '\n']);
-            let role = store::auth::Role::parse(&role).ok_or("role must be admin or reviewer")?;
+            let role = store::auth::Role::parse(&role)
+                .ok_or("role must be admin, reviewer or assessor")?;
             let user = store::auth::create_user(&db, &cli, &email, password, role).await?;
             eprintln!("created {} ({})", user.email, role.as_str());
             Ok(())

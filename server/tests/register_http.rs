@@ -152,7 +152,7 @@ async fn an_admin_builds_a_register_and_bad_input_is_422(db: Db) {
 async fn an_assessor_rates_only_their_own_assignments(db: Db) {
     let app = router(db.clone());
     let admin = session(&db, "admin@example.com", Role::Admin).await;
-    let expert = session(&db, "expert@example.com", Role::Reviewer).await;
+    let expert = session(&db, "expert@example.com", Role::Assessor).await;
     let other = session(&db, "other@example.com", Role::Reviewer).await;
     let id = draft_cycle(&db).await;
     answer(

@@ -203,6 +203,11 @@ pub mod ssr {
         require(&[Role::Admin, Role::Reviewer]).await
     }
 
+    /// Anyone signed in, assessors included: for what concerns only the caller's own records.
+    pub async fn require_signed_in() -> Result<User, AppError> {
+        require(&[Role::Admin, Role::Reviewer, Role::Assessor]).await
+    }
+
     pub async fn require_admin() -> Result<User, AppError> {
         require(&[Role::Admin]).await
     }

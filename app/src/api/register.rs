@@ -67,7 +67,7 @@ pub async fn assign_iro(id: i64, iro: i64, user: i64) -> Result<(), AppError> {
 /// The signed-in user's own assignments in a cycle.
 #[server]
 pub async fn my_assignments(id: i64) -> Result<Vec<crate::domain::iro::Assignment>, AppError> {
-    let me = super::ssr::require_reviewer().await?;
+    let me = super::ssr::require_signed_in().await?;
     Ok(crate::store::assessments::my_assignments(&db()?, me.id, id).await?)
 }
 
@@ -101,7 +101,7 @@ pub async fn save_my_rating(
     use crate::domain::double_materiality::Criteria;
     use crate::domain::iro::{lookup, HORIZONS};
     use crate::domain::FieldProblem;
-    let me = super::ssr::require_reviewer().await?;
+    let me = super::ssr::require_signed_in().await?;
     let mut problems = Vec::new();
     let mut given = Vec::new();
     for r in &ratings {

@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 pub enum Role {
     Admin,
     Reviewer,
+    /// A subject-matter expert of a double-materiality cycle: reaches only the IROs assigned to them.
+    Assessor,
 }
 
 impl Role {
@@ -13,6 +15,7 @@ impl Role {
         match self {
             Role::Admin => "admin",
             Role::Reviewer => "reviewer",
+            Role::Assessor => "assessor",
         }
     }
 
@@ -20,6 +23,7 @@ impl Role {
         match s {
             "admin" => Some(Role::Admin),
             "reviewer" => Some(Role::Reviewer),
+            "assessor" => Some(Role::Assessor),
             _ => None,
         }
     }
@@ -79,11 +83,12 @@ mod tests {
 
     #[test]
     fn roles_by_name() {
-        for role in [Role::Admin, Role::Reviewer] {
+        for role in [Role::Admin, Role::Reviewer, Role::Assessor] {
             assert_eq!(Role::parse(role.as_str()), Some(role));
         }
         assert_eq!(Role::Admin.as_str(), "admin");
         assert_eq!(Role::Reviewer.as_str(), "reviewer");
+        assert_eq!(Role::Assessor.as_str(), "assessor");
         assert_eq!(Role::parse("root"), None);
     }
 }

@@ -85,6 +85,7 @@ pub static TEXT: Text = Text {
     role: "Role",
     role_admin: "Admin",
     role_reviewer: "Reviewer",
+    role_assessor: "Assessor",
     disable: "Disable",
     enable: "Enable",
     disabled: "Disabled",

@@ -171,6 +171,7 @@ pub struct Text {
     pub role: &'static str,
     pub role_admin: &'static str,
     pub role_reviewer: &'static str,
+    pub role_assessor: &'static str,
     pub disable: &'static str,
     pub enable: &'static str,
     pub disabled: &'static str,

@@ -85,6 +85,7 @@ pub static TEXT: Text = Text {
     role: "角色",
     role_admin: "管理员",
     role_reviewer: "评审人员",
+    role_assessor: "评估人",
     disable: "停用",
     enable: "启用",
     disabled: "已停用",

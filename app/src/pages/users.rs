@@ -61,6 +61,7 @@ pub fn UsersPage() -> impl IntoView {
     let role_name = move |r: Role| match r {
         Role::Admin => t.role_admin,
         Role::Reviewer => t.role_reviewer,
+        Role::Assessor => t.role_assessor,
     };
     view! {
         <Header />
@@ -131,6 +132,7 @@ pub fn UsersPage() -> impl IntoView {
                                     <span>{t.role}</span>
                                     <select name="role">
                                         <option value="reviewer">{t.role_reviewer}</option>
+                                        <option value="assessor">{t.role_assessor}</option>
                                         <option value="admin">{t.role_admin}</option>
                                     </select>
                                 </label>
