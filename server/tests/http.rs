@@ -414,9 +414,11 @@ async fn matrix_page_needs_a_reviewer(db: Db) {
     let app = router(db.clone());
     let (cycle, _) = demo(&db).await;
     let (status, res) = send(&app, get(&format!("/cycles/{cycle}/matrix?lang=en"))).await;
-    assert_eq!(status, StatusCode::OK);
+    // As every page refused for want of a sign-in: 401, with the sign-in link.
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
     let html = body_text(res).await;
     assert!(html.contains("Please sign in to see the results."));
+    assert!(html.contains(&format!("/login?next=/cycles/{cycle}/matrix")));
     assert!(!html.contains("<svg"));
 
     let user = store::auth::create_user(

@@ -40,6 +40,12 @@ pub fn Notice(title: &'static str, body: &'static str) -> impl IntoView {
     }
 }
 
+/// The `:id` of the page's route (a cycle's), or `None` when it is not a number.
+pub fn cycle_id() -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || params.read().get("id").and_then(|s| s.parse::<i64>().ok())
+}
+
 /// A number for a table cell: two decimals, or a dash where there is no value.
 pub fn fmt2(v: Option<f64>) -> String {
     v.map(|v| format!("{v:.2}"))
@@ -66,8 +72,8 @@ pub fn AdminNav() -> impl IntoView {
     }
 }
 
-/// What a page shows when its data was refused: a sign-in link (401), "admins only" (403), not found
-/// (404) or the general error (500). On the server the HTTP status says the same.
+/// What a page shows when its data was refused: a sign-in link (401), "admins only" (403 on an admin
+/// page) or "not for your account" (403 elsewhere), not found (404) or the general error (500). On the server the HTTP status says the same.
 pub fn refusal(err: AppError, title: &'static str, here: String) -> AnyView {
     let t = use_lang().t();
     let status = match err {
@@ -91,7 +97,10 @@ pub fn refusal(err: AppError, title: &'static str, here: String) -> AnyView {
             </section>
         }
         .into_any(),
-        403 => view! { <Notice title body=t.admin_only /> }.into_any(),
+        403 if here.starts_with("/admin") => {
+            view! { <Notice title body=t.admin_only /> }.into_any()
+        }
+        403 => view! { <Notice title body=t.forbidden /> }.into_any(),
         404 => view! { <Notice title=t.not_found_title body=t.not_found_body /> }.into_any(),
         _ => view! { <Notice title=t.error_title body=t.error_body /> }.into_any(),
     }

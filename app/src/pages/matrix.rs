@@ -3,18 +3,17 @@
 use crate::api::auth::Logout;
 use crate::api::results::{get_matrix, MatrixView};
 use crate::api::AppError;
-use crate::components::{fmt2, Header, Notice, ResultNav, Standing};
+use crate::components::{fmt2, refusal, Header, ResultNav, Standing};
 use crate::domain::{sort_topics, AxisStats, MatrixOptions, TopicResult};
 use crate::use_lang;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn MatrixPage() -> impl IntoView {
     let lang = use_lang();
     let t = lang.t();
-    let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
+    let id = crate::components::cycle_id();
     let query = use_query_map();
     let filter = move || {
         let q = query.read();
@@ -49,20 +48,7 @@ pub fn MatrixPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok((view, options)) => view! { <Matrix view options /> }.into_any(),
-                        Err(AppError::Unauthorized) => {
-                            let next = format!("/login?next=/cycles/{}/matrix", id().unwrap_or_default());
-                            view! {
-                                <section class="notice">
-                                    <h1>{t.matrix_title}</h1>
-                                    <p>{t.login_needed}</p>
-                                    <p><a href=next>{t.sign_in}</a></p>
-                                </section>
-                            }
-                                .into_any()
-                        }
-                        Err(AppError::Forbidden) => view! { <Notice title=t.matrix_title body=t.forbidden /> }.into_any(),
-                        Err(AppError::NotFound) => view! { <Notice title=t.not_found_title body=t.not_found_body /> }.into_any(),
-                        Err(_) => view! { <Notice title=t.error_title body=t.error_body /> }.into_any(),
+                        Err(e) => refusal(e, t.matrix_title, format!("/cycles/{}/matrix", id().unwrap_or_default())),
                     }
                 })}
             </Suspense>

@@ -6,18 +6,14 @@ use crate::api::review::{
     SetOverride,
 };
 use crate::api::AppError;
-use crate::components::{field_errors, fmt2, problems_of, refusal, Header, ResultNav, Standing};
+use crate::components::{
+    cycle_id, field_errors, fmt2, problems_of, refusal, Header, ResultNav, Standing,
+};
 use crate::domain::{
     format_utc, material_list, Proposal, RespondentComment, ReviewComment, TopicResult,
 };
 use crate::use_lang;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
-
-fn cycle_id() -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
-    let params = use_params_map();
-    move || params.read().get("id").and_then(|s| s.parse::<i64>().ok())
-}
 
 #[component]
 pub fn ReviewPage() -> impl IntoView {

@@ -18,7 +18,7 @@ use crate::domain::{
 use crate::i18n::Text;
 use crate::use_lang;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 fn status_name(t: &Text, s: CycleStatus) -> &'static str {
     match s {
@@ -238,8 +238,7 @@ fn SettingsFields(
 #[component]
 pub fn CyclePage() -> impl IntoView {
     let t = use_lang().t();
-    let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
+    let id = crate::components::cycle_id();
     let update = ServerAction::<UpdateCycle>::new();
     let topics = ServerAction::<SetCycleTopics>::new();
     let groups = ServerAction::<SetCycleGroups>::new();
@@ -610,8 +609,7 @@ fn rate_text(g: &GroupProgress) -> String {
 #[component]
 pub fn ProgressPage() -> impl IntoView {
     let t = use_lang().t();
-    let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
+    let id = crate::components::cycle_id();
     // Bumped every few seconds in the browser: the figures follow responses as they arrive.
     let tick = RwSignal::new(0u32);
     Effect::new(move |_| {
