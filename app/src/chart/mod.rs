@@ -160,6 +160,116 @@ fn draw_legend<'b>(chart: &mut Chart<'b, 'b>) -> DrawResult<'b> {
         .draw()
 }
 
+/// The thresholds as dashed lines across the plot: `at` (x, y), the plot running from `lo` to `hi` on
+/// both axes.
+fn draw_thresholds<'b>(
+    chart: &mut Chart<'_, 'b>,
+    at: (f64, f64),
+    (lo, hi): (f64, f64),
+) -> DrawResult<'b> {
+    let grey = RGBColor(0x77, 0x77, 0x77);
+    chart.draw_series(DashedLineSeries::new(
+        [(at.0, lo), (at.0, hi)],
+        6,
+        4,
+        grey.stroke_width(1),
+    ))?;
+    chart.draw_series(DashedLineSeries::new(
+        [(lo, at.1), (hi, at.1)],
+        6,
+        4,
+        grey.stroke_width(1),
+    ))?;
+    Ok(())
+}
+
+/// One series per category, each with its own marker shape and colour, and its legend entry;
+/// `points` gives a category's points in the chart's coordinates.
+fn draw_categories<'b>(
+    chart: &mut Chart<'_, 'b>,
+    lang: Lang,
+    points: &dyn Fn(Category) -> Vec<(f64, f64)>,
+) -> DrawResult<'b> {
+    let t = lang.t();
+    let e = category_colour(Category::E).filled();
+    chart
+        .draw_series(
+            points(Category::E)
+                .into_iter()
+                .map(|p| Circle::new(p, 6, e)),
+        )?
+        .label(t.series(Category::E))
+        .legend(move |(x, y)| Circle::new((x + 6, y), 5, e));
+    let s = category_colour(Category::S).filled();
+    chart
+        .draw_series(
+            points(Category::S)
+                .into_iter()
+                .map(|p| TriangleMarker::new(p, 7, s)),
+        )?
+        .label(t.series(Category::S))
+        .legend(move |(x, y)| TriangleMarker::new((x + 6, y), 6, s));
+    let g = category_colour(Category::G).filled();
+    chart
+        .draw_series(
+            points(Category::G)
+                .into_iter()
+                .map(|p| EmptyElement::at(p) + Rectangle::new([(-5, -5), (5, 5)], g)),
+        )?
+        .label(t.series(Category::G))
+        .legend(move |(x, y)| Rectangle::new([(x + 1, y - 5), (x + 11, y + 5)], g));
+    Ok(())
+}
+
+/// Labels the points (text, point in the chart's coordinates; the most important first: it gets the
+/// nearest spot) so that no label overlaps another or a point, with a leader line where a label had
+/// to move away. Returns each point in pixels of `root`.
+fn draw_labels<'b>(
+    root: &DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    chart: &Chart<'_, 'b>,
+    labelled: &[(String, (f64, f64))],
+) -> Result<Vec<(f64, f64)>, DrawingAreaErrorKind<<SVGBackend<'b> as DrawingBackend>::ErrorType>> {
+    let grey = RGBColor(0x77, 0x77, 0x77);
+    let pixels: Vec<(f64, f64)> = labelled
+        .iter()
+        .map(|(_, p)| {
+            let (x, y) = chart.backend_coord(p);
+            (f64::from(x), f64::from(y))
+        })
+        .collect();
+    let sizes: Vec<(f64, f64)> = labelled
+        .iter()
+        .map(|(text, _)| labels::text_size(text, LABEL_PX))
+        .collect();
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let area = labels::Rect {
+        x: f64::from(xs.start),
+        y: f64::from(ys.start),
+        w: f64::from(xs.end - xs.start),
+        h: f64::from(ys.end - ys.start),
+    };
+    let placed = labels::place_labels(&pixels, &sizes, area, MARKER_PX);
+    for (((text, _), &point), spot) in labelled.iter().zip(&pixels).zip(&placed) {
+        let rect = spot.rect;
+        if spot.leader {
+            let end = labels::leader_end(&rect, point);
+            root.draw(&PathElement::new(
+                vec![
+                    (point.0 as i32, point.1 as i32),
+                    (end.0 as i32, end.1 as i32),
+                ],
+                grey.stroke_width(1),
+            ))?;
+        }
+        root.draw(&Text::new(
+            text.clone(),
+            (rect.x as i32 + 1, rect.y as i32 + 1),
+            (FONT, LABEL_PX).into_font(),
+        ))?;
+    }
+    Ok(pixels)
+}
+
 /// A plotted topic, its point and (year over year) its previous point, in pixels.
 type Plotted<'r> = (&'r TopicResult, (f64, f64), Option<(f64, f64)>);
 
@@ -275,19 +385,7 @@ fn draw<'a, 'r>(
         }
     }
 
-    let grey = RGBColor(0x77, 0x77, 0x77);
-    chart.draw_series(DashedLineSeries::new(
-        [(th, lo), (th, hi)],
-        6,
-        4,
-        grey.stroke_width(1),
-    ))?;
-    chart.draw_series(DashedLineSeries::new(
-        [(lo, th), (hi, th)],
-        6,
-        4,
-        grey.stroke_width(1),
-    ))?;
+    draw_thresholds(&mut chart, (th, th), (lo, hi))?;
 
     let points = |category: Category| -> Vec<(f64, f64)> {
         results
@@ -297,34 +395,7 @@ fn draw<'a, 'r>(
             .filter_map(position)
             .collect()
     };
-    // One series per category, each with its own marker shape.
-    let e = category_colour(Category::E).filled();
-    chart
-        .draw_series(
-            points(Category::E)
-                .into_iter()
-                .map(|p| Circle::new(p, 6, e)),
-        )?
-        .label(t.series(Category::E))
-        .legend(move |(x, y)| Circle::new((x + 6, y), 5, e));
-    let s = category_colour(Category::S).filled();
-    chart
-        .draw_series(
-            points(Category::S)
-                .into_iter()
-                .map(|p| TriangleMarker::new(p, 7, s)),
-        )?
-        .label(t.series(Category::S))
-        .legend(move |(x, y)| TriangleMarker::new((x + 6, y), 6, s));
-    let g = category_colour(Category::G).filled();
-    chart
-        .draw_series(
-            points(Category::G)
-                .into_iter()
-                .map(|p| EmptyElement::at(p) + Rectangle::new([(-5, -5), (5, 5)], g)),
-        )?
-        .label(t.series(Category::G))
-        .legend(move |(x, y)| Rectangle::new([(x + 1, y - 5), (x + 11, y + 5)], g));
+    draw_categories(&mut chart, lang, &points)?;
     // Labels: placed in pixels so that none overlaps another or a point, most material first.
     let mut plotted: Vec<(&TopicResult, (f64, f64))> = results
         .topics
@@ -332,43 +403,9 @@ fn draw<'a, 'r>(
         .filter_map(|r| position(r).map(|p| (r, p)))
         .collect();
     plotted.sort_by_key(|(r, _)| r.rank);
-    let pixels: Vec<(f64, f64)> = plotted
-        .iter()
-        .map(|(_, p)| {
-            let (x, y) = chart.backend_coord(p);
-            (f64::from(x), f64::from(y))
-        })
-        .collect();
-    let sizes: Vec<(f64, f64)> = plotted
-        .iter()
-        .map(|(r, _)| labels::text_size(&label_text(r), LABEL_PX))
-        .collect();
-    let (xs, ys) = chart.plotting_area().get_pixel_range();
-    let area = labels::Rect {
-        x: f64::from(xs.start),
-        y: f64::from(ys.start),
-        w: f64::from(xs.end - xs.start),
-        h: f64::from(ys.end - ys.start),
-    };
-    let placed = labels::place_labels(&pixels, &sizes, area, MARKER_PX);
-    for (((r, _), &point), spot) in plotted.iter().zip(&pixels).zip(&placed) {
-        let rect = spot.rect;
-        if spot.leader {
-            let end = labels::leader_end(&rect, point);
-            root.draw(&PathElement::new(
-                vec![
-                    (point.0 as i32, point.1 as i32),
-                    (end.0 as i32, end.1 as i32),
-                ],
-                grey.stroke_width(1),
-            ))?;
-        }
-        root.draw(&Text::new(
-            label_text(r),
-            (rect.x as i32 + 1, rect.y as i32 + 1),
-            (FONT, LABEL_PX).into_font(),
-        ))?;
-    }
+    let labelled: Vec<(String, (f64, f64))> =
+        plotted.iter().map(|(r, p)| (label_text(r), *p)).collect();
+    let pixels = draw_labels(&root, &chart, &labelled)?;
     draw_legend(&mut chart)?;
     // Under the plot: the result's standing, where it came from, and what the * on a label means.
     let mut note = vec![t.standing(results)];
