@@ -152,6 +152,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/cycles/:id/matrix") view=pages::matrix::MatrixPage ssr=SsrMode::Async />
                 <Route path=path!("/cycles/:id/review") view=pages::review::ReviewPage ssr=SsrMode::Async />
                 <Route path=path!("/cycles/:id/material") view=pages::review::MaterialPage ssr=SsrMode::Async />
+                <Route path=path!("/cycles/:id/assessment") view=pages::assessment::AssessmentPage ssr=SsrMode::Async />
+                <Route path=path!("/cycles/:id/assess") view=pages::assess::AssessPage ssr=SsrMode::Async />
+                <Route path=path!("/assess") view=pages::assess::AssessHome ssr=SsrMode::Async />
                 <Route path=path!("/admin/audit") view=pages::audit::AuditPage ssr=SsrMode::Async />
                 <Route path=path!("/account/tokens") view=pages::tokens::TokensPage />
                 <Route path=path!("/admin/users") view=pages::users::UsersPage />
@@ -159,6 +162,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/groups") view=pages::admin::groups::GroupsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/cycles") view=pages::admin::cycles::CyclesPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/cycles/:id") view=pages::admin::cycles::CyclePage ssr=SsrMode::Async />
+                <Route path=path!("/admin/cycles/:id/register") view=pages::admin::register::RegisterPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/cycles/:id/progress") view=pages::admin::cycles::ProgressPage ssr=SsrMode::Async />
             </Routes>
         </Router>

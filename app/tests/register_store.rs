@@ -241,6 +241,22 @@ async fn a_confirmed_cycle_refuses_every_register_write(db: Db) {
         register::load_preset(&db, &cli(), id, MatterPresetName::Esrs2023).await,
         frozen("preset")
     );
+    use app::store::assessments as a;
+    let d = app::domain::double_materiality::Scoring::default();
+    let why = "A reason";
+    assert_eq!(a::assign(&db, &cli(), id, iro, 1).await, frozen("assessor"));
+    assert_eq!(
+        a::calibrate(&db, &cli(), id, iro, Some(3.0), why).await,
+        frozen("score")
+    );
+    assert_eq!(
+        a::decide(&db, &cli(), id, iro, Some(true), why, &d).await,
+        frozen("decision")
+    );
+    assert_eq!(
+        a::waive(&db, &cli(), id, iro, 1, why).await,
+        frozen("waiver")
+    );
     assert_eq!(count(&db, tables).await, before);
     // Unknown cycles are not found.
     assert_eq!(
@@ -256,7 +272,7 @@ async fn assessor(db: &Db, email: &str) -> (i64, app::store::audit::Actor) {
         &cli(),
         email,
         "a long password",
-        app::domain::Role::Reviewer,
+        app::domain::Role::Assessor,
     )
     .await
     .unwrap();
@@ -505,4 +521,143 @@ async fn a_calibration_needs_its_reason_and_decides_the_standing(db: Db) {
     )
     .await;
     assert_eq!(audited, 2);
+}
+
+/// A score in the grey zone or not assessable takes the decision group's recorded decision, with
+/// its reason; a score that stands by itself takes none. A waived assignment no longer counts, in
+/// the score or as missing.
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn decisions_settle_only_undecided_scores_and_waivers_drop_an_assessor(db: Db) {
+    use app::domain::double_materiality::{Scoring, Standing};
+    use app::store::assessments::{assign, decide, save_rating, scores, waive};
+    let d = Scoring::default();
+    let id = double_cycle(&db).await;
+    register::load_preset(&db, &cli(), id, MatterPresetName::Esrs2023)
+        .await
+        .unwrap();
+    let iro = register::add_iro(&db, &cli(), id, &actual_impact())
+        .await
+        .unwrap();
+    let (a, as_a) = assessor(&db, "a@example.com").await;
+    let (b, as_b) = assessor(&db, "b@example.com").await;
+    assign(&db, &cli(), id, iro, a).await.unwrap();
+    assign(&db, &cli(), id, iro, b).await.unwrap();
+    // A: (3, 2, 2) → S = (7/3 + 3) / 2 = 2.67, the grey zone. B drafts (5, 5, 5) and is waived.
+    save_rating(&db, &as_a, id, iro, &negative(3, 2, 2), "Site visits", true)
+        .await
+        .unwrap();
+    save_rating(&db, &as_b, id, iro, &negative(5, 5, 5), "", false)
+        .await
+        .unwrap();
+    let standing = |s: Vec<(
+        app::domain::iro::IroRow,
+        app::domain::double_materiality::IroScore,
+    )>| { (s[0].1.standing, s[0].1.decided) };
+    assert_eq!(
+        standing(scores(&db, id, &d).await.unwrap()),
+        (Standing::GreyZone, false)
+    );
+    assert_eq!(
+        waive(&db, &cli(), id, iro, b, "").await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "reason",
+            Problem::Required
+        )]))
+    );
+    waive(&db, &cli(), id, iro, b, "On leave until March")
+        .await
+        .unwrap();
+    assert_eq!(
+        save_rating(&db, &as_b, id, iro, &negative(5, 5, 5), "Late", true).await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "rating",
+            Problem::Frozen
+        )])),
+        "a waived assignment takes no rating"
+    );
+    assert_eq!(
+        waive(&db, &cli(), id, iro, a, "Too late").await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "waiver",
+            Problem::Frozen
+        )])),
+        "a submitted rating is not waived"
+    );
+    let view = store::assessments::assessment(&db, id, &d)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((view.iros[0].assigned, view.iros[0].submitted), (2, 2));
+
+    // The decision needs its reason, then settles the standing; the score stays.
+    assert_eq!(
+        decide(&db, &cli(), id, iro, Some(true), " ", &d).await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "reason",
+            Problem::Required
+        )]))
+    );
+    decide(
+        &db,
+        &cli(),
+        id,
+        iro,
+        Some(true),
+        "Regulator's focus this year",
+        &d,
+    )
+    .await
+    .unwrap();
+    let s = scores(&db, id, &d).await.unwrap();
+    assert_eq!(
+        (s[0].1.standing, s[0].1.decided),
+        (Standing::Material, true)
+    );
+    assert!((s[0].1.score().unwrap() - 8.0 / 3.0).abs() < 1e-9);
+    let view = store::assessments::assessment(&db, id, &d)
+        .await
+        .unwrap()
+        .unwrap();
+    let note = view.iros[0].decision.as_ref().unwrap();
+    assert_eq!(
+        (note.material, note.reason.as_str()),
+        (true, "Regulator's focus this year")
+    );
+    let s1 = view.matters.iter().find(|m| m.matter.code == "S1").unwrap();
+    assert_eq!(s1.position.undecided, 0);
+    // Changing it, or removing it, needs a reason too.
+    decide(&db, &cli(), id, iro, Some(false), "Second look", &d)
+        .await
+        .unwrap();
+    assert_eq!(
+        standing(scores(&db, id, &d).await.unwrap()),
+        (Standing::NotMaterial, true)
+    );
+    decide(&db, &cli(), id, iro, None, "Wrong IRO", &d)
+        .await
+        .unwrap();
+    assert_eq!(
+        standing(scores(&db, id, &d).await.unwrap()),
+        (Standing::GreyZone, false)
+    );
+
+    // A score that stands by itself takes no decision.
+    let clear = register::add_iro(&db, &cli(), id, &actual_impact())
+        .await
+        .unwrap();
+    assign(&db, &cli(), id, clear, a).await.unwrap();
+    save_rating(&db, &as_a, id, clear, &negative(4, 3, 2), "Audits", true)
+        .await
+        .unwrap();
+    assert_eq!(
+        decide(&db, &cli(), id, clear, Some(false), "Not for us", &d).await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "decision",
+            Problem::NotAllowed
+        )]))
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM iro_decisions").await, 0);
+    let audited =
+        "SELECT COUNT(*) FROM audit_log WHERE action IN ('assessment.decide', 'assessment.waive')";
+    assert_eq!(count(&db, audited).await, 4);
 }

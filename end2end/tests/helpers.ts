@@ -35,9 +35,14 @@ export function demoCycle(): number {
 /** A cycle of the caller's own: a copy of the demo cycle (its 17 topics and 8 groups), opened, by the
  * real `copy-cycle` and `cycle-status` subcommands. */
 export function newCycle(): number {
-  const id = Number(cli(['copy-cycle', '--from', String(demoCycle())]).trim());
+  const id = copyCycle();
   setStatus(id, 'open');
   return id;
+}
+
+/** A draft cycle of the caller's own, nobody has answered it: a copy of the demo cycle. */
+export function copyCycle(): number {
+  return Number(cli(['copy-cycle', '--from', String(demoCycle())]).trim());
 }
 
 export function setStatus(cycle: number, to: 'open' | 'closed') {
@@ -78,7 +83,7 @@ export function invite(group: string, cycle: number): string {
 }
 
 /** A new account, made by the real `create-user` subcommand (password on standard input). */
-export function createUser(email: string, role: 'admin' | 'reviewer', password: string) {
+export function createUser(email: string, role: 'admin' | 'reviewer' | 'assessor', password: string) {
   cli(['create-user', '--email', email, '--role', role], password);
   return { email, password };
 }

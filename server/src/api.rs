@@ -22,6 +22,14 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/cycles/{id}/results.xlsx", get(results_xlsx))
         .route("/api/v1/cycles/{id}/matrix.svg", get(matrix_svg))
         .route("/api/v1/cycles/{id}/matrix.png", get(matrix_png))
+        .route(
+            "/api/v1/cycles/{id}/double-matrix.svg",
+            get(double_matrix_svg),
+        )
+        .route(
+            "/api/v1/cycles/{id}/double-matrix.png",
+            get(double_matrix_png),
+        )
         .route("/api/v1/cycles/{id}/material.csv", get(material_csv))
         .route("/api/v1/audit.csv", get(audit_csv))
         .route("/api/v1/topics.csv", get(topics_csv))
@@ -262,9 +270,64 @@ async fn matrix_png(
         Ok(svg) => svg,
         Err(r) => return r,
     };
+    png_of(svg, &format!("matrix-{id}.png")).await
+}
+
+/// The double materiality matrix in the asked language, drawn as SVG (reviewers and admins).
+async fn draw_double_matrix(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: i64,
+    q: &ResultsQuery,
+) -> Result<String, Response> {
+    reviewer(state, headers).await?;
+    let lang = request_lang(headers, q.lang.as_deref());
+    let view = app::store::assessments::assessment(
+        &state.db,
+        id,
+        &app::domain::double_materiality::Scoring::default(),
+    )
+    .await
+    .map_err(internal)?
+    .ok_or_else(|| StatusCode::NOT_FOUND.into_response())?;
+    Ok(app::chart::double::double_matrix_svg(&view, lang))
+}
+
+async fn double_matrix_svg(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(q): Query<ResultsQuery>,
+    headers: HeaderMap,
+) -> Response {
+    match draw_double_matrix(&state, &headers, id, &q).await {
+        Ok(svg) => (
+            [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+            svg,
+        )
+            .into_response(),
+        Err(r) => r,
+    }
+}
+
+/// The double materiality matrix at twice its size, for print.
+async fn double_matrix_png(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(q): Query<ResultsQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let svg = match draw_double_matrix(&state, &headers, id, &q).await {
+        Ok(svg) => svg,
+        Err(r) => return r,
+    };
+    png_of(svg, &format!("double-matrix-{id}.png")).await
+}
+
+/// An SVG rasterised at twice its size, as a download named `name`.
+async fn png_of(svg: String, name: &str) -> Response {
     // Rasterising takes tens of milliseconds of CPU: off the async workers.
     match tokio::task::spawn_blocking(move || app::chart::export::png(&svg, 2.0)).await {
-        Ok(Ok(png)) => binary("image/png", &format!("matrix-{id}.png"), png),
+        Ok(Ok(png)) => binary("image/png", name, png),
         Ok(Err(e)) => internal(e),
         Err(e) => internal(e),
     }

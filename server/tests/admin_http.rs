@@ -82,6 +82,8 @@ fn not_admin_only() -> std::collections::BTreeSet<&'static str> {
         <app::api::users::ChangePassword as ServerFn>::PATH,
         <app::api::register::MyAssignments as ServerFn>::PATH,
         <app::api::register::SaveMyRating as ServerFn>::PATH,
+        <app::api::register::MyAssessmentCycles as ServerFn>::PATH,
+        <app::api::register::GetAssessment as ServerFn>::PATH,
     ]
     .into_iter()
     .collect()
@@ -179,6 +181,14 @@ fn every_admin_call(cycle: i64, user: i64) -> Vec<(&'static str, String)> {
             <register::CalibrateIro as ServerFn>::PATH,
             format!("id={cycle}&iro=1&score=3&reason=Why"),
         ),
+        (
+            <register::DecideIro as ServerFn>::PATH,
+            format!("id={cycle}&iro=1&material=true&reason=Why"),
+        ),
+        (
+            <register::WaiveAssignment as ServerFn>::PATH,
+            format!("id={cycle}&iro=1&user={user}&reason=Why"),
+        ),
         // Last: it deletes the cycle the others use (it has no answers).
         (<DeleteCycle as ServerFn>::PATH, format!("id={cycle}")),
     ]
@@ -220,11 +230,13 @@ async fn every_admin_function_refuses_reviewers_and_anonymous_callers(db: Db) {
     // The same calls by an admin reach every function: each succeeds or (revoking the unknown link
     // `abc`) is refused for its input, 422; the demo cycle has no IRO to retire, assign or
     // calibrate (404).
-    use app::api::register::{AssignIro, CalibrateIro, RetireIro};
+    use app::api::register::{AssignIro, CalibrateIro, DecideIro, RetireIro, WaiveAssignment};
     let no_iro_yet = [
         <RetireIro as ServerFn>::PATH,
         <AssignIro as ServerFn>::PATH,
         <CalibrateIro as ServerFn>::PATH,
+        <DecideIro as ServerFn>::PATH,
+        <WaiveAssignment as ServerFn>::PATH,
     ];
     for (path, body) in &calls {
         let (status, res) = send(&app, call(path, body, Some(&s.admin))).await;

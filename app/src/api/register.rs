@@ -64,6 +64,46 @@ pub async fn assign_iro(id: i64, iro: i64, user: i64) -> Result<(), AppError> {
     Ok(crate::store::assessments::assign(&db()?, &(&admin).into(), id, iro, user).await?)
 }
 
+/// The cycles in which the signed-in user has IROs to assess.
+#[server]
+pub async fn my_assessment_cycles() -> Result<Vec<crate::domain::iro::AssessorCycle>, AppError> {
+    let me = super::ssr::require_signed_in().await?;
+    Ok(crate::store::assessments::my_cycles(&db()?, me.id).await?)
+}
+
+/// A double-materiality cycle's scores and matters, its matrix (SVG) and whether the caller may
+/// calibrate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssessmentPage {
+    pub view: crate::domain::iro::AssessmentView,
+    pub matrix: String,
+    pub admin: bool,
+}
+
+/// Reviewers and admins: every active IRO's score, every matter's position and the matrix in `lang`.
+#[server]
+pub async fn get_assessment(
+    id: i64,
+    #[server(default)] lang: crate::i18n::Lang,
+) -> Result<AssessmentPage, AppError> {
+    let me = super::ssr::require_reviewer().await?;
+    let view = assessment(id).await?;
+    Ok(AssessmentPage {
+        matrix: crate::chart::double::double_matrix_svg(&view, lang),
+        view,
+        admin: me.role == crate::domain::Role::Admin,
+    })
+}
+
+/// A cycle's double-materiality results with the cycle's scoring; not found for an unknown cycle.
+#[cfg(feature = "ssr")]
+pub async fn assessment(id: i64) -> Result<crate::domain::iro::AssessmentView, AppError> {
+    use crate::domain::double_materiality::Scoring;
+    crate::store::assessments::assessment(&db()?, id, &Scoring::default())
+        .await?
+        .ok_or_else(|| super::ssr::refuse(AppError::NotFound))
+}
+
 /// The signed-in user's own assignments in a cycle.
 #[server]
 pub async fn my_assignments(id: i64) -> Result<Vec<crate::domain::iro::Assignment>, AppError> {
@@ -89,7 +129,7 @@ pub struct RatingForm {
 }
 
 /// The signed-in assessor saves (`submit` false) or submits their ratings of an IRO assigned to
-/// them; another's assignment is not found.
+/// them; another's assignment is not found. Answers whether the rating is now locked (submitted).
 #[server]
 pub async fn save_my_rating(
     id: i64,
@@ -97,7 +137,7 @@ pub async fn save_my_rating(
     #[server(default)] ratings: Vec<RatingForm>,
     #[server(default)] rationale: String,
     #[server(default)] submit: bool,
-) -> Result<(), AppError> {
+) -> Result<bool, AppError> {
     use crate::domain::double_materiality::Criteria;
     use crate::domain::iro::{lookup, HORIZONS};
     use crate::domain::FieldProblem;
@@ -134,10 +174,9 @@ pub async fn save_my_rating(
         return Err(problems.into());
     }
     let actor = (&me).into();
-    Ok(
-        crate::store::assessments::save_rating(&db()?, &actor, id, iro, &given, &rationale, submit)
-            .await?,
-    )
+    crate::store::assessments::save_rating(&db()?, &actor, id, iro, &given, &rationale, submit)
+        .await?;
+    Ok(submit)
 }
 
 /// The decision group calibrates an IRO's score (`score` 1 to 5; empty removes the calibration),
@@ -159,4 +198,48 @@ pub async fn calibrate_iro(
     };
     let actor = (&admin).into();
     Ok(crate::store::assessments::calibrate(&db()?, &actor, id, iro, score, &reason).await?)
+}
+
+/// The decision group's recorded decision on an IRO whose score is in the grey zone or not
+/// assessable: `material` `true` or `false`, or empty to remove it; always with the reason.
+#[server]
+pub async fn decide_iro(
+    id: i64,
+    iro: i64,
+    #[server(default)] material: String,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::domain::double_materiality::Scoring;
+    let admin = require_admin().await?;
+    let material = match material.trim() {
+        "" => None,
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => return problem("material", Problem::Unknown),
+    };
+    let actor = (&admin).into();
+    Ok(crate::store::assessments::decide(
+        &db()?,
+        &actor,
+        id,
+        iro,
+        material,
+        &reason,
+        &Scoring::default(),
+    )
+    .await?)
+}
+
+/// Waives an assessor's assignment that is not submitted (`user`: the account's id), with the
+/// reason.
+#[server]
+pub async fn waive_assignment(
+    id: i64,
+    iro: i64,
+    user: i64,
+    reason: String,
+) -> Result<(), AppError> {
+    let admin = require_admin().await?;
+    let actor = (&admin).into();
+    Ok(crate::store::assessments::waive(&db()?, &actor, id, iro, user, &reason).await?)
 }

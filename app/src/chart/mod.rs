@@ -2,6 +2,7 @@
 
 use crate::domain::{Category, CycleResults, MatrixOptions, Previous, TopicResult};
 use crate::i18n::Lang;
+pub mod double;
 pub mod export;
 pub mod golden;
 pub mod labels;

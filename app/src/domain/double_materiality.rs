@@ -16,12 +16,14 @@
 //! material   impact ≥ T_impact or financial ≥ T_financial (defaults 3.0)
 //! grey zone  T − 0.5 ≤ score < T → needs a recorded decision
 //! matter     x = highest financial score of the risks and opportunities attached to it or below it,
-//!            y = highest impact score of the impacts attached to it or below it
+//!            y = highest impact score of the impacts attached to it or below it;
+//!            material in a dimension when one of those IROs stands material
 //! ```
 //!
 //! An IRO with several horizons is not assessable when any of them is: the missing one could be the
 //! highest. A calibrated score (an admin's, with a reason, recorded elsewhere) replaces the computed one
-//! in the standing and the roll-up; the computed one stays visible beside it.
+//! in the standing and the roll-up; the computed one stays visible beside it. The decision group's
+//! recorded decision settles a grey-zone or not-assessable standing ([`IroScore::with_decision`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -253,9 +255,33 @@ pub struct IroScore {
     pub spread: Option<f64>,
     pub needs_calibration: bool,
     pub standing: Standing,
+    /// The standing is the decision group's recorded decision on a grey-zone or not-assessable
+    /// score, not the score's own.
+    #[serde(default)]
+    pub decided: bool,
 }
 
 impl IroScore {
+    /// Whether the score needs the decision group's recorded decision: it is in the grey zone, or
+    /// not assessable.
+    pub fn needs_decision(&self) -> bool {
+        matches!(self.standing, Standing::GreyZone | Standing::NotAssessable)
+    }
+
+    /// The score with the decision group's recorded decision (`material` or not) where it needs
+    /// one; a decision on a score that needs none leaves it as it stands (the score decides).
+    pub fn with_decision(mut self, material: Option<bool>) -> IroScore {
+        if let (true, Some(m)) = (self.needs_decision(), material) {
+            self.standing = if m {
+                Standing::Material
+            } else {
+                Standing::NotMaterial
+            };
+            self.decided = true;
+        }
+        self
+    }
+
     /// The score that counts: the calibrated one, else the computed one.
     pub fn score(&self) -> Option<f64> {
         self.calibrated.or(self.computed.map(|(s, _)| s))
@@ -325,6 +351,7 @@ pub fn score_iro(
         spread,
         needs_calibration: spread.is_some_and(|s| s >= scoring.spread_limit - EPSILON),
         standing: standing(counted, dimension, scoring),
+        decided: false,
     }
 }
 
@@ -351,14 +378,20 @@ pub struct MatterPosition {
 }
 
 /// Rolls the scores of the IROs attached to a matter or below it up to the matter.
-pub fn matter_position<'a>(
-    scores: impl IntoIterator<Item = &'a IroScore>,
-    scoring: &Scoring,
-) -> MatterPosition {
+pub fn matter_position<'a>(scores: impl IntoIterator<Item = &'a IroScore>) -> MatterPosition {
     let (mut financial, mut impact, mut undecided) = (None::<f64>, None::<f64>, 0);
+    // Material in a dimension when one of its IROs of that dimension is: by its score, or by the
+    // decision group's recorded decision on a grey-zone or not-assessable one.
+    let (mut impact_material, mut financial_material) = (false, false);
     for s in scores {
-        if matches!(s.standing, Standing::GreyZone | Standing::NotAssessable) {
+        if s.needs_decision() {
             undecided += 1;
+        }
+        if s.standing == Standing::Material {
+            match s.dimension {
+                Dimension::Impact => impact_material = true,
+                Dimension::Financial => financial_material = true,
+            }
         }
         let Some(v) = s.score() else { continue };
         let slot = match s.dimension {
@@ -367,11 +400,7 @@ pub fn matter_position<'a>(
         };
         *slot = Some(slot.map_or(v, |o| o.max(v)));
     }
-    let over = |v: Option<f64>, d| v.is_some_and(|v| v >= scoring.threshold(d) - EPSILON);
-    let materiality = match (
-        over(impact, Dimension::Impact),
-        over(financial, Dimension::Financial),
-    ) {
+    let materiality = match (impact_material, financial_material) {
         (true, true) => MatterMateriality::Double,
         (true, false) => MatterMateriality::Impact,
         (false, true) => MatterMateriality::Financial,
@@ -443,7 +472,6 @@ pub struct MatterNode {
 pub fn matter_positions(
     matters: &[MatterNode],
     iros: &[(i64, IroScore)],
-    scoring: &Scoring,
 ) -> std::collections::BTreeMap<i64, MatterPosition> {
     use std::collections::{BTreeMap, BTreeSet};
     let parent: BTreeMap<i64, Option<i64>> = matters.iter().map(|m| (m.id, m.parent)).collect();
@@ -461,7 +489,7 @@ pub fn matter_positions(
     }
     under
         .into_iter()
-        .map(|(id, scores)| (id, matter_position(scores, scoring)))
+        .map(|(id, scores)| (id, matter_position(scores)))
         .collect()
 }
 
@@ -694,22 +722,52 @@ mod tests {
         let risk_low = s(IroKind::Risk, rating(0, 0, 0, 0, 2)); // 2.0
         let opportunity = s(IroKind::Opportunity, rating(0, 0, 0, 0, 4)); // 4.0
         let not_assessable = s(IroKind::Risk, rating(0, 0, 0, 0, 0));
-        let p = matter_position([&impact_high, &impact_grey, &risk_low], &d);
+        let p = matter_position([&impact_high, &impact_grey, &risk_low]);
         assert_eq!(p.materiality, MatterMateriality::Impact);
         assert!(close(p.impact.unwrap(), 3.5) && close(p.financial.unwrap(), 2.0));
         assert_eq!(p.undecided, 1);
         // Risks and opportunities are never netted: the opportunity alone makes it financial.
-        let p = matter_position([&impact_grey, &risk_low, &opportunity, &not_assessable], &d);
+        let p = matter_position([&impact_grey, &risk_low, &opportunity, &not_assessable]);
         assert_eq!(p.materiality, MatterMateriality::Financial);
         assert!(close(p.financial.unwrap(), 4.0));
         assert_eq!(p.undecided, 2);
-        let p = matter_position([&impact_high, &opportunity], &d);
+        let p = matter_position([&impact_high, &opportunity]);
         assert_eq!(p.materiality, MatterMateriality::Double);
-        let p = matter_position([], &d);
+        let p = matter_position([]);
         assert_eq!(
             (p.financial, p.impact, p.materiality),
             (None, None, MatterMateriality::NotMaterial)
         );
+    }
+
+    #[test]
+    fn a_recorded_decision_settles_a_grey_zone_or_not_assessable_score_and_nothing_else() {
+        let d = Scoring::default();
+        let s = |kind, r| score_iro(&iro(kind, false, false), &one(r), None, &d);
+        let grey = s(IroKind::PositiveImpact, rating(2, 3, 0, 0, 0)); // 2.5
+        let decided = grey.clone().with_decision(Some(true));
+        assert_eq!(
+            (decided.standing, decided.decided),
+            (Standing::Material, true)
+        );
+        assert_eq!(decided.score(), grey.score(), "the score stays");
+        let p = matter_position([&decided]);
+        assert_eq!((p.materiality, p.undecided), (MatterMateriality::Impact, 0));
+        let no = grey.clone().with_decision(Some(false));
+        assert_eq!(no.standing, Standing::NotMaterial);
+        assert_eq!(matter_position([&no]).undecided, 0);
+        assert_eq!(grey.clone().with_decision(None), grey);
+        let blank = s(IroKind::Risk, rating(0, 0, 0, 0, 0));
+        let p = matter_position([&blank.clone().with_decision(Some(true))]);
+        assert_eq!(
+            (p.materiality, p.financial),
+            (MatterMateriality::Financial, None)
+        );
+        // A score that needs no decision keeps its own standing.
+        let high = s(IroKind::NegativeImpact, rating(4, 3, 2, 0, 0)); // 3.5
+        assert_eq!(high.clone().with_decision(Some(false)), high);
+        let low = s(IroKind::Risk, rating(0, 0, 0, 0, 1));
+        assert_eq!(low.clone().with_decision(Some(true)), low);
     }
 
     #[test]
@@ -736,7 +794,7 @@ mod tests {
             (7, s(IroKind::Risk, rating(0, 0, 0, 0, 5))),
             (9, s(IroKind::Risk, rating(0, 0, 0, 0, 1))),
         ];
-        let p = matter_positions(&matters, &iros, &d);
+        let p = matter_positions(&matters, &iros);
         assert_eq!(p[&1].materiality, MatterMateriality::Double);
         assert!(close(p[&1].impact.unwrap(), 3.5) && close(p[&1].financial.unwrap(), 4.0));
         assert_eq!(p[&2].materiality, MatterMateriality::Impact);

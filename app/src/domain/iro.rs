@@ -139,14 +139,89 @@ pub struct Assignment {
     pub waived: bool,
 }
 
-/// A cycle's register: how it finds its material matters, the preset its matters came from (with
-/// the standard's version), the matters and the IROs.
+/// A cycle's register: the cycle, how it finds its material matters, the preset its matters came
+/// from (with the standard's version), the matters, the IROs and who assesses them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RegisterView {
+    pub name: String,
+    pub status: super::CycleStatus,
     pub method: super::double_materiality::Method,
     pub preset: Option<String>,
     pub matters: Vec<super::matters::MatterRow>,
     pub iros: Vec<IroRow>,
+    pub assignees: Vec<Assignee>,
+}
+
+/// Who assesses an IRO, as the admins' register shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignee {
+    pub iro: i64,
+    pub user: i64,
+    pub email: String,
+    pub submitted: bool,
+    pub waived: bool,
+}
+
+/// A cycle in which the signed-in user has IROs to assess, with how many they have submitted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssessorCycle {
+    pub id: i64,
+    pub name: String,
+    pub year: i32,
+    pub status: super::CycleStatus,
+    pub assigned: i64,
+    pub submitted: i64,
+}
+
+/// The decision group's calibration of an IRO's score, as every page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationNote {
+    pub score: f64,
+    pub reason: String,
+    pub by: String,
+    pub at: i64,
+}
+
+/// The decision group's recorded decision on a grey-zone or not-assessable score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecisionNote {
+    pub material: bool,
+    pub reason: String,
+    pub by: String,
+    pub at: i64,
+}
+
+/// An active IRO with its score, its calibration and how many of its assessors have submitted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoredIro {
+    pub row: IroRow,
+    pub score: super::double_materiality::IroScore,
+    pub calibration: Option<CalibrationNote>,
+    pub decision: Option<DecisionNote>,
+    pub assigned: i64,
+    pub submitted: i64,
+}
+
+/// A matter and its place on the double materiality matrix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MatterResult {
+    pub matter: super::matters::MatterRow,
+    pub position: super::double_materiality::MatterPosition,
+    /// Active IROs attached to it (not below it).
+    pub iros: usize,
+}
+
+/// A double-materiality cycle's results: the scoring constants, every active IRO's score and every
+/// matter's position.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssessmentView {
+    pub id: i64,
+    pub name: String,
+    pub status: super::CycleStatus,
+    pub method: super::double_materiality::Method,
+    pub scoring: super::double_materiality::Scoring,
+    pub iros: Vec<ScoredIro>,
+    pub matters: Vec<MatterResult>,
 }
 
 /// Each of `words` looked up in `table`: sorted, once each; `Required` when there is none, `Unknown`

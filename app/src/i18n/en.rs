@@ -265,7 +265,7 @@ pub static TEXT: Text = Text {
     prob_in_use: "In use: cannot be removed.",
     prob_frozen: "Frozen: the cycle has answers or is confirmed.",
     prob_none_chosen: "Choose at least one first.",
-    prob_not_allowed: "That status change is not allowed.",
+    prob_not_allowed: "That is not allowed here.",
     filter_all: "All respondents",
     filter_respondents: "Respondents",
     filter_weighted: "Weighted by group",

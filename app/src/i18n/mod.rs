@@ -1,8 +1,11 @@
 //! The product's two languages. Every string a page shows lives in [`Text`]; a field missing in one
 //! language is a compile error, so nothing can ship half translated.
 
+mod dm;
 mod en;
 mod zh;
+
+pub use dm::DmText;
 
 use crate::domain::{Category, ErrorCode, Problem};
 use serde::{Deserialize, Serialize};

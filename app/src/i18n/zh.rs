@@ -265,7 +265,7 @@ pub static TEXT: Text = Text {
     prob_in_use: "正在使用：不能移除。",
     prob_frozen: "已冻结：周期已有回答或已确认。",
     prob_none_chosen: "请先至少选择一项。",
-    prob_not_allowed: "不允许这样更改状态。",
+    prob_not_allowed: "此处不允许这样做。",
     filter_all: "全部受访者",
     filter_respondents: "受访者",
     filter_weighted: "按群体加权",

@@ -1,6 +1,8 @@
 //! One module per route.
 
 pub mod admin;
+pub mod assess;
+pub mod assessment;
 pub mod audit;
 pub mod login;
 pub mod matrix;
@@ -23,6 +25,9 @@ pub fn Home() -> impl IntoView {
             <p>{t.home_body}</p>
             <p>
                 <a href="/login">{t.sign_in}</a>
+            </p>
+            <p>
+                <a href="/assess">{use_lang().dm().my_title}</a>
             </p>
         </main>
     }

@@ -7,11 +7,16 @@ use super::audit::{Action, Actor};
 use super::write::{refuse, StoreError, Stored, Write};
 use super::{now, Db};
 use crate::domain::double_materiality::{
-    check_ratings, score_iro, Horizon, IroScore, Rating, Ratings, Scoring,
+    check_ratings, matter_positions, score_iro, Horizon, IroScore, MatterNode, Rating, Ratings,
+    Scoring,
 };
-use crate::domain::iro::{lookup, word, Assignment, IroRow, HORIZONS};
-use crate::domain::{check_text, Problem, MAX_TEXT};
+use crate::domain::iro::{
+    lookup, word, AssessmentView, AssessorCycle, Assignee, Assignment, CalibrationNote,
+    DecisionNote, IroRow, MatterResult, ScoredIro, HORIZONS,
+};
+use crate::domain::{check_text, CycleStatus, Problem, MAX_TEXT};
 use sqlx::Row;
+use std::collections::BTreeMap;
 
 /// The write lock, on a cycle that exists and is not confirmed.
 async fn begin(db: &Db, actor: &Actor, cycle: i64, field: &str) -> Stored<Write> {
@@ -208,6 +213,103 @@ pub async fn calibrate(
     Ok(w.commit(action).await?)
 }
 
+/// Records the decision group's decision on an active IRO whose score is in the grey zone or not
+/// assessable (`Some`: material or not), or removes it (`None`); the reason is required either way.
+/// A score that needs no decision is refused: it stands by itself (calibrate it instead).
+pub async fn decide(
+    db: &Db,
+    actor: &Actor,
+    cycle: i64,
+    iro: i64,
+    material: Option<bool>,
+    reason: &str,
+    scoring: &Scoring,
+) -> Stored<()> {
+    let mut w = begin(db, actor, cycle, "decision").await?;
+    active_iro(&mut w, cycle, iro).await?;
+    let reason = crate::domain::check_reason("reason", reason).map_err(StoreError::Refused)?;
+    // Whether its score needs a decision, from the ratings as they are under the write lock (a
+    // decided score needed one).
+    let needs = scores_on(&mut w, cycle, scoring)
+        .await?
+        .into_iter()
+        .find(|(row, _)| row.id == iro)
+        .is_some_and(|(_, s)| s.decided || s.needs_decision());
+    let before: Option<bool> =
+        sqlx::query_scalar("SELECT material FROM iro_decisions WHERE iro_id = ?")
+            .bind(iro)
+            .fetch_optional(&mut *w)
+            .await?;
+    match material {
+        Some(_) if !needs => return refuse("decision", Problem::NotAllowed),
+        Some(m) => {
+            sqlx::query(
+                "INSERT INTO iro_decisions (iro_id, material, reason, user_id, at)
+                 VALUES (?, ?, ?, ?, ?)
+                 ON CONFLICT (iro_id) DO UPDATE SET material = excluded.material,
+                   reason = excluded.reason, user_id = excluded.user_id, at = excluded.at",
+            )
+            .bind(iro)
+            .bind(m)
+            .bind(&reason)
+            .bind(actor.user_id)
+            .bind(now())
+            .execute(&mut *w)
+            .await?;
+        }
+        None if before.is_none() => return Err(StoreError::NotFound),
+        None => {
+            sqlx::query("DELETE FROM iro_decisions WHERE iro_id = ?")
+                .bind(iro)
+                .execute(&mut *w)
+                .await?;
+        }
+    }
+    let action = Action::new("assessment.decide", format!("cycle {cycle} iro {iro}"))
+        .before(before)
+        .after(serde_json::json!({ "material": material, "reason": reason }));
+    Ok(w.commit(action).await?)
+}
+
+/// Waives an assessor's assignment that is not submitted, with the reason: it no longer counts as
+/// missing, and whatever they drafted no longer counts in the score.
+pub async fn waive(
+    db: &Db,
+    actor: &Actor,
+    cycle: i64,
+    iro: i64,
+    user: i64,
+    reason: &str,
+) -> Stored<()> {
+    let mut w = begin(db, actor, cycle, "waiver").await?;
+    active_iro(&mut w, cycle, iro).await?;
+    let reason = crate::domain::check_reason("reason", reason).map_err(StoreError::Refused)?;
+    let row = sqlx::query(
+        "SELECT u.email, a.submitted_at IS NOT NULL AS submitted,
+                a.waived_reason IS NOT NULL AS waived
+         FROM iro_assignments a JOIN users u ON u.id = a.user_id
+         WHERE a.iro_id = ? AND a.user_id = ?",
+    )
+    .bind(iro)
+    .bind(user)
+    .fetch_optional(&mut *w)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    if row.get::<bool, _>("submitted") || row.get::<bool, _>("waived") {
+        return refuse("waiver", Problem::Frozen);
+    }
+    sqlx::query("UPDATE iro_assignments SET waived_reason = ? WHERE iro_id = ? AND user_id = ?")
+        .bind(&reason)
+        .bind(iro)
+        .bind(user)
+        .execute(&mut *w)
+        .await?;
+    let email: String = row.get("email");
+    let action = Action::new("assessment.waive", format!("cycle {cycle} iro {iro}"))
+        .after(serde_json::json!({ "assessor": email, "reason": reason }));
+    Ok(w.commit(action).await?)
+}
+
 /// The acting user's own assignments in the cycle (nobody else's), active IROs only.
 pub async fn my_assignments(
     db: &Db,
@@ -280,9 +382,17 @@ pub async fn scores(
     scoring: &Scoring,
 ) -> Result<Vec<(IroRow, IroScore)>, sqlx::Error> {
     // One read transaction: the IROs, the ratings and the calibrations agree.
-    let mut conn = db.begin().await?;
+    let mut tx = db.begin().await?;
+    scores_on(&mut tx, cycle, scoring).await
+}
+
+async fn scores_on(
+    conn: &mut sqlx::SqliteConnection,
+    cycle: i64,
+    scoring: &Scoring,
+) -> Result<Vec<(IroRow, IroScore)>, sqlx::Error> {
     let iros =
-        super::register::iros_where(&mut conn, "i.cycle_id = ? AND i.retired_at IS NULL", cycle)
+        super::register::iros_where(&mut *conn, "i.cycle_id = ? AND i.retired_at IS NULL", cycle)
             .await?;
     let rows = sqlx::query(
         "SELECT r.iro_id, r.user_id, r.horizon, r.scale, r.scope, r.irremediable, r.likelihood,
@@ -319,6 +429,15 @@ pub async fn scores(
     .await?
     .into_iter()
     .collect();
+    let decided: BTreeMap<i64, bool> = sqlx::query_as(
+        "SELECT d.iro_id, d.material FROM iro_decisions d JOIN iros i ON i.id = d.iro_id
+         WHERE i.cycle_id = ?",
+    )
+    .bind(cycle)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .collect();
     Ok(iros
         .into_iter()
         .map(|row| {
@@ -327,8 +446,176 @@ pub async fn scores(
                 .map(|m| m.into_values().collect())
                 .unwrap_or_default();
             let calibration = calibrated.get(&row.id).copied();
-            let score = score_iro(&row.record.iro, &ratings, calibration, scoring);
+            let score = score_iro(&row.record.iro, &ratings, calibration, scoring)
+                .with_decision(decided.get(&row.id).copied());
             (row, score)
         })
         .collect())
+}
+
+/// Who is assigned to each IRO of the cycle, by IRO and email.
+pub(super) async fn assignees_on(
+    conn: &mut sqlx::SqliteConnection,
+    cycle: i64,
+) -> Result<Vec<Assignee>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT a.iro_id, a.user_id, u.email, a.submitted_at IS NOT NULL AS submitted,
+                a.waived_reason IS NOT NULL AS waived
+         FROM iro_assignments a JOIN iros i ON i.id = a.iro_id JOIN users u ON u.id = a.user_id
+         WHERE i.cycle_id = ? ORDER BY a.iro_id, u.email",
+    )
+    .bind(cycle)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Assignee {
+            iro: r.get("iro_id"),
+            user: r.get("user_id"),
+            email: r.get("email"),
+            submitted: r.get("submitted"),
+            waived: r.get("waived"),
+        })
+        .collect())
+}
+
+/// The cycles in which `user` has active IROs to assess, newest first, with how many they have
+/// submitted.
+pub async fn my_cycles(db: &Db, user: i64) -> Result<Vec<AssessorCycle>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.name, c.year, c.status, COUNT(*) AS assigned,
+                SUM(a.submitted_at IS NOT NULL OR a.waived_reason IS NOT NULL) AS submitted
+         FROM iro_assignments a JOIN iros i ON i.id = a.iro_id JOIN cycles c ON c.id = i.cycle_id
+         WHERE a.user_id = ? AND i.retired_at IS NULL
+         GROUP BY c.id, c.name, c.year, c.status ORDER BY c.year DESC, c.id DESC",
+    )
+    .bind(user)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(AssessorCycle {
+                id: r.get("id"),
+                name: r.get("name"),
+                year: r.get("year"),
+                status: CycleStatus::parse(r.get("status"))
+                    .ok_or_else(|| sqlx::Error::Decode("bad cycle status".into()))?,
+                assigned: r.get("assigned"),
+                submitted: r.get("submitted"),
+            })
+        })
+        .collect()
+}
+
+/// A cycle's results by the double-materiality method from one read transaction: every active IRO
+/// with its score, calibration and progress, and every matter's position. `None` for an unknown
+/// cycle.
+pub async fn assessment(
+    db: &Db,
+    cycle: i64,
+    scoring: &Scoring,
+) -> Result<Option<AssessmentView>, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let Some(head) = super::register::cycle_head(&mut tx, cycle).await? else {
+        return Ok(None);
+    };
+    let scored = scores_on(&mut tx, cycle, scoring).await?;
+    let matters = super::register::matters_on(&mut tx, cycle).await?;
+    let notes: BTreeMap<i64, CalibrationNote> = sqlx::query(
+        "SELECT c.iro_id, c.score, c.reason, COALESCE(u.email, '') AS email, c.at
+         FROM iro_calibrations c JOIN iros i ON i.id = c.iro_id
+         LEFT JOIN users u ON u.id = c.user_id WHERE i.cycle_id = ?",
+    )
+    .bind(cycle)
+    .fetch_all(&mut *tx)
+    .await?
+    .iter()
+    .map(|r| {
+        let note = CalibrationNote {
+            score: r.get("score"),
+            reason: r.get("reason"),
+            by: r.get("email"),
+            at: r.get("at"),
+        };
+        (r.get("iro_id"), note)
+    })
+    .collect();
+    let decisions: BTreeMap<i64, DecisionNote> = sqlx::query(
+        "SELECT d.iro_id, d.material, d.reason, COALESCE(u.email, '') AS email, d.at
+         FROM iro_decisions d JOIN iros i ON i.id = d.iro_id
+         LEFT JOIN users u ON u.id = d.user_id WHERE i.cycle_id = ?",
+    )
+    .bind(cycle)
+    .fetch_all(&mut *tx)
+    .await?
+    .iter()
+    .map(|r| {
+        let note = DecisionNote {
+            material: r.get("material"),
+            reason: r.get("reason"),
+            by: r.get("email"),
+            at: r.get("at"),
+        };
+        (r.get("iro_id"), note)
+    })
+    .collect();
+    let progress: BTreeMap<i64, (i64, i64)> = sqlx::query_as(
+        "SELECT a.iro_id, COUNT(*), SUM(a.submitted_at IS NOT NULL OR a.waived_reason IS NOT NULL)
+         FROM iro_assignments a JOIN iros i ON i.id = a.iro_id WHERE i.cycle_id = ?
+         GROUP BY a.iro_id",
+    )
+    .bind(cycle)
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|(iro, assigned, submitted)| (iro, (assigned, submitted)))
+    .collect();
+    tx.commit().await?;
+    let id_of: BTreeMap<&str, i64> = matters.iter().map(|m| (m.code.as_str(), m.id)).collect();
+    let nodes: Vec<MatterNode> = matters
+        .iter()
+        .map(|m| MatterNode {
+            id: m.id,
+            parent: m.parent,
+        })
+        .collect();
+    let attached: Vec<(i64, IroScore)> = scored
+        .iter()
+        .filter_map(|(row, score)| Some((*id_of.get(row.record.matter.as_str())?, score.clone())))
+        .collect();
+    let mut positions = matter_positions(&nodes, &attached);
+    let matters = matters
+        .into_iter()
+        .filter_map(|m| {
+            let iros = attached.iter().filter(|(at, _)| *at == m.id).count();
+            Some(MatterResult {
+                position: positions.remove(&m.id)?,
+                matter: m,
+                iros,
+            })
+        })
+        .collect();
+    let iros = scored
+        .into_iter()
+        .map(|(row, score)| {
+            let (assigned, submitted) = progress.get(&row.id).copied().unwrap_or((0, 0));
+            ScoredIro {
+                calibration: notes.get(&row.id).cloned(),
+                decision: decisions.get(&row.id).cloned(),
+                row,
+                score,
+                assigned,
+                submitted,
+            }
+        })
+        .collect();
+    Ok(Some(AssessmentView {
+        id: cycle,
+        name: head.name,
+        status: head.status,
+        method: head.method,
+        scoring: *scoring,
+        iros,
+        matters,
+    }))
 }

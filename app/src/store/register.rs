@@ -124,26 +124,49 @@ pub async fn matters(db: &Db, cycle: i64) -> Result<Vec<MatterRow>, sqlx::Error>
 /// `None` for an unknown cycle.
 pub async fn register(db: &Db, cycle: i64) -> Result<Option<RegisterView>, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let row: Option<(String, Option<String>)> =
-        sqlx::query_as("SELECT method, matter_preset FROM cycles WHERE id = ?")
-            .bind(cycle)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let Some((method, preset)) = row else {
+    let Some(head) = cycle_head(&mut tx, cycle).await? else {
         return Ok(None);
     };
     let view = RegisterView {
-        method: Method::parse(&method)
-            .ok_or_else(|| sqlx::Error::Decode("bad cycle method".into()))?,
-        preset,
+        name: head.name,
+        status: head.status,
+        method: head.method,
+        preset: head.preset,
         matters: matters_on(&mut tx, cycle).await?,
         iros: iros_where(&mut tx, "i.cycle_id = ?", cycle).await?,
+        assignees: super::assessments::assignees_on(&mut tx, cycle).await?,
     };
     tx.commit().await?;
     Ok(Some(view))
 }
 
-async fn matters_on(
+/// What the register and results pages say of their cycle.
+pub(super) struct CycleHead {
+    pub name: String,
+    pub status: CycleStatus,
+    pub method: Method,
+    pub preset: Option<String>,
+}
+
+pub(super) async fn cycle_head(
+    conn: &mut sqlx::SqliteConnection,
+    cycle: i64,
+) -> Result<Option<CycleHead>, sqlx::Error> {
+    let row = sqlx::query("SELECT name, status, method, matter_preset FROM cycles WHERE id = ?")
+        .bind(cycle)
+        .fetch_optional(conn)
+        .await?;
+    let Some(r) = row else { return Ok(None) };
+    let bad = |what: &str| sqlx::Error::Decode(format!("cycle {cycle}: bad {what}").into());
+    Ok(Some(CycleHead {
+        name: r.get("name"),
+        status: CycleStatus::parse(r.get("status")).ok_or_else(|| bad("status"))?,
+        method: Method::parse(r.get("method")).ok_or_else(|| bad("method"))?,
+        preset: r.get("matter_preset"),
+    }))
+}
+
+pub(super) async fn matters_on(
     conn: &mut sqlx::SqliteConnection,
     cycle: i64,
 ) -> Result<Vec<MatterRow>, sqlx::Error> {

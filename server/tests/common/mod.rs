@@ -238,3 +238,29 @@ pub fn login_from(address: [u8; 4], email: &str, password: &str) -> Request<Body
         ))));
     req
 }
+
+/// A new account of `role` with a session: the session cookie's token.
+pub async fn session(db: &Db, email: &str, role: app::domain::Role) -> String {
+    let user = store::auth::create_user(db, &cli(), email, "a long password", role)
+        .await
+        .unwrap();
+    store::auth::create_session(db, &user).await.unwrap()
+}
+
+/// A draft cycle (of the survey method, as every new cycle is).
+pub async fn draft_cycle(db: &Db) -> i64 {
+    let settings = app::domain::CycleForm {
+        name: "DMA".into(),
+        year: "2026".into(),
+        scale: "1-5".into(),
+        k: "5".into(),
+        threshold: "3".into(),
+        threshold_rule: "both".into(),
+        ..Default::default()
+    }
+    .check()
+    .unwrap();
+    store::cycles::create_cycle(db, &cli(), &settings)
+        .await
+        .unwrap()
+}

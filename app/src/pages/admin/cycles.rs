@@ -490,6 +490,7 @@ fn CycleAdmin(view: CycleAdminView, actions: CycleActions) -> impl IntoView {
             " · " <a href=format!("/admin/cycles/{id}/progress")>{t.progress_title}</a>
             " · " <a href=format!("/cycles/{id}/matrix")>{t.matrix_title}</a>
             " · " <a href=format!("/cycles/{id}/review")>{t.review_title}</a>
+            " · " <a href=format!("/admin/cycles/{id}/register") data-testid="register-link">{lang.dm().register_title}</a>
         </p>
         {frozen.then(|| view! { <p class="frozen-note" role="note" data-testid="frozen">{t.frozen_note}</p> })}
         <section class="admin-form">

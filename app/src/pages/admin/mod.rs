@@ -2,4 +2,5 @@
 
 pub mod cycles;
 pub mod groups;
+pub mod register;
 pub mod topics;

@@ -1,0 +1,533 @@
+//! The words of the double-materiality pages (the register, the assessors' ratings, the scores), in
+//! both languages. Kept apart from [`super::Text`] so that the survey method's strings stay one file
+//! each; a field missing in one language is a compile error here too.
+
+use super::Lang;
+use crate::domain::double_materiality::{
+    Criteria, Dimension, Horizon, IroKind, MatterMateriality, Method, Scoring, Standing,
+};
+use crate::domain::iro::{IroSource, ValueChain};
+
+/// Every string of the double-materiality pages, in one language.
+pub struct DmText {
+    pub register_title: &'static str,
+    pub register_intro: &'static str,
+    pub method: &'static str,
+    pub method_survey: &'static str,
+    pub method_double: &'static str,
+    pub set_method: &'static str,
+    pub method_fixed: &'static str,
+    pub matters_title: &'static str,
+    pub preset_esrs: &'static str,
+    pub preset_cn: &'static str,
+    pub load_preset: &'static str,
+    pub preset_from: &'static str,
+    /// "{n}" is replaced by the number of matters.
+    pub matters_count: &'static str,
+    pub no_matters: &'static str,
+    pub survey_method_note: &'static str,
+    pub iros_title: &'static str,
+    pub no_iros: &'static str,
+    pub add_iro: &'static str,
+    pub col_matter: &'static str,
+    pub col_kind: &'static str,
+    pub col_occurrence: &'static str,
+    pub col_value_chain: &'static str,
+    pub col_horizons: &'static str,
+    pub col_description: &'static str,
+    pub col_source: &'static str,
+    pub col_assessors: &'static str,
+    pub human_rights: &'static str,
+    pub human_rights_short: &'static str,
+    pub description_zh: &'static str,
+    pub description_en: &'static str,
+    pub assessor: &'static str,
+    pub assign: &'static str,
+    pub submitted: &'static str,
+    pub pending: &'static str,
+    pub waived: &'static str,
+    pub nobody_assigned: &'static str,
+    pub scores_link: &'static str,
+    pub register_link: &'static str,
+    pub frozen_note: &'static str,
+    pub kinds: [&'static str; 4],
+    pub actual: &'static str,
+    pub potential: &'static str,
+    pub current: &'static str,
+    pub anticipated: &'static str,
+    pub chain: [&'static str; 3],
+    pub horizons: [&'static str; 3],
+    pub sources: [&'static str; 4],
+
+    pub my_title: &'static str,
+    pub my_intro: &'static str,
+    pub no_assignments: &'static str,
+    /// "{s}" and "{n}": submitted and assigned.
+    pub my_progress: &'static str,
+    pub assess: &'static str,
+    pub criteria: Criteria<&'static str>,
+    pub questions: Criteria<&'static str>,
+    pub anchors: Criteria<[&'static str; 5]>,
+    pub cant_judge: &'static str,
+    pub rationale: &'static str,
+    pub save_draft: &'static str,
+    pub submit: &'static str,
+    pub submitted_note: &'static str,
+    pub waived_note: &'static str,
+    pub saved: &'static str,
+
+    pub matrix_title: &'static str,
+    pub matrix_note: &'static str,
+    pub key_title: &'static str,
+    pub assessment_title: &'static str,
+    pub assessment_intro: &'static str,
+    pub not_double: &'static str,
+    pub col_score: &'static str,
+    pub col_computed: &'static str,
+    pub col_horizon: &'static str,
+    pub col_spread: &'static str,
+    pub col_standing: &'static str,
+    pub col_calibration: &'static str,
+    pub col_progress: &'static str,
+    pub col_financial: &'static str,
+    pub col_impact: &'static str,
+    pub col_materiality: &'static str,
+    pub col_undecided: &'static str,
+    pub standings: [&'static str; 4],
+    pub materialities: [&'static str; 4],
+    pub needs_calibration: &'static str,
+    pub col_decision: &'static str,
+    pub decide: &'static str,
+    pub decision_material: &'static str,
+    pub decision_not: &'static str,
+    /// "{what}", "{by}", "{reason}".
+    pub decided_by: &'static str,
+    pub waive: &'static str,
+    pub waive_reason: &'static str,
+    pub calibrate: &'static str,
+    pub calibrated_score: &'static str,
+    pub reason: &'static str,
+    /// "{score}", "{by}", "{reason}".
+    pub calibrated_by: &'static str,
+    pub impact: &'static str,
+    pub financial: &'static str,
+    /// "{ti}", "{tf}", "{band}", "{agg}", "{spread}".
+    pub scoring_summary: &'static str,
+    pub aggregations: [&'static str; 3],
+}
+
+impl Lang {
+    /// The double-materiality pages' words in this language.
+    pub fn dm(self) -> &'static DmText {
+        match self {
+            Lang::Zh => &ZH,
+            Lang::En => &EN,
+        }
+    }
+}
+
+impl DmText {
+    pub fn method(&self, m: Method) -> &'static str {
+        match m {
+            Method::Survey => self.method_survey,
+            Method::Double => self.method_double,
+        }
+    }
+
+    pub fn kind(&self, k: IroKind) -> &'static str {
+        self.kinds[match k {
+            IroKind::NegativeImpact => 0,
+            IroKind::PositiveImpact => 1,
+            IroKind::Risk => 2,
+            IroKind::Opportunity => 3,
+        }]
+    }
+
+    /// Actual or potential for an impact; current or anticipated for a risk or opportunity.
+    pub fn occurrence(&self, k: IroKind, potential: bool) -> &'static str {
+        match (k.dimension(), potential) {
+            (Dimension::Impact, false) => self.actual,
+            (Dimension::Impact, true) => self.potential,
+            (Dimension::Financial, false) => self.current,
+            (Dimension::Financial, true) => self.anticipated,
+        }
+    }
+
+    pub fn chain(&self, v: ValueChain) -> &'static str {
+        self.chain[v as usize]
+    }
+
+    pub fn horizon(&self, h: Horizon) -> &'static str {
+        self.horizons[h as usize]
+    }
+
+    pub fn source(&self, s: IroSource) -> &'static str {
+        self.sources[s as usize]
+    }
+
+    pub fn standing(&self, s: Standing) -> &'static str {
+        self.standings[s as usize]
+    }
+
+    pub fn materiality(&self, m: MatterMateriality) -> &'static str {
+        self.materialities[m as usize]
+    }
+
+    pub fn dimension(&self, d: Dimension) -> &'static str {
+        match d {
+            Dimension::Impact => self.impact,
+            Dimension::Financial => self.financial,
+        }
+    }
+
+    pub fn my_progress(&self, submitted: i64, assigned: i64) -> String {
+        self.my_progress
+            .replace("{s}", &submitted.to_string())
+            .replace("{n}", &assigned.to_string())
+    }
+
+    pub fn matters_count(&self, n: usize) -> String {
+        self.matters_count.replace("{n}", &n.to_string())
+    }
+
+    pub fn calibrated_by(&self, note: &crate::domain::iro::CalibrationNote) -> String {
+        self.calibrated_by
+            .replace("{score}", &format!("{:.2}", note.score))
+            .replace("{by}", &note.by)
+            .replace("{reason}", &note.reason)
+    }
+
+    pub fn decided_by(&self, note: &crate::domain::iro::DecisionNote) -> String {
+        let what = if note.material {
+            self.decision_material
+        } else {
+            self.decision_not
+        };
+        self.decided_by
+            .replace("{what}", what)
+            .replace("{by}", &note.by)
+            .replace("{reason}", &note.reason)
+    }
+
+    pub fn scoring_summary(&self, s: &Scoring) -> String {
+        use crate::domain::double_materiality::Aggregation;
+        let agg = self.aggregations[match s.aggregation {
+            Aggregation::MeanMax => 0,
+            Aggregation::Mean => 1,
+            Aggregation::Max => 2,
+        }];
+        self.scoring_summary
+            .replace("{ti}", &format!("{:.2}", s.impact_threshold))
+            .replace("{tf}", &format!("{:.2}", s.financial_threshold))
+            .replace("{band}", &format!("{:.2}", s.grey_band))
+            .replace("{agg}", agg)
+            .replace("{spread}", &format!("{:.2}", s.spread_limit))
+    }
+}
+
+pub static EN: DmText = DmText {
+    register_title: "Impacts, risks and opportunities",
+    register_intro: "The register of a double materiality assessment (ESRS 1 chapter 3, IFRS S1, the Chinese exchanges' 2024 guidelines): each impact, risk or opportunity (IRO) belongs to a sustainability matter, and assessors rate it on set criteria. Impacts decide impact materiality, risks and opportunities financial materiality.",
+    method: "Method",
+    method_survey: "Survey matrix: importance to the business and to stakeholders",
+    method_double: "Double materiality: impacts, risks and opportunities rated on set criteria",
+    set_method: "Change the method",
+    method_fixed: "The method changes only while the cycle is a draft with no answers and no matters.",
+    matters_title: "Sustainability matters",
+    preset_esrs: "ESRS 1 AR 16 (ESRS Set 1, 2023): 120 topics, sub-topics and sub-sub-topics",
+    preset_cn: "Shanghai, Shenzhen and Beijing exchanges' guidelines (2024): 21 topics",
+    load_preset: "Load this list",
+    preset_from: "Matters from",
+    matters_count: "{n} matters",
+    no_matters: "Load a list of sustainability matters first: every IRO belongs to one.",
+    survey_method_note: "This cycle uses the survey matrix. Choose double materiality while it is a draft to keep a register of impacts, risks and opportunities.",
+    iros_title: "Register",
+    no_iros: "No IROs yet.",
+    add_iro: "Add an impact, risk or opportunity",
+    col_matter: "Matter",
+    col_kind: "Kind",
+    col_occurrence: "Actual or potential",
+    col_value_chain: "Value chain",
+    col_horizons: "Time horizons",
+    col_description: "Description",
+    col_source: "Source",
+    col_assessors: "Assessors",
+    human_rights: "A negative impact on human rights (its severity takes precedence over its likelihood)",
+    human_rights_short: "human rights",
+    description_zh: "Description (Chinese)",
+    description_en: "Description (English)",
+    assessor: "Assessor",
+    assign: "Assign",
+    submitted: "submitted",
+    pending: "not submitted",
+    waived: "waived",
+    nobody_assigned: "nobody yet",
+    scores_link: "Scores and matters",
+    register_link: "Register",
+    frozen_note: "This cycle is confirmed: its register and ratings no longer change.",
+    kinds: ["Negative impact", "Positive impact", "Risk", "Opportunity"],
+    actual: "Actual",
+    potential: "Potential",
+    current: "Current",
+    anticipated: "Anticipated",
+    chain: ["Own operations", "Upstream", "Downstream"],
+    horizons: [
+        "Short term (the reporting period)",
+        "Medium term (up to 5 years)",
+        "Long term (beyond 5 years)",
+    ],
+    sources: ["Stakeholder survey", "Workshop", "Expert judgement", "Desk research"],
+
+    my_title: "Your assessments",
+    my_intro: "Rate each impact, risk or opportunity assigned to you on the criteria shown, for each of its time horizons. Choose \"Can't judge\" where you cannot: it counts as missing, never as a low score. Save a draft as often as you like; submitting needs your rationale and locks your rating.",
+    no_assignments: "Nothing is assigned to you yet.",
+    my_progress: "{s} of {n} submitted",
+    assess: "Assess",
+    criteria: Criteria {
+        scale: Some("Scale"),
+        scope: Some("Scope"),
+        irremediable: Some("Irremediable character"),
+        likelihood: Some("Likelihood"),
+        magnitude: Some("Magnitude of the financial effect"),
+    },
+    questions: Criteria {
+        scale: Some("How grave is the impact on people or the environment?"),
+        scope: Some("How widespread is it?"),
+        irremediable: Some("How hard is it to put right?"),
+        likelihood: Some("How likely is it to happen within this horizon?"),
+        magnitude: Some("How large is the effect on the company's cash flows, position or cost of capital?"),
+    },
+    anchors: Criteria {
+        scale: Some(["Minimal", "Low", "Medium", "High", "Very high"]),
+        scope: Some([
+            "Very limited (a few people, one site)",
+            "Limited",
+            "Medium",
+            "Widespread",
+            "Global or total",
+        ]),
+        irremediable: Some([
+            "Easily remedied",
+            "Remediable in the short term",
+            "Remediable with effort",
+            "Hard to remedy",
+            "Irreversible",
+        ]),
+        likelihood: Some([
+            "Very unlikely (under 10 %)",
+            "Unlikely (10–33 %)",
+            "As likely as not (33–66 %)",
+            "Likely (66–90 %)",
+            "Very likely or certain (over 90 %)",
+        ]),
+        magnitude: Some(["Negligible", "Minor", "Moderate", "Significant", "Major"]),
+    },
+    cant_judge: "Can't judge",
+    rationale: "Rationale (needed to submit)",
+    save_draft: "Save draft",
+    submit: "Submit (locks your rating)",
+    submitted_note: "Submitted: your rating is locked.",
+    waived_note: "Waived by an admin: nothing to rate.",
+    saved: "Saved.",
+
+    matrix_title: "Double materiality matrix",
+    matrix_note: "Calibrated scores where there are; a matter with no scored risk or opportunity sits at 0 financial, one with no scored impact at 0 impact.",
+    key_title: "Matters",
+    assessment_title: "Double materiality",
+    assessment_intro: "Each IRO's score comes from its assessors' submitted ratings by the formulas in README; a calibrated score (the decision group's, with its reason) decides the standing, with the computed one beside it. A matter takes the highest scores of the IROs attached to it or below it.",
+    not_double: "This cycle uses the survey matrix, not double materiality.",
+    col_score: "Score",
+    col_computed: "Computed",
+    col_horizon: "Horizon",
+    col_spread: "Spread",
+    col_standing: "Standing",
+    col_calibration: "Calibration",
+    col_progress: "Submitted",
+    col_financial: "Financial materiality (x)",
+    col_impact: "Impact materiality (y)",
+    col_materiality: "Material",
+    col_undecided: "Awaiting a decision",
+    standings: ["Material", "Grey zone: needs a decision", "Not material", "Not assessable: needs a decision"],
+    materialities: ["Double", "Impact", "Financial", "Not material"],
+    needs_calibration: "needs calibration",
+    col_decision: "Decision",
+    decide: "Record the decision",
+    decision_material: "Material",
+    decision_not: "Not material",
+    decided_by: "decided {what} by {by}: {reason}",
+    waive: "Waive",
+    waive_reason: "Reason for waiving",
+    calibrate: "Calibrate",
+    calibrated_score: "Calibrated score (1–5; empty removes the calibration)",
+    reason: "Reason",
+    calibrated_by: "calibrated to {score} by {by}: {reason}",
+    impact: "Impact",
+    financial: "Financial",
+    scoring_summary: "Material at an impact score of {ti} or a financial score of {tf}; the grey zone is {band} below. Severity of a negative impact: {agg}. Assessors' own scores {spread} or more apart: needs calibration.",
+    aggregations: ["(mean + max) / 2", "mean", "max"],
+};
+
+pub static ZH: DmText = DmText {
+    register_title: "影响、风险和机遇",
+    register_intro: "双重重要性评估的清单（ESRS 1 第3章、IFRS S1、沪深北证券交易所2024年指引）：每项影响、风险或机遇（IRO）属于一项可持续发展议题，由评估人按既定标准评分。影响决定影响重要性，风险和机遇决定财务重要性。",
+    method: "评估方法",
+    method_survey: "问卷矩阵：对企业的重要性与对利益相关方的重要性",
+    method_double: "双重重要性：按既定标准评估影响、风险和机遇",
+    set_method: "更改评估方法",
+    method_fixed: "仅当周期为草稿、且尚无答卷和议题时，才能更改评估方法。",
+    matters_title: "可持续发展议题",
+    preset_esrs: "ESRS 1 AR 16（ESRS 第一套，2023）：120 项议题、子议题和细分议题",
+    preset_cn: "沪深北证券交易所可持续发展报告指引（2024）：21 项议题",
+    load_preset: "载入此清单",
+    preset_from: "议题来源",
+    matters_count: "共 {n} 项议题",
+    no_matters: "请先载入可持续发展议题清单：每项影响、风险或机遇都属于一项议题。",
+    survey_method_note: "本周期采用问卷矩阵。如需记录影响、风险和机遇，请在草稿阶段改为双重重要性。",
+    iros_title: "清单",
+    no_iros: "尚无影响、风险或机遇。",
+    add_iro: "添加影响、风险或机遇",
+    col_matter: "议题",
+    col_kind: "类型",
+    col_occurrence: "实际或潜在",
+    col_value_chain: "价值链",
+    col_horizons: "时间范围",
+    col_description: "描述",
+    col_source: "来源",
+    col_assessors: "评估人",
+    human_rights: "对人权的负面影响（严重程度优先于可能性）",
+    human_rights_short: "人权",
+    description_zh: "描述（中文）",
+    description_en: "描述（英文）",
+    assessor: "评估人",
+    assign: "分配",
+    submitted: "已提交",
+    pending: "未提交",
+    waived: "已豁免",
+    nobody_assigned: "尚未分配",
+    scores_link: "评分与议题",
+    register_link: "清单",
+    frozen_note: "本周期已确认：清单和评分不再更改。",
+    kinds: ["负面影响", "正面影响", "风险", "机遇"],
+    actual: "实际",
+    potential: "潜在",
+    current: "当前",
+    anticipated: "预期",
+    chain: ["自身运营", "上游", "下游"],
+    horizons: ["短期（报告期内）", "中期（5年以内）", "长期（5年以上）"],
+    sources: ["利益相关方问卷", "研讨会", "专家判断", "案头研究"],
+
+    my_title: "我的评估",
+    my_intro: "请按所示标准，就分配给您的每项影响、风险或机遇的每个时间范围评分。无法判断时请选择“无法判断”：它计为缺失，绝不计为低分。草稿可随时保存；提交时须填写评分理由，提交后评分即锁定。",
+    no_assignments: "尚未有分配给您的评估。",
+    my_progress: "已提交 {s}/{n}",
+    assess: "评估",
+    criteria: Criteria {
+        scale: Some("规模"),
+        scope: Some("范围"),
+        irremediable: Some("不可补救性"),
+        likelihood: Some("可能性"),
+        magnitude: Some("财务影响程度"),
+    },
+    questions: Criteria {
+        scale: Some("对人或环境的影响有多严重？"),
+        scope: Some("影响范围有多广？"),
+        irremediable: Some("补救有多困难？"),
+        likelihood: Some("在此时间范围内发生的可能性有多大？"),
+        magnitude: Some("对公司现金流、财务状况或资本成本的影响有多大？"),
+    },
+    anchors: Criteria {
+        scale: Some(["极小", "较低", "中等", "较高", "极高"]),
+        scope: Some(["非常有限（少数人、单一地点）", "有限", "中等", "广泛", "全局或全部"]),
+        irremediable: Some(["易于补救", "短期内可补救", "需投入努力方可补救", "难以补救", "不可逆转"]),
+        likelihood: Some([
+            "极不可能（10%以下）",
+            "不太可能（10%–33%）",
+            "可能（33%–66%）",
+            "很可能（66%–90%）",
+            "极有可能或确定（90%以上）",
+        ]),
+        magnitude: Some(["可忽略", "较小", "中等", "重大", "极其重大"]),
+    },
+    cant_judge: "无法判断",
+    rationale: "评分理由（提交时必填）",
+    save_draft: "保存草稿",
+    submit: "提交（提交后评分锁定）",
+    submitted_note: "已提交：评分已锁定。",
+    waived_note: "已由管理员豁免：无需评分。",
+    saved: "已保存。",
+
+    matrix_title: "双重重要性矩阵",
+    matrix_note: "有校准得分的采用校准得分；没有已评分风险或机遇的议题财务重要性记为 0，没有已评分影响的议题影响重要性记为 0。",
+    key_title: "议题",
+    assessment_title: "双重重要性",
+    assessment_intro: "每项影响、风险或机遇的得分按 README 所载公式，由评估人已提交的评分计算；校准得分（决策小组给出，附理由）决定结论，计算得分并列显示。议题取其下所有影响、风险和机遇的最高得分。",
+    not_double: "本周期采用问卷矩阵，而非双重重要性。",
+    col_score: "得分",
+    col_computed: "计算得分",
+    col_horizon: "时间范围",
+    col_spread: "分歧",
+    col_standing: "结论",
+    col_calibration: "校准",
+    col_progress: "已提交",
+    col_financial: "财务重要性（x）",
+    col_impact: "影响重要性（y）",
+    col_materiality: "重要性",
+    col_undecided: "待决定",
+    standings: ["重要", "灰色地带：需作出决定", "不重要", "无法评估：需作出决定"],
+    materialities: ["双重重要", "影响重要", "财务重要", "不重要"],
+    needs_calibration: "需校准",
+    col_decision: "决定",
+    decide: "记录决定",
+    decision_material: "重要",
+    decision_not: "不重要",
+    decided_by: "由 {by} 决定为{what}：{reason}",
+    waive: "豁免",
+    waive_reason: "豁免理由",
+    calibrate: "校准",
+    calibrated_score: "校准得分（1–5；留空则撤销校准）",
+    reason: "理由",
+    calibrated_by: "由 {by} 校准为 {score}：{reason}",
+    impact: "影响",
+    financial: "财务",
+    scoring_summary: "影响得分达到 {ti} 或财务得分达到 {tf} 即为重要；低于阈值 {band} 以内为灰色地带。负面影响的严重程度：{agg}。评估人各自得分相差 {spread} 或以上：需校准。",
+    aggregations: ["（平均值 + 最大值）/ 2", "平均值", "最大值"],
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every table is indexed by the enum's order: one word per value, in both languages.
+    #[test]
+    fn every_value_has_its_own_word() {
+        for lang in [Lang::En, Lang::Zh] {
+            let d = lang.dm();
+            let kinds = [
+                IroKind::NegativeImpact,
+                IroKind::PositiveImpact,
+                IroKind::Risk,
+                IroKind::Opportunity,
+            ];
+            let words: std::collections::BTreeSet<_> = kinds.iter().map(|k| d.kind(*k)).collect();
+            assert_eq!(words.len(), 4);
+            assert_eq!(d.kind(IroKind::Risk), d.kinds[2]);
+            assert_eq!(d.horizon(Horizon::Long), d.horizons[2]);
+            assert_eq!(d.chain(ValueChain::Downstream), d.chain[2]);
+            assert_eq!(d.source(IroSource::DeskResearch), d.sources[3]);
+            assert_eq!(d.standing(Standing::NotAssessable), d.standings[3]);
+            assert_eq!(
+                d.materiality(MatterMateriality::NotMaterial),
+                d.materialities[3]
+            );
+            assert_ne!(
+                d.occurrence(IroKind::Risk, true),
+                d.occurrence(IroKind::NegativeImpact, true)
+            );
+        }
+        assert_eq!(Lang::En.dm().my_progress(2, 5), "2 of 5 submitted");
+        assert!(Lang::Zh
+            .dm()
+            .scoring_summary(&Scoring::default())
+            .contains("3.00"));
+    }
+}

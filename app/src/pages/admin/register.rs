@@ -1,0 +1,464 @@
+//! A double-materiality cycle's register, for admins: the method, the sustainability matters (from a
+//! preset), the impacts, risks and opportunities, and who assesses each. Plain forms: every action
+//! works without JavaScript.
+
+use crate::api::register::{
+    get_register, AddIro, AssignIro, LoadMatterPreset, RetireIro, SetCycleMethod, WaiveAssignment,
+};
+use crate::api::users::list_users;
+use crate::api::AppError;
+use crate::components::{
+    cycle_id, field_errors, problems_of, refusal, AdminNav, AdminTable, Header,
+};
+use crate::domain::double_materiality::Method;
+use crate::domain::iro::{RegisterView, CHAIN, HORIZONS, KINDS, SOURCES};
+use crate::domain::matters::MatterPresetName;
+use crate::domain::{CycleStatus, FieldProblem, UserRow};
+use crate::use_lang;
+use leptos::prelude::*;
+
+#[derive(Clone, Copy)]
+struct Actions {
+    method: ServerAction<SetCycleMethod>,
+    preset: ServerAction<LoadMatterPreset>,
+    add: ServerAction<AddIro>,
+    retire: ServerAction<RetireIro>,
+    assign: ServerAction<AssignIro>,
+    waive: ServerAction<WaiveAssignment>,
+}
+
+impl Actions {
+    /// Every refusal of the page's last actions, by field.
+    fn problems(self) -> Vec<FieldProblem> {
+        let mut p = problems_of(self.method.value().get());
+        p.extend(problems_of(self.preset.value().get()));
+        p.extend(problems_of(self.retire.value().get()));
+        p.extend(problems_of(self.assign.value().get()));
+        p.extend(problems_of(self.waive.value().get()));
+        p
+    }
+}
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let dm = use_lang().dm();
+    let id = cycle_id();
+    let actions = Actions {
+        method: ServerAction::new(),
+        preset: ServerAction::new(),
+        add: ServerAction::new(),
+        retire: ServerAction::new(),
+        assign: ServerAction::new(),
+        waive: ServerAction::new(),
+    };
+    // A refused IRO does not reload the page, so the form keeps what was typed beside the messages.
+    let added = Memo::new(
+        move |before: Option<&usize>| match actions.add.value().get() {
+            Some(Ok(_)) => actions.add.version().get(),
+            _ => before.copied().unwrap_or_default(),
+        },
+    );
+    let versions = move || {
+        (
+            id(),
+            actions.method.version().get(),
+            actions.preset.version().get(),
+            added.get(),
+            actions.retire.version().get(),
+            actions.assign.version().get(),
+            actions.waive.version().get(),
+        )
+    };
+    let data = Resource::new(versions, |(id, ..)| async move {
+        let id = id.ok_or(AppError::NotFound)?;
+        let register = get_register(id).await?;
+        let users = list_users().await?;
+        Ok::<_, AppError>((register, users))
+    });
+    view! {
+        <Header />
+        <main class="page wide admin">
+            <AdminNav />
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok((register, users)) => view! {
+                            <Register id=id().unwrap_or_default() register users actions />
+                        }
+                            .into_any(),
+                        Err(e) => refusal(e, dm.register_title, format!("/admin/cycles/{}/register", id().unwrap_or_default())),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+    .into_any()
+}
+
+#[component]
+fn Register(
+    id: i64,
+    register: RegisterView,
+    users: Vec<UserRow>,
+    actions: Actions,
+) -> impl IntoView {
+    let lang = use_lang();
+    let dm = lang.dm();
+    let frozen = register.status == CycleStatus::Confirmed;
+    let double = register.method == Method::Double;
+    let method_form = (register.status == CycleStatus::Draft && register.matters.is_empty()).then(|| {
+        view! {
+            <ActionForm action=actions.method attr:class="inline" attr:data-testid="method-form">
+                <input type="hidden" name="id" value=id />
+                <label class="inline-label">
+                    <span class="visually-hidden">{dm.method}</span>
+                    <select name="method">
+                        {[Method::Survey, Method::Double].into_iter().map(|m| view! {
+                            <option value=m.as_str() selected=m == register.method>{dm.method(m)}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <button type="submit">{dm.set_method}</button>
+            </ActionForm>
+        }
+    });
+    let matters = if !double {
+        view! { <p class="hint">{dm.survey_method_note}</p> }.into_any()
+    } else if register.matters.is_empty() {
+        view! { <PresetForm id actions /> }.into_any()
+    } else {
+        let rows = register
+            .matters
+            .iter()
+            .map(|m| {
+                let depth = m.code.matches('.').count();
+                view! {
+                    <tr>
+                        <th scope="row" class=format!("code depth-{depth}")>{m.code.clone()}</th>
+                        <td><span class=format!("badge cat-{}", m.pillar)>{m.pillar.clone()}</span></td>
+                        <td>{lang.pick(&m.name.zh, &m.name.en).to_string()}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <p>
+                {dm.preset_from} " " <strong>{register.preset.clone().unwrap_or_default()}</strong>
+            </p>
+            <details data-testid="matters">
+                <summary>{dm.matters_count(register.matters.len())}</summary>
+                <table class="stats">
+                    <caption class="visually-hidden">{dm.matters_title}</caption>
+                    <tbody>{rows}</tbody>
+                </table>
+            </details>
+        }
+        .into_any()
+    };
+    let register_part = (double && !register.matters.is_empty()).then(|| {
+        view! {
+            <IroTable id register=register.clone() users frozen actions />
+            {(!frozen).then(|| view! { <IroForm id register=register.clone() add=actions.add /> })}
+        }
+    });
+    view! {
+        <p><a href=format!("/admin/cycles/{id}")>{register.name.clone()}</a></p>
+        <h1>{dm.register_title} " · " {register.name.clone()}</h1>
+        <p class="hint">{dm.register_intro}</p>
+        {frozen.then(|| view! { <p class="withheld-note" data-testid="frozen">{dm.frozen_note}</p> })}
+        <section aria-labelledby="method-title">
+            <h2 id="method-title">{dm.method}</h2>
+            <p data-testid="method" data-method=register.method.as_str()>{dm.method(register.method)}</p>
+            {method_form}
+            {(register.status != CycleStatus::Draft || !register.matters.is_empty()).then(|| view! { <p class="hint">{dm.method_fixed}</p> })}
+            {move || field_errors(&actions.problems(), "method")}
+        </section>
+        <section aria-labelledby="matters-title">
+            <h2 id="matters-title">{dm.matters_title}</h2>
+            {matters}
+        </section>
+        {register_part}
+        {double.then(|| view! {
+            <p><a href=format!("/cycles/{id}/assessment") data-testid="scores-link">{dm.scores_link}</a></p>
+        })}
+    }
+    .into_any()
+}
+
+#[component]
+fn PresetForm(id: i64, actions: Actions) -> impl IntoView {
+    let dm = use_lang().dm();
+    view! {
+        <p class="hint">{dm.no_matters}</p>
+        <ActionForm action=actions.preset attr:class="inline" attr:data-testid="preset-form">
+            <input type="hidden" name="id" value=id />
+            <label class="inline-label">
+                <span class="visually-hidden">{dm.matters_title}</span>
+                <select name="preset">
+                    {MatterPresetName::ALL.into_iter().map(|p| {
+                        let label = match p {
+                            MatterPresetName::Esrs2023 => dm.preset_esrs,
+                            MatterPresetName::CnExchanges2024 => dm.preset_cn,
+                        };
+                        view! { <option value=p.as_str()>{label}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <button type="submit" class="primary">{dm.load_preset}</button>
+        </ActionForm>
+        {move || field_errors(&actions.problems(), "preset")}
+    }
+}
+
+#[component]
+fn IroTable(
+    id: i64,
+    register: RegisterView,
+    users: Vec<UserRow>,
+    frozen: bool,
+    actions: Actions,
+) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.t();
+    let dm = lang.dm();
+    let name_of = |code: &str| {
+        register
+            .matters
+            .iter()
+            .find(|m| m.code == code)
+            .map(|m| lang.pick(&m.name.zh, &m.name.en).to_string())
+            .unwrap_or_default()
+    };
+    let accounts: Vec<(i64, String)> = users
+        .iter()
+        .filter(|u| u.disabled_at.is_none())
+        .map(|u| {
+            (
+                u.user.id,
+                format!("{} ({})", u.user.email, u.user.role.as_str()),
+            )
+        })
+        .collect();
+    let rows = register
+        .iros
+        .iter()
+        .map(|row| {
+            let r = &row.record;
+            let iro = row.id;
+            let active = !row.retired && !frozen;
+            let who = register
+                .assignees
+                .iter()
+                .filter(|a| a.iro == iro)
+                .map(|a| {
+                    let (word, state) = if a.waived {
+                        ("waived", dm.waived)
+                    } else if a.submitted {
+                        ("submitted", dm.submitted)
+                    } else {
+                        ("pending", dm.pending)
+                    };
+                    let waivable = active && word == "pending";
+                    let user = a.user;
+                    view! {
+                        <li data-assessor=a.email.clone() data-state=word>
+                            {a.email.clone()} " · " <span class="state">{state}</span>
+                            {waivable.then(|| view! {
+                                <ActionForm action=actions.waive attr:class="inline waive">
+                                    <input type="hidden" name="id" value=id />
+                                    <input type="hidden" name="iro" value=iro />
+                                    <input type="hidden" name="user" value=user />
+                                    <label class="inline-label">
+                                        <span class="visually-hidden">{dm.waive_reason}</span>
+                                        <input type="text" name="reason" placeholder=dm.waive_reason />
+                                    </label>
+                                    <button type="submit">{dm.waive}</button>
+                                </ActionForm>
+                            })}
+                        </li>
+                    }
+                })
+                .collect_view();
+            let nobody = !register.assignees.iter().any(|a| a.iro == iro);
+            let chain = r.value_chain.iter().map(|v| dm.chain(*v)).collect::<Vec<_>>().join(", ");
+            let horizons = r.iro.horizons.iter().map(|h| dm.horizon(*h)).collect::<Vec<_>>().join(", ");
+            let kind = dm.kind(r.iro.kind);
+            let kind_class = format!("iro-kind {}", r.iro.kind.word());
+            let options = accounts
+                .iter()
+                .map(|(uid, label)| view! { <option value=*uid>{label.clone()}</option> })
+                .collect_view();
+            view! {
+                <tr data-testid=format!("iro-{iro}") class:retired=row.retired>
+                    <th scope="row">{iro}</th>
+                    <td><span class="code">{r.matter.clone()}</span> " " {name_of(&r.matter)}</td>
+                    <td><span class=kind_class>{kind}</span>{r.iro.human_rights.then(|| view! { " · " {dm.human_rights_short} })}</td>
+                    <td>{dm.occurrence(r.iro.kind, r.iro.potential)}</td>
+                    <td>{chain}</td>
+                    <td>{horizons}</td>
+                    <td class="prose">{lang.pick(&r.description.zh, &r.description.en).to_string()}</td>
+                    <td>{dm.source(r.source)}</td>
+                    <td>
+                        {if nobody { view! { <span class="hint">{dm.nobody_assigned}</span> }.into_any() } else { view! { <ul class="plain">{who}</ul> }.into_any() }}
+                    </td>
+                    <td class="actions">
+                        {row.retired.then(|| view! { <span>{t.retired}</span> })}
+                        {active.then(|| view! {
+                            <ActionForm action=actions.assign attr:class="inline" attr:data-testid=format!("assign-{iro}")>
+                                <input type="hidden" name="id" value=id />
+                                <input type="hidden" name="iro" value=iro />
+                                <label class="inline-label">
+                                    <span class="visually-hidden">{dm.assessor}</span>
+                                    <select name="user">{options}</select>
+                                </label>
+                                <button type="submit">{dm.assign}</button>
+                            </ActionForm>
+                            <ActionForm action=actions.retire attr:class="inline">
+                                <input type="hidden" name="id" value=id />
+                                <input type="hidden" name="iro" value=iro />
+                                <button type="submit" class="danger">{t.retire}</button>
+                            </ActionForm>
+                        })}
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section>
+            <h2 id="iros-title">{dm.iros_title}</h2>
+            {register.iros.is_empty().then(|| view! { <p class="hint">{dm.no_iros}</p> })}
+            {move || field_errors(&actions.problems(), "assessor")}
+            {move || field_errors(&actions.problems(), "iro")}
+            {move || field_errors(&actions.problems(), "waiver")}
+            {move || field_errors(&actions.problems(), "reason")}
+            <AdminTable caption=dm.iros_title testid="iros" columns=vec!["#", dm.col_matter, dm.col_kind, dm.col_occurrence, dm.col_value_chain, dm.col_horizons, dm.col_description, dm.col_source, dm.col_assessors]>
+                {rows}
+            </AdminTable>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn IroForm(id: i64, register: RegisterView, add: ServerAction<AddIro>) -> impl IntoView {
+    let lang = use_lang();
+    let dm = lang.dm();
+    let t = lang.t();
+    let problems = move || problems_of(add.value().get());
+    // Ready for the next IRO once one is added (a refused one stays as typed, beside the messages).
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if matches!(add.value().get(), Some(Ok(_))) {
+            #[cfg(feature = "hydrate")]
+            if let Some(f) = form.get() {
+                f.reset();
+            }
+        }
+    });
+    let matters = register
+        .matters
+        .iter()
+        .map(|m| {
+            let indent = "\u{a0}\u{a0}".repeat(m.code.matches('.').count());
+            let label = format!("{indent}{} {}", m.code, lang.pick(&m.name.zh, &m.name.en));
+            view! { <option value=m.code.clone()>{label}</option> }
+        })
+        .collect_view();
+    let radios = |name: &'static str, options: Vec<(&'static str, &'static str)>| {
+        options
+            .into_iter()
+            .map(|(value, label)| {
+                view! {
+                    <label class="check">
+                        <input type="radio" name=format!("iro[{name}]") value=value required />
+                        <span>{label}</span>
+                    </label>
+                }
+            })
+            .collect_view()
+    };
+    let boxes = |name: &'static str, options: Vec<(&'static str, &'static str)>| {
+        options
+            .into_iter()
+            .map(|(value, label)| {
+                view! {
+                    <label class="check">
+                        <input type="checkbox" name=format!("iro[{name}][]") value=value />
+                        <span>{label}</span>
+                    </label>
+                }
+            })
+            .collect_view()
+    };
+    let kinds = KINDS.iter().map(|(w, k)| (*w, dm.kind(*k))).collect();
+    let occurrences = vec![
+        ("actual", dm.actual),
+        ("potential", dm.potential),
+        ("current", dm.current),
+        ("anticipated", dm.anticipated),
+    ];
+    let chain = CHAIN.iter().map(|(w, v)| (*w, dm.chain(*v))).collect();
+    let horizons = HORIZONS.iter().map(|(w, h)| (*w, dm.horizon(*h))).collect();
+    let sources = SOURCES
+        .iter()
+        .map(|(w, s)| view! { <option value=*w>{dm.source(*s)}</option> })
+        .collect_view();
+    view! {
+        <section class="admin-form" aria-labelledby="iro-form-title">
+            <h2 id="iro-form-title">{dm.add_iro}</h2>
+            <ActionForm action=add node_ref=form attr:class="grid-form" attr:data-testid="iro-form">
+                <input type="hidden" name="id" value=id />
+                <label>
+                    <span>{dm.col_matter}</span>
+                    <select name="iro[matter]" required>{matters}</select>
+                </label>
+                {move || field_errors(&problems(), "matter")}
+                <fieldset>
+                    <legend>{dm.col_kind}</legend>
+                    {radios("kind", kinds)}
+                </fieldset>
+                {move || field_errors(&problems(), "kind")}
+                <fieldset>
+                    <legend>{dm.col_occurrence}</legend>
+                    {radios("occurrence", occurrences)}
+                </fieldset>
+                {move || field_errors(&problems(), "occurrence")}
+                <fieldset>
+                    <legend>{dm.col_value_chain}</legend>
+                    {boxes("value_chain", chain)}
+                </fieldset>
+                {move || field_errors(&problems(), "value_chain")}
+                <fieldset>
+                    <legend>{dm.col_horizons}</legend>
+                    {boxes("horizons", horizons)}
+                </fieldset>
+                {move || field_errors(&problems(), "horizons")}
+                <label class="check">
+                    <input type="checkbox" name="iro[human_rights]" value="true" />
+                    <span>{dm.human_rights}</span>
+                </label>
+                {move || field_errors(&problems(), "human_rights")}
+                <label>
+                    <span>{dm.description_zh}</span>
+                    <textarea name="iro[description_zh]" lang="zh-CN" rows="2"></textarea>
+                </label>
+                {move || field_errors(&problems(), "description_zh")}
+                <label>
+                    <span>{dm.description_en}</span>
+                    <textarea name="iro[description_en]" lang="en" rows="2"></textarea>
+                </label>
+                {move || field_errors(&problems(), "description_en")}
+                <label>
+                    <span>{dm.col_source}</span>
+                    <select name="iro[source]">{sources}</select>
+                </label>
+                {move || field_errors(&problems(), "source")}
+                <div class="actions">
+                    <button type="submit" class="primary">{t.save}</button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,178 @@
+import { expect, type Page } from '@playwright/test';
+import { test, admin, copyCycle, createUser, expectAccessible, hydrated, login, unique } from './helpers';
+
+type Iro = {
+  matter: string;
+  kind: 'negative_impact' | 'positive_impact' | 'risk' | 'opportunity';
+  occurrence: 'actual' | 'potential' | 'current' | 'anticipated';
+  chain: string[];
+  horizons: string[];
+  humanRights?: boolean;
+  en: string;
+  zh: string;
+};
+
+/** Adds an IRO with the register's form and waits until its row is there. */
+async function addIro(page: Page, iro: Iro) {
+  const form = page.getByTestId('iro-form');
+  await form.locator('select[name="iro[matter]"]').selectOption(iro.matter);
+  await form.locator(`input[name="iro[kind]"][value="${iro.kind}"]`).check();
+  await form.locator(`input[name="iro[occurrence]"][value="${iro.occurrence}"]`).check();
+  for (const c of iro.chain) await form.locator(`input[name="iro[value_chain][]"][value="${c}"]`).check();
+  for (const h of iro.horizons) await form.locator(`input[name="iro[horizons][]"][value="${h}"]`).check();
+  if (iro.humanRights) await form.locator('input[name="iro[human_rights]"]').check();
+  await form.locator('textarea[name="iro[description_zh]"]').fill(iro.zh);
+  await form.locator('textarea[name="iro[description_en]"]').fill(iro.en);
+  await form.locator('select[name="iro[source]"]').selectOption('workshop');
+  await form.locator('button[type="submit"]').click();
+  await expect(page.getByTestId('iros').locator('tr', { hasText: iro.en })).toHaveCount(1);
+}
+
+/** The id of the register's row that describes `en`. */
+async function iroId(page: Page, en: string): Promise<string> {
+  const row = page.getByTestId('iros').locator('tr', { hasText: en });
+  return (await row.getAttribute('data-testid'))!.replace('iro-', '');
+}
+
+/** Rates one criterion of an assignment's horizon: `value` 1-5, or '' for "can't judge". */
+async function rate(page: Page, iro: string, horizon: string, criterion: string, value: string) {
+  await page
+    .getByTestId(`assignment-${iro}`)
+    .locator(`fieldset.horizon[data-horizon="${horizon}"] fieldset[data-criterion="${criterion}"] input[value="${value}"]`)
+    .check();
+}
+
+test('an admin builds a double-materiality register, two assessors rate it and the scores follow', async ({ page, browser }) => {
+  test.setTimeout(180_000);
+  const tag = unique();
+  // A draft of the caller's own, not yet answered: its method can still change.
+  const cycle = copyCycle();
+  const ana = createUser(`ana-${tag}@example.com`.toLowerCase(), 'assessor', 'assessor password 1');
+  const ben = createUser(`ben-${tag}@example.com`.toLowerCase(), 'assessor', 'assessor password 2');
+
+  await login(page, `/admin/cycles/${cycle}/register`, admin);
+  await page.getByTestId('method').waitFor();
+  await hydrated(page);
+  await page.getByTestId('method-form').locator('select').selectOption('double');
+  await page.getByTestId('method-form').locator('button').click();
+  await expect(page.getByTestId('method')).toHaveAttribute('data-method', 'double');
+  await page.getByTestId('preset-form').locator('select').selectOption('esrs-2023');
+  await page.getByTestId('preset-form').locator('button').click();
+  await expect(page.getByTestId('matters')).toContainText('120 matters');
+
+  const iros: Iro[] = [
+    { matter: 'E1.1', kind: 'negative_impact', occurrence: 'actual', chain: ['own_operations'], horizons: ['short'], en: `Heat stress at the plant ${tag}`, zh: '厂区高温' },
+    { matter: 'S1.1', kind: 'negative_impact', occurrence: 'potential', chain: ['upstream'], horizons: ['medium'], humanRights: true, en: `Forced labour at suppliers ${tag}`, zh: '供应商强迫劳动' },
+    { matter: 'E1.3', kind: 'positive_impact', occurrence: 'actual', chain: ['downstream'], horizons: ['short'], en: `Efficient products ${tag}`, zh: '高能效产品' },
+    { matter: 'E3.1', kind: 'risk', occurrence: 'anticipated', chain: ['own_operations', 'upstream'], horizons: ['long'], en: `Drought stops the plant ${tag}`, zh: '干旱致停产' },
+    { matter: 'E1.2', kind: 'opportunity', occurrence: 'current', chain: ['downstream'], horizons: ['short'], en: `Low-carbon demand ${tag}`, zh: '低碳需求' },
+    { matter: 'G1.6', kind: 'risk', occurrence: 'current', chain: ['own_operations'], horizons: ['short'], en: `Bribery fines ${tag}`, zh: '贿赂罚款' },
+  ];
+  for (const iro of iros) await addIro(page, iro);
+
+  // A refused IRO says why beside its field and adds nothing.
+  const form = page.getByTestId('iro-form');
+  await form.locator('input[name="iro[kind]"][value="risk"]').check();
+  await form.locator('input[name="iro[occurrence]"][value="actual"]').check();
+  await form.locator('button[type="submit"]').click();
+  await expect(form.locator('.field-error').first()).toBeVisible();
+  await expect(page.getByTestId('iros').locator('tbody tr')).toHaveCount(iros.length);
+
+  // Each IRO to both assessors.
+  const ids: string[] = [];
+  for (const iro of iros) ids.push(await iroId(page, iro.en));
+  for (const id of ids) {
+    for (const who of [ana, ben]) {
+      const assign = page.getByTestId(`assign-${id}`);
+      await assign.locator('select[name="user"]').selectOption({ label: `${who.email} (assessor)` });
+      await assign.locator('button').click();
+      await expect(page.getByTestId(`iro-${id}`)).toContainText(who.email);
+    }
+  }
+  await expectAccessible(page);
+
+  // Both assessors rate in their own browsers: Ana everything, Ben the same but "can't judge" on the
+  // drought risk's likelihood and 3 for the products where Ana gives 2.
+  const [heat, labour, products, drought, demand, bribery] = ids;
+  for (const [who, likelihood, product] of [[ana, '3', '2'], [ben, '', '3']] as const) {
+    const context = await browser.newContext();
+    const p = await context.newPage();
+    await login(p, `/cycles/${cycle}/assess`, who);
+    await p.getByTestId(`assignment-${heat}`).waitFor();
+    await hydrated(p);
+    await expectAccessible(p);
+    for (const c of ['scale', 'scope', 'irremediable']) await rate(p, heat, 'short', c, '4');
+    for (const c of ['scale', 'scope', 'irremediable']) await rate(p, labour, 'medium', c, '5');
+    await rate(p, labour, 'medium', 'likelihood', '1');
+    for (const c of ['scale', 'scope']) await rate(p, products, 'short', c, product);
+    await rate(p, drought, 'long', 'magnitude', '4');
+    await rate(p, drought, 'long', 'likelihood', likelihood);
+    await rate(p, demand, 'short', 'magnitude', '3');
+    await rate(p, bribery, 'short', 'magnitude', '2');
+    // Submitting without a rationale is refused beside the field; a draft keeps the ratings.
+    const heatForm = p.getByTestId(`assignment-${heat}`);
+    await heatForm.getByRole('button', { name: 'Submit (locks your rating)' }).click();
+    await expect(heatForm.locator('.field-error')).toBeVisible();
+    for (const id of ids) {
+      const a = p.getByTestId(`assignment-${id}`);
+      await a.locator('textarea[name="rationale"]').fill(`Site data and interviews ${tag}`);
+      await a.getByRole('button', { name: 'Submit (locks your rating)' }).click();
+      await expect(p.getByTestId(`assignment-${id}`).getByTestId('locked')).toBeVisible();
+    }
+    await p.goto(`/cycles/${cycle}/assess?lang=zh-CN`);
+    await expect(p.getByTestId(`assignment-${heat}`)).toContainText('已提交');
+    await expectAccessible(p);
+    await context.close();
+  }
+
+  // The scores, by the formulas: heat (4,4,4) → 4.00 material; forced labour, a potential
+  // human-rights impact, 5 whatever its likelihood; products (2.5, 2.5) → 2.50, the grey zone;
+  // drought M 4 × L 3 / 5 = 2.40 (Ben's "can't judge" is missing, not low); demand M 3 → 3.00
+  // material; bribery M 2 → 2.00.
+  await page.goto(`/cycles/${cycle}/assessment`);
+  await hydrated(page);
+  const score = (id: string) => page.getByTestId(`score-${id}`);
+  await expect(score(heat).getByTestId('computed')).toContainText('4.00');
+  await expect(score(heat)).toHaveAttribute('data-standing', 'Material');
+  await expect(score(labour).getByTestId('computed')).toContainText('5.00');
+  await expect(score(products).getByTestId('computed')).toContainText('2.50');
+  await expect(score(products)).toHaveAttribute('data-standing', 'GreyZone');
+  await expect(page.getByTestId(`decide-${heat}`)).toHaveCount(0);
+  await expect(score(drought).getByTestId('computed')).toContainText('2.40');
+  await expect(score(demand)).toHaveAttribute('data-standing', 'Material');
+  await expect(page.getByTestId('matter-E1')).toHaveAttribute('data-materiality', 'Double');
+  // The matrix plots every matter with IROs attached, numbered, with the key beside it.
+  const matrix = page.getByTestId('double-matrix');
+  for (const m of ['E1.1', 'S1.1', 'E1.3', 'E3.1', 'E1.2', 'G1.6']) {
+    await expect(matrix.locator(`g.point[data-matter="${m}"]`)).toHaveCount(1);
+  }
+  await expect(matrix).toContainText('E1.1 Climate change adaptation');
+
+  // The decision group calibrates the drought risk, with its reason; the matter E3 becomes material.
+  const calibrate = page.getByTestId(`calibrate-${drought}`);
+  await calibrate.locator('input[name="score"]').fill('3.5');
+  await calibrate.getByRole('button').click();
+  await expect(calibrate.locator('.field-error')).toBeVisible();
+  await calibrate.locator('textarea[name="reason"]').fill(`New water-stress maps ${tag}`);
+  await calibrate.getByRole('button').click();
+  await expect(score(drought).getByTestId('calibration')).toContainText(`New water-stress maps ${tag}`);
+  await expect(score(drought).getByTestId('score')).toHaveText('3.50');
+  await expect(score(drought).getByTestId('computed')).toContainText('2.40');
+  await expect(page.getByTestId('matter-E3')).toHaveAttribute('data-materiality', 'Financial');
+
+  // The grey-zone products: the decision group records its decision, with the reason.
+  const decide = page.getByTestId(`decide-${products}`);
+  await decide.locator('input[name="material"][value="true"]').check();
+  await decide.locator('textarea[name="reason"]').fill(`Customers ask for it ${tag}`);
+  await decide.getByRole('button').click();
+  await expect(score(products)).toHaveAttribute('data-standing', 'Material');
+  await expect(score(products).getByTestId('decision')).toContainText(`Customers ask for it ${tag}`);
+  await expect(page.getByTestId('matter-E1.3')).toHaveAttribute('data-materiality', 'Impact');
+  await expectAccessible(page);
+  await page.goto(`/cycles/${cycle}/assessment?lang=zh-CN`);
+  await expect(score(drought).getByTestId('calibration')).toContainText(`由 ${admin.email} 校准为 3.50`);
+  await expectAccessible(page);
+  await page.goto(`/admin/cycles/${cycle}/register?lang=zh-CN`);
+  await expect(page.getByTestId('iros')).toContainText('已提交');
+  await expectAccessible(page);
+});

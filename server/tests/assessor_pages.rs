@@ -1,0 +1,244 @@
+//! The double-materiality pages through the real router: an assessor reaches their own assignments
+//! and nothing else, rates without JavaScript, and the scores page shows the result and its
+//! calibration; every free text of the register is escaped on every page that shows it.
+
+mod common;
+
+use app::api::register::*;
+use app::domain::Role;
+use app::store::Db;
+use axum::http::{header, StatusCode};
+use axum::Router;
+use common::*;
+use leptos::server_fn::ServerFn;
+use serde_json::Value;
+
+/// A server function that must succeed; its answer.
+async fn ok(app: &Router, path: &str, body: &str, session: &str) -> Value {
+    let (status, res) = send(app, call(path, body, Some(session))).await;
+    let text = body_text(res).await;
+    assert_eq!(status, StatusCode::OK, "{path}: {text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+/// A page as a signed-in browser (or nobody) gets it.
+async fn page(app: &Router, uri: &str, session: Option<&str>) -> (StatusCode, String) {
+    let (status, res) = send(app, get_as(uri, session)).await;
+    (status, body_text(res).await)
+}
+
+/// An anticipated risk as the register's form posts it, with this English description.
+fn risk(description: &str) -> String {
+    format!(
+        "iro[matter]=E3.1.2&iro[kind]=risk&iro[occurrence]=anticipated&iro[value_chain][]=upstream&iro[horizons][]=long&iro[description_zh]={d}&iro[description_en]={d}&iro[source]=expert",
+        d = enc(description)
+    )
+}
+
+struct Assigned {
+    cycle: i64,
+    iro: i64,
+    admin: String,
+    assessor: String,
+}
+
+/// A double-materiality cycle from the ESRS preset with one IRO (`form`) assigned to a new assessor,
+/// expert@example.com.
+async fn assigned(db: &Db, app: &Router, form: &str) -> Assigned {
+    let admin = session(db, "admin@example.com", Role::Admin).await;
+    let assessor = session(db, "expert@example.com", Role::Assessor).await;
+    let cycle = draft_cycle(db).await;
+    let set = format!("id={cycle}&method=double");
+    ok(app, SetCycleMethod::PATH, &set, &admin).await;
+    let preset = format!("id={cycle}&preset=esrs-2023");
+    ok(app, LoadMatterPreset::PATH, &preset, &admin).await;
+    let iro = ok(app, AddIro::PATH, &format!("id={cycle}&{form}"), &admin)
+        .await
+        .as_i64()
+        .unwrap();
+    let user = count(
+        db,
+        "SELECT id FROM users WHERE email = 'expert@example.com'",
+    )
+    .await;
+    let assign = format!("id={cycle}&iro={iro}&user={user}");
+    ok(app, AssignIro::PATH, &assign, &admin).await;
+    Assigned {
+        cycle,
+        iro,
+        admin,
+        assessor,
+    }
+}
+
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn an_assessor_rates_their_assignment_and_reaches_nothing_else(db: Db) {
+    let app = router(db.clone());
+    let a = assigned(&db, &app, &risk("Drought stops the plant")).await;
+    let id = a.cycle;
+    let (status, html) = page(&app, "/assess", Some(&a.assessor)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("DMA (2026)") && html.contains("0 of 1 submitted"),
+        "{html}"
+    );
+
+    // The rating form asks what an anticipated risk's formula needs, on labelled anchors.
+    let here = format!("/cycles/{id}/assess");
+    let (status, html) = page(&app, &here, Some(&a.assessor)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Drought stops the plant"));
+    for asked in [
+        "name=\"ratings[0][magnitude]\"",
+        "name=\"ratings[0][likelihood]\"",
+        "5 · Very likely or certain (over 90 %)",
+        "4 · Significant",
+        "t judge</span>",
+    ] {
+        assert!(html.contains(asked), "{asked}");
+    }
+    assert!(!html.contains("ratings[0][scale]"), "a risk has no scale");
+    let (_, zh) = page(&app, &format!("{here}?lang=zh-CN"), Some(&a.assessor)).await;
+    assert!(zh.contains("5 · 极有可能或确定（90%以上）"));
+
+    // Nothing of the results, the review or the admin pages; nobody signed in gets a sign-in.
+    for uri in [
+        format!("/cycles/{id}/matrix"),
+        format!("/cycles/{id}/review"),
+        format!("/cycles/{id}/assessment"),
+        format!("/admin/cycles/{id}/register"),
+        format!("/admin/cycles/{id}"),
+        format!("/api/v1/cycles/{id}/results.json"),
+        format!("/api/v1/cycles/{id}/double-matrix.svg"),
+    ] {
+        let (status, _) = page(&app, &uri, Some(&a.assessor)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{uri}");
+    }
+    for (path, body) in [
+        (GetAssessment::PATH, format!("id={id}")),
+        (GetRegister::PATH, format!("id={id}")),
+    ] {
+        let (status, _) = send(&app, call(path, &body, Some(&a.assessor))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+    }
+    let (status, _) = page(&app, &here, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // A browser without JavaScript posts the form and is sent back to the page.
+    let body = format!(
+        "id={id}&iro={}&ratings[0][horizon]=long&ratings[0][likelihood]=3&ratings[0][magnitude]=4&rationale=Drought+maps&submit=true",
+        a.iro
+    );
+    let mut req = call(SaveMyRating::PATH, &body, Some(&a.assessor));
+    let headers = req.headers_mut();
+    headers.insert(header::ACCEPT, "text/html".parse().unwrap());
+    let from = format!("http://localhost{here}");
+    headers.insert(header::REFERER, from.parse().unwrap());
+    let (status, res) = send(&app, req).await;
+    assert_eq!(status, StatusCode::FOUND);
+    let to = res.headers()[header::LOCATION].to_str().unwrap();
+    assert_eq!(to.trim_end_matches('?'), from, "back to the page, no error");
+    let stored = "SELECT COUNT(*) FROM iro_ratings WHERE likelihood = 3 AND magnitude = 4";
+    assert_eq!(count(&db, stored).await, 1);
+    let (_, html) = page(&app, &here, Some(&a.assessor)).await;
+    assert!(html.contains("Submitted: your rating is locked."));
+    let (_, html) = page(&app, "/assess", Some(&a.assessor)).await;
+    assert!(html.contains("1 of 1 submitted"));
+
+    // The scores: M 4 × L 3 / 5 = 2.4, not material; calibrated with a reason, material.
+    let scores = format!("/cycles/{id}/assessment");
+    let (status, html) = page(&app, &scores, Some(&a.admin)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("2.40 · Long term"), "{html}");
+    assert!(html.contains("data-standing=\"NotMaterial\""));
+    let calibrate = format!(
+        "id={id}&iro={}&score=3.5&reason=Supplier+audit+shows+it+is+likelier",
+        a.iro
+    );
+    ok(&app, CalibrateIro::PATH, &calibrate, &a.admin).await;
+    let (_, html) = page(&app, &scores, Some(&a.admin)).await;
+    assert!(html
+        .contains("calibrated to 3.50 by admin@example.com: Supplier audit shows it is likelier"));
+    assert!(html.contains("data-standing=\"Material\""));
+    assert!(
+        html.contains("data-materiality=\"Financial\""),
+        "the matter rolls up"
+    );
+    assert!(html.contains(&format!("data-testid=\"calibrate-{}\"", a.iro)));
+    // The matrix, on the page and as downloads, numbers the matter and names it in the key.
+    assert!(html.contains("aria-label=\"Double materiality matrix — DMA\""));
+    let (status, svg) = page(
+        &app,
+        &format!("/api/v1/cycles/{id}/double-matrix.svg?lang=zh-CN"),
+        Some(&a.admin),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        svg.contains("data-matter=\"E3.1.2\"") && svg.contains("双重重要性矩阵"),
+        "{svg}"
+    );
+    let (status, res) = send(
+        &app,
+        get_as(
+            &format!("/api/v1/cycles/{id}/double-matrix.png"),
+            Some(&a.admin),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "image/png");
+    let (status, _) = page(
+        &app,
+        &format!("/api/v1/cycles/{id}/double-matrix.svg"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // Reviewers read the scores but calibrate nothing; the register says who submitted.
+    let reviewer = session(&db, "rev@example.com", Role::Reviewer).await;
+    let (status, html) = page(&app, &scores, Some(&reviewer)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("3.50") && !html.contains("data-testid=\"calibrate-"));
+    let (status, html) = page(
+        &app,
+        &format!("/admin/cycles/{id}/register"),
+        Some(&a.admin),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("data-assessor=\"expert@example.com\" data-state=\"submitted\""));
+}
+
+/// `</textarea><script>` and an `<img onerror>` in an IRO's descriptions, an assessor's rationale
+/// and a calibration's reason come out as text on every page that shows them, in both languages.
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn the_register_free_text_is_escaped_on_every_page(db: Db) {
+    let app = router(db.clone());
+    let payload = "</textarea><script>alert(1)</script><img src=x onerror=alert(2)>";
+    let a = assigned(&db, &app, &risk(payload)).await;
+    let id = a.cycle;
+    let draft = format!(
+        "id={id}&iro={}&ratings[0][horizon]=long&rationale={}&submit=false",
+        a.iro,
+        enc(payload)
+    );
+    ok(&app, SaveMyRating::PATH, &draft, &a.assessor).await;
+    let reason = format!("id={id}&iro={}&score=2&reason={}", a.iro, enc(payload));
+    ok(&app, CalibrateIro::PATH, &reason, &a.admin).await;
+    for (uri, who, shows) in [
+        (format!("/admin/cycles/{id}/register"), &a.admin, 1),
+        (format!("/cycles/{id}/assess"), &a.assessor, 2),
+        (format!("/cycles/{id}/assessment"), &a.admin, 1),
+    ] {
+        for lang in ["en", "zh-CN"] {
+            let (status, html) = page(&app, &format!("{uri}?lang={lang}"), Some(who)).await;
+            assert_eq!(status, StatusCode::OK, "{uri}");
+            assert!(!html.contains("<script>alert"), "{uri} {lang}");
+            assert!(!html.contains("<img src=x"), "{uri} {lang}");
+            let escaped = html.matches("&lt;script&gt;alert(1)").count();
+            assert!(escaped >= shows, "{uri} {lang}: {escaped}");
+        }
+    }
+}
