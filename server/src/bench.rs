@@ -132,6 +132,7 @@ sign-in flood: {FLOOD} concurrent wrong passwords, each for its own account from
     timed_gets(&addr, &results_path, &bearer).await?;
     timed_gets(&addr, &svg_path, &bearer).await?;
     render_only(&db, cycle).await?;
+    double_materiality_reads(&db, &addr, &bearer).await?;
 
     // The recompute counts on a read snapshot: answers keep arriving meanwhile, and none may fail.
     let during = links.split_off(links.len().saturating_sub(DURING_RECOMPUTE));
@@ -330,6 +331,136 @@ async fn render_only(db: &Db, cycle: i64) -> Result<(), AnyError> {
     println!(
         "  in process, histograms read + statistics + SVG drawn: median {:.2} ms",
         ms(quantile(&times, 0.5))
+    );
+    Ok(())
+}
+
+/// IROs of the double-materiality cycle, and assessors rating each of them.
+const DM_IROS: u32 = 1000;
+const DM_ASSESSORS: u32 = 5;
+
+/// A double-materiality cycle of [`DM_IROS`] IROs of all four kinds over the ESRS matters, each
+/// rated and submitted by [`DM_ASSESSORS`] assessors at two horizons; its id.
+async fn fill_double(db: &Db) -> Result<i64, AnyError> {
+    use app::domain::double_materiality::Method;
+    use app::domain::matters::MatterPresetName;
+    let actor = Actor::command_line();
+    let settings = app::domain::CycleForm {
+        name: "DMA bench".into(),
+        year: "2026".into(),
+        scale: "1-5".into(),
+        k: "5".into(),
+        threshold: "3".into(),
+        threshold_rule: "both".into(),
+        ..Default::default()
+    }
+    .check()
+    .map_err(|p| format!("{p:?}"))?;
+    let stored = |e: store::write::StoreError| format!("{e:?}");
+    let id = store::cycles::create_cycle(db, &actor, &settings)
+        .await
+        .map_err(stored)?;
+    store::register::set_method(db, &actor, id, Method::Double)
+        .await
+        .map_err(stored)?;
+    store::register::load_preset(db, &actor, id, MatterPresetName::Esrs2023)
+        .await
+        .map_err(stored)?;
+    let now = store::now();
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "INSERT INTO users (email, password_hash, role, created_at)
+         WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?)
+         SELECT 'assessor-' || i || '@bench.example', 'no password', 'assessor', ? FROM seq",
+    )
+    .bind(DM_ASSESSORS)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    // Kinds in turn, every other pair potential (anticipated), over every matter in turn.
+    sqlx::query(
+        "INSERT INTO iros (cycle_id, matter_id, kind, potential, human_rights, value_chain, horizons,
+                           description_zh, description_en, source, created_at)
+         WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < ? - 1),
+         m AS (SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS k, COUNT(*) OVER () AS n
+               FROM matters WHERE cycle_id = ?)
+         SELECT ?, m.id,
+                CASE seq.i % 4 WHEN 0 THEN 'negative_impact' WHEN 1 THEN 'positive_impact'
+                               WHEN 2 THEN 'risk' ELSE 'opportunity' END,
+                (seq.i / 4) % 2, 0, 'own_operations', 'short,long', '影响 ' || seq.i, 'IRO ' || seq.i,
+                'workshop', ?
+         FROM seq JOIN m ON m.k = seq.i % m.n",
+    )
+    .bind(DM_IROS)
+    .bind(id)
+    .bind(id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO iro_assignments (iro_id, user_id, rationale, submitted_at)
+         SELECT i.id, u.id, 'Bench', ? FROM iros i CROSS JOIN users u
+         WHERE i.cycle_id = ? AND u.email LIKE '%@bench.example'",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    // Every criterion 1 to 5 by a formula (the scoring reads those the kind asks).
+    sqlx::query(
+        "INSERT INTO iro_ratings (iro_id, user_id, horizon, scale, scope, irremediable, likelihood,
+                                 magnitude)
+         SELECT a.iro_id, a.user_id, h.horizon, 1 + (a.iro_id + a.user_id) % 5,
+                1 + (a.iro_id * 3 + a.user_id) % 5, 1 + (a.iro_id * 7) % 5,
+                1 + (a.iro_id + 2 * a.user_id) % 5, 1 + (a.iro_id * 11 + a.user_id) % 5
+         FROM iro_assignments a JOIN iros i ON i.id = a.iro_id
+         CROSS JOIN (SELECT 'short' AS horizon UNION ALL SELECT 'long') h
+         WHERE i.cycle_id = ?",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The double materiality results at [`DM_IROS`] IROs: the matrix over HTTP, and the scores,
+/// positions and drawing in this process.
+async fn double_materiality_reads(db: &Db, addr: &str, bearer: &str) -> Result<(), AnyError> {
+    let t = Instant::now();
+    let id = fill_double(db).await?;
+    println!(
+        "
+double materiality: {DM_IROS} IROs, {DM_ASSESSORS} assessors each at two horizons ({} ratings), made in {:.1} s:",
+        DM_IROS * DM_ASSESSORS * 2,
+        t.elapsed().as_secs_f64()
+    );
+    timed_gets(
+        addr,
+        &format!("/api/v1/cycles/{id}/double-matrix.svg"),
+        bearer,
+    )
+    .await?;
+    let scoring = app::domain::double_materiality::Scoring::default();
+    let (mut reads, mut draws) = (Vec::new(), Vec::new());
+    let mut plotted = 0;
+    for _ in 0..20 {
+        let t = Instant::now();
+        let view = store::assessments::assessment(db, id, &scoring)
+            .await?
+            .ok_or("no cycle")?;
+        reads.push(t.elapsed());
+        let t = Instant::now();
+        let svg = app::chart::double::double_matrix_svg(&view, app::i18n::Lang::Zh);
+        draws.push(t.elapsed());
+        plotted = svg.matches("<g class=\"point\"").count();
+    }
+    reads.sort();
+    draws.sort();
+    println!(
+        "  in process: ratings read + scores + matter positions median {:.2} ms; SVG of {plotted} matters drawn median {:.2} ms",
+        ms(quantile(&reads, 0.5)),
+        ms(quantile(&draws, 0.5)),
     );
     Ok(())
 }
