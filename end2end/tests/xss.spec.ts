@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import { test, admin, hydrated, invite, login, setStatus, unique } from './helpers';
+import { test, admin, copyCycle, createUser, hydrated, invite, login, setStatus, unique } from './helpers';
 
 /** Text that runs script wherever it reaches HTML unescaped: it closes a textarea and a script, then
  * sets a flag from an image's error handler and from a script of its own. */
@@ -158,4 +158,67 @@ test('text that looks like HTML is shown as text on every page, and never runs',
     await expectInert(page, url);
   }
   expect(dialogs).toEqual([]);
+});
+
+test('the double-materiality register, ratings and calibrations show such text as text, and it never runs', async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  const id = copyCycle();
+  const expert = createUser(`xss-${unique()}@example.com`.toLowerCase(), 'assessor', 'assessor password');
+  await login(page, `/admin/cycles/${id}/register`, admin);
+  await page.waitForURL(/\/register$/);
+  let register = await actions(page, `/admin/cycles/${id}/register`);
+  await call(page, register.set_cycle_method, { id: String(id), method: 'double' });
+  register = await actions(page, `/admin/cycles/${id}/register`);
+  await call(page, register.load_matter_preset, { id: String(id), preset: 'esrs-2023' });
+  register = await actions(page, `/admin/cycles/${id}/register`);
+  const iro = await call(
+    page,
+    register.add_iro,
+    new URLSearchParams([
+      ['id', String(id)],
+      ['iro[matter]', 'E1.1'],
+      ['iro[kind]', 'negative_impact'],
+      ['iro[occurrence]', 'actual'],
+      ['iro[value_chain][]', 'own_operations'],
+      ['iro[horizons][]', 'short'],
+      ['iro[description_zh]', payload],
+      ['iro[description_en]', payload],
+      ['iro[source]', 'expert'],
+    ]).toString(),
+  );
+  register = await actions(page, `/admin/cycles/${id}/register`);
+  const user = await page
+    .locator('select[name="user"] option', { hasText: expert.email })
+    .first()
+    .getAttribute('value');
+  await call(page, register.assign_iro, { id: String(id), iro, user: user! });
+
+  // The assessor's draft rationale; the decision group's calibration reason.
+  const context = await browser.newContext();
+  const p = await context.newPage();
+  await login(p, `/cycles/${id}/assess`, expert);
+  await p.waitForURL(/\/assess$/);
+  const assess = await actions(p, `/cycles/${id}/assess`);
+  await call(p, assess.save_my_rating, {
+    id: String(id),
+    iro,
+    'ratings[0][horizon]': 'short',
+    'ratings[0][scale]': '3',
+    rationale: payload,
+    submit: 'false',
+  });
+  for (const url of [`/cycles/${id}/assess?lang=en`, `/cycles/${id}/assess?lang=zh-CN`]) await expectInert(p, url);
+  await context.close();
+  const scores = await actions(page, `/cycles/${id}/assessment`);
+  await call(page, scores.calibrate_iro, { id: String(id), iro, score: '3', reason: payload });
+
+  for (const url of [
+    `/admin/cycles/${id}/register?lang=en`,
+    `/admin/cycles/${id}/register?lang=zh-CN`,
+    `/cycles/${id}/assessment?lang=en`,
+    `/cycles/${id}/assessment?lang=zh-CN`,
+    '/admin/audit',
+  ]) {
+    await expectInert(page, url);
+  }
 });
