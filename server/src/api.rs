@@ -30,6 +30,8 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/cycles/{id}/double-matrix.png",
             get(double_matrix_png),
         )
+        .route("/api/v1/cycles/{id}/iros.csv", get(iros_csv))
+        .route("/api/v1/cycles/{id}/ratings.csv", get(ratings_csv))
         .route("/api/v1/cycles/{id}/material.csv", get(material_csv))
         .route("/api/v1/audit.csv", get(audit_csv))
         .route("/api/v1/topics.csv", get(topics_csv))
@@ -321,6 +323,51 @@ async fn double_matrix_png(
         Err(r) => return r,
     };
     png_of(svg, &format!("double-matrix-{id}.png")).await
+}
+
+/// The register with every IRO's score, calibration, decision and standing (reviewers and admins).
+async fn iros_csv(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(r) = reviewer(&state, &headers).await {
+        return r;
+    }
+    let scoring = app::domain::double_materiality::Scoring::default();
+    match app::store::assessments::assessment(&state.db, id, &scoring).await {
+        Ok(Some(view)) => attachment(
+            "text/csv; charset=utf-8",
+            &format!("iros-{id}.csv"),
+            app::domain::dm_export::iros_csv(&view),
+        ),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+/// Every assessor's ratings and rationale (reviewers and admins).
+async fn ratings_csv(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(r) = reviewer(&state, &headers).await {
+        return r;
+    }
+    match app::store::cycles::cycle(&state.db, id).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(e) => return internal(e),
+    }
+    match app::store::assessments::rating_rows(&state.db, id).await {
+        Ok(rows) => attachment(
+            "text/csv; charset=utf-8",
+            &format!("ratings-{id}.csv"),
+            app::domain::dm_export::ratings_csv(&rows),
+        ),
+        Err(e) => internal(e),
+    }
 }
 
 /// An SVG rasterised at twice its size, as a download named `name`.

@@ -195,6 +195,48 @@ async fn an_assessor_rates_their_assignment_and_reaches_nothing_else(db: Db) {
     )
     .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // The files: every IRO with its figures, every rating with its rationale.
+    let (status, csv) = page(
+        &app,
+        &format!("/api/v1/cycles/{id}/iros.csv"),
+        Some(&a.admin),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let row = csv.lines().nth(1).unwrap();
+    assert!(
+        row.starts_with(&format!("{},E3.1.2,risk,true,false,upstream,long,", a.iro)),
+        "{row}"
+    );
+    assert!(
+        row.contains(
+            ",2.4000,long,,false,3.5000,Supplier audit shows it is likelier,admin@example.com "
+        ),
+        "{row}"
+    );
+    assert!(row.ends_with(",,,,3.5000,material"), "{row}");
+    let (status, csv) = page(
+        &app,
+        &format!("/api/v1/cycles/{id}/ratings.csv"),
+        Some(&a.admin),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        csv.lines().nth(1),
+        Some(
+            format!(
+                "{},expert@example.com,long,,,,3,4,true,,Drought maps",
+                a.iro
+            )
+            .as_str()
+        )
+    );
+    for file in ["iros.csv", "ratings.csv"] {
+        let uri = format!("/api/v1/cycles/{id}/{file}");
+        let (status, _) = page(&app, &uri, Some(&a.assessor)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{file}");
+    }
 
     // Reviewers read the scores but calibrate nothing; the register says who submitted.
     let reviewer = session(&db, "rev@example.com", Role::Reviewer).await;

@@ -77,6 +77,8 @@ pub struct DmText {
     pub saved: &'static str,
 
     pub matrix_title: &'static str,
+    pub iros_file: &'static str,
+    pub ratings_file: &'static str,
     pub matrix_note: &'static str,
     pub key_title: &'static str,
     pub assessment_title: &'static str,
@@ -331,6 +333,8 @@ pub static EN: DmText = DmText {
     saved: "Saved.",
 
     matrix_title: "Double materiality matrix",
+    iros_file: "IROs and scores (CSV)",
+    ratings_file: "Every rating (CSV)",
     matrix_note: "Calibrated scores where there are; a matter with no scored risk or opportunity sits at 0 financial, one with no scored impact at 0 impact.",
     key_title: "Matters",
     assessment_title: "Double materiality",
@@ -457,6 +461,8 @@ pub static ZH: DmText = DmText {
     saved: "已保存。",
 
     matrix_title: "双重重要性矩阵",
+    iros_file: "影响、风险和机遇及得分（CSV）",
+    ratings_file: "全部评分（CSV）",
     matrix_note: "有校准得分的采用校准得分；没有已评分风险或机遇的议题财务重要性记为 0，没有已评分影响的议题影响重要性记为 0。",
     key_title: "议题",
     assessment_title: "双重重要性",

@@ -111,6 +111,10 @@ fn Assessment(page: Page, calibrated: RwSignal<usize>) -> impl IntoView {
             <a href=format!("/api/v1/cycles/{id}/double-matrix.svg?lang={}", lang.tag()) download rel="external">"SVG"</a>
             " · "
             <a href=format!("/api/v1/cycles/{id}/double-matrix.png?lang={}", lang.tag()) download rel="external" data-testid="download-png">"PNG"</a>
+            " · "
+            <a href=format!("/api/v1/cycles/{id}/iros.csv") download rel="external" data-testid="download-iros">{dm.iros_file}</a>
+            " · "
+            <a href=format!("/api/v1/cycles/{id}/ratings.csv") download rel="external" data-testid="download-ratings">{dm.ratings_file}</a>
         </p>
         <div class="table-wrap" tabindex="0" role="region" aria-label=dm.iros_title>
             <table class="stats" data-testid="iro-scores">

@@ -642,3 +642,42 @@ pub async fn assessment(
         matters,
     }))
 }
+
+/// Every assignment of the cycle's active IROs with the assessor's ratings, one row per horizon
+/// rated (one row with no horizon where nothing is rated yet), for the ratings file.
+pub async fn rating_rows(
+    db: &Db,
+    cycle: i64,
+) -> Result<Vec<crate::domain::dm_export::RatingRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT a.iro_id, u.email, r.horizon, r.scale, r.scope, r.irremediable, r.likelihood,
+                r.magnitude, a.submitted_at IS NOT NULL AS submitted, a.waived_reason, a.rationale
+         FROM iro_assignments a JOIN iros i ON i.id = a.iro_id JOIN users u ON u.id = a.user_id
+         LEFT JOIN iro_ratings r ON r.iro_id = a.iro_id AND r.user_id = a.user_id
+         WHERE i.cycle_id = ? AND i.retired_at IS NULL
+         ORDER BY a.iro_id, u.email, r.horizon",
+    )
+    .bind(cycle)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let horizon = match r.get::<Option<&str>, _>("horizon") {
+                None => None,
+                Some(h) => Some(
+                    lookup(&HORIZONS, h)
+                        .ok_or_else(|| sqlx::Error::Decode("bad horizon in the database".into()))?,
+                ),
+            };
+            Ok(crate::domain::dm_export::RatingRow {
+                iro: r.get("iro_id"),
+                assessor: r.get("email"),
+                horizon,
+                rating: rating_of(r),
+                submitted: r.get("submitted"),
+                waived_reason: r.get("waived_reason"),
+                rationale: r.get("rationale"),
+            })
+        })
+        .collect()
+}
