@@ -251,14 +251,7 @@ async fn matrix_svg(
     Query(q): Query<ResultsQuery>,
     headers: HeaderMap,
 ) -> Response {
-    match draw_matrix(&state, &headers, id, &q).await {
-        Ok(svg) => (
-            [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
-            svg,
-        )
-            .into_response(),
-        Err(r) => r,
-    }
+    svg_answer(draw_matrix(&state, &headers, id, &q).await)
 }
 
 /// The matrix at twice its size, for print.
@@ -268,30 +261,36 @@ async fn matrix_png(
     Query(q): Query<ResultsQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let svg = match draw_matrix(&state, &headers, id, &q).await {
-        Ok(svg) => svg,
-        Err(r) => return r,
-    };
-    png_of(svg, &format!("matrix-{id}.png")).await
+    png_answer(
+        draw_matrix(&state, &headers, id, &q).await,
+        format!("matrix-{id}.png"),
+    )
+    .await
 }
 
-/// The double materiality matrix in the asked language, drawn as SVG (reviewers and admins).
+/// A cycle's double-materiality results, for reviewers and admins.
+async fn load_assessment(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: i64,
+) -> Result<app::domain::iro::AssessmentView, Response> {
+    reviewer(state, headers).await?;
+    let scoring = app::domain::double_materiality::Scoring::default();
+    app::store::assessments::assessment(&state.db, id, &scoring)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| StatusCode::NOT_FOUND.into_response())
+}
+
+/// The double materiality matrix in the asked language, drawn as SVG.
 async fn draw_double_matrix(
     state: &AppState,
     headers: &HeaderMap,
     id: i64,
     q: &ResultsQuery,
 ) -> Result<String, Response> {
-    reviewer(state, headers).await?;
+    let view = load_assessment(state, headers, id).await?;
     let lang = request_lang(headers, q.lang.as_deref());
-    let view = app::store::assessments::assessment(
-        &state.db,
-        id,
-        &app::domain::double_materiality::Scoring::default(),
-    )
-    .await
-    .map_err(internal)?
-    .ok_or_else(|| StatusCode::NOT_FOUND.into_response())?;
     Ok(app::chart::double::double_matrix_svg(&view, lang))
 }
 
@@ -301,14 +300,7 @@ async fn double_matrix_svg(
     Query(q): Query<ResultsQuery>,
     headers: HeaderMap,
 ) -> Response {
-    match draw_double_matrix(&state, &headers, id, &q).await {
-        Ok(svg) => (
-            [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
-            svg,
-        )
-            .into_response(),
-        Err(r) => r,
-    }
+    svg_answer(draw_double_matrix(&state, &headers, id, &q).await)
 }
 
 /// The double materiality matrix at twice its size, for print.
@@ -318,11 +310,11 @@ async fn double_matrix_png(
     Query(q): Query<ResultsQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let svg = match draw_double_matrix(&state, &headers, id, &q).await {
-        Ok(svg) => svg,
-        Err(r) => return r,
-    };
-    png_of(svg, &format!("double-matrix-{id}.png")).await
+    png_answer(
+        draw_double_matrix(&state, &headers, id, &q).await,
+        format!("double-matrix-{id}.png"),
+    )
+    .await
 }
 
 /// The register with every IRO's score, calibration, decision and standing (reviewers and admins).
@@ -331,18 +323,13 @@ async fn iros_csv(
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(r) = reviewer(&state, &headers).await {
-        return r;
-    }
-    let scoring = app::domain::double_materiality::Scoring::default();
-    match app::store::assessments::assessment(&state.db, id, &scoring).await {
-        Ok(Some(view)) => attachment(
+    match load_assessment(&state, &headers, id).await {
+        Ok(view) => attachment(
             "text/csv; charset=utf-8",
             &format!("iros-{id}.csv"),
             app::domain::dm_export::iros_csv(&view),
         ),
-        Ok(None) => StatusCode::NOT_FOUND.into_response(),
-        Err(e) => internal(e),
+        Err(r) => r,
     }
 }
 
@@ -370,11 +357,27 @@ async fn ratings_csv(
     }
 }
 
-/// An SVG rasterised at twice its size, as a download named `name`.
-async fn png_of(svg: String, name: &str) -> Response {
+/// A drawing as the answer, or the refusal met while making it.
+fn svg_answer(drawn: Result<String, Response>) -> Response {
+    match drawn {
+        Ok(svg) => (
+            [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+            svg,
+        )
+            .into_response(),
+        Err(r) => r,
+    }
+}
+
+/// A drawing rasterised at twice its size (for print) as a download named `name`, or the refusal.
+async fn png_answer(drawn: Result<String, Response>, name: String) -> Response {
+    let svg = match drawn {
+        Ok(svg) => svg,
+        Err(r) => return r,
+    };
     // Rasterising takes tens of milliseconds of CPU: off the async workers.
     match tokio::task::spawn_blocking(move || app::chart::export::png(&svg, 2.0)).await {
-        Ok(Ok(png)) => binary("image/png", name, png),
+        Ok(Ok(png)) => binary("image/png", &name, png),
         Ok(Err(e)) => internal(e),
         Err(e) => internal(e),
     }
