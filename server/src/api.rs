@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
             get(double_matrix_png),
         )
         .route("/api/v1/cycles/{id}/iros.csv", get(iros_csv))
+        .route("/api/v1/cycles/{id}/assessment.json", get(assessment_json))
         .route("/api/v1/cycles/{id}/ratings.csv", get(ratings_csv))
         .route("/api/v1/cycles/{id}/material.csv", get(material_csv))
         .route("/api/v1/audit.csv", get(audit_csv))
@@ -330,6 +331,24 @@ async fn iros_csv(
             app::domain::dm_export::iros_csv(&view),
         ),
         Err(r) => r,
+    }
+}
+
+/// The double-materiality results and every rating in one document (reviewers and admins): the
+/// scores page's data (`view`: cycle, scoring constants, IROs with scores, calibrations and
+/// decisions, matters with positions) and `ratings`, as the ratings file lists them.
+async fn assessment_json(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Response {
+    let view = match load_assessment(&state, &headers, id).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    match app::store::assessments::rating_rows(&state.db, id).await {
+        Ok(ratings) => Json(json!({ "view": view, "ratings": ratings })).into_response(),
+        Err(e) => internal(e),
     }
 }
 

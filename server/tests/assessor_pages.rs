@@ -232,7 +232,23 @@ async fn an_assessor_rates_their_assignment_and_reaches_nothing_else(db: Db) {
             .as_str()
         )
     );
-    for file in ["iros.csv", "ratings.csv"] {
+    let (status, json) = page(
+        &app,
+        &format!("/api/v1/cycles/{id}/assessment.json"),
+        Some(&a.admin),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let json: Value = serde_json::from_str(&json).unwrap();
+    let scored = &json["view"]["iros"][0];
+    assert_eq!(scored["row"]["id"], a.iro);
+    assert_eq!(scored["score"]["calibrated"], 3.5);
+    assert_eq!(scored["score"]["standing"], "Material");
+    assert_eq!(scored["calibration"]["by"], "admin@example.com");
+    assert_eq!(json["ratings"][0]["assessor"], "expert@example.com");
+    assert_eq!(json["ratings"][0]["rating"]["magnitude"], 4);
+    assert_eq!(json["ratings"][0]["rationale"], "Drought maps");
+    for file in ["iros.csv", "ratings.csv", "assessment.json"] {
         let uri = format!("/api/v1/cycles/{id}/{file}");
         let (status, _) = page(&app, &uri, Some(&a.assessor)).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{file}");
