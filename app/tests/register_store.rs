@@ -5,64 +5,12 @@
 use app::domain::double_materiality::{Horizon, IroKind, Method};
 use app::domain::iro::{IroForm, IroSource, ValueChain};
 use app::domain::matters::MatterPresetName;
-use app::domain::{CycleForm, CycleStatus, FieldProblem, Problem};
+use app::domain::{CycleStatus, FieldProblem, Problem};
 use app::store::write::StoreError;
 use app::store::{self, register, Db};
 
-fn cli() -> app::store::audit::Actor {
-    app::store::audit::Actor::command_line()
-}
-
-async fn count(db: &Db, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
-}
-
-/// A draft cycle of the double-materiality method.
-async fn double_cycle(db: &Db) -> i64 {
-    let settings = CycleForm {
-        name: "DMA 2026".into(),
-        year: "2026".into(),
-        scale: "1-5".into(),
-        k: "5".into(),
-        threshold: "3".into(),
-        threshold_rule: "both".into(),
-        ..Default::default()
-    }
-    .check()
-    .unwrap();
-    let id = store::cycles::create_cycle(db, &cli(), &settings)
-        .await
-        .unwrap();
-    register::set_method(db, &cli(), id, Method::Double)
-        .await
-        .unwrap();
-    id
-}
-
-fn water_risk() -> IroForm {
-    IroForm {
-        matter: "E3.1.2".into(),
-        kind: "risk".into(),
-        occurrence: "anticipated".into(),
-        value_chain: vec!["upstream".into(), "own_operations".into()],
-        horizons: vec!["medium".into(), "long".into()],
-        human_rights: false,
-        description_zh: "干旱导致取水受限".into(),
-        description_en: "Drought limits water withdrawals".into(),
-        source: "desk_research".into(),
-    }
-}
-
-/// An actual negative impact on health and safety, over the short term.
-fn actual_impact() -> IroForm {
-    IroForm {
-        matter: "S1.1.8".into(),
-        kind: "negative_impact".into(),
-        occurrence: "actual".into(),
-        horizons: vec!["short".into()],
-        ..water_risk()
-    }
-}
+mod common;
+use common::*;
 
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn a_preset_gives_a_double_materiality_cycle_its_matters_once(db: Db) {
@@ -242,7 +190,6 @@ async fn a_confirmed_cycle_refuses_every_register_write(db: Db) {
         frozen("preset")
     );
     use app::store::assessments as a;
-    let d = app::domain::double_materiality::Scoring::default();
     let why = "A reason";
     assert_eq!(a::assign(&db, &cli(), id, iro, 1).await, frozen("assessor"));
     assert_eq!(
@@ -250,7 +197,7 @@ async fn a_confirmed_cycle_refuses_every_register_write(db: Db) {
         frozen("score")
     );
     assert_eq!(
-        a::decide(&db, &cli(), id, iro, Some(true), why, &d).await,
+        a::decide(&db, &cli(), id, iro, Some(true), why).await,
         frozen("decision")
     );
     assert_eq!(
@@ -265,41 +212,11 @@ async fn a_confirmed_cycle_refuses_every_register_write(db: Db) {
     );
 }
 
-/// An account to assess with, and how the store records it acting.
-async fn assessor(db: &Db, email: &str) -> (i64, app::store::audit::Actor) {
-    let u = store::auth::create_user(
-        db,
-        &cli(),
-        email,
-        "a long password",
-        app::domain::Role::Assessor,
-    )
-    .await
-    .unwrap();
-    (u.id, app::store::audit::Actor::from(&u))
-}
-
-fn negative(
-    scale: u8,
-    scope: u8,
-    irremediable: u8,
-) -> Vec<(Horizon, app::domain::double_materiality::Rating)> {
-    vec![(
-        Horizon::Short,
-        app::domain::double_materiality::Criteria {
-            scale: Some(scale),
-            scope: Some(scope),
-            irremediable: Some(irremediable),
-            ..Default::default()
-        },
-    )]
-}
-
 /// The worked case through the store: two assessors' submitted ratings of an actual negative impact,
 /// (5, 5, 5) and (2, 2, 2), score 3.5 with a spread of 3.0; a third's draft does not count.
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn submitted_ratings_score_and_drafts_do_not(db: Db) {
-    use app::domain::double_materiality::{Scoring, Standing};
+    use app::domain::double_materiality::Standing;
     let id = double_cycle(&db).await;
     register::load_preset(&db, &cli(), id, MatterPresetName::Esrs2023)
         .await
@@ -335,9 +252,7 @@ async fn submitted_ratings_score_and_drafts_do_not(db: Db) {
     save_rating(&db, &as_c, id, iro, &negative(1, 1, 1), "", false)
         .await
         .unwrap();
-    let scores = store::assessments::scores(&db, id, &Scoring::default())
-        .await
-        .unwrap();
+    let scores = store::assessments::scores(&db, id).await.unwrap();
     assert_eq!(scores.len(), 1);
     let s = &scores[0].1;
     assert!((s.computed.unwrap().0 - 3.5).abs() < 1e-9, "{s:?}");
@@ -444,7 +359,7 @@ async fn an_assessor_writes_only_their_own_assignment_and_a_submission_locks(db:
 /// record; the computed score stays beside it.
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn a_calibration_needs_its_reason_and_decides_the_standing(db: Db) {
-    use app::domain::double_materiality::{Scoring, Standing};
+    use app::domain::double_materiality::Standing;
     use app::store::assessments::{assign, calibrate, save_rating, scores};
     let id = double_cycle(&db).await;
     register::load_preset(&db, &cli(), id, MatterPresetName::Esrs2023)
@@ -462,9 +377,8 @@ async fn a_calibration_needs_its_reason_and_decides_the_standing(db: Db) {
         app::domain::iro::IroRow,
         app::domain::double_materiality::IroScore,
     )]| { (s[0].1.standing, s[0].1.calibrated) };
-    let d = Scoring::default();
     assert_eq!(
-        standing(&scores(&db, id, &d).await.unwrap()),
+        standing(&scores(&db, id).await.unwrap()),
         (Standing::Material, None)
     );
 
@@ -494,7 +408,7 @@ async fn a_calibration_needs_its_reason_and_decides_the_standing(db: Db) {
     )
     .await
     .unwrap();
-    let s = scores(&db, id, &d).await.unwrap();
+    let s = scores(&db, id).await.unwrap();
     assert_eq!(standing(&s), (Standing::NotMaterial, Some(2.0)));
     assert!(
         (s[0].1.computed.unwrap().0 - 3.5).abs() < 1e-9,
@@ -512,7 +426,7 @@ async fn a_calibration_needs_its_reason_and_decides_the_standing(db: Db) {
         .await
         .unwrap();
     assert_eq!(
-        standing(&scores(&db, id, &d).await.unwrap()),
+        standing(&scores(&db, id).await.unwrap()),
         (Standing::Material, None)
     );
     let audited = count(
@@ -528,9 +442,8 @@ async fn a_calibration_needs_its_reason_and_decides_the_standing(db: Db) {
 /// the score or as missing.
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn decisions_settle_only_undecided_scores_and_waivers_drop_an_assessor(db: Db) {
-    use app::domain::double_materiality::{Scoring, Standing};
+    use app::domain::double_materiality::Standing;
     use app::store::assessments::{assign, decide, save_rating, scores, waive};
-    let d = Scoring::default();
     let id = double_cycle(&db).await;
     register::load_preset(&db, &cli(), id, MatterPresetName::Esrs2023)
         .await
@@ -554,7 +467,7 @@ async fn decisions_settle_only_undecided_scores_and_waivers_drop_an_assessor(db:
         app::domain::double_materiality::IroScore,
     )>| { (s[0].1.standing, s[0].1.decided) };
     assert_eq!(
-        standing(scores(&db, id, &d).await.unwrap()),
+        standing(scores(&db, id).await.unwrap()),
         (Standing::GreyZone, false)
     );
     assert_eq!(
@@ -583,7 +496,7 @@ async fn decisions_settle_only_undecided_scores_and_waivers_drop_an_assessor(db:
         )])),
         "a submitted rating is not waived"
     );
-    let view = store::assessments::assessment(&db, id, &d)
+    let view = store::assessments::assessment(&db, id)
         .await
         .unwrap()
         .unwrap();
@@ -591,7 +504,7 @@ async fn decisions_settle_only_undecided_scores_and_waivers_drop_an_assessor(db:
 
     // The decision needs its reason, then settles the standing; the score stays.
     assert_eq!(
-        decide(&db, &cli(), id, iro, Some(true), " ", &d).await,
+        decide(&db, &cli(), id, iro, Some(true), " ").await,
         Err(StoreError::Refused(vec![FieldProblem::new(
             "reason",
             Problem::Required
@@ -604,17 +517,16 @@ async fn decisions_settle_only_undecided_scores_and_waivers_drop_an_assessor(db:
         iro,
         Some(true),
         "Regulator's focus this year",
-        &d,
     )
     .await
     .unwrap();
-    let s = scores(&db, id, &d).await.unwrap();
+    let s = scores(&db, id).await.unwrap();
     assert_eq!(
         (s[0].1.standing, s[0].1.decided),
         (Standing::Material, true)
     );
     assert!((s[0].1.score().unwrap() - 8.0 / 3.0).abs() < 1e-9);
-    let view = store::assessments::assessment(&db, id, &d)
+    let view = store::assessments::assessment(&db, id)
         .await
         .unwrap()
         .unwrap();
@@ -626,18 +538,18 @@ async fn decisions_settle_only_undecided_scores_and_waivers_drop_an_assessor(db:
     let s1 = view.matters.iter().find(|m| m.matter.code == "S1").unwrap();
     assert_eq!(s1.position.undecided, 0);
     // Changing it, or removing it, needs a reason too.
-    decide(&db, &cli(), id, iro, Some(false), "Second look", &d)
+    decide(&db, &cli(), id, iro, Some(false), "Second look")
         .await
         .unwrap();
     assert_eq!(
-        standing(scores(&db, id, &d).await.unwrap()),
+        standing(scores(&db, id).await.unwrap()),
         (Standing::NotMaterial, true)
     );
-    decide(&db, &cli(), id, iro, None, "Wrong IRO", &d)
+    decide(&db, &cli(), id, iro, None, "Wrong IRO")
         .await
         .unwrap();
     assert_eq!(
-        standing(scores(&db, id, &d).await.unwrap()),
+        standing(scores(&db, id).await.unwrap()),
         (Standing::GreyZone, false)
     );
 
@@ -650,7 +562,7 @@ async fn decisions_settle_only_undecided_scores_and_waivers_drop_an_assessor(db:
         .await
         .unwrap();
     assert_eq!(
-        decide(&db, &cli(), id, clear, Some(false), "Not for us", &d).await,
+        decide(&db, &cli(), id, clear, Some(false), "Not for us").await,
         Err(StoreError::Refused(vec![FieldProblem::new(
             "decision",
             Problem::NotAllowed

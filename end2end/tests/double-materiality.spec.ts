@@ -160,7 +160,10 @@ test('an admin builds a double-materiality register, two assessors rate it and t
   await expect(score(drought).getByTestId('computed')).toContainText('2.40');
   await expect(page.getByTestId('matter-E3')).toHaveAttribute('data-materiality', 'Financial');
 
-  // The grey-zone products: the decision group records its decision, with the reason.
+  // The grey-zone products: the one thing still missing before the confirmation. The decision group
+  // records its decision, with the reason.
+  await expect(page.getByTestId('gaps')).toHaveAttribute('data-count', '1');
+  await expect(page.getByTestId('gaps')).toContainText(`IRO ${products}:`);
   const decide = page.getByTestId(`decide-${products}`);
   await decide.locator('input[name="material"][value="true"]').check();
   await decide.locator('textarea[name="reason"]').fill(`Customers ask for it ${tag}`);
@@ -168,6 +171,20 @@ test('an admin builds a double-materiality register, two assessors rate it and t
   await expect(score(products)).toHaveAttribute('data-standing', 'Material');
   await expect(score(products).getByTestId('decision')).toContainText(`Customers ask for it ${tag}`);
   await expect(page.getByTestId('matter-E1.3')).toHaveAttribute('data-materiality', 'Impact');
+  await expectAccessible(page);
+
+  // Nothing is missing: the admin confirms (the box must be ticked); the page shows the stamp and
+  // the scores freeze.
+  await expect(page.getByTestId('gaps-none')).toBeVisible();
+  const confirm = page.getByTestId('confirm-form');
+  await confirm.getByRole('button').click();
+  await expect(confirm.locator('.field-error')).toBeVisible();
+  await confirm.locator('input[name="confirm"]').check();
+  await confirm.getByRole('button').click();
+  await expect(page.getByTestId('dm-stamp')).toContainText(`by ${admin.email}`);
+  await expect(page.getByTestId('stamp-intact')).toBeVisible();
+  await expect(page.getByTestId(`calibrate-${drought}`)).toHaveCount(0);
+  await expect(score(drought).getByTestId('score')).toHaveText('3.50');
   await expectAccessible(page);
   await page.goto(`/cycles/${cycle}/assessment?lang=zh-CN`);
   await expect(score(drought).getByTestId('calibration')).toContainText(`由 ${admin.email} 校准为 3.50`);

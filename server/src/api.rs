@@ -276,8 +276,7 @@ async fn load_assessment(
     id: i64,
 ) -> Result<app::domain::iro::AssessmentView, Response> {
     reviewer(state, headers).await?;
-    let scoring = app::domain::double_materiality::Scoring::default();
-    app::store::assessments::assessment(&state.db, id, &scoring)
+    app::store::assessments::assessment(&state.db, id)
         .await
         .map_err(internal)?
         .ok_or_else(|| StatusCode::NOT_FOUND.into_response())

@@ -441,12 +441,11 @@ double materiality: {DM_IROS} IROs, {DM_ASSESSORS} assessors each at two horizon
         bearer,
     )
     .await?;
-    let scoring = app::domain::double_materiality::Scoring::default();
     let (mut reads, mut draws) = (Vec::new(), Vec::new());
     let mut plotted = 0;
     for _ in 0..20 {
         let t = Instant::now();
-        let view = store::assessments::assessment(db, id, &scoring)
+        let view = store::assessments::assessment(db, id)
             .await?
             .ok_or("no cycle")?;
         reads.push(t.elapsed());

@@ -27,6 +27,28 @@ async fn page(app: &Router, uri: &str, session: Option<&str>) -> (StatusCode, St
     (status, body_text(res).await)
 }
 
+/// A form posted by a browser without JavaScript from page `from`: the status and where it is sent.
+async fn post_form(
+    app: &Router,
+    path: &str,
+    body: &str,
+    session: &str,
+    from: &str,
+) -> (StatusCode, String) {
+    let mut req = call(path, body, Some(session));
+    let headers = req.headers_mut();
+    headers.insert(header::ACCEPT, "text/html".parse().unwrap());
+    let from = format!("http://localhost{from}");
+    headers.insert(header::REFERER, from.parse().unwrap());
+    let (status, res) = send(app, req).await;
+    let to = res
+        .headers()
+        .get(header::LOCATION)
+        .map(|l| l.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (status, to)
+}
+
 /// An anticipated risk as the register's form posts it, with this English description.
 fn risk(description: &str) -> String {
     format!(
@@ -129,14 +151,9 @@ async fn an_assessor_rates_their_assignment_and_reaches_nothing_else(db: Db) {
         "id={id}&iro={}&ratings[0][horizon]=long&ratings[0][likelihood]=3&ratings[0][magnitude]=4&rationale=Drought+maps&submit=true",
         a.iro
     );
-    let mut req = call(SaveMyRating::PATH, &body, Some(&a.assessor));
-    let headers = req.headers_mut();
-    headers.insert(header::ACCEPT, "text/html".parse().unwrap());
-    let from = format!("http://localhost{here}");
-    headers.insert(header::REFERER, from.parse().unwrap());
-    let (status, res) = send(&app, req).await;
+    let (status, to) = post_form(&app, SaveMyRating::PATH, &body, &a.assessor, &here).await;
     assert_eq!(status, StatusCode::FOUND);
-    let to = res.headers()[header::LOCATION].to_str().unwrap();
+    let from = format!("http://localhost{here}");
     assert_eq!(to.trim_end_matches('?'), from, "back to the page, no error");
     let stored = "SELECT COUNT(*) FROM iro_ratings WHERE likelihood = 3 AND magnitude = 4";
     assert_eq!(count(&db, stored).await, 1);
@@ -267,6 +284,90 @@ async fn an_assessor_rates_their_assignment_and_reaches_nothing_else(db: Db) {
     .await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("data-assessor=\"expert@example.com\" data-state=\"submitted\""));
+}
+
+/// The scores page lists what stands in the way of the confirmation; an admin's post without
+/// JavaScript is refused while anything is missing, writing nothing, and confirms once nothing is:
+/// the page then shows the stamp. The scoring constants are set by form, bad ones refused by field.
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn a_double_materiality_cycle_is_confirmed_from_its_scores_page(db: Db) {
+    use app::api::review::ConfirmCycle;
+    let app = router(db.clone());
+    let a = assigned(&db, &app, &risk("Drought")).await;
+    let id = a.cycle;
+    let scores = format!("/cycles/{id}/assessment");
+    let (_, html) = page(&app, &scores, Some(&a.admin)).await;
+    // Not submitted, and so not assessable.
+    assert!(
+        html.contains("data-testid=\"gaps\" data-count=\"2\""),
+        "{html}"
+    );
+    assert!(html.contains("neither submitted nor waived"));
+    let confirm = format!("id={id}&confirm=yes");
+    let (status, to) = post_form(&app, ConfirmCycle::PATH, &confirm, &a.admin, &scores).await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert!(to.contains("__err="), "back with the refusal: {to}");
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM confirmations").await, 0);
+    let back = to.trim_start_matches("http://localhost");
+    let (_, html) = page(&app, back, Some(&a.admin)).await;
+    assert!(
+        html.contains("which assessments and decisions are still missing"),
+        "{html}"
+    );
+
+    // Constants out of range are refused by field and change nothing; good ones are kept.
+    let bad = format!("id={id}&aggregation=median&impact_threshold=9&financial_threshold=2.5&grey_band=0.5&spread_limit=1.5");
+    let (status, res) = send(&app, call(SetCycleScoring::PATH, &bad, Some(&a.admin))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = body_text(res).await;
+    assert!(
+        text.contains("impact_threshold") && text.contains("aggregation"),
+        "{text}"
+    );
+    let unset = "SELECT COUNT(*) FROM cycles WHERE scoring IS NULL";
+    assert_eq!(count(&db, unset).await, 1);
+    let good = bad.replace("median", "max").replace("=9", "=3.5");
+    ok(&app, SetCycleScoring::PATH, &good, &a.admin).await;
+    assert_eq!(count(&db, unset).await, 0);
+    let register = format!("/admin/cycles/{id}/register");
+    let (_, html) = page(&app, &register, Some(&a.admin)).await;
+    assert!(
+        html.contains("an impact score of 3.50 or a financial score of 2.50"),
+        "{html}"
+    );
+
+    // M 4 × L 3 / 5 = 2.4: below 2.5 by less than the band, the grey zone; decided, confirmed.
+    let rate = format!(
+        "id={id}&iro={}&ratings[0][horizon]=long&ratings[0][likelihood]=3&ratings[0][magnitude]=4&rationale=Drought+maps&submit=true",
+        a.iro
+    );
+    ok(&app, SaveMyRating::PATH, &rate, &a.assessor).await;
+    let (_, html) = page(&app, &scores, Some(&a.admin)).await;
+    assert!(
+        html.contains("data-testid=\"gaps\" data-count=\"1\""),
+        "{html}"
+    );
+    let decide = format!(
+        "id={id}&iro={}&material=true&reason=Basin+under+stress",
+        a.iro
+    );
+    ok(&app, DecideIro::PATH, &decide, &a.admin).await;
+    let (_, html) = page(&app, &scores, Some(&a.admin)).await;
+    assert!(html.contains("data-testid=\"gaps-none\""), "{html}");
+    let (status, to) = post_form(&app, ConfirmCycle::PATH, &confirm, &a.admin, &scores).await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert!(!to.contains("__err"), "{to}");
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM confirmations").await, 1);
+    let reviewer = session(&db, "rev@example.com", Role::Reviewer).await;
+    let (_, html) = page(&app, &scores, Some(&reviewer)).await;
+    assert!(
+        html.contains("data-testid=\"dm-stamp\"") && html.contains("data-testid=\"stamp-intact\"")
+    );
+    assert!(html.contains("Confirmed on ") && html.contains("by admin@example.com"));
+    assert!(!html.contains("data-testid=\"confirm-form\""));
+    // Frozen: the constants refuse a change.
+    let (status, _) = send(&app, call(SetCycleScoring::PATH, &good, Some(&a.admin))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 /// `</textarea><script>` and an `<img onerror>` in an IRO's descriptions, an assessor's rationale

@@ -34,6 +34,28 @@ pub async fn set_cycle_method(id: i64, method: String) -> Result<(), AppError> {
     Ok(crate::store::register::set_method(&db()?, &(&admin).into(), id, method).await?)
 }
 
+/// Sets a double-materiality cycle's scoring constants: `aggregation` (`mean_max`, `mean`, `max`),
+/// both thresholds (1–5), the grey band (0–2) and the spread that asks for calibration (0.5–4).
+#[server]
+pub async fn set_cycle_scoring(
+    id: i64,
+    aggregation: String,
+    impact_threshold: String,
+    financial_threshold: String,
+    grey_band: String,
+    spread_limit: String,
+) -> Result<(), AppError> {
+    let admin = require_admin().await?;
+    let scoring = crate::domain::double_materiality::Scoring::from_form(
+        &aggregation,
+        &impact_threshold,
+        &financial_threshold,
+        &grey_band,
+        &spread_limit,
+    )?;
+    Ok(crate::store::register::set_scoring(&db()?, &(&admin).into(), id, &scoring).await?)
+}
+
 /// `preset`: `esrs-2023` or `cn-exchanges-2024`; the number of matters made.
 #[server]
 pub async fn load_matter_preset(id: i64, preset: String) -> Result<usize, AppError> {
@@ -98,8 +120,7 @@ pub async fn get_assessment(
 /// A cycle's double-materiality results with the cycle's scoring; not found for an unknown cycle.
 #[cfg(feature = "ssr")]
 pub async fn assessment(id: i64) -> Result<crate::domain::iro::AssessmentView, AppError> {
-    use crate::domain::double_materiality::Scoring;
-    crate::store::assessments::assessment(&db()?, id, &Scoring::default())
+    crate::store::assessments::assessment(&db()?, id)
         .await?
         .ok_or_else(|| super::ssr::refuse(AppError::NotFound))
 }
@@ -209,7 +230,6 @@ pub async fn decide_iro(
     #[server(default)] material: String,
     reason: String,
 ) -> Result<(), AppError> {
-    use crate::domain::double_materiality::Scoring;
     let admin = require_admin().await?;
     let material = match material.trim() {
         "" => None,
@@ -218,16 +238,7 @@ pub async fn decide_iro(
         _ => return problem("material", Problem::Unknown),
     };
     let actor = (&admin).into();
-    Ok(crate::store::assessments::decide(
-        &db()?,
-        &actor,
-        id,
-        iro,
-        material,
-        &reason,
-        &Scoring::default(),
-    )
-    .await?)
+    Ok(crate::store::assessments::decide(&db()?, &actor, id, iro, material, &reason).await?)
 }
 
 /// Waives an assessor's assignment that is not submitted (`user`: the account's id), with the

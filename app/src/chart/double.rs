@@ -274,6 +274,7 @@ mod tests {
             status: crate::domain::CycleStatus::Closed,
             method: Method::Double,
             scoring: Scoring::default(),
+            stamp: None,
             iros: Vec::new(),
             matters: vec![
                 matter("E1", "E", 0, Some(4.0), Some(4.0)),

@@ -195,10 +195,12 @@ mod tests {
                 threshold_rule: ThresholdRule::Both,
                 weights: [("EMP".to_string(), 2.0)].into(),
                 anonymity: AnonymityRule::Cells,
+                scoring: None,
             },
             statistics_hash: toy_hash(&statistics_text(r)),
             intact: false,
             audit_anchor: None,
+            assessment_hash: None,
         }
     }
 

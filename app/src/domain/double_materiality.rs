@@ -145,7 +145,53 @@ impl Default for Scoring {
     }
 }
 
+/// The aggregations by the word the settings form and the files use.
+pub const AGGREGATIONS: [(&str, Aggregation); 3] = [
+    ("mean_max", Aggregation::MeanMax),
+    ("mean", Aggregation::Mean),
+    ("max", Aggregation::Max),
+];
+
 impl Scoring {
+    /// The settings form read: every problem by its field, nothing kept unless all are good.
+    /// Thresholds lie in 1–5, the grey band in 0–2 (0: no grey zone), the spread limit in 0.5–4.
+    pub fn from_form(
+        aggregation: &str,
+        impact_threshold: &str,
+        financial_threshold: &str,
+        grey_band: &str,
+        spread_limit: &str,
+    ) -> Result<Scoring, Vec<crate::domain::FieldProblem>> {
+        use crate::domain::{FieldProblem, Problem};
+        let mut problems = Vec::new();
+        let mut number =
+            |field: &str, text: &str, low: f64, high: f64| match text.trim().parse::<f64>() {
+                Ok(v) if v.is_finite() && (low..=high).contains(&v) => v,
+                _ => {
+                    problems.push(FieldProblem::new(field, Problem::BadNumber));
+                    0.0
+                }
+            };
+        let scoring = Scoring {
+            aggregation: Aggregation::MeanMax,
+            impact_threshold: number("impact_threshold", impact_threshold, 1.0, 5.0),
+            financial_threshold: number("financial_threshold", financial_threshold, 1.0, 5.0),
+            grey_band: number("grey_band", grey_band, 0.0, 2.0),
+            spread_limit: number("spread_limit", spread_limit, 0.5, 4.0),
+        };
+        let aggregation = crate::domain::iro::lookup(&AGGREGATIONS, aggregation.trim());
+        if aggregation.is_none() {
+            problems.push(FieldProblem::new("aggregation", Problem::Unknown));
+        }
+        match (problems.is_empty(), aggregation) {
+            (true, Some(aggregation)) => Ok(Scoring {
+                aggregation,
+                ..scoring
+            }),
+            _ => Err(problems),
+        }
+    }
+
     pub fn threshold(&self, d: Dimension) -> f64 {
         match d {
             Dimension::Impact => self.impact_threshold,
@@ -916,5 +962,43 @@ mod tests {
             }
             assert_eq!(before.is_some(), after.is_some(), "assessable stays so");
         }
+    }
+
+    #[test]
+    fn the_scoring_settings_form_keeps_nothing_unless_every_field_is_good() {
+        use crate::domain::{FieldProblem, Problem};
+        assert_eq!(
+            Scoring::from_form("mean_max", "3", "3.0", "0.5", "1.5"),
+            Ok(Scoring::default())
+        );
+        assert_eq!(
+            Scoring::from_form(" max ", "4.5", "2", "0", "4"),
+            Ok(Scoring {
+                aggregation: Aggregation::Max,
+                impact_threshold: 4.5,
+                financial_threshold: 2.0,
+                grey_band: 0.0,
+                spread_limit: 4.0,
+            })
+        );
+        let bad = |field: &str| FieldProblem::new(field, Problem::BadNumber);
+        assert_eq!(
+            Scoring::from_form("median", "0.5", "5.1", "NaN", "0.4"),
+            Err(vec![
+                bad("impact_threshold"),
+                bad("financial_threshold"),
+                bad("grey_band"),
+                bad("spread_limit"),
+                FieldProblem::new("aggregation", Problem::Unknown),
+            ])
+        );
+        assert_eq!(
+            Scoring::from_form("mean", "", "inf", "-0.1", "2"),
+            Err(vec![
+                bad("impact_threshold"),
+                bad("financial_threshold"),
+                bad("grey_band"),
+            ])
+        );
     }
 }

@@ -147,6 +147,7 @@ pub struct RegisterView {
     pub status: super::CycleStatus,
     pub method: super::double_materiality::Method,
     pub preset: Option<String>,
+    pub scoring: super::double_materiality::Scoring,
     pub matters: Vec<super::matters::MatterRow>,
     pub iros: Vec<IroRow>,
     pub assignees: Vec<Assignee>,
@@ -222,6 +223,9 @@ pub struct AssessmentView {
     pub scoring: super::double_materiality::Scoring,
     pub iros: Vec<ScoredIro>,
     pub matters: Vec<MatterResult>,
+    /// The confirmation stamp, `intact` when [`AssessmentView::statistics_text`] still hashes to its
+    /// `assessment_hash`.
+    pub stamp: Option<super::Stamp>,
 }
 
 /// Each of `words` looked up in `table`: sorted, once each; `Required` when there is none, `Unknown`

@@ -39,6 +39,8 @@ pub enum Problem {
     NotInReview,
     /// Only a confirmed result can be carried forward.
     NotConfirmed,
+    /// A double-materiality cycle still has assessments to submit or scores to decide.
+    Incomplete,
 }
 
 /// A problem with a named field (for a form: the input's name; for an import: the column).

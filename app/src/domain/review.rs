@@ -140,6 +140,9 @@ pub struct Methodology {
     /// The anonymity rule the figures were shown by (absent in stamps of the older rule).
     #[serde(default)]
     pub anonymity: super::AnonymityRule,
+    /// A double-materiality cycle's scoring constants, as confirmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scoring: Option<super::double_materiality::Scoring>,
 }
 
 /// The stamp of a confirmed result.
@@ -156,6 +159,10 @@ pub struct Stamp {
     /// The audit log's head just before the confirmation's own entry; absent in older stamps.
     #[serde(default)]
     pub audit_anchor: Option<AuditAnchor>,
+    /// A double-materiality cycle's: SHA-256 (hex) of its IRO scores and matter positions
+    /// ([`super::iro::AssessmentView::statistics_text`]) at confirmation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessment_hash: Option<String>,
 }
 
 /// An entry of the audit log by its id and hash (id 0 and [`GENESIS`]: the log was empty).

@@ -116,6 +116,27 @@ pub struct DmText {
     /// "{ti}", "{tf}", "{band}", "{agg}", "{spread}".
     pub scoring_summary: &'static str,
     pub aggregations: [&'static str; 3],
+    pub scoring_title: &'static str,
+    pub scoring_intro: &'static str,
+    pub aggregation: &'static str,
+    pub impact_threshold: &'static str,
+    pub financial_threshold: &'static str,
+    pub grey_band: &'static str,
+    pub spread_limit: &'static str,
+    pub set_scoring: &'static str,
+    pub confirm_title: &'static str,
+    pub confirm_intro: &'static str,
+    pub gaps_title: &'static str,
+    pub gap_none: &'static str,
+    pub gap_no_iros: &'static str,
+    /// "{iro}" and "{n}" are replaced.
+    pub gap_unsubmitted: &'static str,
+    /// "{iro}" is replaced.
+    pub gap_undecided: &'static str,
+    pub stamp_scores_hash: &'static str,
+    pub stamp_scores_intact: &'static str,
+    pub stamp_scores_broken: &'static str,
+    pub survey_open_note: &'static str,
 }
 
 impl Lang {
@@ -209,6 +230,16 @@ impl DmText {
             .replace("{what}", what)
             .replace("{by}", &note.by)
             .replace("{reason}", &note.reason)
+    }
+
+    pub fn gap_unsubmitted(&self, iro: i64, n: i64) -> String {
+        self.gap_unsubmitted
+            .replace("{iro}", &iro.to_string())
+            .replace("{n}", &n.to_string())
+    }
+
+    pub fn gap_undecided(&self, iro: i64) -> String {
+        self.gap_undecided.replace("{iro}", &iro.to_string())
     }
 
     pub fn scoring_summary(&self, s: &Scoring) -> String {
@@ -369,6 +400,25 @@ pub static EN: DmText = DmText {
     financial: "Financial",
     scoring_summary: "Material at an impact score of {ti} or a financial score of {tf}; the grey zone is {band} below. Severity of a negative impact: {agg}. Assessors' own scores {spread} or more apart: needs calibration.",
     aggregations: ["(mean + max) / 2", "mean", "max"],
+    scoring_title: "Scoring constants",
+    scoring_intro: "Every constant of the formula is a setting of this cycle until it is confirmed; the confirmation stamps them. Each change is in the audit log.",
+    aggregation: "Severity of a negative impact",
+    impact_threshold: "Impact threshold (1–5)",
+    financial_threshold: "Financial threshold (1–5)",
+    grey_band: "Grey zone below a threshold (0–2)",
+    spread_limit: "Spread that needs calibration (0.5–4)",
+    set_scoring: "Save the constants",
+    confirm_title: "Confirm the assessment",
+    confirm_intro: "Confirming freezes the register, the ratings, the calibrations and the decisions, and stamps the time, your name, the scoring constants and a hash of every score and matter position. It needs every assessment submitted or waived with a reason, and a recorded decision on every grey-zone or not-assessable score.",
+    gaps_title: "Still missing",
+    gap_none: "Nothing is missing: every assessment is in and every score that needs a decision has one.",
+    gap_no_iros: "The register has no active IRO.",
+    gap_unsubmitted: "IRO {iro}: {n} assessment(s) neither submitted nor waived.",
+    gap_undecided: "IRO {iro}: in the grey zone or not assessable, with no recorded decision.",
+    stamp_scores_hash: "Scores SHA-256",
+    stamp_scores_intact: "The scores still match the stamp.",
+    stamp_scores_broken: "Warning: the scores no longer match the stamp.",
+    survey_open_note: "The stakeholder survey of this cycle is open: close it before confirming.",
 };
 
 pub static ZH: DmText = DmText {
@@ -497,6 +547,25 @@ pub static ZH: DmText = DmText {
     financial: "财务",
     scoring_summary: "影响得分达到 {ti} 或财务得分达到 {tf} 即为重要；低于阈值 {band} 以内为灰色地带。负面影响的严重程度：{agg}。评估人各自得分相差 {spread} 或以上：需校准。",
     aggregations: ["（平均值 + 最大值）/ 2", "平均值", "最大值"],
+    scoring_title: "评分参数",
+    scoring_intro: "公式中的每个参数都是本周期的设置，确认前可以修改；确认时记录在案。每次修改都记入审计日志。",
+    aggregation: "负面影响的严重程度",
+    impact_threshold: "影响阈值（1–5）",
+    financial_threshold: "财务阈值（1–5）",
+    grey_band: "阈值以下的灰色地带（0–2）",
+    spread_limit: "需校准的分歧（0.5–4）",
+    set_scoring: "保存参数",
+    confirm_title: "确认评估结果",
+    confirm_intro: "确认后，登记册、评分、校准与决定均被冻结，并记录确认时间、确认人、评分参数以及所有得分与议题位置的哈希值。确认前，每项评估须已提交或经说明理由豁免，每个处于灰色地带或无法评估的得分须有记录在案的决定。",
+    gaps_title: "尚缺",
+    gap_none: "没有缺项：所有评估均已提交，所有需要决定的得分均已有决定。",
+    gap_no_iros: "登记册中没有有效的影响、风险或机遇。",
+    gap_unsubmitted: "IRO {iro}：{n} 项评估既未提交也未豁免。",
+    gap_undecided: "IRO {iro}：处于灰色地带或无法评估，尚无记录在案的决定。",
+    stamp_scores_hash: "得分 SHA-256",
+    stamp_scores_intact: "得分与确认记录一致。",
+    stamp_scores_broken: "警告：得分与确认记录不再一致。",
+    survey_open_note: "本周期的利益相关方问卷仍在开放：请先关闭再确认。",
 };
 
 #[cfg(test)]

@@ -383,6 +383,7 @@ pub struct Text {
     pub matrix_intro_weighted: &'static str,
     pub prob_not_in_review: &'static str,
     pub prob_not_confirmed: &'static str,
+    pub prob_incomplete: &'static str,
     pub review_title: &'static str,
     pub review_intro: &'static str,
     pub standing_provisional: &'static str,
@@ -502,6 +503,7 @@ impl Text {
             Problem::NotAllowed => self.prob_not_allowed,
             Problem::NotInReview => self.prob_not_in_review,
             Problem::NotConfirmed => self.prob_not_confirmed,
+            Problem::Incomplete => self.prob_incomplete,
         }
     }
 

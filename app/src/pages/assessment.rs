@@ -46,6 +46,8 @@ fn Assessment(page: Page, calibrated: RwSignal<usize>) -> impl IntoView {
     let id = v.id;
     let admin = page.admin;
     let frozen = v.status == crate::domain::CycleStatus::Confirmed;
+    let confirmation =
+        view! { <super::dm_confirm::Confirmation view=v.clone() admin reload=calibrated /> };
     let name_of = |code: &str| {
         v.matters
             .iter()
@@ -141,6 +143,7 @@ fn Assessment(page: Page, calibrated: RwSignal<usize>) -> impl IntoView {
                 <tbody>{matters}</tbody>
             </table>
         </div>
+        {confirmation}
     }
     .into_any()
 }

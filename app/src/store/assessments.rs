@@ -223,14 +223,17 @@ pub async fn decide(
     iro: i64,
     material: Option<bool>,
     reason: &str,
-    scoring: &Scoring,
 ) -> Stored<()> {
     let mut w = begin(db, actor, cycle, "decision").await?;
     active_iro(&mut w, cycle, iro).await?;
     let reason = crate::domain::check_reason("reason", reason).map_err(StoreError::Refused)?;
     // Whether its score needs a decision, from the ratings as they are under the write lock (a
     // decided score needed one).
-    let needs = scores_on(&mut w, cycle, scoring)
+    let scoring = super::register::cycle_head(&mut w, cycle)
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .scoring;
+    let needs = scores_on(&mut w, cycle, &scoring)
         .await?
         .into_iter()
         .find(|(row, _)| row.id == iro)
@@ -399,15 +402,15 @@ fn rating_of(r: &sqlx::sqlite::SqliteRow) -> Rating {
     }
 }
 
-/// Every active IRO of the cycle with its score from the submitted ratings and its calibration.
-pub async fn scores(
-    db: &Db,
-    cycle: i64,
-    scoring: &Scoring,
-) -> Result<Vec<(IroRow, IroScore)>, sqlx::Error> {
+/// Every active IRO of the cycle with its score (by the cycle's scoring constants) from the submitted
+/// ratings, its calibration and decision; empty for an unknown cycle.
+pub async fn scores(db: &Db, cycle: i64) -> Result<Vec<(IroRow, IroScore)>, sqlx::Error> {
     // One read transaction: the IROs, the ratings and the calibrations agree.
     let mut tx = db.begin().await?;
-    scores_on(&mut tx, cycle, scoring).await
+    let Some(head) = super::register::cycle_head(&mut tx, cycle).await? else {
+        return Ok(Vec::new());
+    };
+    scores_on(&mut tx, cycle, &head.scoring).await
 }
 
 async fn scores_on(
@@ -531,19 +534,27 @@ pub async fn my_cycles(db: &Db, user: i64) -> Result<Vec<AssessorCycle>, sqlx::E
 }
 
 /// A cycle's results by the double-materiality method from one read transaction: every active IRO
-/// with its score, calibration and progress, and every matter's position. `None` for an unknown
-/// cycle.
-pub async fn assessment(
-    db: &Db,
-    cycle: i64,
-    scoring: &Scoring,
-) -> Result<Option<AssessmentView>, sqlx::Error> {
+/// with its score (by the cycle's scoring constants), calibration and progress, every matter's
+/// position, and the confirmation stamp checked against them. `None` for an unknown cycle.
+pub async fn assessment(db: &Db, cycle: i64) -> Result<Option<AssessmentView>, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let Some(head) = super::register::cycle_head(&mut tx, cycle).await? else {
+    let view = assessment_on(&mut tx, cycle).await?;
+    tx.commit().await?;
+    Ok(view)
+}
+
+/// [`assessment`] on a connection whose transaction the caller holds (the confirmation's).
+pub(super) async fn assessment_on(
+    tx: &mut sqlx::SqliteConnection,
+    cycle: i64,
+) -> Result<Option<AssessmentView>, sqlx::Error> {
+    let Some(head) = super::register::cycle_head(&mut *tx, cycle).await? else {
         return Ok(None);
     };
-    let scored = scores_on(&mut tx, cycle, scoring).await?;
-    let matters = super::register::matters_on(&mut tx, cycle).await?;
+    let scoring = &head.scoring;
+    let scored = scores_on(&mut *tx, cycle, scoring).await?;
+    let matters = super::register::matters_on(&mut *tx, cycle).await?;
+    let stamp = super::results::stamp(&mut *tx, cycle).await?;
     let notes: BTreeMap<i64, CalibrationNote> = sqlx::query(
         "SELECT c.iro_id, c.score, c.reason, COALESCE(u.email, '') AS email, c.at
          FROM iro_calibrations c JOIN iros i ON i.id = c.iro_id
@@ -593,7 +604,6 @@ pub async fn assessment(
     .into_iter()
     .map(|(iro, assigned, submitted)| (iro, (assigned, submitted)))
     .collect();
-    tx.commit().await?;
     let id_of: BTreeMap<&str, i64> = matters.iter().map(|m| (m.code.as_str(), m.id)).collect();
     let nodes: Vec<MatterNode> = matters
         .iter()
@@ -632,7 +642,7 @@ pub async fn assessment(
             }
         })
         .collect();
-    Ok(Some(AssessmentView {
+    let mut view = AssessmentView {
         id: cycle,
         name: head.name,
         status: head.status,
@@ -640,7 +650,14 @@ pub async fn assessment(
         scoring: *scoring,
         iros,
         matters,
-    }))
+        stamp: None,
+    };
+    view.stamp = stamp.map(|mut s| {
+        let hash = super::hash_secret(&view.statistics_text());
+        s.intact = s.assessment_hash.as_deref() == Some(hash.as_str());
+        s
+    });
+    Ok(Some(view))
 }
 
 /// Every assignment of the cycle's active IROs with the assessor's ratings, one row per horizon

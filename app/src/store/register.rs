@@ -6,7 +6,7 @@ use super::audit::{Action, Actor};
 use super::cycles::{lock_cycle, CycleLock};
 use super::write::{refuse, StoreError, Stored, Write};
 use super::{now, Db};
-use crate::domain::double_materiality::{Iro, IroKind, Method};
+use crate::domain::double_materiality::{Iro, IroKind, Method, Scoring};
 use crate::domain::iro::{
     from_words, lookup, word, words, IroForm, IroRecord, IroRow, RegisterView, CHAIN, HORIZONS,
     KINDS, SOURCES,
@@ -115,6 +115,26 @@ pub async fn load_preset(
     Ok(all.len())
 }
 
+/// Sets a double-materiality cycle's scoring constants; every change goes on the record with the
+/// constants before and after. They stay a setting until the confirmation stamps them.
+pub async fn set_scoring(db: &Db, actor: &Actor, cycle: i64, scoring: &Scoring) -> Stored<()> {
+    let mut w = Write::begin(db, actor).await?;
+    double_register(&mut w, cycle, "scoring").await?;
+    let before = cycle_head(&mut w, cycle)
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .scoring;
+    sqlx::query("UPDATE cycles SET scoring = ? WHERE id = ?")
+        .bind(serde_json::to_string(scoring).expect("scoring serialises"))
+        .bind(cycle)
+        .execute(&mut *w)
+        .await?;
+    let action = Action::new("register.scoring", format!("cycle {cycle}"))
+        .before(before)
+        .after(scoring);
+    Ok(w.commit(action).await?)
+}
+
 /// The cycle's matters, parents before their children.
 pub async fn matters(db: &Db, cycle: i64) -> Result<Vec<MatterRow>, sqlx::Error> {
     matters_on(&mut *db.acquire().await?, cycle).await
@@ -132,6 +152,7 @@ pub async fn register(db: &Db, cycle: i64) -> Result<Option<RegisterView>, sqlx:
         status: head.status,
         method: head.method,
         preset: head.preset,
+        scoring: head.scoring,
         matters: matters_on(&mut tx, cycle).await?,
         iros: iros_where(&mut tx, "i.cycle_id = ?", cycle).await?,
         assignees: super::assessments::assignees_on(&mut tx, cycle).await?,
@@ -146,16 +167,19 @@ pub(super) struct CycleHead {
     pub status: CycleStatus,
     pub method: Method,
     pub preset: Option<String>,
+    /// The scoring constants set on the cycle (the defaults until an admin sets them).
+    pub scoring: Scoring,
 }
 
 pub(super) async fn cycle_head(
     conn: &mut sqlx::SqliteConnection,
     cycle: i64,
 ) -> Result<Option<CycleHead>, sqlx::Error> {
-    let row = sqlx::query("SELECT name, status, method, matter_preset FROM cycles WHERE id = ?")
-        .bind(cycle)
-        .fetch_optional(conn)
-        .await?;
+    let row =
+        sqlx::query("SELECT name, status, method, matter_preset, scoring FROM cycles WHERE id = ?")
+            .bind(cycle)
+            .fetch_optional(conn)
+            .await?;
     let Some(r) = row else { return Ok(None) };
     let bad = |what: &str| sqlx::Error::Decode(format!("cycle {cycle}: bad {what}").into());
     Ok(Some(CycleHead {
@@ -163,6 +187,10 @@ pub(super) async fn cycle_head(
         status: CycleStatus::parse(r.get("status")).ok_or_else(|| bad("status"))?,
         method: Method::parse(r.get("method")).ok_or_else(|| bad("method"))?,
         preset: r.get("matter_preset"),
+        scoring: match r.get::<Option<&str>, _>("scoring") {
+            None => Scoring::default(),
+            Some(json) => serde_json::from_str(json).map_err(|_| bad("scoring"))?,
+        },
     }))
 }
 

@@ -128,7 +128,8 @@ pub async fn stamp<'c>(
     cycle_id: i64,
 ) -> Result<Option<Stamp>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT confirmed_at, user_email, methodology, statistics_hash, audit_id, audit_hash
+        "SELECT confirmed_at, user_email, methodology, statistics_hash, audit_id, audit_hash,
+                assessment_hash
          FROM confirmations WHERE cycle_id = ?",
     )
     .bind(cycle_id)
@@ -147,6 +148,7 @@ pub async fn stamp<'c>(
                 .get::<Option<i64>, _>("audit_id")
                 .zip(r.get::<Option<String>, _>("audit_hash"))
                 .map(|(id, hash)| AuditAnchor { id, hash }),
+            assessment_hash: r.get("assessment_hash"),
         })
     })
     .transpose()

@@ -5,6 +5,7 @@ use super::audit::{Action, Actor};
 use super::cycles::{lock_cycle, CycleLock};
 use super::write::{refuse, StoreError, Stored, Write};
 use super::{hash_secret, now, Db};
+use crate::domain::double_materiality::Method;
 use crate::domain::{
     compose, in_review, statistics_text, CycleStatus, Methodology, Problem, Proposal, Respondents,
     ReviewComment, Stamp,
@@ -180,19 +181,43 @@ pub async fn set_override(
 /// Confirms a cycle under review: it is frozen from now on (no responses, settings, links or
 /// overrides), stamped with the time, the confirming admin, the methodology (the group weights
 /// included, which the figures are read with from then on) and the hash of its statistics.
+///
+/// A double-materiality cycle is confirmed from draft or closed (a stakeholder survey running as its
+/// evidence is closed first), only when [`crate::domain::iro::AssessmentView::gaps`] finds nothing
+/// missing; its stamp adds the scoring constants and the hash of its IRO scores and matter positions.
 pub async fn confirm(db: &Db, actor: &Actor, cycle_id: i64) -> Stored<Stamp> {
     let mut tx = Write::begin(db, actor).await?;
     let s = state(&mut tx, cycle_id)
         .await?
         .ok_or(StoreError::NotFound)?;
-    if !s.in_review() {
-        return refuse("cycle", Problem::NotInReview);
-    }
-    if !s.lock.fixed() {
-        return refuse("cycle", Problem::NoRows);
-    }
-    // Read in this transaction, which holds the write lock: the figures read now are the ones
-    // stamped, composed as every page composes them.
+    // Read in this transaction, which holds the write lock: what is checked and hashed now is what
+    // is stamped.
+    let assessment = match super::register::cycle_head(&mut tx, cycle_id)
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .method
+    {
+        Method::Double => {
+            let status = s.lock.status;
+            if !matches!(status, CycleStatus::Draft | CycleStatus::Closed)
+                || s.lock.carried_from.is_some()
+            {
+                return refuse("cycle", Problem::NotInReview);
+            }
+            let view = super::assessments::assessment_on(&mut tx, cycle_id)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            if !view.gaps().is_empty() {
+                return refuse("cycle", Problem::Incomplete);
+            }
+            Some(view)
+        }
+        Method::Survey if !s.in_review() => return refuse("cycle", Problem::NotInReview),
+        Method::Survey if !s.lock.fixed() => return refuse("cycle", Problem::NoRows),
+        Method::Survey => None,
+    };
+    // The survey's figures composed as every page composes them (a double-materiality cycle's
+    // stakeholder evidence, nobody's answers when it ran no survey).
     let inputs = super::results::inputs(&mut tx, cycle_id)
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -214,6 +239,7 @@ pub async fn confirm(db: &Db, actor: &Actor, cycle_id: i64) -> Stored<Stamp> {
                 .map(|g| (g.code.clone(), g.weight))
                 .collect(),
             anonymity: crate::domain::AnonymityRule::Cells,
+            scoring: assessment.as_ref().map(|a| a.scoring),
         },
     };
     let stamp = Stamp {
@@ -224,12 +250,13 @@ pub async fn confirm(db: &Db, actor: &Actor, cycle_id: i64) -> Stored<Stamp> {
         intact: true,
         // The log's head now, before this confirmation's own entry (read under the write lock).
         audit_anchor: Some(super::audit::head(&mut tx).await?),
+        assessment_hash: assessment.map(|a| hash_secret(&a.statistics_text())),
     };
     let anchor = stamp.audit_anchor.as_ref();
     sqlx::query(
         "INSERT INTO confirmations (cycle_id, confirmed_at, user_id, user_email, methodology,
-            statistics_hash, audit_id, audit_hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            statistics_hash, audit_id, audit_hash, assessment_hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(cycle_id)
     .bind(stamp.confirmed_at)
@@ -239,6 +266,7 @@ pub async fn confirm(db: &Db, actor: &Actor, cycle_id: i64) -> Stored<Stamp> {
     .bind(&stamp.statistics_hash)
     .bind(anchor.map(|a| a.id))
     .bind(anchor.map(|a| a.hash.clone()))
+    .bind(&stamp.assessment_hash)
     .execute(&mut *tx)
     .await?;
     sqlx::query("UPDATE cycles SET status = 'confirmed' WHERE id = ?")

@@ -3,4 +3,5 @@
 pub mod cycles;
 pub mod groups;
 pub mod register;
+pub mod scoring;
 pub mod topics;

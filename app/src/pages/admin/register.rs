@@ -3,7 +3,8 @@
 //! works without JavaScript.
 
 use crate::api::register::{
-    get_register, AddIro, AssignIro, LoadMatterPreset, RetireIro, SetCycleMethod, WaiveAssignment,
+    get_register, AddIro, AssignIro, LoadMatterPreset, RetireIro, SetCycleMethod, SetCycleScoring,
+    WaiveAssignment,
 };
 use crate::api::users::list_users;
 use crate::api::AppError;
@@ -25,6 +26,7 @@ struct Actions {
     retire: ServerAction<RetireIro>,
     assign: ServerAction<AssignIro>,
     waive: ServerAction<WaiveAssignment>,
+    scoring: ServerAction<SetCycleScoring>,
 }
 
 impl Actions {
@@ -50,11 +52,19 @@ pub fn RegisterPage() -> impl IntoView {
         retire: ServerAction::new(),
         assign: ServerAction::new(),
         waive: ServerAction::new(),
+        scoring: ServerAction::new(),
     };
-    // A refused IRO does not reload the page, so the form keeps what was typed beside the messages.
+    // A refused IRO or scoring does not reload the page, so the form keeps what was typed beside
+    // the messages.
     let added = Memo::new(
         move |before: Option<&usize>| match actions.add.value().get() {
             Some(Ok(_)) => actions.add.version().get(),
+            _ => before.copied().unwrap_or_default(),
+        },
+    );
+    let scored = Memo::new(
+        move |before: Option<&usize>| match actions.scoring.value().get() {
+            Some(Ok(_)) => actions.scoring.version().get(),
             _ => before.copied().unwrap_or_default(),
         },
     );
@@ -67,6 +77,7 @@ pub fn RegisterPage() -> impl IntoView {
             actions.retire.version().get(),
             actions.assign.version().get(),
             actions.waive.version().get(),
+            scored.get(),
         )
     };
     let data = Resource::new(versions, |(id, ..)| async move {
@@ -177,6 +188,9 @@ fn Register(
             <h2 id="matters-title">{dm.matters_title}</h2>
             {matters}
         </section>
+        {double.then(|| view! {
+            <super::scoring::ScoringForm id scoring=register.scoring frozen action=actions.scoring />
+        })}
         {register_part}
         {double.then(|| view! {
             <p><a href=format!("/cycles/{id}/assessment") data-testid="scores-link">{dm.scores_link}</a></p>
