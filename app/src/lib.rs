@@ -153,6 +153,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/cycles/:id/review") view=pages::review::ReviewPage ssr=SsrMode::Async />
                 <Route path=path!("/cycles/:id/material") view=pages::review::MaterialPage ssr=SsrMode::Async />
                 <Route path=path!("/cycles/:id/assessment") view=pages::assessment::AssessmentPage ssr=SsrMode::Async />
+                <Route path=path!("/cycles/:id/disclosures") view=pages::disclosures::DisclosuresPage ssr=SsrMode::Async />
                 <Route path=path!("/cycles/:id/assess") view=pages::assess::AssessPage ssr=SsrMode::Async />
                 <Route path=path!("/assess") view=pages::assess::AssessHome ssr=SsrMode::Async />
                 <Route path=path!("/admin/audit") view=pages::audit::AuditPage ssr=SsrMode::Async />

@@ -186,6 +186,31 @@ test('an admin builds a double-materiality register, two assessors rate it and t
   await expect(page.getByTestId(`calibrate-${drought}`)).toHaveCount(0);
   await expect(score(drought).getByTestId('score')).toHaveText('3.50');
   await expectAccessible(page);
+
+  // The disclosure drafts hold the same numbers: SBM-3 lists the material IROs (heat 4.00, forced
+  // labour 5.00, products by decision, drought calibrated 3.50, demand 3.00; not bribery), IRO-1
+  // counts them, and the SBM-3 file says the same.
+  await page.getByTestId('disclosures-link').click();
+  await page.waitForURL(/\/disclosures$/);
+  const sbm3 = page.getByTestId('sbm3');
+  await expect(sbm3).toHaveAttribute('data-count', '5');
+  await expect(page.getByTestId(`sbm3-${drought}`).getByTestId('score')).toHaveText('3.50');
+  await expect(page.getByTestId(`sbm3-${heat}`).getByTestId('score')).toHaveText('4.00');
+  await expect(page.getByTestId(`sbm3-${products}`)).toContainText('material by decision');
+  await expect(page.getByTestId(`sbm3-${bribery}`)).toHaveCount(0);
+  await expect(page.getByTestId('iro1')).toContainText('identified: 6 (negative impacts: 2; positive impacts: 1; risks: 2; opportunities: 1)');
+  await expect(page.getByTestId('iro1')).toContainText('(decisions: 1)');
+  await expect(page.getByTestId('iro1')).toContainText('(calibrated scores: 1)');
+  await expect(page.getByTestId('iro1')).toContainText(`confirmed the assessment on`);
+  await expect(page.getByTestId('standards')).toContainText('E3 Water and marine resources');
+  const csv = await (await page.request.get(`/api/v1/cycles/${cycle}/sbm3.csv`)).text();
+  expect(csv.split('\r\n').filter((l) => l.length > 0)).toHaveLength(1 + 5);
+  expect(csv).toContain(`\r\n${drought},E3.`);
+  expect(csv.split('\r\n').find((l) => l.startsWith(`${drought},`))).toContain(',3.5000,true,false');
+  await expectAccessible(page);
+  await page.goto(`/cycles/${cycle}/disclosures?lang=zh-CN`);
+  await expect(page.getByTestId('iro1')).toContainText('识别出 6 项影响、风险和机遇');
+  await expectAccessible(page);
   await page.goto(`/cycles/${cycle}/assessment?lang=zh-CN`);
   await expect(score(drought).getByTestId('calibration')).toContainText(`由 ${admin.email} 校准为 3.50`);
   await expectAccessible(page);

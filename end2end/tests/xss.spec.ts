@@ -217,6 +217,9 @@ test('the double-materiality register, ratings and calibrations show such text a
     `/admin/cycles/${id}/register?lang=zh-CN`,
     `/cycles/${id}/assessment?lang=en`,
     `/cycles/${id}/assessment?lang=zh-CN`,
+    // Calibrated to 3, material: the SBM-3 draft lists the description.
+    `/cycles/${id}/disclosures?lang=en`,
+    `/cycles/${id}/disclosures?lang=zh-CN`,
     '/admin/audit',
   ]) {
     await expectInert(page, url);

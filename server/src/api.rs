@@ -33,6 +33,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/cycles/{id}/iros.csv", get(iros_csv))
         .route("/api/v1/cycles/{id}/assessment.json", get(assessment_json))
         .route("/api/v1/cycles/{id}/ratings.csv", get(ratings_csv))
+        .route("/api/v1/cycles/{id}/sbm3.csv", get(sbm3_csv))
+        .route("/api/v1/cycles/{id}/iro2.csv", get(iro2_csv))
         .route("/api/v1/cycles/{id}/material.csv", get(material_csv))
         .route("/api/v1/audit.csv", get(audit_csv))
         .route("/api/v1/topics.csv", get(topics_csv))
@@ -317,20 +319,70 @@ async fn double_matrix_png(
     .await
 }
 
-/// The register with every IRO's score, calibration, decision and standing (reviewers and admins).
+/// A CSV file `{name}-{id}.csv` made from a cycle's double-materiality results (reviewers and admins).
+async fn assessment_csv(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: i64,
+    name: &str,
+    render: fn(&app::domain::iro::AssessmentView) -> String,
+) -> Response {
+    match load_assessment(state, headers, id).await {
+        Ok(view) => attachment(
+            "text/csv; charset=utf-8",
+            &format!("{name}-{id}.csv"),
+            render(&view),
+        ),
+        Err(r) => r,
+    }
+}
+
+/// The register with every IRO's score, calibration, decision and standing.
 async fn iros_csv(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> Response {
-    match load_assessment(&state, &headers, id).await {
-        Ok(view) => attachment(
-            "text/csv; charset=utf-8",
-            &format!("iros-{id}.csv"),
-            app::domain::dm_export::iros_csv(&view),
-        ),
-        Err(r) => r,
-    }
+    assessment_csv(
+        &state,
+        &headers,
+        id,
+        "iros",
+        app::domain::dm_export::iros_csv,
+    )
+    .await
+}
+
+/// The SBM-3 draft: every material IRO.
+async fn sbm3_csv(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Response {
+    assessment_csv(
+        &state,
+        &headers,
+        id,
+        "sbm3",
+        app::domain::dm_disclosure::sbm3_csv,
+    )
+    .await
+}
+
+/// The IRO-2 draft: every material matter with the standard it brings into scope.
+async fn iro2_csv(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Response {
+    assessment_csv(
+        &state,
+        &headers,
+        id,
+        "iro2",
+        app::domain::dm_disclosure::iro2_csv,
+    )
+    .await
 }
 
 /// The double-materiality results and every rating in one document (reviewers and admins): the

@@ -84,6 +84,7 @@ fn not_admin_only() -> std::collections::BTreeSet<&'static str> {
         <app::api::register::SaveMyRating as ServerFn>::PATH,
         <app::api::register::MyAssessmentCycles as ServerFn>::PATH,
         <app::api::register::GetAssessment as ServerFn>::PATH,
+        <app::api::register::GetDisclosures as ServerFn>::PATH,
     ]
     .into_iter()
     .collect()

@@ -370,6 +370,89 @@ async fn a_double_materiality_cycle_is_confirmed_from_its_scores_page(db: Db) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+/// The disclosure drafts: reviewers and admins read the IRO-1 text, the SBM-3 table and the IRO-2
+/// list in both languages and download SBM-3 and IRO-2 as CSV; assessors and anonymous callers are
+/// refused, an unknown cycle is not found.
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn the_disclosure_drafts_hold_the_scores(db: Db) {
+    let app = router(db.clone());
+    let a = assigned(&db, &app, &risk("Drought limits withdrawals")).await;
+    let id = a.cycle;
+    let rate = format!(
+        "id={id}&iro={}&ratings[0][horizon]=long&ratings[0][likelihood]=3&ratings[0][magnitude]=4&rationale=Maps&submit=true",
+        a.iro
+    );
+    ok(&app, SaveMyRating::PATH, &rate, &a.assessor).await;
+    let drafts = format!("/cycles/{id}/disclosures");
+    let reviewer = session(&db, "rev@example.com", Role::Reviewer).await;
+    // 2.4: not material, nothing in SBM-3 yet.
+    let (status, html) = page(&app, &drafts, Some(&reviewer)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("No impact, risk or opportunity stands material yet."),
+        "{html}"
+    );
+    let calibrate = format!("id={id}&iro={}&score=3.5&reason=New+maps", a.iro);
+    ok(&app, CalibrateIro::PATH, &calibrate, &a.admin).await;
+    let (_, html) = page(&app, &drafts, Some(&reviewer)).await;
+    assert!(
+        html.contains(&format!("data-testid=\"sbm3-{}\"", a.iro)),
+        "{html}"
+    );
+    assert!(html.contains("Drought limits withdrawals") && html.contains("3.50"));
+    assert!(html.contains(
+        "identified: 1 (negative impacts: 0; positive impacts: 0; risks: 1; opportunities: 0)"
+    ));
+    assert!(html.contains("(calibrated scores: 1)"));
+    assert!(html.contains("data-testid=\"iro2-E3.1.2\" data-materiality=\"Financial\""));
+    let (_, html) = page(&app, &format!("{drafts}?lang=zh-CN"), Some(&reviewer)).await;
+    assert!(html.contains("识别出 1 项影响、风险和机遇"), "{html}");
+    let (status, csv) = page(
+        &app,
+        &format!("/api/v1/cycles/{id}/sbm3.csv"),
+        Some(&reviewer),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        csv.contains(&format!("\r\n{},E3.1.2,", a.iro)) && csv.contains(",3.5000,true,false"),
+        "{csv}"
+    );
+    let (status, csv) = page(
+        &app,
+        &format!("/api/v1/cycles/{id}/iro2.csv"),
+        Some(&reviewer),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        csv.contains("E3,") && csv.contains(",E3.1.2,") && csv.contains(",financial,3.5000,"),
+        "{csv}"
+    );
+    for uri in [
+        drafts.clone(),
+        format!("/api/v1/cycles/{id}/sbm3.csv"),
+        format!("/api/v1/cycles/{id}/iro2.csv"),
+    ] {
+        assert_eq!(
+            page(&app, &uri, Some(&a.assessor)).await.0,
+            StatusCode::FORBIDDEN,
+            "{uri}"
+        );
+        assert_eq!(
+            page(&app, &uri, None).await.0,
+            StatusCode::UNAUTHORIZED,
+            "{uri}"
+        );
+        let unknown = uri.replace(&format!("/{id}/"), "/999/");
+        assert_eq!(
+            page(&app, &unknown, Some(&reviewer)).await.0,
+            StatusCode::NOT_FOUND,
+            "{unknown}"
+        );
+    }
+}
+
 /// `</textarea><script>` and an `<img onerror>` in an IRO's descriptions, an assessor's rationale
 /// and a calibration's reason come out as text on every page that shows them, in both languages.
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
@@ -384,12 +467,14 @@ async fn the_register_free_text_is_escaped_on_every_page(db: Db) {
         enc(payload)
     );
     ok(&app, SaveMyRating::PATH, &draft, &a.assessor).await;
-    let reason = format!("id={id}&iro={}&score=2&reason={}", a.iro, enc(payload));
+    // Calibrated material, so that the SBM-3 draft lists its description.
+    let reason = format!("id={id}&iro={}&score=4&reason={}", a.iro, enc(payload));
     ok(&app, CalibrateIro::PATH, &reason, &a.admin).await;
     for (uri, who, shows) in [
         (format!("/admin/cycles/{id}/register"), &a.admin, 1),
         (format!("/cycles/{id}/assess"), &a.assessor, 2),
         (format!("/cycles/{id}/assessment"), &a.admin, 1),
+        (format!("/cycles/{id}/disclosures"), &a.admin, 1),
     ] {
         for lang in ["en", "zh-CN"] {
             let (status, html) = page(&app, &format!("{uri}?lang={lang}"), Some(who)).await;

@@ -117,6 +117,17 @@ pub async fn get_assessment(
     })
 }
 
+/// Reviewers and admins: the disclosure drafts (IRO-1 facts, SBM-3, IRO-2) of a cycle.
+#[server]
+pub async fn get_disclosures(
+    id: i64,
+) -> Result<crate::domain::dm_disclosure::Disclosures, AppError> {
+    super::ssr::require_reviewer().await?;
+    Ok(crate::domain::dm_disclosure::disclosures(
+        &assessment(id).await?,
+    ))
+}
+
 /// A cycle's double-materiality results with the cycle's scoring; not found for an unknown cycle.
 #[cfg(feature = "ssr")]
 pub async fn assessment(id: i64) -> Result<crate::domain::iro::AssessmentView, AppError> {

@@ -274,6 +274,9 @@ mod tests {
             status: crate::domain::CycleStatus::Closed,
             method: Method::Double,
             scoring: Scoring::default(),
+            preset: None,
+            assessors: 0,
+            assessments: 0,
             stamp: None,
             iros: Vec::new(),
             matters: vec![

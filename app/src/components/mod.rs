@@ -47,6 +47,14 @@ pub fn cycle_id() -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
 }
 
 /// A number for a table cell: two decimals, or a dash where there is no value.
+/// The browser's print dialog (an event handler in the bundle: the page policy forbids inline ones).
+pub fn print_page() {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = window().print();
+    }
+}
+
 pub fn fmt2(v: Option<f64>) -> String {
     v.map(|v| format!("{v:.2}"))
         .unwrap_or_else(|| "–".to_string())

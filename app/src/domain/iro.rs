@@ -221,6 +221,12 @@ pub struct AssessmentView {
     pub status: super::CycleStatus,
     pub method: super::double_materiality::Method,
     pub scoring: super::double_materiality::Scoring,
+    /// The preset the matters came from, with its version.
+    pub preset: Option<String>,
+    /// Accounts with an assignment on an active IRO.
+    pub assessors: usize,
+    /// Assignments submitted (not waived) on active IROs.
+    pub assessments: i64,
     pub iros: Vec<ScoredIro>,
     pub matters: Vec<MatterResult>,
     /// The confirmation stamp, `intact` when [`AssessmentView::statistics_text`] still hashes to its

@@ -5,6 +5,7 @@ pub mod compose;
 pub mod cycle;
 pub mod disclosure;
 pub mod dm_confirm;
+pub mod dm_disclosure;
 pub mod dm_export;
 pub mod double_materiality;
 pub mod group;

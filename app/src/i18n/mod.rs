@@ -1,6 +1,7 @@
 //! The product's two languages. Every string a page shows lives in [`Text`]; a field missing in one
 //! language is a compile error, so nothing can ship half translated.
 
+mod disclosure;
 mod dm;
 mod en;
 mod zh;

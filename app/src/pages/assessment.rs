@@ -102,6 +102,7 @@ fn Assessment(page: Page, calibrated: RwSignal<usize>) -> impl IntoView {
         <nav class="result-nav" aria-label=dm.assessment_title>
             {admin.then(|| view! { <a href=format!("/admin/cycles/{id}/register")>{dm.register_link}</a> })}
             <a href=format!("/cycles/{id}/review")>{t.review_title}</a>
+            <a href=format!("/cycles/{id}/disclosures") data-testid="disclosures-link">{lang.disclosure().link}</a>
         </nav>
         <h1>{dm.assessment_title} " · " {v.name.clone()}</h1>
         {(v.method != crate::domain::double_materiality::Method::Double).then(|| view! { <p class="withheld-note">{dm.not_double}</p> })}

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod assess;
 pub mod assessment;
 pub mod audit;
+pub mod disclosures;
 pub mod dm_confirm;
 pub mod login;
 pub mod matrix;

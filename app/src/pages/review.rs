@@ -352,17 +352,9 @@ fn MaterialList(view: MaterialView, note: ServerAction<SetNote>) -> impl IntoVie
         <p class="downloads no-print">
             <a href=format!("/api/v1/cycles/{id}/material.csv") download rel="external" data-testid="material-csv">{t.download_csv}</a>
             " · "
-            <button type="button" on:click=|_| print_page()>{t.print}</button>
+            <button type="button" on:click=|_| crate::components::print_page()>{t.print}</button>
         </p>
         {empty.then(|| view! { <p>{t.no_material}</p> })}
         {sections}
-    }
-}
-
-/// The browser's print dialog (an event handler in the bundle: the page policy forbids inline ones).
-fn print_page() {
-    #[cfg(feature = "hydrate")]
-    {
-        let _ = window().print();
     }
 }

@@ -604,6 +604,15 @@ pub(super) async fn assessment_on(
     .into_iter()
     .map(|(iro, assigned, submitted)| (iro, (assigned, submitted)))
     .collect();
+    let (assessors, assessments): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(DISTINCT a.user_id),
+                COALESCE(SUM(a.submitted_at IS NOT NULL AND a.waived_reason IS NULL), 0)
+         FROM iro_assignments a JOIN iros i ON i.id = a.iro_id
+         WHERE i.cycle_id = ? AND i.retired_at IS NULL",
+    )
+    .bind(cycle)
+    .fetch_one(&mut *tx)
+    .await?;
     let id_of: BTreeMap<&str, i64> = matters.iter().map(|m| (m.code.as_str(), m.id)).collect();
     let nodes: Vec<MatterNode> = matters
         .iter()
@@ -648,6 +657,9 @@ pub(super) async fn assessment_on(
         status: head.status,
         method: head.method,
         scoring: *scoring,
+        preset: head.preset,
+        assessors: assessors as usize,
+        assessments,
         iros,
         matters,
         stamp: None,
