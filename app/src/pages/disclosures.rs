@@ -162,12 +162,12 @@ fn Drafts(drafts: Disclosures) -> impl IntoView {
             <h2 id="iro1-title">{d.iro1_title}</h2>
             {iro1}
         </section>
-        <section aria-labelledby="sbm3-title">
+        <section>
             <h2 id="sbm3-title">{d.sbm3_title}</h2>
             <p class="hint">{d.sbm3_intro}</p>
             {sbm3}
         </section>
-        <section aria-labelledby="iro2-title">
+        <section>
             <h2 id="iro2-title">{d.iro2_title}</h2>
             <p class="hint">{d.iro2_intro}</p>
             {iro2}
