@@ -34,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/cycles/{id}/assessment.json", get(assessment_json))
         .route("/api/v1/cycles/{id}/ratings.csv", get(ratings_csv))
         .route("/api/v1/cycles/{id}/sbm3.csv", get(sbm3_csv))
+        .route("/api/v1/cycles/{id}/assessment.xlsx", get(assessment_xlsx))
         .route("/api/v1/cycles/{id}/iro2.csv", get(iro2_csv))
         .route("/api/v1/cycles/{id}/material.csv", get(material_csv))
         .route("/api/v1/audit.csv", get(audit_csv))
@@ -177,6 +178,9 @@ async fn load_results(
 fn attachment(kind: &str, file: &str, body: String) -> Response {
     binary(kind, file, body.into_bytes())
 }
+
+/// The media type of a workbook.
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 fn binary(kind: &str, file: &str, body: Vec<u8>) -> Response {
     (
@@ -403,6 +407,30 @@ async fn assessment_json(
     }
 }
 
+/// The register, the ratings and the SBM-3 and IRO-2 drafts as one workbook (reviewers and admins).
+async fn assessment_xlsx(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Response {
+    let view = match load_assessment(&state, &headers, id).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let ratings = match app::store::assessments::rating_rows(&state.db, id).await {
+        Ok(r) => r,
+        Err(e) => return internal(e),
+    };
+    let made =
+        tokio::task::spawn_blocking(move || app::chart::export::assessment_xlsx(&view, &ratings))
+            .await;
+    match made {
+        Ok(Ok(bytes)) => binary(XLSX, &format!("assessment-{id}.xlsx"), bytes),
+        Ok(Err(e)) => internal(e),
+        Err(e) => internal(e),
+    }
+}
+
 /// Every assessor's ratings and rationale (reviewers and admins).
 async fn ratings_csv(
     State(state): State<AppState>,
@@ -480,11 +508,7 @@ async fn results_xlsx(
     })
     .await;
     match made {
-        Ok(Ok(xlsx)) => binary(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            &format!("results-{id}.xlsx"),
-            xlsx,
-        ),
+        Ok(Ok(xlsx)) => binary(XLSX, &format!("results-{id}.xlsx"), xlsx),
         Ok(Err(e)) => internal(e),
         Err(e) => internal(e),
     }

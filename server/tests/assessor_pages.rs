@@ -429,10 +429,37 @@ async fn the_disclosure_drafts_hold_the_scores(db: Db) {
         csv.contains("E3,") && csv.contains(",E3.1.2,") && csv.contains(",financial,3.5000,"),
         "{csv}"
     );
+    // The workbook: the same four tables, numbers as numbers.
+    let xlsx = format!("/api/v1/cycles/{id}/assessment.xlsx");
+    let (status, res) = send(&app, get_as(&xlsx, Some(&reviewer))).await;
+    assert_eq!(status, StatusCode::OK);
+    let bytes = body_bytes(res).await;
+    let iros = xlsx_sheet(bytes.clone(), "iros");
+    assert_eq!(iros[0][0], "iro");
+    assert_eq!(
+        (iros[1][0].as_str(), iros[1][1].as_str()),
+        (a.iro.to_string().as_str(), "E3.1.2")
+    );
+    assert_eq!(iros[1][12], "2.4", "computed score");
+    assert_eq!(iros[1][22], "3.5", "the score that counts");
+    let ratings = xlsx_sheet(bytes.clone(), "ratings");
+    assert_eq!(
+        ratings[1][1..8],
+        ["expert@example.com", "long", "", "", "", "3", "4"]
+    );
+    let sbm3 = xlsx_sheet(bytes.clone(), "sbm3");
+    assert_eq!(sbm3.len(), 2);
+    assert_eq!(sbm3[1][11], "3.5");
+    let iro2 = xlsx_sheet(bytes, "iro2");
+    assert!(
+        iro2.iter().any(|r| r[3] == "E3.1.2" && r[6] == "financial"),
+        "{iro2:?}"
+    );
     for uri in [
         drafts.clone(),
         format!("/api/v1/cycles/{id}/sbm3.csv"),
         format!("/api/v1/cycles/{id}/iro2.csv"),
+        xlsx.clone(),
     ] {
         assert_eq!(
             page(&app, &uri, Some(&a.assessor)).await.0,

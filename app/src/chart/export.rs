@@ -1,6 +1,6 @@
 //! The matrix as PNG and the results as a spreadsheet: the two binary downloads.
 
-use crate::domain::{results_table, Cell, CycleResults, CycleTopic, RawResponses};
+use crate::domain::{results_table, Cell, CycleResults, CycleTopic, RawResponses, Table};
 use resvg::{tiny_skia, usvg};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use std::sync::{Arc, OnceLock};
@@ -156,6 +156,33 @@ fn write_cell(ws: &mut Worksheet, row: u32, col: u16, cell: &Cell) -> Result<(),
     Ok(())
 }
 
+/// A sheet `name` holding `table`: the header in bold and frozen, then the typed cells.
+fn write_table(wb: &mut Workbook, name: &str, table: &Table) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet().set_name(name)?;
+    header(ws, &table.header)?;
+    for (r, row) in table.rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            write_cell(ws, r as u32 + 1, c as u16, cell)?;
+        }
+    }
+    Ok(())
+}
+
+/// A double-materiality cycle's register, ratings and disclosure drafts as one workbook: the sheets
+/// `iros`, `ratings`, `sbm3` and `iro2`, the same tables as the four CSV files.
+pub fn assessment_xlsx(
+    view: &crate::domain::iro::AssessmentView,
+    ratings: &[crate::domain::dm_export::RatingRow],
+) -> Result<Vec<u8>, XlsxError> {
+    use crate::domain::{dm_disclosure, dm_export};
+    let mut wb = Workbook::new();
+    write_table(&mut wb, "iros", &dm_export::iros_table(view))?;
+    write_table(&mut wb, "ratings", &dm_export::ratings_table(ratings))?;
+    write_table(&mut wb, "sbm3", &dm_disclosure::sbm3_table(view))?;
+    write_table(&mut wb, "iro2", &dm_disclosure::iro2_table(view))?;
+    wb.save_to_buffer()
+}
+
 fn header(ws: &mut Worksheet, names: &[String]) -> Result<(), XlsxError> {
     let bold = Format::new().set_bold();
     for (col, name) in names.iter().enumerate() {
@@ -180,14 +207,7 @@ pub fn results_xlsx(
 ) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
 
-    let (names, rows) = results_table(results);
-    let ws = wb.add_worksheet().set_name("statistics")?;
-    header(ws, &names)?;
-    for (r, row) in rows.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            write_cell(ws, r as u32 + 1, c as u16, cell)?;
-        }
-    }
+    write_table(&mut wb, "statistics", &results_table(results))?;
 
     let ws = wb.add_worksheet().set_name("topics")?;
     let names = [

@@ -5,7 +5,7 @@
 
 use super::double_materiality::{Horizon, IroKind, MatterMateriality, Scoring, Standing};
 use super::iro::{words, AssessmentView, ValueChain, CHAIN, HORIZONS};
-use super::{csv_document, Bilingual, Cell};
+use super::{Bilingual, Cell, Table};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -223,8 +223,12 @@ fn materiality_word(m: MatterMateriality) -> &'static str {
     }
 }
 
-/// SBM-3 as CSV: one row per material IRO, the register's words.
-pub fn sbm3_csv(view: &AssessmentView) -> String {
+fn text(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+
+/// SBM-3 as a table: one row per material IRO, the register's words.
+pub fn sbm3_table(view: &AssessmentView) -> Table {
     let header = [
         "iro",
         "matter",
@@ -241,29 +245,37 @@ pub fn sbm3_csv(view: &AssessmentView) -> String {
         "calibrated",
         "by_decision",
     ];
-    let rows = sbm3(view).into_iter().map(|r| {
-        vec![
-            r.iro.to_string(),
-            r.matter,
-            r.matter_name.zh,
-            r.matter_name.en,
-            r.kind.word().to_string(),
-            r.potential.to_string(),
-            r.human_rights.to_string(),
-            words(&CHAIN, &r.value_chain),
-            words(&HORIZONS, &r.horizons),
-            r.description.zh,
-            r.description.en,
-            Cell::Num(r.score).text(),
-            r.calibrated.to_string(),
-            r.decided.to_string(),
-        ]
-    });
-    csv_document(&header, rows)
+    let rows = sbm3(view)
+        .into_iter()
+        .map(|r| {
+            vec![
+                Cell::Int(r.iro),
+                text(r.matter),
+                text(r.matter_name.zh),
+                text(r.matter_name.en),
+                text(r.kind.word()),
+                Cell::Bool(r.potential),
+                Cell::Bool(r.human_rights),
+                text(words(&CHAIN, &r.value_chain)),
+                text(words(&HORIZONS, &r.horizons)),
+                text(r.description.zh),
+                text(r.description.en),
+                Cell::Num(r.score),
+                Cell::Bool(r.calibrated),
+                Cell::Bool(r.decided),
+            ]
+        })
+        .collect();
+    Table::new(&header, rows)
 }
 
-/// IRO-2 as CSV: one row per material matter with the standard it brings into scope.
-pub fn iro2_csv(view: &AssessmentView) -> String {
+/// [`sbm3_table`] as CSV.
+pub fn sbm3_csv(view: &AssessmentView) -> String {
+    sbm3_table(view).csv()
+}
+
+/// IRO-2 as a table: one row per material matter with the standard it brings into scope.
+pub fn iro2_table(view: &AssessmentView) -> Table {
     let header = [
         "standard",
         "standard_zh",
@@ -275,20 +287,28 @@ pub fn iro2_csv(view: &AssessmentView) -> String {
         "financial_score",
         "impact_score",
     ];
-    let rows = iro2(view).into_iter().map(|r| {
-        vec![
-            r.standard,
-            r.standard_name.zh,
-            r.standard_name.en,
-            r.matter,
-            r.matter_name.zh,
-            r.matter_name.en,
-            materiality_word(r.materiality).to_string(),
-            Cell::Num(r.financial).text(),
-            Cell::Num(r.impact).text(),
-        ]
-    });
-    csv_document(&header, rows)
+    let rows = iro2(view)
+        .into_iter()
+        .map(|r| {
+            vec![
+                text(r.standard),
+                text(r.standard_name.zh),
+                text(r.standard_name.en),
+                text(r.matter),
+                text(r.matter_name.zh),
+                text(r.matter_name.en),
+                text(materiality_word(r.materiality)),
+                Cell::Num(r.financial),
+                Cell::Num(r.impact),
+            ]
+        })
+        .collect();
+    Table::new(&header, rows)
+}
+
+/// [`iro2_table`] as CSV.
+pub fn iro2_csv(view: &AssessmentView) -> String {
+    iro2_table(view).csv()
 }
 
 /// The standards IRO-2 brings into scope, once each, in the register's order.

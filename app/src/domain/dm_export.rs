@@ -5,7 +5,7 @@
 
 use super::double_materiality::{Horizon, Rating, Standing};
 use super::iro::{word, words, AssessmentView, CHAIN, HORIZONS, SOURCES};
-use super::{csv_document, format_utc, Cell};
+use super::{format_utc, Cell, Table};
 use serde::{Deserialize, Serialize};
 
 /// One assessor's assignment of an IRO, with their ratings at one horizon (none yet: `horizon`
@@ -30,12 +30,12 @@ fn standing_word(s: Standing) -> &'static str {
     }
 }
 
-fn num(v: Option<f64>) -> String {
-    Cell::Num(v).text()
+fn text(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
 }
 
 /// Every active IRO of the cycle, one row each.
-pub fn iros_csv(view: &AssessmentView) -> String {
+pub fn iros_table(view: &AssessmentView) -> Table {
     let header = [
         "iro",
         "matter",
@@ -62,57 +62,72 @@ pub fn iros_csv(view: &AssessmentView) -> String {
         "score",
         "standing",
     ];
-    let rows = view.iros.iter().map(|s| {
-        let r = &s.row.record;
-        let c = s.calibration.as_ref();
-        let d = s.decision.as_ref();
-        vec![
-            s.row.id.to_string(),
-            r.matter.clone(),
-            r.iro.kind.word().to_string(),
-            r.iro.potential.to_string(),
-            r.iro.human_rights.to_string(),
-            words(&CHAIN, &r.value_chain),
-            words(&HORIZONS, &r.iro.horizons),
-            r.description.zh.clone(),
-            r.description.en.clone(),
-            word(&SOURCES, r.source).to_string(),
-            s.assigned.to_string(),
-            s.submitted.to_string(),
-            num(s.score.computed.map(|(v, _)| v)),
-            s.score
-                .computed
-                .map(|(_, h)| word(&HORIZONS, h))
-                .unwrap_or_default()
-                .to_string(),
-            num(s.score.spread),
-            s.score.needs_calibration.to_string(),
-            num(c.map(|c| c.score)),
-            c.map(|c| c.reason.clone()).unwrap_or_default(),
-            c.map(|c| format!("{} {}", c.by, format_utc(c.at)))
-                .unwrap_or_default(),
-            d.map(|d| {
-                if d.material {
-                    "material"
-                } else {
-                    "not_material"
-                }
-            })
-            .unwrap_or_default()
-            .to_string(),
-            d.map(|d| d.reason.clone()).unwrap_or_default(),
-            d.map(|d| format!("{} {}", d.by, format_utc(d.at)))
-                .unwrap_or_default(),
-            num(s.score.score()),
-            standing_word(s.score.standing).to_string(),
-        ]
-    });
-    csv_document(&header, rows)
+    let rows = view
+        .iros
+        .iter()
+        .map(|s| {
+            let r = &s.row.record;
+            let c = s.calibration.as_ref();
+            let d = s.decision.as_ref();
+            vec![
+                Cell::Int(s.row.id),
+                text(&r.matter),
+                text(r.iro.kind.word()),
+                Cell::Bool(r.iro.potential),
+                Cell::Bool(r.iro.human_rights),
+                text(words(&CHAIN, &r.value_chain)),
+                text(words(&HORIZONS, &r.iro.horizons)),
+                text(&r.description.zh),
+                text(&r.description.en),
+                text(word(&SOURCES, r.source)),
+                Cell::Int(s.assigned),
+                Cell::Int(s.submitted),
+                Cell::Num(s.score.computed.map(|(v, _)| v)),
+                text(
+                    s.score
+                        .computed
+                        .map(|(_, h)| word(&HORIZONS, h))
+                        .unwrap_or_default(),
+                ),
+                Cell::Num(s.score.spread),
+                Cell::Bool(s.score.needs_calibration),
+                Cell::Num(c.map(|c| c.score)),
+                text(c.map(|c| c.reason.clone()).unwrap_or_default()),
+                text(
+                    c.map(|c| format!("{} {}", c.by, format_utc(c.at)))
+                        .unwrap_or_default(),
+                ),
+                text(
+                    d.map(|d| {
+                        if d.material {
+                            "material"
+                        } else {
+                            "not_material"
+                        }
+                    })
+                    .unwrap_or_default(),
+                ),
+                text(d.map(|d| d.reason.clone()).unwrap_or_default()),
+                text(
+                    d.map(|d| format!("{} {}", d.by, format_utc(d.at)))
+                        .unwrap_or_default(),
+                ),
+                Cell::Num(s.score.score()),
+                text(standing_word(s.score.standing)),
+            ]
+        })
+        .collect();
+    Table::new(&header, rows)
+}
+
+/// [`iros_table`] as CSV.
+pub fn iros_csv(view: &AssessmentView) -> String {
+    iros_table(view).csv()
 }
 
 /// Every assessor's ratings, one row per assignment and horizon; empty criteria are "can't judge"
 /// (or not asked by the IRO's formula).
-pub fn ratings_csv(rows: &[RatingRow]) -> String {
+pub fn ratings_table(rows: &[RatingRow]) -> Table {
     let header = [
         "iro",
         "assessor",
@@ -126,26 +141,34 @@ pub fn ratings_csv(rows: &[RatingRow]) -> String {
         "waived_reason",
         "rationale",
     ];
-    let v = |x: Option<u8>| x.map(|x| x.to_string()).unwrap_or_default();
-    let body = rows.iter().map(|r| {
-        vec![
-            r.iro.to_string(),
-            r.assessor.clone(),
-            r.horizon
-                .map(|h| word(&HORIZONS, h))
-                .unwrap_or_default()
-                .to_string(),
-            v(r.rating.scale),
-            v(r.rating.scope),
-            v(r.rating.irremediable),
-            v(r.rating.likelihood),
-            v(r.rating.magnitude),
-            r.submitted.to_string(),
-            r.waived_reason.clone().unwrap_or_default(),
-            r.rationale.clone(),
-        ]
-    });
-    csv_document(&header, body)
+    let v = |x: Option<u8>| match x {
+        Some(x) => Cell::Int(i64::from(x)),
+        None => Cell::Num(None),
+    };
+    let body = rows
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::Int(r.iro),
+                text(&r.assessor),
+                text(r.horizon.map(|h| word(&HORIZONS, h)).unwrap_or_default()),
+                v(r.rating.scale),
+                v(r.rating.scope),
+                v(r.rating.irremediable),
+                v(r.rating.likelihood),
+                v(r.rating.magnitude),
+                Cell::Bool(r.submitted),
+                text(r.waived_reason.clone().unwrap_or_default()),
+                text(&r.rationale),
+            ]
+        })
+        .collect();
+    Table::new(&header, body)
+}
+
+/// [`ratings_table`] as CSV.
+pub fn ratings_csv(rows: &[RatingRow]) -> String {
+    ratings_table(rows).csv()
 }
 
 #[cfg(test)]

@@ -491,9 +491,34 @@ impl Cell {
     }
 }
 
+/// A table of typed cells under named columns: each export's CSV and spreadsheet sheet are both one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    pub fn new(header: &[&str], rows: Vec<Vec<Cell>>) -> Table {
+        Table {
+            header: header.iter().map(|h| h.to_string()).collect(),
+            rows,
+        }
+    }
+
+    /// The table as CSV, written by [`super::csv_document`].
+    pub fn csv(&self) -> String {
+        let header: Vec<&str> = self.header.iter().map(String::as_str).collect();
+        super::csv_document(
+            &header,
+            self.rows.iter().map(|row| row.iter().map(Cell::text)),
+        )
+    }
+}
+
 /// The results as a table, one row per topic in rank order: every statistic of both axes, the
 /// weighted position, material and contested. The CSV and the spreadsheet are both this table.
-pub fn results_table(results: &CycleResults) -> (Vec<String>, Vec<Vec<Cell>>) {
+pub fn results_table(results: &CycleResults) -> Table {
     let mut header: Vec<String> = ["rank", "code", "category", "name_zh", "name_en"]
         .map(String::from)
         .into();
@@ -577,14 +602,12 @@ pub fn results_table(results: &CycleResults) -> (Vec<String>, Vec<Vec<Cell>>) {
             row
         })
         .collect();
-    (header, rows)
+    Table { header, rows }
 }
 
 /// The results as CSV ([`results_table`], written by [`super::csv_document`]).
 pub fn results_csv(results: &CycleResults) -> String {
-    let (header, rows) = results_table(results);
-    let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    super::csv_document(&header, rows.iter().map(|row| row.iter().map(Cell::text)))
+    results_table(results).csv()
 }
 
 /// One response as the spreadsheet shows it: no token, receipt or comment, and the day only.

@@ -118,6 +118,8 @@ fn Assessment(page: Page, calibrated: RwSignal<usize>) -> impl IntoView {
             <a href=format!("/api/v1/cycles/{id}/iros.csv") download rel="external" data-testid="download-iros">{dm.iros_file}</a>
             " · "
             <a href=format!("/api/v1/cycles/{id}/ratings.csv") download rel="external" data-testid="download-ratings">{dm.ratings_file}</a>
+            " · "
+            <a href=format!("/api/v1/cycles/{id}/assessment.xlsx") download rel="external" data-testid="download-xlsx">"XLSX"</a>
         </p>
         <div class="table-wrap" tabindex="0" role="region" aria-label=dm.iros_title>
             <table class="stats" data-testid="iro-scores">
