@@ -147,6 +147,13 @@ test('an admin builds a double-materiality register, two assessors rate it and t
     await expect(matrix.locator(`g.point[data-matter="${m}"]`)).toHaveCount(1);
   }
   await expect(matrix).toContainText('E1.1 Climate change adaptation');
+  // Both heat maps load as images from the server (the page's policy lets them in).
+  for (const which of ['impact', 'financial']) {
+    const img = page.getByTestId(`heat-${which}`).locator('img');
+    await img.scrollIntoViewIfNeeded();
+    await expect(img).toHaveJSProperty('complete', true);
+    expect(await img.evaluate((i: HTMLImageElement) => i.naturalWidth)).toBe(640);
+  }
 
   // The decision group calibrates the drought risk, with its reason; the matter E3 becomes material.
   const calibrate = page.getByTestId(`calibrate-${drought}`);

@@ -34,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/cycles/{id}/assessment.json", get(assessment_json))
         .route("/api/v1/cycles/{id}/ratings.csv", get(ratings_csv))
         .route("/api/v1/cycles/{id}/sbm3.csv", get(sbm3_csv))
+        .route("/api/v1/cycles/{id}/heat-map/{file}", get(heat_map))
         .route("/api/v1/cycles/{id}/assessment.xlsx", get(assessment_xlsx))
         .route("/api/v1/cycles/{id}/iro2.csv", get(iro2_csv))
         .route("/api/v1/cycles/{id}/material.csv", get(material_csv))
@@ -321,6 +322,37 @@ async fn double_matrix_png(
         format!("double-matrix-{id}.png"),
     )
     .await
+}
+
+/// A heat map: `impact.svg`, `impact.png`, `financial.svg` or `financial.png` (the PNG at twice the
+/// size, for print); any other name is not found.
+async fn heat_map(
+    State(state): State<AppState>,
+    Path((id, file)): Path<(i64, String)>,
+    Query(q): Query<ResultsQuery>,
+    headers: HeaderMap,
+) -> Response {
+    use app::domain::double_materiality::Dimension;
+    let Some((which, format)) = file.split_once('.') else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let dimension = match which {
+        "impact" => Dimension::Impact,
+        "financial" => Dimension::Financial,
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    if !matches!(format, "svg" | "png") {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let drawn = load_assessment(&state, &headers, id).await.map(|view| {
+        let lang = request_lang(&headers, q.lang.as_deref());
+        app::chart::heat::heat_map_svg(&view, dimension, lang)
+    });
+    if format == "svg" {
+        svg_answer(drawn)
+    } else {
+        png_answer(drawn, format!("heat-map-{which}-{id}.png")).await
+    }
 }
 
 /// A CSV file `{name}-{id}.csv` made from a cycle's double-materiality results (reviewers and admins).

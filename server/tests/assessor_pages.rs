@@ -480,6 +480,62 @@ async fn the_disclosure_drafts_hold_the_scores(db: Db) {
     }
 }
 
+/// The heat maps put each scored IRO in the cell of its likelihood and severity (or magnitude), as
+/// SVG and PNG, for reviewers and admins only; any other file name is not found.
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn the_heat_maps_place_each_iro_in_its_cell(db: Db) {
+    let app = router(db.clone());
+    let a = assigned(&db, &app, &risk("Drought")).await;
+    let id = a.cycle;
+    let rate = format!(
+        "id={id}&iro={}&ratings[0][horizon]=long&ratings[0][likelihood]=3&ratings[0][magnitude]=4&rationale=Maps&submit=true",
+        a.iro
+    );
+    ok(&app, SaveMyRating::PATH, &rate, &a.assessor).await;
+    let map = |which: &str| format!("/api/v1/cycles/{id}/heat-map/{which}");
+    let (status, svg) = page(&app, &map("financial.svg?lang=en"), Some(&a.admin)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(svg.starts_with("<svg role=\"img\""), "{svg}");
+    assert!(
+        svg.contains(&format!(
+            "data-likelihood=\"3\" data-severity=\"4\" data-count=\"1\" data-iros=\"{}\"",
+            a.iro
+        )),
+        "{svg}"
+    );
+    assert_eq!(svg.matches("class=\"cell\"").count(), 1);
+    assert!(svg.contains("Magnitude of the financial effect"));
+    let (_, svg) = page(&app, &map("impact.svg?lang=zh-CN"), Some(&a.admin)).await;
+    assert_eq!(
+        svg.matches("class=\"cell\"").count(),
+        0,
+        "no impact in the register"
+    );
+    assert!(svg.contains("严重程度"));
+    let (status, res) = send(&app, get_as(&map("financial.png"), Some(&a.admin))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "image/png");
+    for bad in ["financial.gif", "other.svg", "financial"] {
+        assert_eq!(
+            page(&app, &map(bad), Some(&a.admin)).await.0,
+            StatusCode::NOT_FOUND,
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        page(&app, &map("impact.svg"), Some(&a.assessor)).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        page(&app, &map("impact.svg"), None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (_, html) = page(&app, &format!("/cycles/{id}/assessment"), Some(&a.admin)).await;
+    assert!(html.contains(&format!(
+        "src=\"/api/v1/cycles/{id}/heat-map/financial.svg?lang=en\""
+    )));
+}
+
 /// `</textarea><script>` and an `<img onerror>` in an IRO's descriptions, an assessor's rationale
 /// and a calibration's reason come out as text on every page that shows them, in both languages.
 #[sqlx::test(migrator = "app::store::MIGRATOR")]

@@ -5,6 +5,7 @@ use crate::i18n::Lang;
 pub mod double;
 pub mod export;
 pub mod golden;
+pub mod heat;
 pub mod labels;
 
 use plotters::coord::types::RangedCoordf64;

@@ -261,28 +261,46 @@ pub fn values(ratings: &[Rating]) -> Criteria<f64> {
     }
 }
 
-/// The score of `iro` at one horizon from its criteria's values; `None` when one it needs is missing.
-pub fn horizon_score(iro: &Iro, v: &Criteria<f64>, scoring: &Scoring) -> Option<f64> {
-    let likelihood = if iro.potential { v.likelihood? } else { 5.0 };
+/// The likelihood of `iro` from its criteria's values: asked of potential impacts and anticipated
+/// risks and opportunities; 5 (certain) for the others.
+pub fn likelihood(iro: &Iro, v: &Criteria<f64>) -> Option<f64> {
+    if iro.potential {
+        v.likelihood
+    } else {
+        Some(5.0)
+    }
+}
+
+/// The severity of an impact (negative: `agg(scale, scope, irremediable)`; positive: the mean of
+/// scale and scope) or the magnitude of a risk or opportunity; `None` when a criterion is missing.
+pub fn severity(iro: &Iro, v: &Criteria<f64>, scoring: &Scoring) -> Option<f64> {
     match iro.kind {
         IroKind::NegativeImpact => {
             let parts = [v.scale?, v.scope?, v.irremediable?];
             let mean = parts.iter().sum::<f64>() / 3.0;
             let max = parts.iter().copied().fold(f64::MIN, f64::max);
-            let severity = match scoring.aggregation {
+            Some(match scoring.aggregation {
                 Aggregation::MeanMax => (mean + max) / 2.0,
                 Aggregation::Mean => mean,
                 Aggregation::Max => max,
-            };
-            Some(if iro.potential && iro.human_rights {
-                severity
-            } else {
-                severity * likelihood / 5.0
             })
         }
-        IroKind::PositiveImpact => Some((v.scale? + v.scope?) / 2.0 * likelihood / 5.0),
-        IroKind::Risk | IroKind::Opportunity => Some(v.magnitude? * likelihood / 5.0),
+        IroKind::PositiveImpact => Some((v.scale? + v.scope?) / 2.0),
+        IroKind::Risk | IroKind::Opportunity => v.magnitude,
     }
+}
+
+/// The score of `iro` at one horizon from its criteria's values; `None` when one it needs is missing.
+pub fn horizon_score(iro: &Iro, v: &Criteria<f64>, scoring: &Scoring) -> Option<f64> {
+    let likelihood = likelihood(iro, v)?;
+    let severity = severity(iro, v, scoring)?;
+    // A potential negative human-rights impact: severity takes precedence over likelihood.
+    let human_rights = iro.kind == IroKind::NegativeImpact && iro.potential && iro.human_rights;
+    Some(if human_rights {
+        severity
+    } else {
+        severity * likelihood / 5.0
+    })
 }
 
 /// The ratings of one IRO: for each assessor, their ratings by horizon.
@@ -305,6 +323,10 @@ pub struct IroScore {
     /// score, not the score's own.
     #[serde(default)]
     pub decided: bool,
+    /// The heat maps' coordinates at the horizon that gave the computed score: (likelihood,
+    /// severity) for an impact, (likelihood, magnitude) for a risk or opportunity.
+    #[serde(default)]
+    pub axes: Option<(f64, f64)>,
 }
 
 impl IroScore {
@@ -390,6 +412,14 @@ pub fn score_iro(
     });
     let dimension = iro.kind.dimension();
     let counted = calibrated.or(computed.map(|(s, _)| s));
+    let axes = computed.and_then(|(_, h)| {
+        let at: Vec<Rating> = everyone
+            .iter()
+            .flat_map(|a| a.iter().filter(|(at, _)| *at == h).map(|(_, r)| *r))
+            .collect();
+        let v = values(&at);
+        Some((likelihood(iro, &v)?, severity(iro, &v, scoring)?))
+    });
     IroScore {
         dimension,
         computed,
@@ -398,6 +428,7 @@ pub fn score_iro(
         needs_calibration: spread.is_some_and(|s| s >= scoring.spread_limit - EPSILON),
         standing: standing(counted, dimension, scoring),
         decided: false,
+        axes,
     }
 }
 
@@ -1000,5 +1031,58 @@ mod tests {
                 bad("grey_band"),
             ])
         );
+    }
+
+    /// The heat maps' coordinates: likelihood and severity (or magnitude) at the horizon that gave
+    /// the score; none where there is no score.
+    #[test]
+    fn the_heat_map_axes_come_from_the_best_horizon() {
+        use IroKind::*;
+        let d = Scoring::default();
+        let cases = [
+            // actual negative (4, 3, 2): certain, severity 3.5
+            (
+                iro(NegativeImpact, false, false),
+                rating(4, 3, 2, 0, 0),
+                (5.0, 3.5),
+            ),
+            // potential human-rights (4, 2, 5), L 1: severity 13/3 whatever the likelihood
+            (
+                iro(NegativeImpact, true, true),
+                rating(4, 2, 5, 1, 0),
+                (1.0, 13.0 / 3.0),
+            ),
+            (
+                iro(PositiveImpact, true, false),
+                rating(4, 4, 0, 3, 0),
+                (3.0, 4.0),
+            ),
+            (iro(Risk, true, false), rating(0, 0, 0, 3, 4), (3.0, 4.0)),
+            (
+                iro(Opportunity, false, false),
+                rating(0, 0, 0, 0, 2),
+                (5.0, 2.0),
+            ),
+        ];
+        for (i, (iro, r, (l, sev))) in cases.into_iter().enumerate() {
+            let (got_l, got_s) = score_iro(&iro, &one(r), None, &d).axes.unwrap();
+            assert!(
+                close(got_l, l) && close(got_s, sev),
+                "case {i}: {got_l}, {got_s}"
+            );
+        }
+        // Two horizons: the long one scores higher (M 4 × L 4), so its values are the axes.
+        let risk = Iro {
+            horizons: vec![Horizon::Short, Horizon::Long],
+            ..iro(Risk, true, false)
+        };
+        let ratings = vec![vec![
+            (Horizon::Short, rating(0, 0, 0, 5, 2)),
+            (Horizon::Long, rating(0, 0, 0, 4, 4)),
+        ]];
+        let s = score_iro(&risk, &ratings, None, &d);
+        assert_eq!(s.computed.map(|(_, h)| h), Some(Horizon::Long));
+        assert_eq!(s.axes, Some((4.0, 4.0)));
+        assert_eq!(score_iro(&risk, &Vec::new(), None, &d).axes, None);
     }
 }

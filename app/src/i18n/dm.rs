@@ -137,6 +137,13 @@ pub struct DmText {
     pub stamp_scores_intact: &'static str,
     pub stamp_scores_broken: &'static str,
     pub survey_open_note: &'static str,
+    pub heat_impact_title: &'static str,
+    pub heat_financial_title: &'static str,
+    pub axis_likelihood: &'static str,
+    pub axis_severity: &'static str,
+    pub axis_magnitude: &'static str,
+    pub heat_note: &'static str,
+    pub heat_maps: &'static str,
 }
 
 impl Lang {
@@ -419,6 +426,13 @@ pub static EN: DmText = DmText {
     stamp_scores_intact: "The scores still match the stamp.",
     stamp_scores_broken: "Warning: the scores no longer match the stamp.",
     survey_open_note: "The stakeholder survey of this cycle is open: close it before confirming.",
+    heat_impact_title: "Impacts: severity × likelihood",
+    heat_financial_title: "Risks and opportunities: magnitude × likelihood",
+    axis_likelihood: "Likelihood",
+    axis_severity: "Severity",
+    axis_magnitude: "Magnitude of the financial effect",
+    heat_note: "Each cell: how many IROs, and their numbers; values rounded, halves up, at the horizon that gave the score.",
+    heat_maps: "Heat maps",
 };
 
 pub static ZH: DmText = DmText {
@@ -566,6 +580,13 @@ pub static ZH: DmText = DmText {
     stamp_scores_intact: "得分与确认记录一致。",
     stamp_scores_broken: "警告：得分与确认记录不再一致。",
     survey_open_note: "本周期的利益相关方问卷仍在开放：请先关闭再确认。",
+    heat_impact_title: "影响：严重程度 × 可能性",
+    heat_financial_title: "风险与机遇：财务影响程度 × 可能性",
+    axis_likelihood: "可能性",
+    axis_severity: "严重程度",
+    axis_magnitude: "财务影响程度",
+    heat_note: "每格显示 IRO 数量及其编号；取值四舍五入，按得出得分的时间范围计。",
+    heat_maps: "热力图",
 };
 
 #[cfg(test)]

@@ -121,6 +121,7 @@ fn Assessment(page: Page, calibrated: RwSignal<usize>) -> impl IntoView {
             " · "
             <a href=format!("/api/v1/cycles/{id}/assessment.xlsx") download rel="external" data-testid="download-xlsx">"XLSX"</a>
         </p>
+        <HeatMaps id />
         <div class="table-wrap" tabindex="0" role="region" aria-label=dm.iros_title>
             <table class="stats" data-testid="iro-scores">
                 <caption>{dm.iros_title}</caption>
@@ -275,5 +276,38 @@ fn DecideForm(id: i64, iro: i64, calibrated: RwSignal<usize>) -> impl IntoView {
             {move || field_errors(&problems(), "reason")}
             <button type="submit">{dm.decide}</button>
         </ActionForm>
+    }
+}
+
+/// The two heat maps, drawn by the server as images (their numbers are the IRO numbers of the table
+/// below), each with its SVG and PNG download.
+#[component]
+fn HeatMaps(id: i64) -> impl IntoView {
+    let lang = use_lang();
+    let dm = lang.dm();
+    let maps = [
+        ("impact", dm.heat_impact_title),
+        ("financial", dm.heat_financial_title),
+    ];
+    view! {
+        <section class="heat-maps" aria-labelledby="heat-title">
+            <h2 id="heat-title">{dm.heat_maps}</h2>
+            <div class="heat-grid">
+                {maps.into_iter().map(|(which, title)| {
+                    let src = format!("/api/v1/cycles/{id}/heat-map/{which}.svg?lang={}", lang.tag());
+                    let png = format!("/api/v1/cycles/{id}/heat-map/{which}.png?lang={}", lang.tag());
+                    view! {
+                        <figure data-testid=format!("heat-{which}")>
+                            <img src=src.clone() alt=format!("{title}. {}", dm.heat_note) width="640" height="600" loading="lazy" />
+                            <figcaption>
+                                <a href=src download rel="external">"SVG"</a>
+                                " · "
+                                <a href=png download rel="external">"PNG"</a>
+                            </figcaption>
+                        </figure>
+                    }
+                }).collect_view()}
+            </div>
+        </section>
     }
 }
