@@ -233,7 +233,8 @@ pub async fn decide(
         .await?
         .ok_or(StoreError::NotFound)?
         .scoring;
-    let needs = scores_on(&mut w, cycle, &scoring)
+    let notes = notes_on(&mut w, cycle).await?;
+    let needs = scores_on(&mut w, cycle, &scoring, &notes)
         .await?
         .into_iter()
         .find(|(row, _)| row.id == iro)
@@ -374,14 +375,11 @@ fn unpack_rating(text: &str) -> Option<(i64, Horizon, Rating)> {
     let user = parts.next()?.parse().ok()?;
     let horizon = lookup(&HORIZONS, parts.next()?)?;
     let digits = parts.next()?.as_bytes();
-    let at = |i: usize| match digits.get(i)? {
-        b'0' => None,
-        d @ b'1'..=b'5' => Some(d - b'0'),
-        _ => None,
-    };
     if digits.len() != 5 || !digits.iter().all(|d| (b'0'..=b'5').contains(d)) {
         return None;
     }
+    // Checked above: each digit is 0 ("can't judge") to 5.
+    let at = |i: usize| (digits[i] != b'0').then(|| digits[i] - b'0');
     let rating = Rating {
         scale: at(0),
         scope: at(1),
@@ -410,13 +408,68 @@ pub async fn scores(db: &Db, cycle: i64) -> Result<Vec<(IroRow, IroScore)>, sqlx
     let Some(head) = super::register::cycle_head(&mut tx, cycle).await? else {
         return Ok(Vec::new());
     };
-    scores_on(&mut tx, cycle, &head.scoring).await
+    let notes = notes_on(&mut tx, cycle).await?;
+    scores_on(&mut tx, cycle, &head.scoring, &notes).await
 }
 
+/// The decision group's calibrations and decisions on a cycle's IROs, by IRO.
+struct Notes {
+    calibrations: BTreeMap<i64, CalibrationNote>,
+    decisions: BTreeMap<i64, DecisionNote>,
+}
+
+async fn notes_on(conn: &mut sqlx::SqliteConnection, cycle: i64) -> Result<Notes, sqlx::Error> {
+    let calibrations = sqlx::query(
+        "SELECT c.iro_id, c.score, c.reason, COALESCE(u.email, '') AS email, c.at
+         FROM iro_calibrations c JOIN iros i ON i.id = c.iro_id
+         LEFT JOIN users u ON u.id = c.user_id WHERE i.cycle_id = ?",
+    )
+    .bind(cycle)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        let note = CalibrationNote {
+            score: r.get("score"),
+            reason: r.get("reason"),
+            by: r.get("email"),
+            at: r.get("at"),
+        };
+        (r.get("iro_id"), note)
+    })
+    .collect();
+    let decisions = sqlx::query(
+        "SELECT d.iro_id, d.material, d.reason, COALESCE(u.email, '') AS email, d.at
+         FROM iro_decisions d JOIN iros i ON i.id = d.iro_id
+         LEFT JOIN users u ON u.id = d.user_id WHERE i.cycle_id = ?",
+    )
+    .bind(cycle)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        let note = DecisionNote {
+            material: r.get("material"),
+            reason: r.get("reason"),
+            by: r.get("email"),
+            at: r.get("at"),
+        };
+        (r.get("iro_id"), note)
+    })
+    .collect();
+    Ok(Notes {
+        calibrations,
+        decisions,
+    })
+}
+
+/// Every active IRO of the cycle scored from its submitted ratings with `notes`' calibrations and
+/// decisions.
 async fn scores_on(
     conn: &mut sqlx::SqliteConnection,
     cycle: i64,
     scoring: &Scoring,
+    notes: &Notes,
 ) -> Result<Vec<(IroRow, IroScore)>, sqlx::Error> {
     let iros =
         super::register::iros_where(&mut *conn, "i.cycle_id = ? AND i.retired_at IS NULL", cycle)
@@ -446,24 +499,6 @@ async fn scores_on(
             per_user.entry(user).or_default().push((horizon, rating));
         }
     }
-    let calibrated: std::collections::BTreeMap<i64, f64> = sqlx::query_as(
-        "SELECT c.iro_id, c.score FROM iro_calibrations c JOIN iros i ON i.id = c.iro_id
-         WHERE i.cycle_id = ?",
-    )
-    .bind(cycle)
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .collect();
-    let decided: BTreeMap<i64, bool> = sqlx::query_as(
-        "SELECT d.iro_id, d.material FROM iro_decisions d JOIN iros i ON i.id = d.iro_id
-         WHERE i.cycle_id = ?",
-    )
-    .bind(cycle)
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .collect();
     Ok(iros
         .into_iter()
         .map(|row| {
@@ -471,9 +506,9 @@ async fn scores_on(
                 .remove(&row.id)
                 .map(|m| m.into_values().collect())
                 .unwrap_or_default();
-            let calibration = calibrated.get(&row.id).copied();
+            let calibration = notes.calibrations.get(&row.id).map(|n| n.score);
             let score = score_iro(&row.record.iro, &ratings, calibration, scoring)
-                .with_decision(decided.get(&row.id).copied());
+                .with_decision(notes.decisions.get(&row.id).map(|n| n.material));
             (row, score)
         })
         .collect())
@@ -552,47 +587,10 @@ pub(super) async fn assessment_on(
         return Ok(None);
     };
     let scoring = &head.scoring;
-    let scored = scores_on(&mut *tx, cycle, scoring).await?;
+    let notes = notes_on(&mut *tx, cycle).await?;
+    let scored = scores_on(&mut *tx, cycle, scoring, &notes).await?;
     let matters = super::register::matters_on(&mut *tx, cycle).await?;
     let stamp = super::results::stamp(&mut *tx, cycle).await?;
-    let notes: BTreeMap<i64, CalibrationNote> = sqlx::query(
-        "SELECT c.iro_id, c.score, c.reason, COALESCE(u.email, '') AS email, c.at
-         FROM iro_calibrations c JOIN iros i ON i.id = c.iro_id
-         LEFT JOIN users u ON u.id = c.user_id WHERE i.cycle_id = ?",
-    )
-    .bind(cycle)
-    .fetch_all(&mut *tx)
-    .await?
-    .iter()
-    .map(|r| {
-        let note = CalibrationNote {
-            score: r.get("score"),
-            reason: r.get("reason"),
-            by: r.get("email"),
-            at: r.get("at"),
-        };
-        (r.get("iro_id"), note)
-    })
-    .collect();
-    let decisions: BTreeMap<i64, DecisionNote> = sqlx::query(
-        "SELECT d.iro_id, d.material, d.reason, COALESCE(u.email, '') AS email, d.at
-         FROM iro_decisions d JOIN iros i ON i.id = d.iro_id
-         LEFT JOIN users u ON u.id = d.user_id WHERE i.cycle_id = ?",
-    )
-    .bind(cycle)
-    .fetch_all(&mut *tx)
-    .await?
-    .iter()
-    .map(|r| {
-        let note = DecisionNote {
-            material: r.get("material"),
-            reason: r.get("reason"),
-            by: r.get("email"),
-            at: r.get("at"),
-        };
-        (r.get("iro_id"), note)
-    })
-    .collect();
     let progress: BTreeMap<i64, (i64, i64)> = sqlx::query_as(
         "SELECT a.iro_id, COUNT(*), SUM(a.submitted_at IS NOT NULL OR a.waived_reason IS NOT NULL)
          FROM iro_assignments a JOIN iros i ON i.id = a.iro_id WHERE i.cycle_id = ?
@@ -626,10 +624,14 @@ pub(super) async fn assessment_on(
         .filter_map(|(row, score)| Some((*id_of.get(row.record.matter.as_str())?, score.clone())))
         .collect();
     let mut positions = matter_positions(&nodes, &attached);
+    let mut attached_to: BTreeMap<i64, usize> = BTreeMap::new();
+    for (at, _) in &attached {
+        *attached_to.entry(*at).or_default() += 1;
+    }
     let matters = matters
         .into_iter()
         .filter_map(|m| {
-            let iros = attached.iter().filter(|(at, _)| *at == m.id).count();
+            let iros = attached_to.get(&m.id).copied().unwrap_or(0);
             Some(MatterResult {
                 position: positions.remove(&m.id)?,
                 matter: m,
@@ -642,8 +644,8 @@ pub(super) async fn assessment_on(
         .map(|(row, score)| {
             let (assigned, submitted) = progress.get(&row.id).copied().unwrap_or((0, 0));
             ScoredIro {
-                calibration: notes.get(&row.id).cloned(),
-                decision: decisions.get(&row.id).cloned(),
+                calibration: notes.calibrations.get(&row.id).cloned(),
+                decision: notes.decisions.get(&row.id).cloned(),
                 row,
                 score,
                 assigned,

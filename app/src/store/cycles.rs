@@ -277,7 +277,9 @@ pub async fn copy_cycle(db: &Db, actor: &Actor, from: i64) -> Stored<i64> {
         .bind(from)
         .execute(&mut *tx)
         .await?;
-    let action = Action::new("cycle.copy", format!("cycle {id}")).after(json!({ "from": from }));
+    let iros = super::register::copy_register(&mut tx, from, id).await?;
+    let action = Action::new("cycle.copy", format!("cycle {id}"))
+        .after(json!({ "from": from, "iros": iros }));
     tx.commit(action).await?;
     Ok(id)
 }

@@ -135,6 +135,64 @@ pub async fn set_scoring(db: &Db, actor: &Actor, cycle: i64, scoring: &Scoring) 
     Ok(w.commit(action).await?)
 }
 
+/// Gives the new cycle `to` the register of cycle `from`, inside the copy's transaction: its method,
+/// preset and scoring constants, its matters (the tree and the entity-specific ones) and its active
+/// IROs, not their assignments, ratings, calibrations or decisions: a new year is assessed anew.
+/// The number of IROs copied.
+pub(super) async fn copy_register(
+    conn: &mut sqlx::SqliteConnection,
+    from: i64,
+    to: i64,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "UPDATE cycles SET (method, matter_preset, scoring) =
+            (SELECT method, matter_preset, scoring FROM cycles WHERE id = ?)
+         WHERE id = ?",
+    )
+    .bind(from)
+    .bind(to)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO matters (cycle_id, code, parent_id, pillar, name_zh, name_en, entity_specific,
+                              sort_order)
+         SELECT ?, code, NULL, pillar, name_zh, name_en, entity_specific, sort_order
+         FROM matters WHERE cycle_id = ?",
+    )
+    .bind(to)
+    .bind(from)
+    .execute(&mut *conn)
+    .await?;
+    // Each copied matter's parent: the copy of its original's parent, found by code.
+    sqlx::query(
+        "UPDATE matters SET parent_id = (
+            SELECT np.id FROM matters o JOIN matters op ON op.id = o.parent_id
+            JOIN matters np ON np.cycle_id = matters.cycle_id AND np.code = op.code
+            WHERE o.cycle_id = ? AND o.code = matters.code)
+         WHERE cycle_id = ?",
+    )
+    .bind(from)
+    .bind(to)
+    .execute(&mut *conn)
+    .await?;
+    let copied = sqlx::query(
+        "INSERT INTO iros (cycle_id, matter_id, kind, potential, human_rights, value_chain, horizons,
+                           description_zh, description_en, source, created_at)
+         SELECT ?, nm.id, i.kind, i.potential, i.human_rights, i.value_chain, i.horizons,
+                i.description_zh, i.description_en, i.source, ?
+         FROM iros i JOIN matters om ON om.id = i.matter_id
+         JOIN matters nm ON nm.cycle_id = ? AND nm.code = om.code
+         WHERE i.cycle_id = ? AND i.retired_at IS NULL ORDER BY i.id",
+    )
+    .bind(to)
+    .bind(now())
+    .bind(to)
+    .bind(from)
+    .execute(&mut *conn)
+    .await?;
+    Ok(copied.rows_affected())
+}
+
 /// The cycle's matters, parents before their children.
 pub async fn matters(db: &Db, cycle: i64) -> Result<Vec<MatterRow>, sqlx::Error> {
     matters_on(&mut *db.acquire().await?, cycle).await
