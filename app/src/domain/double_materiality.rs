@@ -356,22 +356,23 @@ impl IroScore {
     }
 }
 
-/// The highest score over the IRO's horizons from these assessors' ratings, or `None` when a horizon
-/// cannot be scored (or the IRO has no horizon).
+/// The highest score over the IRO's horizons from these assessors' ratings, with the horizon and
+/// the criteria's values that gave it; `None` when a horizon cannot be scored (or the IRO has none).
 fn best_over_horizons(
     iro: &Iro,
     by_assessor: &[&[(Horizon, Rating)]],
     scoring: &Scoring,
-) -> Option<(f64, Horizon)> {
-    let mut best: Option<(f64, Horizon)> = None;
+) -> Option<(f64, Horizon, Criteria<f64>)> {
+    let mut best: Option<(f64, Horizon, Criteria<f64>)> = None;
     for &h in &iro.horizons {
         let ratings: Vec<Rating> = by_assessor
             .iter()
             .flat_map(|a| a.iter().filter(|(at, _)| *at == h).map(|(_, r)| *r))
             .collect();
-        let s = horizon_score(iro, &values(&ratings), scoring)?;
-        if best.is_none_or(|(b, _)| s > b + EPSILON) {
-            best = Some((s, h));
+        let v = values(&ratings);
+        let s = horizon_score(iro, &v, scoring)?;
+        if best.as_ref().is_none_or(|(b, _, _)| s > b + EPSILON) {
+            best = Some((s, h, v));
         }
     }
     best
@@ -400,10 +401,10 @@ pub fn score_iro(
     scoring: &Scoring,
 ) -> IroScore {
     let everyone: Vec<&[(Horizon, Rating)]> = ratings.iter().map(Vec::as_slice).collect();
-    let computed = best_over_horizons(iro, &everyone, scoring);
+    let best = best_over_horizons(iro, &everyone, scoring);
     let own: Vec<f64> = ratings
         .iter()
-        .filter_map(|one| best_over_horizons(iro, &[one.as_slice()], scoring).map(|(s, _)| s))
+        .filter_map(|one| best_over_horizons(iro, &[one.as_slice()], scoring).map(|(s, _, _)| s))
         .collect();
     let spread = (own.len() >= 2).then(|| {
         let max = own.iter().copied().fold(f64::MIN, f64::max);
@@ -411,15 +412,11 @@ pub fn score_iro(
         max - min
     });
     let dimension = iro.kind.dimension();
+    let computed = best.as_ref().map(|&(s, h, _)| (s, h));
     let counted = calibrated.or(computed.map(|(s, _)| s));
-    let axes = computed.and_then(|(_, h)| {
-        let at: Vec<Rating> = everyone
-            .iter()
-            .flat_map(|a| a.iter().filter(|(at, _)| *at == h).map(|(_, r)| *r))
-            .collect();
-        let v = values(&at);
-        Some((likelihood(iro, &v)?, severity(iro, &v, scoring)?))
-    });
+    let axes = best
+        .as_ref()
+        .and_then(|(_, _, v)| Some((likelihood(iro, v)?, severity(iro, v, scoring)?)));
     IroScore {
         dimension,
         computed,
