@@ -3,6 +3,7 @@
 //! of material matters with the topical standard each brings into scope. Pure: everything comes from
 //! one [`AssessmentView`], so the pages, the files and the scores page hold the same numbers.
 
+use super::dm_export::text;
 use super::double_materiality::{Horizon, IroKind, MatterMateriality, Scoring, Standing};
 use super::iro::{words, AssessmentView, ValueChain, CHAIN, HORIZONS};
 use super::{Bilingual, Cell, Table};
@@ -221,10 +222,6 @@ fn materiality_word(m: MatterMateriality) -> &'static str {
         MatterMateriality::Financial => "financial",
         MatterMateriality::NotMaterial => "not_material",
     }
-}
-
-fn text(s: impl Into<String>) -> Cell {
-    Cell::Text(s.into())
 }
 
 /// SBM-3 as a table: one row per material IRO, the register's words.

@@ -30,7 +30,8 @@ fn standing_word(s: Standing) -> &'static str {
     }
 }
 
-fn text(s: impl Into<String>) -> Cell {
+/// A text cell.
+pub(crate) fn text(s: impl Into<String>) -> Cell {
     Cell::Text(s.into())
 }
 

@@ -4,7 +4,6 @@
 //! JavaScript: the form posts and the page comes back with the stamp or the refusal.
 
 use crate::api::review::ConfirmCycle;
-use crate::components::{field_errors, problems_of};
 use crate::domain::iro::AssessmentView;
 use crate::domain::CycleStatus;
 use crate::use_lang;
@@ -80,18 +79,7 @@ pub fn Confirmation(view: AssessmentView, admin: bool, reload: RwSignal<usize>) 
     // Open: a stakeholder survey running as evidence is closed before the confirmation.
     let form = (admin && view.status != CycleStatus::Open).then(|| {
         view! {
-            <ActionForm action=confirm attr:data-testid="confirm-form">
-                <input type="hidden" name="id" value=id />
-                <label class="check">
-                    <input type="checkbox" name="confirm" value="yes" />
-                    {t.confirm_check}
-                </label>
-                {move || {
-                    let p = problems_of(confirm.value().get());
-                    view! { {field_errors(&p, "confirm")} {field_errors(&p, "cycle")} }
-                }}
-                <button type="submit" class="primary">{t.confirm_button}</button>
-            </ActionForm>
+            <super::review::ConfirmForm id action=confirm />
         }
     });
     view! {

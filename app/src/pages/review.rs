@@ -83,18 +83,7 @@ fn Review(view: ReviewView, data: ReviewData) -> impl IntoView {
             <section class="admin-form confirm" aria-labelledby="confirm-title">
                 <h2 id="confirm-title">{t.confirm_title}</h2>
                 <p>{t.confirm_body}</p>
-                <ActionForm action=confirm attr:data-testid="confirm-form">
-                    <input type="hidden" name="id" value=c.id />
-                    <label class="check">
-                        <input type="checkbox" name="confirm" value="yes" />
-                        {t.confirm_check}
-                    </label>
-                    {move || {
-                        let p = problems_of(confirm.value().get());
-                        view! { {field_errors(&p, "confirm")} {field_errors(&p, "cycle")} }
-                    }}
-                    <button type="submit" class="primary">{t.confirm_button}</button>
-                </ActionForm>
+                <ConfirmForm id=c.id action=confirm />
             </section>
         }
     });
@@ -356,5 +345,26 @@ fn MaterialList(view: MaterialView, note: ServerAction<SetNote>) -> impl IntoVie
         </p>
         {empty.then(|| view! { <p>{t.no_material}</p> })}
         {sections}
+    }
+}
+
+/// The confirmation form: the "I confirm" box and the button, with the refusal beside them. The
+/// survey's review page and the double-materiality scores page both confirm through it.
+#[component]
+pub fn ConfirmForm(id: i64, action: ServerAction<ConfirmCycle>) -> impl IntoView {
+    let t = use_lang().t();
+    view! {
+        <ActionForm action attr:data-testid="confirm-form">
+            <input type="hidden" name="id" value=id />
+            <label class="check">
+                <input type="checkbox" name="confirm" value="yes" />
+                {t.confirm_check}
+            </label>
+            {move || {
+                let p = problems_of(action.value().get());
+                view! { {field_errors(&p, "confirm")} {field_errors(&p, "cycle")} }
+            }}
+            <button type="submit" class="primary">{t.confirm_button}</button>
+        </ActionForm>
     }
 }
