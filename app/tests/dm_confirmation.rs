@@ -229,8 +229,12 @@ async fn a_draft_confirms_without_a_survey(db: Db) {
     .await
     .unwrap();
     let (_, admin) = account(&db, "admin@example.com", app::domain::Role::Admin).await;
+    let kept = "SELECT COUNT(*) FROM cycles WHERE scoring IS NOT NULL";
+    assert_eq!(count(&db, kept).await, 0, "the defaults, never set");
     let stamp = store::review::confirm(&db, &admin, id).await.unwrap();
     assert_eq!(stamp.methodology.scoring, Some(Scoring::default()));
+    // The constants it was confirmed with are kept on the cycle: new defaults never move it.
+    assert_eq!(count(&db, kept).await, 1);
     assert!(
         assessment(&db, id)
             .await
@@ -248,4 +252,37 @@ async fn a_draft_confirms_without_a_survey(db: Db) {
         .await,
         1
     );
+
+    // A confirmed double-materiality result is not carried forward (nor into one): no such step
+    // for this method yet.
+    let next = store::cycles::copy_cycle(&db, &cli(), id).await.unwrap();
+    assert_eq!(
+        store::review::carry_forward(&db, &admin, next, id, "No change").await,
+        refused("from", Problem::NotAllowed)
+    );
+}
+
+/// A stamp without the scores' hash (a survey cycle's) is not shown as the assessment's, so it is
+/// never reported as broken.
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn a_stamp_without_the_scores_hash_is_not_the_assessments(db: Db) {
+    let id = double_cycle(&db).await;
+    register::load_preset(&db, &cli(), id, MatterPresetName::Esrs2023)
+        .await
+        .unwrap();
+    let iro = register::add_iro(&db, &cli(), id, &actual_impact())
+        .await
+        .unwrap();
+    decide(&db, &cli(), id, iro, Some(true), "Known incident")
+        .await
+        .unwrap();
+    let (_, admin) = account(&db, "admin@example.com", app::domain::Role::Admin).await;
+    store::review::confirm(&db, &admin, id).await.unwrap();
+    assert!(assessment(&db, id).await.unwrap().unwrap().stamp.is_some());
+    sqlx::query("UPDATE confirmations SET assessment_hash = NULL")
+        .execute(&db)
+        .await
+        .unwrap();
+    assert!(store::results::stamp(&db, id).await.unwrap().is_some());
+    assert_eq!(assessment(&db, id).await.unwrap().unwrap().stamp, None);
 }

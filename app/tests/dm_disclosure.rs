@@ -64,6 +64,12 @@ async fn the_drafts_list_what_stands_material_and_count_how_it_was_found(db: Db)
     for iro in [impact, positive, risk, opportunity] {
         assign(&db, &cli(), id, iro, a).await.unwrap();
     }
+    // A second assessor, waived: not counted among those who rated.
+    let (b, _) = assessor(&db, "b@example.com").await;
+    assign(&db, &cli(), id, impact, b).await.unwrap();
+    app::store::assessments::waive(&db, &cli(), id, impact, b, "On leave")
+        .await
+        .unwrap();
     let rate = |iro, ratings: Vec<(Horizon, Criteria<u8>)>| {
         let (db, as_a) = (db.clone(), as_a.clone());
         async move {

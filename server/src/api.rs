@@ -289,6 +289,25 @@ async fn load_assessment(
         .ok_or_else(|| StatusCode::NOT_FOUND.into_response())
 }
 
+/// A cycle's double-materiality results and every rating, read together (reviewers and admins).
+async fn load_assessment_and_ratings(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: i64,
+) -> Result<
+    (
+        app::domain::iro::AssessmentView,
+        Vec<app::domain::dm_export::RatingRow>,
+    ),
+    Response,
+> {
+    reviewer(state, headers).await?;
+    app::store::assessments::assessment_and_ratings(&state.db, id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| StatusCode::NOT_FOUND.into_response())
+}
+
 /// The double materiality matrix in the asked language, drawn as SVG.
 async fn draw_double_matrix(
     state: &AppState,
@@ -429,13 +448,9 @@ async fn assessment_json(
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> Response {
-    let view = match load_assessment(&state, &headers, id).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    match app::store::assessments::rating_rows(&state.db, id).await {
-        Ok(ratings) => Json(json!({ "view": view, "ratings": ratings })).into_response(),
-        Err(e) => internal(e),
+    match load_assessment_and_ratings(&state, &headers, id).await {
+        Ok((view, ratings)) => Json(json!({ "view": view, "ratings": ratings })).into_response(),
+        Err(r) => r,
     }
 }
 
@@ -445,13 +460,9 @@ async fn assessment_xlsx(
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> Response {
-    let view = match load_assessment(&state, &headers, id).await {
-        Ok(v) => v,
+    let (view, ratings) = match load_assessment_and_ratings(&state, &headers, id).await {
+        Ok(both) => both,
         Err(r) => return r,
-    };
-    let ratings = match app::store::assessments::rating_rows(&state.db, id).await {
-        Ok(r) => r,
-        Err(e) => return internal(e),
     };
     let made =
         tokio::task::spawn_blocking(move || app::chart::export::assessment_xlsx(&view, &ratings))

@@ -223,7 +223,7 @@ pub struct AssessmentView {
     pub scoring: super::double_materiality::Scoring,
     /// The preset the matters came from, with its version.
     pub preset: Option<String>,
-    /// Accounts with an assignment on an active IRO.
+    /// Accounts that submitted (and were not waived on) an assignment of an active IRO.
     pub assessors: usize,
     /// Assignments submitted (not waived) on active IROs.
     pub assessments: i64,

@@ -46,8 +46,9 @@ fn Assessment(page: Page, calibrated: RwSignal<usize>) -> impl IntoView {
     let id = v.id;
     let admin = page.admin;
     let frozen = v.status == crate::domain::CycleStatus::Confirmed;
-    let confirmation =
-        view! { <super::dm_confirm::Confirmation view=v.clone() admin reload=calibrated /> };
+    let confirmation = (v.method == crate::domain::double_materiality::Method::Double).then(
+        || view! { <super::dm_confirm::Confirmation view=v.clone() admin reload=calibrated /> },
+    );
     let name_of = |code: &str| {
         v.matters
             .iter()

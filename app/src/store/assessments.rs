@@ -603,7 +603,8 @@ pub(super) async fn assessment_on(
     .map(|(iro, assigned, submitted)| (iro, (assigned, submitted)))
     .collect();
     let (assessors, assessments): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(DISTINCT a.user_id),
+        "SELECT COUNT(DISTINCT CASE WHEN a.submitted_at IS NOT NULL AND a.waived_reason IS NULL
+                                    THEN a.user_id END),
                 COALESCE(SUM(a.submitted_at IS NOT NULL AND a.waived_reason IS NULL), 0)
          FROM iro_assignments a JOIN iros i ON i.id = a.iro_id
          WHERE i.cycle_id = ? AND i.retired_at IS NULL",
@@ -666,7 +667,8 @@ pub(super) async fn assessment_on(
         matters,
         stamp: None,
     };
-    view.stamp = stamp.map(|mut s| {
+    // A confirmation without the scores' hash is a survey cycle's: nothing here to check it against.
+    view.stamp = stamp.filter(|s| s.assessment_hash.is_some()).map(|mut s| {
         let hash = super::hash_secret(&view.statistics_text());
         s.intact = s.assessment_hash.as_deref() == Some(hash.as_str());
         s
@@ -680,6 +682,28 @@ pub async fn rating_rows(
     db: &Db,
     cycle: i64,
 ) -> Result<Vec<crate::domain::dm_export::RatingRow>, sqlx::Error> {
+    rating_rows_on(&mut *db.acquire().await?, cycle).await
+}
+
+/// The results and every rating from one read transaction, so that the files made of both agree
+/// (the workbook's sheets, the JSON document); `None` for an unknown cycle.
+pub async fn assessment_and_ratings(
+    db: &Db,
+    cycle: i64,
+) -> Result<Option<(AssessmentView, Vec<crate::domain::dm_export::RatingRow>)>, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let Some(view) = assessment_on(&mut tx, cycle).await? else {
+        return Ok(None);
+    };
+    let ratings = rating_rows_on(&mut tx, cycle).await?;
+    tx.commit().await?;
+    Ok(Some((view, ratings)))
+}
+
+async fn rating_rows_on(
+    conn: &mut sqlx::SqliteConnection,
+    cycle: i64,
+) -> Result<Vec<crate::domain::dm_export::RatingRow>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT a.iro_id, u.email, r.horizon, r.scale, r.scope, r.irremediable, r.likelihood,
                 r.magnitude, a.submitted_at IS NOT NULL AS submitted, a.waived_reason, a.rationale
@@ -689,7 +713,7 @@ pub async fn rating_rows(
          ORDER BY a.iro_id, u.email, r.horizon",
     )
     .bind(cycle)
-    .fetch_all(db)
+    .fetch_all(conn)
     .await?;
     rows.iter()
         .map(|r| {

@@ -210,6 +210,13 @@ pub async fn confirm(db: &Db, actor: &Actor, cycle_id: i64) -> Stored<Stamp> {
             if !view.gaps().is_empty() {
                 return refuse("cycle", Problem::Incomplete);
             }
+            // The constants the scores were computed with are kept on the cycle, so that a later
+            // release's defaults never move a confirmed result.
+            sqlx::query("UPDATE cycles SET scoring = ? WHERE id = ?")
+                .bind(serde_json::to_string(&view.scoring).expect("scoring serialises"))
+                .bind(cycle_id)
+                .execute(&mut *tx)
+                .await?;
             Some(view)
         }
         Method::Survey if !s.in_review() => return refuse("cycle", Problem::NotInReview),
@@ -299,6 +306,14 @@ pub async fn carry_forward(
     let source = state(&mut tx, from).await?;
     if from == cycle_id || source.is_none_or(|src| src.lock.status != CycleStatus::Confirmed) {
         return refuse("from", Problem::NotConfirmed);
+    }
+    // Carrying forward adopts a survey result; the double-materiality method has no carry-forward
+    // yet (each year's IROs are assessed anew from a copy of the register).
+    for id in [cycle_id, from] {
+        let head = super::register::cycle_head(&mut tx, id).await?;
+        if head.is_some_and(|h| h.method == Method::Double) {
+            return refuse("from", Problem::NotAllowed);
+        }
     }
     sqlx::query("UPDATE cycles SET carried_from = ?, carry_rationale = ? WHERE id = ?")
         .bind(from)
