@@ -178,12 +178,7 @@ pub fn iro2(view: &AssessmentView) -> Vec<Iro2Row> {
 pub fn iro1(view: &AssessmentView) -> Iro1Facts {
     let mut by_kind = [0; 4];
     for s in &view.iros {
-        by_kind[match s.row.record.iro.kind {
-            IroKind::NegativeImpact => 0,
-            IroKind::PositiveImpact => 1,
-            IroKind::Risk => 2,
-            IroKind::Opportunity => 3,
-        }] += 1;
+        by_kind[s.row.record.iro.kind as usize] += 1;
     }
     let mut material = [0; 3];
     for m in &view.matters {

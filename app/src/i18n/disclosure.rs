@@ -66,7 +66,6 @@ impl DisclosureText {
 
     /// The IRO-1 methodology text, paragraph by paragraph.
     pub fn iro1(&self, f: &Iro1Facts, stamp: Option<&Stamp>) -> Vec<String> {
-        use crate::domain::double_materiality::Aggregation;
         let n = |v: usize| v.to_string();
         let x = |v: f64| format!("{v:.2}");
         let mut matters = match &f.preset {
@@ -89,11 +88,7 @@ impl DisclosureText {
             .replace("{assessors}", &n(f.assessors))
             .replace("{assessments}", &f.assessments.to_string());
         let s = &f.scoring;
-        let agg = self.aggregations[match s.aggregation {
-            Aggregation::MeanMax => 0,
-            Aggregation::Mean => 1,
-            Aggregation::Max => 2,
-        }];
+        let agg = self.aggregations[s.aggregation as usize];
         let formula = self.p_formula.replace("{agg}", agg);
         let thresholds = self
             .p_thresholds

@@ -165,12 +165,7 @@ impl DmText {
     }
 
     pub fn kind(&self, k: IroKind) -> &'static str {
-        self.kinds[match k {
-            IroKind::NegativeImpact => 0,
-            IroKind::PositiveImpact => 1,
-            IroKind::Risk => 2,
-            IroKind::Opportunity => 3,
-        }]
+        self.kinds[k as usize]
     }
 
     /// Actual or potential for an impact; current or anticipated for a risk or opportunity.
@@ -250,12 +245,7 @@ impl DmText {
     }
 
     pub fn scoring_summary(&self, s: &Scoring) -> String {
-        use crate::domain::double_materiality::Aggregation;
-        let agg = self.aggregations[match s.aggregation {
-            Aggregation::MeanMax => 0,
-            Aggregation::Mean => 1,
-            Aggregation::Max => 2,
-        }];
+        let agg = self.aggregations[s.aggregation as usize];
         self.scoring_summary
             .replace("{ti}", &format!("{:.2}", s.impact_threshold))
             .replace("{tf}", &format!("{:.2}", s.financial_threshold))

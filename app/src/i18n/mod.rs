@@ -511,12 +511,16 @@ impl Text {
     /// Whether a result is confirmed (when, by whom) or provisional, as a sentence.
     pub fn standing(&self, r: &crate::domain::CycleResults) -> String {
         match &r.confirmation {
-            Some(s) => self
-                .standing_confirmed
-                .replace("{date}", &crate::domain::date_of(s.confirmed_at))
-                .replace("{who}", &s.confirmed_by),
+            Some(s) => self.confirmed(s),
             None => self.standing_provisional.to_string(),
         }
+    }
+
+    /// "Confirmed on {date} by {who}." of a stamp.
+    pub fn confirmed(&self, s: &crate::domain::Stamp) -> String {
+        self.standing_confirmed
+            .replace("{date}", &crate::domain::date_of(s.confirmed_at))
+            .replace("{who}", &s.confirmed_by)
     }
 
     /// "Carried forward from {name} ({year}): {why}".

@@ -31,9 +31,7 @@ pub fn Confirmation(view: AssessmentView, admin: bool, reload: RwSignal<usize>) 
             <section class="standing confirmed" aria-labelledby="confirm-title" data-testid="dm-stamp">
                 <h2 id="confirm-title">{dm.confirm_title}</h2>
                 <p>
-                    {t.standing_confirmed
-                        .replace("{date}", &crate::domain::date_of(s.confirmed_at))
-                        .replace("{who}", &s.confirmed_by)}
+                    {t.confirmed(&s)}
                 </p>
                 <dl class="stamp">
                     <dt>{dm.scoring_title}</dt>
