@@ -164,6 +164,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/cycles") view=pages::admin::cycles::CyclesPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/cycles/:id") view=pages::admin::cycles::CyclePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/cycles/:id/register") view=pages::admin::register::RegisterPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/cycles/:id/register/iros/:iro") view=pages::admin::iro_form::EditIroPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/cycles/:id/progress") view=pages::admin::cycles::ProgressPage ssr=SsrMode::Async />
             </Routes>
         </Router>

@@ -137,6 +137,112 @@ async fn iros_are_added_checked_listed_and_retired(db: Db) {
     assert_eq!(audited, 2);
 }
 
+/// Correcting an IRO: every field while nobody has rated it; once a draft rating exists, what decides
+/// the questions and the formula stays (each change refused by its field, nothing written) while the
+/// rest can still be corrected; a retired IRO or another cycle's is not found; every edit audited with
+/// before and after.
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn an_iro_is_corrected_until_rated_and_then_only_in_its_words(db: Db) {
+    let id = double_cycle(&db).await;
+    register::load_preset(&db, &cli(), id, MatterPresetName::Esrs2023)
+        .await
+        .unwrap();
+    let iro = register::add_iro(&db, &cli(), id, &water_risk())
+        .await
+        .unwrap();
+    let impact = IroForm {
+        matter: "S1.1.8".into(),
+        kind: "negative_impact".into(),
+        occurrence: "potential".into(),
+        horizons: vec!["short".into()],
+        human_rights: true,
+        description_en: "Heat stress <script>".into(),
+        ..water_risk()
+    };
+    register::edit_iro(&db, &cli(), id, iro, &impact)
+        .await
+        .unwrap();
+    let r = register::iros(&db, id).await.unwrap().remove(0).record;
+    assert_eq!(r.matter, "S1.1.8");
+    assert_eq!(
+        (r.iro.kind, r.iro.potential, r.iro.human_rights),
+        (IroKind::NegativeImpact, true, true)
+    );
+    assert_eq!(r.iro.horizons, [Horizon::Short]);
+    assert_eq!(r.description.en, "Heat stress <script>");
+    let audit: (String, String) =
+        sqlx::query_as("SELECT before, after FROM audit_log WHERE action = 'register.iro_edit'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert!(
+        audit.0.contains("E3.1.2") && audit.1.contains("S1.1.8"),
+        "{audit:?}"
+    );
+
+    // A draft rating fixes kind, occurrence, human rights and horizons.
+    let (a, as_a) = assessor(&db, "a@example.com").await;
+    store::assessments::assign(&db, &cli(), id, iro, a)
+        .await
+        .unwrap();
+    store::assessments::save_rating(&db, &as_a, id, iro, &negative(3, 3, 3), "", false)
+        .await
+        .unwrap();
+    let tables = "SELECT group_concat(matter_id || kind || potential || human_rights || horizons
+                                      || value_chain || description_en || source) FROM iros";
+    let before: String = sqlx::query_scalar(tables).fetch_one(&db).await.unwrap();
+    let audit = count(&db, "SELECT COUNT(*) FROM audit_log").await;
+    let changed = IroForm {
+        human_rights: false,
+        horizons: vec!["short".into(), "long".into()],
+        description_en: "Heat stress at the smelter".into(),
+        ..water_risk()
+    };
+    assert_eq!(
+        register::edit_iro(&db, &cli(), id, iro, &changed).await,
+        Err(StoreError::Refused(vec![
+            FieldProblem::new("kind", Problem::Rated),
+            FieldProblem::new("human_rights", Problem::Rated),
+            FieldProblem::new("horizons", Problem::Rated),
+        ]))
+    );
+    let after: String = sqlx::query_scalar(tables).fetch_one(&db).await.unwrap();
+    assert_eq!(after, before);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM audit_log").await, audit);
+    // Its words, matter, value chain and source can still be corrected.
+    let words = IroForm {
+        matter: "S1.1.7".into(),
+        value_chain: vec!["downstream".into()],
+        description_en: "Heat stress at the smelter".into(),
+        source: "expert".into(),
+        ..impact.clone()
+    };
+    register::edit_iro(&db, &cli(), id, iro, &words)
+        .await
+        .unwrap();
+    let r = register::iros(&db, id).await.unwrap().remove(0).record;
+    assert_eq!(
+        (r.matter.as_str(), r.description.en.as_str(), r.source),
+        ("S1.1.7", "Heat stress at the smelter", IroSource::Expert)
+    );
+    assert_eq!(r.value_chain, [ValueChain::Downstream]);
+
+    // Another cycle's IRO, or a retired one, is not found.
+    let other = double_cycle(&db).await;
+    register::load_preset(&db, &cli(), other, MatterPresetName::Esrs2023)
+        .await
+        .unwrap();
+    assert_eq!(
+        register::edit_iro(&db, &cli(), other, iro, &words).await,
+        Err(StoreError::NotFound)
+    );
+    register::retire_iro(&db, &cli(), id, iro).await.unwrap();
+    assert_eq!(
+        register::edit_iro(&db, &cli(), id, iro, &words).await,
+        Err(StoreError::NotFound)
+    );
+}
+
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn a_confirmed_cycle_refuses_every_register_write(db: Db) {
     let id = double_cycle(&db).await;
@@ -179,6 +285,10 @@ async fn a_confirmed_cycle_refuses_every_register_write(db: Db) {
     );
     assert_eq!(
         register::retire_iro(&db, &cli(), id, iro).await,
+        frozen("iro")
+    );
+    assert_eq!(
+        register::edit_iro(&db, &cli(), id, iro, &form).await,
         frozen("iro")
     );
     assert_eq!(

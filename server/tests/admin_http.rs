@@ -175,6 +175,10 @@ fn every_admin_call(cycle: i64, user: i64) -> Vec<(&'static str, String)> {
         (<register::AddIro as ServerFn>::PATH, format!("id={cycle}&{IRO}")),
         (<register::RetireIro as ServerFn>::PATH, format!("id={cycle}&iro=1")),
         (
+            <register::EditIro as ServerFn>::PATH,
+            format!("id={cycle}&iro=1&{}", IRO.replace("iro[", "fields[")),
+        ),
+        (
             <register::AssignIro as ServerFn>::PATH,
             format!("id={cycle}&iro=1&user={user}"),
         ),
@@ -235,8 +239,11 @@ async fn every_admin_function_refuses_reviewers_and_anonymous_callers(db: Db) {
     // The same calls by an admin reach every function: each succeeds or (revoking the unknown link
     // `abc`) is refused for its input, 422; the demo cycle has no IRO to retire, assign or
     // calibrate (404).
-    use app::api::register::{AssignIro, CalibrateIro, DecideIro, RetireIro, WaiveAssignment};
+    use app::api::register::{
+        AssignIro, CalibrateIro, DecideIro, EditIro, RetireIro, WaiveAssignment,
+    };
     let no_iro_yet = [
+        <EditIro as ServerFn>::PATH,
         <RetireIro as ServerFn>::PATH,
         <AssignIro as ServerFn>::PATH,
         <CalibrateIro as ServerFn>::PATH,

@@ -370,6 +370,73 @@ async fn a_double_materiality_cycle_is_confirmed_from_its_scores_page(db: Db) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+/// Correcting an IRO without JavaScript: its page shows its fields as they are (admins only); a
+/// correction goes back to the register and shows there; once rated, a change of kind comes back to
+/// the page with the reason beside the field and changes nothing.
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn an_iro_is_corrected_on_its_own_page_without_javascript(db: Db) {
+    let app = router(db.clone());
+    let a = assigned(&db, &app, &risk("Drought")).await;
+    let (id, iro) = (a.cycle, a.iro);
+    let edit = format!("/admin/cycles/{id}/register/iros/{iro}");
+    let (status, html) = page(&app, &edit, Some(&a.admin)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("data-testid=\"iro-edit-form\""), "{html}");
+    assert!(html.contains(">Drought</textarea>"), "{html}");
+    assert!(
+        html.contains("value=\"anticipated\" checked")
+            || html.contains("checked value=\"anticipated\""),
+        "the IRO's occurrence is checked: {html}"
+    );
+    for (who, status) in [(Some(a.assessor.as_str()), 403), (None, 401)] {
+        let (got, _) = page(&app, &edit, who).await;
+        assert_eq!(got.as_u16(), status);
+    }
+    let (status, _) = page(
+        &app,
+        &format!("/admin/cycles/{id}/register/iros/{}", iro + 9),
+        Some(&a.admin),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let fixed = format!(
+        "id={id}&iro={iro}&{}",
+        risk("Drought in the basin").replace("iro[", "fields[")
+    );
+    let (status, to) = post_form(&app, EditIro::PATH, &fixed, &a.admin, &edit).await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert!(
+        to.ends_with(&format!("/admin/cycles/{id}/register#iro-{iro}")),
+        "{to}"
+    );
+    let (_, html) = page(
+        &app,
+        &format!("/admin/cycles/{id}/register"),
+        Some(&a.admin),
+    )
+    .await;
+    assert!(html.contains("Drought in the basin"), "{html}");
+
+    let rate = format!("id={id}&iro={iro}&ratings[0][horizon]=long&rationale=Maps&submit=false");
+    ok(&app, SaveMyRating::PATH, &rate, &a.assessor).await;
+    let opportunity = fixed.replace("fields[kind]=risk", "fields[kind]=opportunity");
+    let (status, to) = post_form(&app, EditIro::PATH, &opportunity, &a.admin, &edit).await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert!(to.contains("__err="), "back with the refusal: {to}");
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM iros WHERE kind = 'risk'").await,
+        1
+    );
+    let (_, html) = page(
+        &app,
+        to.trim_start_matches("http://localhost"),
+        Some(&a.admin),
+    )
+    .await;
+    assert!(html.contains("Already rated: kind"), "{html}");
+}
+
 /// The disclosure drafts: reviewers and admins read the IRO-1 text, the SBM-3 table and the IRO-2
 /// list in both languages and download SBM-3 and IRO-2 as CSV; assessors and anonymous callers are
 /// refused, an unknown cycle is not found.
@@ -555,6 +622,11 @@ async fn the_register_free_text_is_escaped_on_every_page(db: Db) {
     ok(&app, CalibrateIro::PATH, &reason, &a.admin).await;
     for (uri, who, shows) in [
         (format!("/admin/cycles/{id}/register"), &a.admin, 1),
+        (
+            format!("/admin/cycles/{id}/register/iros/{}", a.iro),
+            &a.admin,
+            2,
+        ),
         (format!("/cycles/{id}/assess"), &a.assessor, 2),
         (format!("/cycles/{id}/assessment"), &a.admin, 1),
         (format!("/cycles/{id}/disclosures"), &a.admin, 1),

@@ -73,6 +73,16 @@ pub async fn add_iro(id: i64, iro: IroForm) -> Result<i64, AppError> {
     Ok(crate::store::register::add_iro(&db()?, &(&admin).into(), id, &iro).await?)
 }
 
+/// Corrects an active IRO (see `store::register::edit_iro` for what stays once it is rated), then
+/// goes back to the register.
+#[server]
+pub async fn edit_iro(id: i64, iro: i64, fields: IroForm) -> Result<(), AppError> {
+    let admin = require_admin().await?;
+    crate::store::register::edit_iro(&db()?, &(&admin).into(), id, iro, &fields).await?;
+    leptos_axum::redirect(&format!("/admin/cycles/{id}/register#iro-{iro}"));
+    Ok(())
+}
+
 #[server]
 pub async fn retire_iro(id: i64, iro: i64) -> Result<(), AppError> {
     let admin = require_admin().await?;

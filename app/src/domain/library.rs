@@ -41,6 +41,8 @@ pub enum Problem {
     NotConfirmed,
     /// A double-materiality cycle still has assessments to submit or scores to decide.
     Incomplete,
+    /// Someone has rated this IRO: what decides the questions and the formula stays.
+    Rated,
 }
 
 /// A problem with a named field (for a form: the input's name; for an import: the column).

@@ -385,6 +385,7 @@ pub struct Text {
     pub prob_not_in_review: &'static str,
     pub prob_not_confirmed: &'static str,
     pub prob_incomplete: &'static str,
+    pub prob_rated: &'static str,
     pub review_title: &'static str,
     pub review_intro: &'static str,
     pub standing_provisional: &'static str,
@@ -505,6 +506,7 @@ impl Text {
             Problem::NotInReview => self.prob_not_in_review,
             Problem::NotConfirmed => self.prob_not_confirmed,
             Problem::Incomplete => self.prob_incomplete,
+            Problem::Rated => self.prob_rated,
         }
     }
 

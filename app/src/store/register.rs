@@ -12,7 +12,7 @@ use crate::domain::iro::{
     KINDS, SOURCES,
 };
 use crate::domain::matters::{MatterPresetName, MatterRow};
-use crate::domain::{Bilingual, CycleStatus, Problem};
+use crate::domain::{Bilingual, CycleStatus, FieldProblem, Problem};
 use sqlx::Row;
 use std::collections::BTreeSet;
 
@@ -279,17 +279,22 @@ pub(super) async fn matters_on(
         .collect())
 }
 
+/// `form` checked against the cycle's matters, under the write lock.
+async fn checked(w: &mut Write, cycle: i64, form: &IroForm) -> Stored<IroRecord> {
+    let codes: BTreeSet<String> = sqlx::query_scalar("SELECT code FROM matters WHERE cycle_id = ?")
+        .bind(cycle)
+        .fetch_all(&mut **w)
+        .await?
+        .into_iter()
+        .collect();
+    form.check(&codes).map_err(StoreError::Refused)
+}
+
 /// Adds an IRO to the register of a double-materiality cycle; its id.
 pub async fn add_iro(db: &Db, actor: &Actor, cycle: i64, form: &IroForm) -> Stored<i64> {
     let mut w = Write::begin(db, actor).await?;
     double_register(&mut w, cycle, "matter").await?;
-    let codes: BTreeSet<String> = sqlx::query_scalar("SELECT code FROM matters WHERE cycle_id = ?")
-        .bind(cycle)
-        .fetch_all(&mut *w)
-        .await?
-        .into_iter()
-        .collect();
-    let r = form.check(&codes).map_err(StoreError::Refused)?;
+    let r = checked(&mut w, cycle, form).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO iros (cycle_id, matter_id, kind, potential, human_rights, value_chain, horizons,
                            description_zh, description_en, source, created_at)
@@ -310,11 +315,77 @@ pub async fn add_iro(db: &Db, actor: &Actor, cycle: i64, form: &IroForm) -> Stor
     .bind(&r.matter)
     .fetch_one(&mut *w)
     .await?;
-    let action = Action::new("register.iro_add", format!("cycle {cycle} iro {id}")).after(
-        serde_json::json!({ "matter": r.matter, "kind": r.iro.kind.word(), "description": r.description.en }),
-    );
+    let action = Action::new("register.iro_add", format!("cycle {cycle} iro {id}")).after(&r);
     w.commit(action).await?;
     Ok(id)
+}
+
+/// Corrects an active IRO of an unconfirmed cycle: every field, except that once anyone has rated
+/// it (a draft counts) its kind, actual or potential, human-rights flag and horizons stay, because
+/// they decide what was asked and how it is scored; such an IRO is retired and a new one added.
+pub async fn edit_iro(db: &Db, actor: &Actor, cycle: i64, iro: i64, form: &IroForm) -> Stored<()> {
+    let mut w = Write::begin(db, actor).await?;
+    double_register(&mut w, cycle, "iro").await?;
+    let active: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM iros WHERE id = ? AND cycle_id = ? AND retired_at IS NULL)",
+    )
+    .bind(iro)
+    .bind(cycle)
+    .fetch_one(&mut *w)
+    .await?;
+    let before = match iros_where(&mut w, "i.id = ?", iro).await?.pop() {
+        Some(row) if active => row.record,
+        _ => return Err(StoreError::NotFound),
+    };
+    let r = checked(&mut w, cycle, form).await?;
+    let rated: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM iro_ratings WHERE iro_id = ?)
+             OR EXISTS (SELECT 1 FROM iro_assignments WHERE iro_id = ? AND submitted_at IS NOT NULL)",
+    )
+    .bind(iro)
+    .bind(iro)
+    .fetch_one(&mut *w)
+    .await?;
+    if rated {
+        let (old, new) = (&before.iro, &r.iro);
+        let fixed = [
+            ("kind", old.kind != new.kind),
+            ("occurrence", old.potential != new.potential),
+            ("human_rights", old.human_rights != new.human_rights),
+            ("horizons", old.horizons != new.horizons),
+        ];
+        let problems: Vec<FieldProblem> = fixed
+            .into_iter()
+            .filter(|(_, changed)| *changed)
+            .map(|(field, _)| FieldProblem::new(field, Problem::Rated))
+            .collect();
+        if !problems.is_empty() {
+            return Err(StoreError::Refused(problems));
+        }
+    }
+    sqlx::query(
+        "UPDATE iros SET matter_id = (SELECT id FROM matters WHERE cycle_id = ? AND code = ?),
+                         kind = ?, potential = ?, human_rights = ?, value_chain = ?, horizons = ?,
+                         description_zh = ?, description_en = ?, source = ?
+         WHERE id = ?",
+    )
+    .bind(cycle)
+    .bind(&r.matter)
+    .bind(r.iro.kind.word())
+    .bind(r.iro.potential)
+    .bind(r.iro.human_rights)
+    .bind(words(&CHAIN, &r.value_chain))
+    .bind(words(&HORIZONS, &r.iro.horizons))
+    .bind(&r.description.zh)
+    .bind(&r.description.en)
+    .bind(word(&SOURCES, r.source))
+    .bind(iro)
+    .execute(&mut *w)
+    .await?;
+    let action = Action::new("register.iro_edit", format!("cycle {cycle} iro {iro}"))
+        .before(&before)
+        .after(&r);
+    Ok(w.commit(action).await?)
 }
 
 /// Retires an IRO: it stays on the record but is no longer assessed.

@@ -2,6 +2,7 @@
 
 pub mod cycles;
 pub mod groups;
+pub mod iro_form;
 pub mod register;
 pub mod scoring;
 pub mod topics;

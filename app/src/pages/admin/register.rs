@@ -12,7 +12,7 @@ use crate::components::{
     cycle_id, field_errors, problems_of, refusal, AdminNav, AdminTable, Header,
 };
 use crate::domain::double_materiality::Method;
-use crate::domain::iro::{RegisterView, CHAIN, HORIZONS, KINDS, SOURCES};
+use crate::domain::iro::RegisterView;
 use crate::domain::matters::MatterPresetName;
 use crate::domain::{CycleStatus, FieldProblem, UserRow};
 use crate::use_lang;
@@ -169,7 +169,7 @@ fn Register(
     let register_part = (double && !register.matters.is_empty()).then(|| {
         view! {
             <IroTable id register=register.clone() users frozen actions />
-            {(!frozen).then(|| view! { <IroForm id register=register.clone() add=actions.add /> })}
+            {(!frozen).then(|| view! { <super::iro_form::AddIroForm id register=register.clone() add=actions.add /> })}
         }
     });
     view! {
@@ -303,7 +303,7 @@ fn IroTable(
                 .map(|(uid, label)| view! { <option value=*uid>{label.clone()}</option> })
                 .collect_view();
             view! {
-                <tr data-testid=format!("iro-{iro}") class:retired=row.retired>
+                <tr id=format!("iro-{iro}") data-testid=format!("iro-{iro}") class:retired=row.retired>
                     <th scope="row">{iro}</th>
                     <td><span class="code">{r.matter.clone()}</span> " " {name_of(&r.matter)}</td>
                     <td><span class=kind_class>{kind}</span>{r.iro.human_rights.then(|| view! { " · " {dm.human_rights_short} })}</td>
@@ -318,6 +318,7 @@ fn IroTable(
                     <td class="actions">
                         {row.retired.then(|| view! { <span>{t.retired}</span> })}
                         {active.then(|| view! {
+                            <a href=format!("/admin/cycles/{id}/register/iros/{iro}") data-testid=format!("edit-{iro}")>{t.edit}</a>
                             <ActionForm action=actions.assign attr:class="inline" attr:data-testid=format!("assign-{iro}")>
                                 <input type="hidden" name="id" value=id />
                                 <input type="hidden" name="iro" value=iro />
@@ -349,129 +350,6 @@ fn IroTable(
             <AdminTable caption=dm.iros_title testid="iros" columns=vec!["#", dm.col_matter, dm.col_kind, dm.col_occurrence, dm.col_value_chain, dm.col_horizons, dm.col_description, dm.col_source, dm.col_assessors]>
                 {rows}
             </AdminTable>
-        </section>
-    }
-    .into_any()
-}
-
-#[component]
-fn IroForm(id: i64, register: RegisterView, add: ServerAction<AddIro>) -> impl IntoView {
-    let lang = use_lang();
-    let dm = lang.dm();
-    let t = lang.t();
-    let problems = move || problems_of(add.value().get());
-    // Ready for the next IRO once one is added (a refused one stays as typed, beside the messages).
-    let form = NodeRef::<leptos::html::Form>::new();
-    Effect::new(move |_| {
-        if matches!(add.value().get(), Some(Ok(_))) {
-            #[cfg(feature = "hydrate")]
-            if let Some(f) = form.get() {
-                f.reset();
-            }
-        }
-    });
-    let matters = register
-        .matters
-        .iter()
-        .map(|m| {
-            let indent = "\u{a0}\u{a0}".repeat(m.code.matches('.').count());
-            let label = format!("{indent}{} {}", m.code, lang.pick(&m.name.zh, &m.name.en));
-            view! { <option value=m.code.clone()>{label}</option> }
-        })
-        .collect_view();
-    let radios = |name: &'static str, options: Vec<(&'static str, &'static str)>| {
-        options
-            .into_iter()
-            .map(|(value, label)| {
-                view! {
-                    <label class="check">
-                        <input type="radio" name=format!("iro[{name}]") value=value required />
-                        <span>{label}</span>
-                    </label>
-                }
-            })
-            .collect_view()
-    };
-    let boxes = |name: &'static str, options: Vec<(&'static str, &'static str)>| {
-        options
-            .into_iter()
-            .map(|(value, label)| {
-                view! {
-                    <label class="check">
-                        <input type="checkbox" name=format!("iro[{name}][]") value=value />
-                        <span>{label}</span>
-                    </label>
-                }
-            })
-            .collect_view()
-    };
-    let kinds = KINDS.iter().map(|(w, k)| (*w, dm.kind(*k))).collect();
-    let occurrences = vec![
-        ("actual", dm.actual),
-        ("potential", dm.potential),
-        ("current", dm.current),
-        ("anticipated", dm.anticipated),
-    ];
-    let chain = CHAIN.iter().map(|(w, v)| (*w, dm.chain(*v))).collect();
-    let horizons = HORIZONS.iter().map(|(w, h)| (*w, dm.horizon(*h))).collect();
-    let sources = SOURCES
-        .iter()
-        .map(|(w, s)| view! { <option value=*w>{dm.source(*s)}</option> })
-        .collect_view();
-    view! {
-        <section class="admin-form" aria-labelledby="iro-form-title">
-            <h2 id="iro-form-title">{dm.add_iro}</h2>
-            <ActionForm action=add node_ref=form attr:class="grid-form" attr:data-testid="iro-form">
-                <input type="hidden" name="id" value=id />
-                <label>
-                    <span>{dm.col_matter}</span>
-                    <select name="iro[matter]" required>{matters}</select>
-                </label>
-                {move || field_errors(&problems(), "matter")}
-                <fieldset>
-                    <legend>{dm.col_kind}</legend>
-                    {radios("kind", kinds)}
-                </fieldset>
-                {move || field_errors(&problems(), "kind")}
-                <fieldset>
-                    <legend>{dm.col_occurrence}</legend>
-                    {radios("occurrence", occurrences)}
-                </fieldset>
-                {move || field_errors(&problems(), "occurrence")}
-                <fieldset>
-                    <legend>{dm.col_value_chain}</legend>
-                    {boxes("value_chain", chain)}
-                </fieldset>
-                {move || field_errors(&problems(), "value_chain")}
-                <fieldset>
-                    <legend>{dm.col_horizons}</legend>
-                    {boxes("horizons", horizons)}
-                </fieldset>
-                {move || field_errors(&problems(), "horizons")}
-                <label class="check">
-                    <input type="checkbox" name="iro[human_rights]" value="true" />
-                    <span>{dm.human_rights}</span>
-                </label>
-                {move || field_errors(&problems(), "human_rights")}
-                <label>
-                    <span>{dm.description_zh}</span>
-                    <textarea name="iro[description_zh]" lang="zh-CN" rows="2"></textarea>
-                </label>
-                {move || field_errors(&problems(), "description_zh")}
-                <label>
-                    <span>{dm.description_en}</span>
-                    <textarea name="iro[description_en]" lang="en" rows="2"></textarea>
-                </label>
-                {move || field_errors(&problems(), "description_en")}
-                <label>
-                    <span>{dm.col_source}</span>
-                    <select name="iro[source]">{sources}</select>
-                </label>
-                {move || field_errors(&problems(), "source")}
-                <div class="actions">
-                    <button type="submit" class="primary">{t.save}</button>
-                </div>
-            </ActionForm>
         </section>
     }
     .into_any()
