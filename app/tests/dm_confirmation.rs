@@ -52,6 +52,7 @@ async fn the_scoring_constants_are_a_setting_of_the_cycle(db: Db) {
         iro,
         &negative(4, 3, 2),
         "Audit findings",
+        "",
         true,
     )
     .await
@@ -135,9 +136,18 @@ async fn a_double_materiality_cycle_confirms_only_when_nothing_is_missing(db: Db
     assert_eq!(gaps.undecided, vec![impact, risk]);
     assert_eq!(confirm().await, refused("cycle", Problem::Incomplete));
 
-    save_rating(&db, &as_a, id, impact, &negative(4, 3, 2), "Audit", true)
-        .await
-        .unwrap();
+    save_rating(
+        &db,
+        &as_a,
+        id,
+        impact,
+        &negative(4, 3, 2),
+        "Audit",
+        "",
+        true,
+    )
+    .await
+    .unwrap();
     let gaps = assessment(&db, id).await.unwrap().unwrap().gaps();
     assert_eq!(
         (gaps.unsubmitted, gaps.undecided),
@@ -224,6 +234,7 @@ async fn a_draft_confirms_without_a_survey(db: Db) {
         iro,
         &negative(5, 5, 5),
         "Incident log",
+        "",
         true,
     )
     .await

@@ -37,9 +37,18 @@ async fn a_copied_cycle_has_the_register_and_none_of_the_ratings(db: Db) {
         .unwrap();
     let (a, as_a) = assessor(&db, "a@example.com").await;
     assign(&db, &cli(), id, impact, a).await.unwrap();
-    save_rating(&db, &as_a, id, impact, &negative(4, 3, 2), "Audit", true)
-        .await
-        .unwrap();
+    save_rating(
+        &db,
+        &as_a,
+        id,
+        impact,
+        &negative(4, 3, 2),
+        "Audit",
+        "",
+        true,
+    )
+    .await
+    .unwrap();
 
     let copy = store::cycles::copy_cycle(&db, &cli(), id).await.unwrap();
     let before = register::register(&db, id).await.unwrap().unwrap();

@@ -73,7 +73,7 @@ async fn the_drafts_list_what_stands_material_and_count_how_it_was_found(db: Db)
     let rate = |iro, ratings: Vec<(Horizon, Criteria<u8>)>| {
         let (db, as_a) = (db.clone(), as_a.clone());
         async move {
-            save_rating(&db, &as_a, id, iro, &ratings, "Evidence", true)
+            save_rating(&db, &as_a, id, iro, &ratings, "Evidence", "", true)
                 .await
                 .unwrap()
         }

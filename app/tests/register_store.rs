@@ -185,7 +185,7 @@ async fn an_iro_is_corrected_until_rated_and_then_only_in_its_words(db: Db) {
     store::assessments::assign(&db, &cli(), id, iro, a)
         .await
         .unwrap();
-    store::assessments::save_rating(&db, &as_a, id, iro, &negative(3, 3, 3), "", false)
+    store::assessments::save_rating(&db, &as_a, id, iro, &negative(3, 3, 3), "", "", false)
         .await
         .unwrap();
     let tables = "SELECT group_concat(matter_id || kind || potential || human_rights || horizons
@@ -241,6 +241,70 @@ async fn an_iro_is_corrected_until_rated_and_then_only_in_its_words(db: Db) {
         register::edit_iro(&db, &cli(), id, iro, &words).await,
         Err(StoreError::NotFound)
     );
+}
+
+/// Evidence goes with a rating: web links in normal form and notes, read back by the assessor and in
+/// the ratings file; a link of another scheme refuses the whole save (nothing written, nothing
+/// audited), and a submitted rating keeps its evidence locked with it.
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn evidence_is_kept_with_a_rating_and_other_links_are_refused(db: Db) {
+    use app::store::assessments::{my_assignments, rating_rows, save_rating};
+    let id = double_cycle(&db).await;
+    register::load_preset(&db, &cli(), id, MatterPresetName::Esrs2023)
+        .await
+        .unwrap();
+    let iro = register::add_iro(&db, &cli(), id, &actual_impact())
+        .await
+        .unwrap();
+    let (a, as_a) = assessor(&db, "a@example.com").await;
+    store::assessments::assign(&db, &cli(), id, iro, a)
+        .await
+        .unwrap();
+    let typed = "HTTPS://Example.com/audit 2025.pdf\n\n  Site visit, March  ";
+    save_rating(&db, &as_a, id, iro, &negative(3, 3, 3), "", typed, false)
+        .await
+        .unwrap();
+    let stored = "https://example.com/audit%202025.pdf\nSite visit, March";
+    assert_eq!(
+        my_assignments(&db, a, id).await.unwrap()[0].evidence,
+        stored
+    );
+
+    let before = count(&db, "SELECT COUNT(*) FROM audit_log").await;
+    let bad = format!("{stored}\njavascript:alert(1)");
+    assert_eq!(
+        save_rating(&db, &as_a, id, iro, &negative(5, 5, 5), "Why", &bad, true).await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "evidence",
+            Problem::BadLink
+        )]))
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM audit_log").await, before);
+    let kept = &my_assignments(&db, a, id).await.unwrap()[0];
+    assert_eq!((kept.evidence.as_str(), kept.submitted), (stored, false));
+    assert_eq!(kept.ratings[0].1.scale, Some(3));
+
+    save_rating(
+        &db,
+        &as_a,
+        id,
+        iro,
+        &negative(4, 4, 4),
+        "Audits",
+        stored,
+        true,
+    )
+    .await
+    .unwrap();
+    assert_eq!(rating_rows(&db, id).await.unwrap()[0].evidence, stored);
+    assert_eq!(
+        save_rating(&db, &as_a, id, iro, &negative(4, 4, 4), "Audits", "", true).await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "rating",
+            Problem::Frozen
+        )]))
+    );
+    assert_eq!(rating_rows(&db, id).await.unwrap()[0].evidence, stored);
 }
 
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
@@ -345,9 +409,18 @@ async fn submitted_ratings_score_and_drafts_do_not(db: Db) {
             .unwrap();
     }
     use app::store::assessments::save_rating;
-    save_rating(&db, &as_a, id, iro, &negative(5, 5, 5), "Site audits", true)
-        .await
-        .unwrap();
+    save_rating(
+        &db,
+        &as_a,
+        id,
+        iro,
+        &negative(5, 5, 5),
+        "Site audits",
+        "",
+        true,
+    )
+    .await
+    .unwrap();
     save_rating(
         &db,
         &as_b,
@@ -355,11 +428,12 @@ async fn submitted_ratings_score_and_drafts_do_not(db: Db) {
         iro,
         &negative(2, 2, 2),
         "Incident log",
+        "",
         true,
     )
     .await
     .unwrap();
-    save_rating(&db, &as_c, id, iro, &negative(1, 1, 1), "", false)
+    save_rating(&db, &as_c, id, iro, &negative(1, 1, 1), "", "", false)
         .await
         .unwrap();
     let scores = store::assessments::scores(&db, id).await.unwrap();
@@ -400,19 +474,19 @@ async fn an_assessor_writes_only_their_own_assignment_and_a_submission_locks(db:
     let ratings = "SELECT COUNT(*) FROM iro_ratings";
     // Not theirs: not found, nothing written.
     assert_eq!(
-        save_rating(&db, &as_b, id, iro, &negative(3, 3, 3), "Mine?", true).await,
+        save_rating(&db, &as_b, id, iro, &negative(3, 3, 3), "Mine?", "", true).await,
         Err(StoreError::NotFound)
     );
     // A submission needs its rationale; ratings are 1 to 5.
     assert_eq!(
-        save_rating(&db, &as_a, id, iro, &negative(3, 3, 3), " ", true).await,
+        save_rating(&db, &as_a, id, iro, &negative(3, 3, 3), " ", "", true).await,
         Err(StoreError::Refused(vec![FieldProblem::new(
             "rationale",
             Problem::Required
         )]))
     );
     assert_eq!(
-        save_rating(&db, &as_a, id, iro, &negative(3, 9, 3), "Why", false).await,
+        save_rating(&db, &as_a, id, iro, &negative(3, 9, 3), "Why", "", false).await,
         Err(StoreError::Refused(vec![FieldProblem::new(
             "rating.short",
             Problem::BadNumber
@@ -420,10 +494,10 @@ async fn an_assessor_writes_only_their_own_assignment_and_a_submission_locks(db:
     );
     assert_eq!(count(&db, ratings).await, 0);
     // A draft may change; the submission locks it.
-    save_rating(&db, &as_a, id, iro, &negative(3, 3, 3), "", false)
+    save_rating(&db, &as_a, id, iro, &negative(3, 3, 3), "", "", false)
         .await
         .unwrap();
-    save_rating(&db, &as_a, id, iro, &negative(4, 3, 3), "Audits", true)
+    save_rating(&db, &as_a, id, iro, &negative(4, 3, 3), "Audits", "", true)
         .await
         .unwrap();
     assert_eq!(
@@ -434,6 +508,7 @@ async fn an_assessor_writes_only_their_own_assignment_and_a_submission_locks(db:
             iro,
             &negative(1, 1, 1),
             "Changed my mind",
+            "",
             true
         )
         .await,
@@ -480,7 +555,7 @@ async fn a_calibration_needs_its_reason_and_decides_the_standing(db: Db) {
         .unwrap();
     let (a, as_a) = assessor(&db, "a@example.com").await;
     assign(&db, &cli(), id, iro, a).await.unwrap();
-    save_rating(&db, &as_a, id, iro, &negative(4, 3, 2), "Audits", true)
+    save_rating(&db, &as_a, id, iro, &negative(4, 3, 2), "Audits", "", true)
         .await
         .unwrap();
     let standing = |s: &[(
@@ -566,10 +641,19 @@ async fn decisions_settle_only_undecided_scores_and_waivers_drop_an_assessor(db:
     assign(&db, &cli(), id, iro, a).await.unwrap();
     assign(&db, &cli(), id, iro, b).await.unwrap();
     // A: (3, 2, 2) → S = (7/3 + 3) / 2 = 2.67, the grey zone. B drafts (5, 5, 5) and is waived.
-    save_rating(&db, &as_a, id, iro, &negative(3, 2, 2), "Site visits", true)
-        .await
-        .unwrap();
-    save_rating(&db, &as_b, id, iro, &negative(5, 5, 5), "", false)
+    save_rating(
+        &db,
+        &as_a,
+        id,
+        iro,
+        &negative(3, 2, 2),
+        "Site visits",
+        "",
+        true,
+    )
+    .await
+    .unwrap();
+    save_rating(&db, &as_b, id, iro, &negative(5, 5, 5), "", "", false)
         .await
         .unwrap();
     let standing = |s: Vec<(
@@ -591,7 +675,7 @@ async fn decisions_settle_only_undecided_scores_and_waivers_drop_an_assessor(db:
         .await
         .unwrap();
     assert_eq!(
-        save_rating(&db, &as_b, id, iro, &negative(5, 5, 5), "Late", true).await,
+        save_rating(&db, &as_b, id, iro, &negative(5, 5, 5), "Late", "", true).await,
         Err(StoreError::Refused(vec![FieldProblem::new(
             "rating",
             Problem::Frozen
@@ -668,9 +752,18 @@ async fn decisions_settle_only_undecided_scores_and_waivers_drop_an_assessor(db:
         .await
         .unwrap();
     assign(&db, &cli(), id, clear, a).await.unwrap();
-    save_rating(&db, &as_a, id, clear, &negative(4, 3, 2), "Audits", true)
-        .await
-        .unwrap();
+    save_rating(
+        &db,
+        &as_a,
+        id,
+        clear,
+        &negative(4, 3, 2),
+        "Audits",
+        "",
+        true,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         decide(&db, &cli(), id, clear, Some(false), "Not for us").await,
         Err(StoreError::Refused(vec![FieldProblem::new(

@@ -81,6 +81,21 @@ test('an admin builds a double-materiality register, two assessors rate it and t
   // Each IRO to both assessors.
   const ids: string[] = [];
   for (const iro of iros) ids.push(await iroId(page, iro.en));
+
+  // A typo corrected on the IRO's own page, which shows it as it is and goes back to the register.
+  await page.getByTestId(`edit-${ids[2]}`).click();
+  const edit = page.getByTestId('iro-edit-form');
+  await expect(edit.locator('textarea[name="fields[description_zh]"]')).toHaveValue('高能效产品');
+  await expect(edit.locator('input[name="fields[kind]"][value="positive_impact"]')).toBeChecked();
+  await hydrated(page);
+  await expectAccessible(page);
+  await edit.locator('textarea[name="fields[description_zh]"]').fill('节能产品');
+  await edit.locator('button[type="submit"]').click();
+  await page.waitForURL(/\/register(#iro-\d+)?$/);
+  await page.goto(`/admin/cycles/${cycle}/register?lang=zh-CN`);
+  await expect(page.getByTestId(`iro-${ids[2]}`)).toContainText('节能产品');
+  await page.goto(`/admin/cycles/${cycle}/register`);
+  await hydrated(page);
   for (const id of ids) {
     for (const who of [ana, ben]) {
       const assign = page.getByTestId(`assign-${id}`);
@@ -116,11 +131,16 @@ test('an admin builds a double-materiality register, two assessors rate it and t
     for (const id of ids) {
       const a = p.getByTestId(`assignment-${id}`);
       await a.locator('textarea[name="rationale"]').fill(`Site data and interviews ${tag}`);
+      if (id === heat) await a.locator('textarea[name="evidence"]').fill(`https://example.com/heat-audit\nSite visit ${tag}`);
       await a.getByRole('button', { name: 'Submit (locks your rating)' }).click();
       await expect(p.getByTestId(`assignment-${id}`).getByTestId('locked')).toBeVisible();
     }
     await p.goto(`/cycles/${cycle}/assess?lang=zh-CN`);
     await expect(p.getByTestId(`assignment-${heat}`)).toContainText('已提交');
+    // The evidence stays with the submitted rating: the link as a link, the note as text.
+    const evidence = p.getByTestId(`assignment-${heat}`).getByTestId('evidence');
+    await expect(evidence.locator('a')).toHaveAttribute('href', 'https://example.com/heat-audit');
+    await expect(evidence).toContainText(`Site visit ${tag}`);
     await expectAccessible(p);
     await context.close();
   }

@@ -205,9 +205,13 @@ test('the double-materiality register, ratings and calibrations show such text a
     'ratings[0][horizon]': 'short',
     'ratings[0][scale]': '3',
     rationale: payload,
+    // A note, and a web link that carries markup: kept, percent-encoded, as a link.
+    evidence: `${payload}\nhttps://x.example/"><img src=x onerror="window.__xss='link'">`,
     submit: 'false',
   });
   for (const url of [`/cycles/${id}/assess?lang=en`, `/cycles/${id}/assess?lang=zh-CN`]) await expectInert(p, url);
+  const hrefs = await p.locator('[data-testid="evidence"] a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+  expect(hrefs).toEqual(["https://x.example/%22%3E%3Cimg%20src=x%20onerror=%22window.__xss='link'%22%3E"]);
   await context.close();
   const scores = await actions(page, `/cycles/${id}/assessment`);
   await call(page, scores.calibrate_iro, { id: String(id), iro, score: '3', reason: payload });
@@ -215,6 +219,7 @@ test('the double-materiality register, ratings and calibrations show such text a
   for (const url of [
     `/admin/cycles/${id}/register?lang=en`,
     `/admin/cycles/${id}/register?lang=zh-CN`,
+    `/admin/cycles/${id}/register/iros/${iro}?lang=en`,
     `/cycles/${id}/assessment?lang=en`,
     `/cycles/${id}/assessment?lang=zh-CN`,
     // Calibrated to 3, material: the SBM-3 draft lists the description.

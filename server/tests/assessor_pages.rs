@@ -243,7 +243,7 @@ async fn an_assessor_rates_their_assignment_and_reaches_nothing_else(db: Db) {
         csv.lines().nth(1),
         Some(
             format!(
-                "{},expert@example.com,long,,,,3,4,true,,Drought maps",
+                "{},expert@example.com,long,,,,3,4,true,,Drought maps,",
                 a.iro
             )
             .as_str()
@@ -611,12 +611,35 @@ async fn the_register_free_text_is_escaped_on_every_page(db: Db) {
     let payload = "</textarea><script>alert(1)</script><img src=x onerror=alert(2)>";
     let a = assigned(&db, &app, &risk(payload)).await;
     let id = a.cycle;
-    let draft = format!(
-        "id={id}&iro={}&ratings[0][horizon]=long&rationale={}&submit=false",
-        a.iro,
-        enc(payload)
+    // Evidence: a link of another scheme is refused; a web link hiding markup is kept encoded, and
+    // a note is text.
+    let draft = |evidence: &str| {
+        format!(
+            "id={id}&iro={}&ratings[0][horizon]=long&rationale={}&evidence={}&submit=false",
+            a.iro,
+            enc(payload),
+            enc(evidence)
+        )
+    };
+    let (status, res) = send(
+        &app,
+        call(
+            SaveMyRating::PATH,
+            &draft("javascript:alert(1)"),
+            Some(&a.assessor),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body_text(res).await.contains("BadLink"));
+    let evidence = format!("{payload}\nhttps://x.example/\"><script>alert(3)</script>");
+    ok(&app, SaveMyRating::PATH, &draft(&evidence), &a.assessor).await;
+    let (_, html) = page(&app, &format!("/cycles/{id}/assess"), Some(&a.assessor)).await;
+    assert!(
+        html.contains("<a href=\"https://x.example/%22%3E%3Cscript%3Ealert(3)%3C/script%3E\" rel=\"noopener noreferrer nofollow\">"),
+        "{html}"
     );
-    ok(&app, SaveMyRating::PATH, &draft, &a.assessor).await;
+    assert!(!html.contains("href=\"javascript"));
     // Calibrated material, so that the SBM-3 draft lists its description.
     let reason = format!("id={id}&iro={}&score=4&reason={}", a.iro, enc(payload));
     ok(&app, CalibrateIro::PATH, &reason, &a.admin).await;
@@ -627,7 +650,8 @@ async fn the_register_free_text_is_escaped_on_every_page(db: Db) {
             &a.admin,
             2,
         ),
-        (format!("/cycles/{id}/assess"), &a.assessor, 2),
+        // Description, rationale, evidence as typed and as listed.
+        (format!("/cycles/{id}/assess"), &a.assessor, 4),
         (format!("/cycles/{id}/assessment"), &a.admin, 1),
         (format!("/cycles/{id}/disclosures"), &a.admin, 1),
     ] {

@@ -178,6 +178,7 @@ pub async fn save_my_rating(
     iro: i64,
     #[server(default)] ratings: Vec<RatingForm>,
     #[server(default)] rationale: String,
+    #[server(default)] evidence: String,
     #[server(default)] submit: bool,
 ) -> Result<bool, AppError> {
     use crate::domain::double_materiality::Criteria;
@@ -216,8 +217,17 @@ pub async fn save_my_rating(
         return Err(problems.into());
     }
     let actor = (&me).into();
-    crate::store::assessments::save_rating(&db()?, &actor, id, iro, &given, &rationale, submit)
-        .await?;
+    crate::store::assessments::save_rating(
+        &db()?,
+        &actor,
+        id,
+        iro,
+        &given,
+        &rationale,
+        &evidence,
+        submit,
+    )
+    .await?;
     Ok(submit)
 }
 

@@ -19,6 +19,8 @@ pub struct RatingRow {
     pub submitted: bool,
     pub waived_reason: Option<String>,
     pub rationale: String,
+    /// Links and notes, one per line.
+    pub evidence: String,
 }
 
 fn standing_word(s: Standing) -> &'static str {
@@ -141,6 +143,7 @@ pub fn ratings_table(rows: &[RatingRow]) -> Table {
         "submitted",
         "waived_reason",
         "rationale",
+        "evidence",
     ];
     let v = |x: Option<u8>| match x {
         Some(x) => Cell::Int(i64::from(x)),
@@ -161,6 +164,7 @@ pub fn ratings_table(rows: &[RatingRow]) -> Table {
                 Cell::Bool(r.submitted),
                 text(r.waived_reason.clone().unwrap_or_default()),
                 text(&r.rationale),
+                text(&r.evidence),
             ]
         })
         .collect();
@@ -190,16 +194,18 @@ mod tests {
             submitted: true,
             waived_reason: None,
             rationale: "=HYPERLINK(\"x\")".into(),
+            evidence: "https://example.com/a\nSite audit".into(),
         }];
         let csv = ratings_csv(&rows);
         let mut lines = csv.trim_start_matches('\u{feff}').lines();
         assert_eq!(
             lines.next(),
-            Some("iro,assessor,horizon,scale,scope,irremediable,likelihood,magnitude,submitted,waived_reason,rationale")
+            Some("iro,assessor,horizon,scale,scope,irremediable,likelihood,magnitude,submitted,waived_reason,rationale,evidence")
         );
         assert_eq!(
             lines.next(),
-            Some("7,a@example.com,long,,,,3,4,true,,\"'=HYPERLINK(\"\"x\"\")\"")
+            Some("7,a@example.com,long,,,,3,4,true,,\"'=HYPERLINK(\"\"x\"\")\",\"https://example.com/a")
         );
+        assert_eq!(lines.next(), Some("Site audit\""));
     }
 }

@@ -135,6 +135,8 @@ pub struct Assignment {
     pub iro: IroRow,
     pub ratings: Vec<(Horizon, super::double_materiality::Rating)>,
     pub rationale: String,
+    /// Links and notes, one per line (`domain::evidence`).
+    pub evidence: String,
     pub submitted: bool,
     pub waived: bool,
 }

@@ -43,6 +43,10 @@ pub enum Problem {
     Incomplete,
     /// Someone has rated this IRO: what decides the questions and the formula stays.
     Rated,
+    /// A link that is not a web address (`http://` or `https://` with a host).
+    BadLink,
+    /// More items than the field allows.
+    TooMany,
 }
 
 /// A problem with a named field (for a form: the input's name; for an import: the column).

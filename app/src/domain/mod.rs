@@ -8,6 +8,7 @@ pub mod dm_confirm;
 pub mod dm_disclosure;
 pub mod dm_export;
 pub mod double_materiality;
+pub mod evidence;
 pub mod group;
 pub mod iro;
 pub mod library;

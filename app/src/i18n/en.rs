@@ -296,6 +296,8 @@ pub static TEXT: Text = Text {
     prob_not_in_review: "Only a closed cycle that is not confirmed yet is under review.",
     prob_incomplete: "Not yet: the list below says which assessments and decisions are still missing.",
     prob_rated: "Already rated: kind, actual or potential, human rights and horizons stay. Retire this IRO and add a new one instead.",
+    prob_bad_link: "Links must be web addresses starting with http:// or https://; other kinds of link are not kept.",
+    prob_too_many: "Too many: see the limit beside the field.",
     prob_not_confirmed: "Only a confirmed result can be carried forward, into a draft cycle nobody has answered.",
     review_title: "Review",
     review_intro: "The ESG executive group reviews the result: comment on any topic and propose it as material or not material, with your reason. Everyone reviewing sees every comment.",

@@ -386,6 +386,8 @@ pub struct Text {
     pub prob_not_confirmed: &'static str,
     pub prob_incomplete: &'static str,
     pub prob_rated: &'static str,
+    pub prob_bad_link: &'static str,
+    pub prob_too_many: &'static str,
     pub review_title: &'static str,
     pub review_intro: &'static str,
     pub standing_provisional: &'static str,
@@ -507,6 +509,8 @@ impl Text {
             Problem::NotConfirmed => self.prob_not_confirmed,
             Problem::Incomplete => self.prob_incomplete,
             Problem::Rated => self.prob_rated,
+            Problem::BadLink => self.prob_bad_link,
+            Problem::TooMany => self.prob_too_many,
         }
     }
 

@@ -296,6 +296,8 @@ pub static TEXT: Text = Text {
     prob_not_in_review: "只有已关闭且尚未确认的周期可以审阅。",
     prob_incomplete: "尚不能确认：下方列出仍缺少的评估与决定。",
     prob_rated: "已有评分：类型、实际或潜在、人权标记和时间范围不能更改。请停用此项并新增一项。",
+    prob_bad_link: "链接必须是以 http:// 或 https:// 开头的网址；其他类型的链接不予保存。",
+    prob_too_many: "数量过多：请见字段旁的上限。",
     prob_not_confirmed: "只有已确认的结果可以沿用，且只能沿用到尚无人作答的草稿周期。",
     review_title: "审阅",
     review_intro: "ESG 执行小组审阅结果：可对任一议题发表意见，并附理由建议将其列为重要或不重要。所有审阅人都能看到全部意见。",

@@ -159,6 +159,13 @@ fn AssignmentForm(id: i64, a: Assignment) -> impl IntoView {
                     <textarea name="rationale" rows="3" disabled=move || locked.get()>{crate::components::textarea_text(&a.rationale)}</textarea>
                 </label>
                 {move || field_errors(&mine.get(), "rationale")}
+                <label>
+                    <span>{dm.evidence}</span>
+                    <span class="hint">{dm.evidence_hint}</span>
+                    <textarea name="evidence" rows="3" disabled=move || locked.get()>{crate::components::textarea_text(&a.evidence)}</textarea>
+                </label>
+                {move || field_errors(&mine.get(), "evidence")}
+                <EvidenceList stored=a.evidence.clone() />
                 <div class="actions" class:hidden=move || locked.get()>
                     <button type="submit" name="submit" value="false" disabled=move || locked.get()>{dm.save_draft}</button>
                     <button type="submit" name="submit" value="true" class="primary" disabled=move || locked.get()>{dm.submit}</button>
@@ -223,4 +230,23 @@ fn HorizonFieldset(
             {move || field_errors(&mine.get(), &field)}
         </fieldset>
     }
+}
+
+/// Saved evidence as the page shows it: web links as links (opened without sending this page's
+/// address), notes as text.
+#[component]
+pub fn EvidenceList(stored: String) -> impl IntoView {
+    use crate::domain::evidence::{items, Evidence};
+    let list = items(&stored)
+        .into_iter()
+        .map(|e| match e {
+            Evidence::Link(href) => view! {
+                <li><a href=href.to_string() rel="noopener noreferrer nofollow">{href.to_string()}</a></li>
+            }
+            .into_any(),
+            Evidence::Note(note) => view! { <li>{note.to_string()}</li> }.into_any(),
+        })
+        .collect_view();
+    (!stored.trim().is_empty())
+        .then(|| view! { <ul class="evidence" data-testid="evidence">{list}</ul> })
 }

@@ -67,8 +67,10 @@ pub async fn assign(db: &Db, actor: &Actor, cycle: i64, iro: i64, user: i64) -> 
 }
 
 /// Saves the acting assessor's ratings of an IRO assigned to them (a draft), or submits them
-/// (`submit`: the rationale is then required, and the rating locks). Another's assignment, or none,
-/// is not found: an assessor sees only their own.
+/// (`submit`: the rationale is then required, and the rating locks), with their evidence (links and
+/// notes, one per line: `domain::evidence`). Another's assignment, or none, is not found: an
+/// assessor sees only their own.
+#[allow(clippy::too_many_arguments)] // the rating's own parts, each as the form gives it
 pub async fn save_rating(
     db: &Db,
     actor: &Actor,
@@ -76,6 +78,7 @@ pub async fn save_rating(
     iro: i64,
     given: &[(Horizon, Rating)],
     rationale: &str,
+    evidence: &str,
     submit: bool,
 ) -> Stored<()> {
     let user = actor.user_id.ok_or(StoreError::NotFound)?;
@@ -101,6 +104,10 @@ pub async fn save_rating(
         .ok_or(StoreError::NotFound)?;
     let mut problems = Vec::new();
     check_text(&mut problems, "rationale", rationale, submit, MAX_TEXT);
+    let evidence = crate::domain::evidence::check(evidence).unwrap_or_else(|p| {
+        problems.extend(p);
+        String::new()
+    });
     let checked = match check_ratings(&record.record.iro, given) {
         Ok(c) => Some(c),
         Err(p) => {
@@ -133,20 +140,24 @@ pub async fn save_rating(
         .execute(&mut *w)
         .await?;
     }
-    sqlx::query("UPDATE iro_assignments SET rationale = ?, submitted_at = ? WHERE iro_id = ? AND user_id = ?")
-        .bind(rationale.trim())
-        .bind(submit.then(now))
-        .bind(iro)
-        .bind(user)
-        .execute(&mut *w)
-        .await?;
+    sqlx::query(
+        "UPDATE iro_assignments SET rationale = ?, evidence = ?, submitted_at = ?
+         WHERE iro_id = ? AND user_id = ?",
+    )
+    .bind(rationale.trim())
+    .bind(&evidence)
+    .bind(submit.then(now))
+    .bind(iro)
+    .bind(user)
+    .execute(&mut *w)
+    .await?;
     let verb = if submit {
         "assessment.submit"
     } else {
         "assessment.save"
     };
     let action = Action::new(verb, format!("cycle {cycle} iro {iro}"))
-        .after(serde_json::json!({ "ratings": checked, "rationale": rationale.trim() }));
+        .after(serde_json::json!({ "ratings": checked, "rationale": rationale.trim(), "evidence": evidence }));
     Ok(w.commit(action).await?)
 }
 
@@ -323,7 +334,7 @@ pub async fn my_assignments(
     // One read transaction: the IROs and their ratings agree.
     let mut conn = db.begin().await?;
     let mine = sqlx::query(
-        "SELECT a.iro_id, a.rationale, a.submitted_at IS NOT NULL AS submitted,
+        "SELECT a.iro_id, a.rationale, a.evidence, a.submitted_at IS NOT NULL AS submitted,
                 a.waived_reason IS NOT NULL AS waived
          FROM iro_assignments a JOIN iros i ON i.id = a.iro_id
          WHERE a.user_id = ? AND i.cycle_id = ? AND i.retired_at IS NULL ORDER BY a.iro_id",
@@ -362,6 +373,7 @@ pub async fn my_assignments(
             iro,
             ratings,
             rationale: a.get("rationale"),
+            evidence: a.get("evidence"),
             submitted: a.get("submitted"),
             waived: a.get("waived"),
         });
@@ -706,7 +718,8 @@ async fn rating_rows_on(
 ) -> Result<Vec<crate::domain::dm_export::RatingRow>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT a.iro_id, u.email, r.horizon, r.scale, r.scope, r.irremediable, r.likelihood,
-                r.magnitude, a.submitted_at IS NOT NULL AS submitted, a.waived_reason, a.rationale
+                r.magnitude, a.submitted_at IS NOT NULL AS submitted, a.waived_reason, a.rationale,
+                a.evidence
          FROM iro_assignments a JOIN iros i ON i.id = a.iro_id JOIN users u ON u.id = a.user_id
          LEFT JOIN iro_ratings r ON r.iro_id = a.iro_id AND r.user_id = a.user_id
          WHERE i.cycle_id = ? AND i.retired_at IS NULL
@@ -732,6 +745,7 @@ async fn rating_rows_on(
                 submitted: r.get("submitted"),
                 waived_reason: r.get("waived_reason"),
                 rationale: r.get("rationale"),
+                evidence: r.get("evidence"),
             })
         })
         .collect()

@@ -186,10 +186,9 @@ pub fn EditIroPage() -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();
     let iro = move || params.read().get("iro").and_then(|s| s.parse::<i64>().ok());
     let edit = ServerAction::<EditIro>::new();
-    let data = Resource::new(
-        id,
-        |id| async move { get_register(id.ok_or(AppError::NotFound)?).await },
-    );
+    let data = Resource::new(id, |id| async move {
+        get_register(id.ok_or(AppError::NotFound)?).await
+    });
     view! {
         <Header />
         <main class="page wide admin">
