@@ -94,7 +94,8 @@ test('an admin builds a double-materiality register, two assessors rate it and t
   await page.waitForURL(/\/register(#iro-\d+)?$/);
   await page.goto(`/admin/cycles/${cycle}/register?lang=zh-CN`);
   await expect(page.getByTestId(`iro-${ids[2]}`)).toContainText('节能产品');
-  await page.goto(`/admin/cycles/${cycle}/register`);
+  // The language chosen sticks (a cookie): back to English for the rest.
+  await page.goto(`/admin/cycles/${cycle}/register?lang=en`);
   await hydrated(page);
   for (const id of ids) {
     for (const who of [ana, ben]) {
