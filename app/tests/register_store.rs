@@ -75,6 +75,104 @@ async fn a_preset_gives_a_double_materiality_cycle_its_matters_once(db: Db) {
     assert_eq!(audited, 2);
 }
 
+/// Entity-specific matters: placed after their parent's subtree (a topic at the end), marked, taking
+/// their parent's pillar, usable by IROs; a refused one writes nothing; only an entity-specific
+/// matter with nothing below it and no IRO can be removed.
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn entity_specific_matters_join_the_tree_where_they_belong(db: Db) {
+    use app::domain::matters::MatterForm;
+    let id = double_cycle(&db).await;
+    register::load_preset(&db, &cli(), id, MatterPresetName::Esrs2023)
+        .await
+        .unwrap();
+    let form = |parent: &str, code: &str| MatterForm {
+        parent: parent.into(),
+        code: code.into(),
+        pillar: "G".into(),
+        name_zh: "海水淡化".into(),
+        name_en: "Desalination".into(),
+    };
+    register::add_matter(&db, &cli(), id, &form("E3.1", "E3.1.X1"))
+        .await
+        .unwrap();
+    register::add_matter(&db, &cli(), id, &form("", "X1"))
+        .await
+        .unwrap();
+    let codes: Vec<String> = register::matters(&db, id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.code)
+        .collect();
+    let at = |c: &str| codes.iter().position(|x| x == c).unwrap();
+    // After E3.1's own sub-sub-topics, before E3.2.
+    assert_eq!(at("E3.1.X1"), at("E3.2") - 1, "{codes:?}");
+    assert!(codes[at("E3.1.X1") - 1].starts_with("E3.1."), "{codes:?}");
+    assert_eq!(codes.last().map(String::as_str), Some("X1"));
+    let all = register::matters(&db, id).await.unwrap();
+    let x = all.iter().find(|m| m.code == "E3.1.X1").unwrap();
+    assert!(x.entity_specific && x.pillar == "E");
+    assert!(
+        !all.iter()
+            .find(|m| m.code == "E3.1")
+            .unwrap()
+            .entity_specific
+    );
+    let iro = register::add_iro(
+        &db,
+        &cli(),
+        id,
+        &IroForm {
+            matter: "E3.1.X1".into(),
+            ..water_risk()
+        },
+    )
+    .await
+    .unwrap();
+
+    let before = count(&db, "SELECT COUNT(*) * 1000 + SUM(sort_order) FROM matters").await;
+    let audit = count(&db, "SELECT COUNT(*) FROM audit_log").await;
+    assert_eq!(
+        register::add_matter(&db, &cli(), id, &form("E3.1.1", "x1")).await,
+        Err(StoreError::Refused(vec![
+            FieldProblem::new("parent", Problem::NotAllowed),
+            FieldProblem::new("code", Problem::DuplicateCode),
+        ]))
+    );
+    for (code, problem) in [("E3.1", Problem::NotAllowed), ("E3.1.X1", Problem::InUse)] {
+        assert_eq!(
+            register::remove_matter(&db, &cli(), id, code).await,
+            Err(StoreError::Refused(vec![FieldProblem::new(
+                "matter", problem
+            )]))
+        );
+    }
+    assert_eq!(
+        register::remove_matter(&db, &cli(), id, "nope").await,
+        Err(StoreError::NotFound)
+    );
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) * 1000 + SUM(sort_order) FROM matters").await,
+        before
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM audit_log").await, audit);
+
+    // A retired IRO still holds its matter; X1 has none and goes.
+    register::retire_iro(&db, &cli(), id, iro).await.unwrap();
+    assert!(register::remove_matter(&db, &cli(), id, "E3.1.X1")
+        .await
+        .is_err());
+    register::remove_matter(&db, &cli(), id, "X1")
+        .await
+        .unwrap();
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM matters WHERE code = 'X1'").await,
+        0
+    );
+    let audited = "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'register.matter_%'";
+    assert_eq!(count(&db, audited).await, 3);
+}
+
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn iros_are_added_checked_listed_and_retired(db: Db) {
     let id = double_cycle(&db).await;
@@ -354,6 +452,21 @@ async fn a_confirmed_cycle_refuses_every_register_write(db: Db) {
     assert_eq!(
         register::edit_iro(&db, &cli(), id, iro, &form).await,
         frozen("iro")
+    );
+    let matter = app::domain::matters::MatterForm {
+        parent: "CN-E1".into(),
+        code: "CN-E1-X".into(),
+        name_zh: "名".into(),
+        name_en: "Name".into(),
+        ..Default::default()
+    };
+    assert_eq!(
+        register::add_matter(&db, &cli(), id, &matter).await,
+        frozen("code")
+    );
+    assert_eq!(
+        register::remove_matter(&db, &cli(), id, "CN-E1").await,
+        frozen("matter")
     );
     assert_eq!(
         register::set_method(&db, &cli(), id, Method::Survey).await,

@@ -173,6 +173,14 @@ fn every_admin_call(cycle: i64, user: i64) -> Vec<(&'static str, String)> {
             format!("id={cycle}&preset=esrs-2023"),
         ),
         (<register::AddIro as ServerFn>::PATH, format!("id={cycle}&{IRO}")),
+        (
+            <register::AddMatter as ServerFn>::PATH,
+            format!("id={cycle}&matter[code]=X1&matter[pillar]=E&matter[name_zh]=%E6%B0%B4&matter[name_en]=Water"),
+        ),
+        (
+            <register::RemoveMatter as ServerFn>::PATH,
+            format!("id={cycle}&matter=X1"),
+        ),
         (<register::RetireIro as ServerFn>::PATH, format!("id={cycle}&iro=1")),
         (
             <register::EditIro as ServerFn>::PATH,

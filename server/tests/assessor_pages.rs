@@ -437,6 +437,88 @@ async fn an_iro_is_corrected_on_its_own_page_without_javascript(db: Db) {
     assert!(html.contains("Already rated: kind"), "{html}");
 }
 
+/// An entity-specific matter added without JavaScript: back to the register, which marks it and
+/// offers it to IROs; a refused one comes back with the reason and adds nothing; it is removed while
+/// no IRO belongs to it.
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn an_entity_specific_matter_is_added_and_removed_without_javascript(db: Db) {
+    let app = router(db.clone());
+    let a = assigned(&db, &app, &risk("Drought")).await;
+    let id = a.cycle;
+    let register = format!("/admin/cycles/{id}/register");
+    let form = "matter[parent]=S1.1&matter[code]=S1.1.X&matter[name_zh]=%E5%80%92%E7%8F%AD&matter[name_en]=Shift+work";
+    let (status, to) = post_form(
+        &app,
+        AddMatter::PATH,
+        &format!("id={id}&{form}"),
+        &a.admin,
+        &register,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert!(!to.contains("__err"), "{to}");
+    let (_, html) = page(&app, &register, Some(&a.admin)).await;
+    assert!(html.contains("<tr data-matter=\"S1.1.X\">"), "{html}");
+    assert!(html.contains("data-testid=\"entity-specific\""));
+    assert!(
+        html.contains("<option value=\"S1.1.X\">"),
+        "the IRO form offers it: {html}"
+    );
+
+    let (status, to) = post_form(
+        &app,
+        AddMatter::PATH,
+        &format!("id={id}&{form}"),
+        &a.admin,
+        &register,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert!(to.contains("__err="), "{to}");
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM matters WHERE entity_specific = 1"
+        )
+        .await,
+        1
+    );
+    let (_, html) = page(
+        &app,
+        to.trim_start_matches("http://localhost"),
+        Some(&a.admin),
+    )
+    .await;
+    assert!(html.contains("This code is already used"), "{html}");
+
+    let remove = format!("id={id}&matter=S1.1.X");
+    let (status, to) = post_form(&app, RemoveMatter::PATH, &remove, &a.admin, &register).await;
+    assert_eq!(
+        (status, to.contains("__err")),
+        (StatusCode::FOUND, false),
+        "{to}"
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM matters WHERE entity_specific = 1"
+        )
+        .await,
+        0
+    );
+    // Assessors cannot add one.
+    let (status, _) = send(
+        &app,
+        call(
+            AddMatter::PATH,
+            &format!("id={id}&{form}"),
+            Some(&a.assessor),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
 /// The disclosure drafts: reviewers and admins read the IRO-1 text, the SBM-3 table and the IRO-2
 /// list in both languages and download SBM-3 and IRO-2 as CSV; assessors and anonymous callers are
 /// refused, an unknown cycle is not found.
@@ -611,6 +693,21 @@ async fn the_register_free_text_is_escaped_on_every_page(db: Db) {
     let payload = "</textarea><script>alert(1)</script><img src=x onerror=alert(2)>";
     let a = assigned(&db, &app, &risk(payload)).await;
     let id = a.cycle;
+    // An entity-specific matter named with the payload, the IRO moved to it.
+    let matter = format!(
+        "id={id}&matter[parent]=E3.1&matter[code]=E3.1.X&matter[name_zh]={p}&matter[name_en]={p}",
+        p = enc(payload)
+    );
+    ok(&app, AddMatter::PATH, &matter, &a.admin).await;
+    let moved = format!(
+        "id={id}&iro={}&{}",
+        a.iro,
+        risk(payload)
+            .replace("iro[", "fields[")
+            .replace("E3.1.2", "E3.1.X")
+    );
+    let (status, res) = send(&app, call(EditIro::PATH, &moved, Some(&a.admin))).await;
+    assert_eq!(status, StatusCode::OK, "{}", body_text(res).await);
     // Evidence: a link of another scheme is refused; a web link hiding markup is kept encoded, and
     // a note is text.
     let draft = |evidence: &str| {
@@ -644,16 +741,18 @@ async fn the_register_free_text_is_escaped_on_every_page(db: Db) {
     let reason = format!("id={id}&iro={}&score=4&reason={}", a.iro, enc(payload));
     ok(&app, CalibrateIro::PATH, &reason, &a.admin).await;
     for (uri, who, shows) in [
-        (format!("/admin/cycles/{id}/register"), &a.admin, 1),
+        // The description, the matter's name in its row, the IRO's and the form's list.
+        (format!("/admin/cycles/{id}/register"), &a.admin, 4),
         (
             format!("/admin/cycles/{id}/register/iros/{}", a.iro),
             &a.admin,
-            2,
+            3,
         ),
         // Description, rationale, evidence as typed and as listed.
         (format!("/cycles/{id}/assess"), &a.assessor, 4),
-        (format!("/cycles/{id}/assessment"), &a.admin, 1),
-        (format!("/cycles/{id}/disclosures"), &a.admin, 1),
+        // The description, the matter in the tables and in the matrix's key.
+        (format!("/cycles/{id}/assessment"), &a.admin, 7),
+        (format!("/cycles/{id}/disclosures"), &a.admin, 3),
     ] {
         for lang in ["en", "zh-CN"] {
             let (status, html) = page(&app, &format!("{uri}?lang={lang}"), Some(who)).await;

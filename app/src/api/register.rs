@@ -66,6 +66,24 @@ pub async fn load_matter_preset(id: i64, preset: String) -> Result<usize, AppErr
     Ok(crate::store::register::load_preset(&db()?, &(&admin).into(), id, name).await?)
 }
 
+/// Adds an entity-specific matter (`matter[parent]`: a matter's code or empty for a topic,
+/// `matter[code]`, `matter[pillar]` for a topic, `matter[name_zh]`, `matter[name_en]`); its id.
+#[server]
+pub async fn add_matter(
+    id: i64,
+    matter: crate::domain::matters::MatterForm,
+) -> Result<i64, AppError> {
+    let admin = require_admin().await?;
+    Ok(crate::store::register::add_matter(&db()?, &(&admin).into(), id, &matter).await?)
+}
+
+/// Removes an entity-specific matter with nothing below it and no IRO (`matter`: its code).
+#[server]
+pub async fn remove_matter(id: i64, matter: String) -> Result<(), AppError> {
+    let admin = require_admin().await?;
+    Ok(crate::store::register::remove_matter(&db()?, &(&admin).into(), id, matter.trim()).await?)
+}
+
 /// Adds an IRO to the register; its id.
 #[server]
 pub async fn add_iro(id: i64, iro: IroForm) -> Result<i64, AppError> {

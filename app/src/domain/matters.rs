@@ -108,6 +108,110 @@ pub struct MatterRow {
     pub entity_specific: bool,
 }
 
+/// The deepest level of the tree: topic (1), sub-topic (2), sub-sub-topic (3).
+pub const MAX_DEPTH: usize = 3;
+
+/// An entity-specific matter as the register's form gives it: where it goes (`parent`: a matter's
+/// code, empty for a new topic), its code, its pillar (a new topic's; a sub-topic takes its
+/// parent's) and its name in both languages.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatterForm {
+    #[serde(default)]
+    pub parent: String,
+    pub code: String,
+    #[serde(default)]
+    pub pillar: String,
+    pub name_zh: String,
+    pub name_en: String,
+}
+
+/// A checked entity-specific matter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewMatter {
+    /// The parent's id, `None` for a topic.
+    pub parent: Option<i64>,
+    pub code: String,
+    pub pillar: String,
+    pub name: Bilingual,
+}
+
+/// How deep `id` sits in `matters` (a topic is 1).
+pub fn depth_of(matters: &[MatterRow], id: i64) -> usize {
+    let mut depth = 0;
+    let mut at = Some(id);
+    while let Some(m) = at.and_then(|id| matters.iter().find(|m| m.id == id)) {
+        depth += 1;
+        at = m.parent;
+        if depth > matters.len() {
+            break; // a loop in the tree: never made by this code, but never hang on it
+        }
+    }
+    depth
+}
+
+/// Whether `code` is a matter's code: 1–16 ASCII letters, digits, `.`, `-` or `_`, from a letter.
+pub fn valid_matter_code(code: &str) -> bool {
+    (1..=super::MAX_CODE_LEN).contains(&code.len())
+        && code.starts_with(|c: char| c.is_ascii_alphabetic())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+}
+
+impl MatterForm {
+    /// Checks the form against the cycle's matters; every problem at once.
+    pub fn check(&self, matters: &[MatterRow]) -> Result<NewMatter, Vec<super::FieldProblem>> {
+        use super::{check_text, FieldProblem, Problem, MAX_NAME};
+        let mut out = Vec::new();
+        let parent = match self.parent.trim() {
+            "" => None,
+            code => match matters.iter().find(|m| m.code == code) {
+                None => {
+                    out.push(FieldProblem::new("parent", Problem::Unknown));
+                    None
+                }
+                Some(p) if depth_of(matters, p.id) >= MAX_DEPTH => {
+                    out.push(FieldProblem::new("parent", Problem::NotAllowed));
+                    None
+                }
+                Some(p) => Some(p),
+            },
+        };
+        let code = self.code.trim();
+        if code.is_empty() {
+            out.push(FieldProblem::new("code", Problem::Required));
+        } else if !valid_matter_code(code) {
+            out.push(FieldProblem::new("code", Problem::BadCode));
+        } else if matters.iter().any(|m| m.code.eq_ignore_ascii_case(code)) {
+            out.push(FieldProblem::new("code", Problem::DuplicateCode));
+        }
+        let pillar = match parent {
+            Some(p) => p.pillar.clone(),
+            None => {
+                let pillar = self.pillar.trim().to_ascii_uppercase();
+                if !["E", "S", "G"].contains(&pillar.as_str()) && self.parent.trim().is_empty() {
+                    out.push(FieldProblem::new("pillar", Problem::BadCategory));
+                }
+                pillar
+            }
+        };
+        check_text(&mut out, "name_zh", &self.name_zh, true, MAX_NAME);
+        check_text(&mut out, "name_en", &self.name_en, true, MAX_NAME);
+        if !out.is_empty() {
+            return Err(out);
+        }
+        Ok(NewMatter {
+            parent: parent.map(|p| p.id),
+            code: code.to_string(),
+            pillar,
+            name: Bilingual {
+                zh: self.name_zh.trim().to_string(),
+                en: self.name_en.trim().to_string(),
+            },
+        })
+    }
+}
+
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
@@ -209,5 +313,83 @@ mod tests {
             ]
         );
         assert!(p.matters.iter().all(|m| m.children.is_empty()));
+    }
+
+    fn tree() -> Vec<MatterRow> {
+        let row = |id, code: &str, parent, pillar: &str| MatterRow {
+            id,
+            code: code.into(),
+            parent,
+            pillar: pillar.into(),
+            name: Bilingual {
+                zh: "名".into(),
+                en: "Name".into(),
+            },
+            entity_specific: false,
+        };
+        vec![
+            row(1, "E3", None, "E"),
+            row(2, "E3.1", Some(1), "E"),
+            row(3, "E3.1.1", Some(2), "E"),
+        ]
+    }
+
+    fn form(parent: &str, code: &str, pillar: &str) -> MatterForm {
+        MatterForm {
+            parent: parent.into(),
+            code: code.into(),
+            pillar: pillar.into(),
+            name_zh: " 海水淡化 ".into(),
+            name_en: "Desalination".into(),
+        }
+    }
+
+    #[test]
+    fn an_entity_specific_matter_goes_anywhere_above_the_third_level() {
+        let m = tree();
+        let sub = form("E3.1", "E3.1.X1", "").check(&m).unwrap();
+        assert_eq!(
+            (
+                sub.parent,
+                sub.code.as_str(),
+                sub.pillar.as_str(),
+                sub.name.zh.as_str()
+            ),
+            (Some(2), "E3.1.X1", "E", "海水淡化")
+        );
+        // A sub-topic takes its parent's pillar, whatever the form says.
+        assert_eq!(form("E3", "E3.X", "G").check(&m).unwrap().pillar, "E");
+        let topic = form("", "X-DESAL", "s").check(&m).unwrap();
+        assert_eq!((topic.parent, topic.pillar.as_str()), (None, "S"));
+        assert_eq!(depth_of(&m, 3), 3);
+    }
+
+    #[test]
+    fn a_bad_matter_is_refused_with_every_problem() {
+        use crate::domain::{FieldProblem, Problem};
+        let m = tree();
+        let problems = |f: MatterForm| f.check(&m).unwrap_err();
+        assert_eq!(
+            problems(form("E3.1.1", "e3.1", "")),
+            [
+                FieldProblem::new("parent", Problem::NotAllowed),
+                FieldProblem::new("code", Problem::DuplicateCode),
+            ]
+        );
+        assert_eq!(
+            problems(MatterForm {
+                name_en: " ".into(),
+                ..form("Z9", "9bad", "")
+            }),
+            [
+                FieldProblem::new("parent", Problem::Unknown),
+                FieldProblem::new("code", Problem::BadCode),
+                FieldProblem::new("name_en", Problem::Required),
+            ]
+        );
+        assert_eq!(
+            problems(form("", "X1", "Q")),
+            [FieldProblem::new("pillar", Problem::BadCategory)]
+        );
     }
 }

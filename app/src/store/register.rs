@@ -11,7 +11,7 @@ use crate::domain::iro::{
     from_words, lookup, word, words, IroForm, IroRecord, IroRow, RegisterView, CHAIN, HORIZONS,
     KINDS, SOURCES,
 };
-use crate::domain::matters::{MatterPresetName, MatterRow};
+use crate::domain::matters::{MatterForm, MatterPresetName, MatterRow};
 use crate::domain::{Bilingual, CycleStatus, FieldProblem, Problem};
 use sqlx::Row;
 use std::collections::BTreeSet;
@@ -113,6 +113,95 @@ pub async fn load_preset(
         .after(serde_json::json!({ "preset": version, "matters": all.len() }));
     w.commit(action).await?;
     Ok(all.len())
+}
+
+/// Adds an entity-specific matter to a double-materiality cycle's tree, after its parent's other
+/// matters (a topic after all of them); its id.
+pub async fn add_matter(db: &Db, actor: &Actor, cycle: i64, form: &MatterForm) -> Stored<i64> {
+    let mut w = Write::begin(db, actor).await?;
+    double_register(&mut w, cycle, "code").await?;
+    let matters = matters_on(&mut w, cycle).await?;
+    let new = form.check(&matters).map_err(StoreError::Refused)?;
+    // The last place its parent's subtree takes (or the tree's end); everything after it moves down.
+    let last: Option<i64> = sqlx::query_scalar(
+        "WITH RECURSIVE below (id) AS (
+             SELECT ? UNION ALL SELECT m.id FROM matters m JOIN below b ON m.parent_id = b.id)
+         SELECT MAX(sort_order) FROM matters
+         WHERE cycle_id = ? AND (? IS NULL OR id IN (SELECT id FROM below))",
+    )
+    .bind(new.parent)
+    .bind(cycle)
+    .bind(new.parent)
+    .fetch_one(&mut *w)
+    .await?;
+    let at = last.map_or(0, |l| l + 1);
+    sqlx::query(
+        "UPDATE matters SET sort_order = sort_order + 1 WHERE cycle_id = ? AND sort_order >= ?",
+    )
+    .bind(cycle)
+    .bind(at)
+    .execute(&mut *w)
+    .await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO matters (cycle_id, code, parent_id, pillar, name_zh, name_en, entity_specific,
+                              sort_order)
+         VALUES (?, ?, ?, ?, ?, ?, 1, ?) RETURNING id",
+    )
+    .bind(cycle)
+    .bind(&new.code)
+    .bind(new.parent)
+    .bind(&new.pillar)
+    .bind(&new.name.zh)
+    .bind(&new.name.en)
+    .bind(at)
+    .fetch_one(&mut *w)
+    .await?;
+    let action = Action::new(
+        "register.matter_add",
+        format!("cycle {cycle} matter {}", new.code),
+    )
+    .after(&new);
+    w.commit(action).await?;
+    Ok(id)
+}
+
+/// Removes an entity-specific matter that has no matters below it and no IRO (retired ones count:
+/// they stay on the record); a preset's matters stay.
+pub async fn remove_matter(db: &Db, actor: &Actor, cycle: i64, code: &str) -> Stored<()> {
+    let mut w = Write::begin(db, actor).await?;
+    double_register(&mut w, cycle, "matter").await?;
+    let row: Option<(i64, bool)> =
+        sqlx::query_as("SELECT id, entity_specific FROM matters WHERE cycle_id = ? AND code = ?")
+            .bind(cycle)
+            .bind(code)
+            .fetch_optional(&mut *w)
+            .await?;
+    let Some((id, entity_specific)) = row else {
+        return Err(StoreError::NotFound);
+    };
+    if !entity_specific {
+        return refuse("matter", Problem::NotAllowed);
+    }
+    let used: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM matters WHERE parent_id = ?)
+             OR EXISTS (SELECT 1 FROM iros WHERE matter_id = ?)",
+    )
+    .bind(id)
+    .bind(id)
+    .fetch_one(&mut *w)
+    .await?;
+    if used {
+        return refuse("matter", Problem::InUse);
+    }
+    sqlx::query("DELETE FROM matters WHERE id = ?")
+        .bind(id)
+        .execute(&mut *w)
+        .await?;
+    let action = Action::new(
+        "register.matter_remove",
+        format!("cycle {cycle} matter {code}"),
+    );
+    Ok(w.commit(action).await?)
 }
 
 /// Sets a double-materiality cycle's scoring constants; every change goes on the record with the

@@ -3,8 +3,8 @@
 //! works without JavaScript.
 
 use crate::api::register::{
-    get_register, AddIro, AssignIro, LoadMatterPreset, RetireIro, SetCycleMethod, SetCycleScoring,
-    WaiveAssignment,
+    get_register, AddIro, AddMatter, AssignIro, LoadMatterPreset, RemoveMatter, RetireIro,
+    SetCycleMethod, SetCycleScoring, WaiveAssignment,
 };
 use crate::api::users::list_users;
 use crate::api::AppError;
@@ -19,7 +19,7 @@ use crate::use_lang;
 use leptos::prelude::*;
 
 #[derive(Clone, Copy)]
-struct Actions {
+pub struct Actions {
     method: ServerAction<SetCycleMethod>,
     preset: ServerAction<LoadMatterPreset>,
     add: ServerAction<AddIro>,
@@ -27,16 +27,19 @@ struct Actions {
     assign: ServerAction<AssignIro>,
     waive: ServerAction<WaiveAssignment>,
     scoring: ServerAction<SetCycleScoring>,
+    pub(super) add_matter: ServerAction<AddMatter>,
+    pub(super) remove_matter: ServerAction<RemoveMatter>,
 }
 
 impl Actions {
     /// Every refusal of the page's last actions, by field.
-    fn problems(self) -> Vec<FieldProblem> {
+    pub(super) fn problems(self) -> Vec<FieldProblem> {
         let mut p = problems_of(self.method.value().get());
         p.extend(problems_of(self.preset.value().get()));
         p.extend(problems_of(self.retire.value().get()));
         p.extend(problems_of(self.assign.value().get()));
         p.extend(problems_of(self.waive.value().get()));
+        p.extend(problems_of(self.remove_matter.value().get()));
         p
     }
 }
@@ -53,6 +56,8 @@ pub fn RegisterPage() -> impl IntoView {
         assign: ServerAction::new(),
         waive: ServerAction::new(),
         scoring: ServerAction::new(),
+        add_matter: ServerAction::new(),
+        remove_matter: ServerAction::new(),
     };
     // A refused IRO or scoring does not reload the page, so the form keeps what was typed beside
     // the messages.
@@ -62,6 +67,13 @@ pub fn RegisterPage() -> impl IntoView {
             _ => before.copied().unwrap_or_default(),
         },
     );
+    let matter_added =
+        Memo::new(
+            move |before: Option<&usize>| match actions.add_matter.value().get() {
+                Some(Ok(_)) => actions.add_matter.version().get(),
+                _ => before.copied().unwrap_or_default(),
+            },
+        );
     let scored = Memo::new(
         move |before: Option<&usize>| match actions.scoring.value().get() {
             Some(Ok(_)) => actions.scoring.version().get(),
@@ -78,6 +90,8 @@ pub fn RegisterPage() -> impl IntoView {
             actions.assign.version().get(),
             actions.waive.version().get(),
             scored.get(),
+            matter_added.get(),
+            actions.remove_matter.version().get(),
         )
     };
     let data = Resource::new(versions, |(id, ..)| async move {
@@ -138,33 +152,7 @@ fn Register(
     } else if register.matters.is_empty() {
         view! { <PresetForm id actions /> }.into_any()
     } else {
-        let rows = register
-            .matters
-            .iter()
-            .map(|m| {
-                let depth = m.code.matches('.').count();
-                view! {
-                    <tr>
-                        <th scope="row" class=format!("code depth-{depth}")>{m.code.clone()}</th>
-                        <td><span class=format!("badge cat-{}", m.pillar)>{m.pillar.clone()}</span></td>
-                        <td>{lang.pick(&m.name.zh, &m.name.en).to_string()}</td>
-                    </tr>
-                }
-            })
-            .collect_view();
-        view! {
-            <p>
-                {dm.preset_from} " " <strong>{register.preset.clone().unwrap_or_default()}</strong>
-            </p>
-            <details data-testid="matters">
-                <summary>{dm.matters_count(register.matters.len())}</summary>
-                <table class="stats">
-                    <caption class="visually-hidden">{dm.matters_title}</caption>
-                    <tbody>{rows}</tbody>
-                </table>
-            </details>
-        }
-        .into_any()
+        view! { <super::matters::Matters id register=register.clone() frozen actions /> }.into_any()
     };
     let register_part = (double && !register.matters.is_empty()).then(|| {
         view! {
