@@ -405,6 +405,83 @@ async fn evidence_is_kept_with_a_rating_and_other_links_are_refused(db: Db) {
     assert_eq!(rating_rows(&db, id).await.unwrap()[0].evidence, stored);
 }
 
+/// A cycle that hides names numbers its assessors in the ratings rows, by account and the same for
+/// every IRO, listed in that order rather than by address; the setting is audited and copied with
+/// the register.
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn hidden_names_number_the_assessors_by_account(db: Db) {
+    use app::store::assessments::{rating_rows, save_rating};
+    let id = double_cycle(&db).await;
+    register::load_preset(&db, &cli(), id, MatterPresetName::Esrs2023)
+        .await
+        .unwrap();
+    let first = register::add_iro(&db, &cli(), id, &actual_impact())
+        .await
+        .unwrap();
+    let second = register::add_iro(&db, &cli(), id, &actual_impact())
+        .await
+        .unwrap();
+    // Made first, so numbered first, though its address sorts last.
+    let (zed, as_zed) = assessor(&db, "zed@example.com").await;
+    let (amy, as_amy) = assessor(&db, "amy@example.com").await;
+    for iro in [first, second] {
+        for user in [amy, zed] {
+            store::assessments::assign(&db, &cli(), id, iro, user)
+                .await
+                .unwrap();
+        }
+        for (who, scale) in [(&as_amy, 2), (&as_zed, 4)] {
+            save_rating(&db, who, id, iro, &negative(scale, 3, 3), "Why", "", true)
+                .await
+                .unwrap();
+        }
+    }
+    let named: Vec<String> = rating_rows(&db, id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.assessor)
+        .collect();
+    assert_eq!(
+        named,
+        [
+            "amy@example.com",
+            "zed@example.com",
+            "amy@example.com",
+            "zed@example.com"
+        ]
+    );
+
+    register::set_hide_assessors(&db, &cli(), id, true)
+        .await
+        .unwrap();
+    let rows = rating_rows(&db, id).await.unwrap();
+    let numbered: Vec<(i64, &str, Option<u8>)> = rows
+        .iter()
+        .map(|r| (r.iro, r.assessor.as_str(), r.rating.scale))
+        .collect();
+    // Zed (scale 4) is assessor 1.
+    assert_eq!(
+        numbered,
+        [
+            (first, "assessor 1", Some(4)),
+            (first, "assessor 2", Some(2)),
+            (second, "assessor 1", Some(4)),
+            (second, "assessor 2", Some(2)),
+        ]
+    );
+    let audited = "SELECT COUNT(*) FROM audit_log WHERE action = 'register.hide_assessors'";
+    assert_eq!(count(&db, audited).await, 1);
+    let copy = store::cycles::copy_cycle(&db, &cli(), id).await.unwrap();
+    assert!(
+        register::register(&db, copy)
+            .await
+            .unwrap()
+            .unwrap()
+            .hide_assessors
+    );
+}
+
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
 async fn a_confirmed_cycle_refuses_every_register_write(db: Db) {
     let id = double_cycle(&db).await;
@@ -467,6 +544,10 @@ async fn a_confirmed_cycle_refuses_every_register_write(db: Db) {
     assert_eq!(
         register::remove_matter(&db, &cli(), id, "CN-E1").await,
         frozen("matter")
+    );
+    assert_eq!(
+        register::set_hide_assessors(&db, &cli(), id, true).await,
+        frozen("hide_assessors")
     );
     assert_eq!(
         register::set_method(&db, &cli(), id, Method::Survey).await,

@@ -203,6 +203,10 @@ fn every_admin_call(cycle: i64, user: i64) -> Vec<(&'static str, String)> {
             format!("id={cycle}&aggregation=mean&impact_threshold=3&financial_threshold=3&grey_band=0.5&spread_limit=1.5"),
         ),
         (
+            <register::SetHideAssessors as ServerFn>::PATH,
+            format!("id={cycle}&hidden=true"),
+        ),
+        (
             <register::WaiveAssignment as ServerFn>::PATH,
             format!("id={cycle}&iro=1&user={user}&reason=Why"),
         ),

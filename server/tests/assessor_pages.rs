@@ -284,6 +284,27 @@ async fn an_assessor_rates_their_assignment_and_reaches_nothing_else(db: Db) {
     .await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("data-assessor=\"expert@example.com\" data-state=\"submitted\""));
+
+    // Hidden names (the register's form, without JavaScript): the exports number the assessor.
+    let register = format!("/admin/cycles/{id}/register");
+    let hide = format!("id={id}&hidden=true");
+    let (status, to) = post_form(&app, SetHideAssessors::PATH, &hide, &a.admin, &register).await;
+    assert_eq!(
+        (status, to.contains("__err")),
+        (StatusCode::FOUND, false),
+        "{to}"
+    );
+    let (_, html) = page(&app, &register, Some(&a.admin)).await;
+    assert!(
+        html.contains("data-testid=\"names\" data-hidden=\"true\""),
+        "{html}"
+    );
+    for file in ["ratings.csv", "assessment.json"] {
+        let uri = format!("/api/v1/cycles/{id}/{file}");
+        let (_, text) = page(&app, &uri, Some(&a.admin)).await;
+        assert!(!text.contains("expert@example.com"), "{file}: {text}");
+        assert!(text.contains("assessor 1"), "{file}: {text}");
+    }
 }
 
 /// The scores page lists what stands in the way of the confirmation; an admin's post without

@@ -56,6 +56,13 @@ pub async fn set_cycle_scoring(
     Ok(crate::store::register::set_scoring(&db()?, &(&admin).into(), id, &scoring).await?)
 }
 
+/// Whether the cycle's exports number the assessors (`hidden` true) instead of naming them.
+#[server]
+pub async fn set_hide_assessors(id: i64, #[server(default)] hidden: bool) -> Result<(), AppError> {
+    let admin = require_admin().await?;
+    Ok(crate::store::register::set_hide_assessors(&db()?, &(&admin).into(), id, hidden).await?)
+}
+
 /// `preset`: `esrs-2023` or `cn-exchanges-2024`; the number of matters made.
 #[server]
 pub async fn load_matter_preset(id: i64, preset: String) -> Result<usize, AppError> {

@@ -150,6 +150,8 @@ pub struct RegisterView {
     pub method: super::double_materiality::Method,
     pub preset: Option<String>,
     pub scoring: super::double_materiality::Scoring,
+    /// The exports number the assessors instead of naming them.
+    pub hide_assessors: bool,
     pub matters: Vec<super::matters::MatterRow>,
     pub iros: Vec<IroRow>,
     pub assignees: Vec<Assignee>,

@@ -717,7 +717,7 @@ async fn rating_rows_on(
     cycle: i64,
 ) -> Result<Vec<crate::domain::dm_export::RatingRow>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT a.iro_id, u.email, r.horizon, r.scale, r.scope, r.irremediable, r.likelihood,
+        "SELECT a.iro_id, u.email, a.user_id, r.horizon, r.scale, r.scope, r.irremediable, r.likelihood,
                 r.magnitude, a.submitted_at IS NOT NULL AS submitted, a.waived_reason, a.rationale,
                 a.evidence
          FROM iro_assignments a JOIN iros i ON i.id = a.iro_id JOIN users u ON u.id = a.user_id
@@ -726,10 +726,39 @@ async fn rating_rows_on(
          ORDER BY a.iro_id, u.email, r.horizon",
     )
     .bind(cycle)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?;
+    let mut rows = rows;
+    let hidden = super::register::cycle_head(conn, cycle)
+        .await?
+        .is_some_and(|h| h.hide_assessors);
+    if hidden {
+        // Not in the order of the addresses either.
+        rows.sort_by_key(|r| {
+            let horizon: Option<String> = r.get("horizon");
+            (
+                r.get::<i64, _>("iro_id"),
+                r.get::<i64, _>("user_id"),
+                horizon,
+            )
+        });
+    }
+    // Hidden names: each assessor numbered by account, the same in every file of the cycle.
+    let numbers: std::collections::BTreeMap<i64, usize> = rows
+        .iter()
+        .map(|r| r.get::<i64, _>("user_id"))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .enumerate()
+        .map(|(i, user)| (user, i + 1))
+        .collect();
     rows.iter()
         .map(|r| {
+            let assessor = if hidden {
+                format!("assessor {}", numbers[&r.get::<i64, _>("user_id")])
+            } else {
+                r.get("email")
+            };
             let horizon = match r.get::<Option<&str>, _>("horizon") {
                 None => None,
                 Some(h) => Some(
@@ -739,7 +768,7 @@ async fn rating_rows_on(
             };
             Ok(crate::domain::dm_export::RatingRow {
                 iro: r.get("iro_id"),
-                assessor: r.get("email"),
+                assessor,
                 horizon,
                 rating: rating_of(r),
                 submitted: r.get("submitted"),

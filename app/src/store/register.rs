@@ -224,6 +224,26 @@ pub async fn set_scoring(db: &Db, actor: &Actor, cycle: i64, scoring: &Scoring) 
     Ok(w.commit(action).await?)
 }
 
+/// Whether the cycle's exports (ratings file, workbook, JSON) number the assessors instead of naming
+/// them; audited before/after.
+pub async fn set_hide_assessors(db: &Db, actor: &Actor, cycle: i64, hidden: bool) -> Stored<()> {
+    let mut w = Write::begin(db, actor).await?;
+    double_register(&mut w, cycle, "hide_assessors").await?;
+    let before = cycle_head(&mut w, cycle)
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .hide_assessors;
+    sqlx::query("UPDATE cycles SET hide_assessors = ? WHERE id = ?")
+        .bind(hidden)
+        .bind(cycle)
+        .execute(&mut *w)
+        .await?;
+    let action = Action::new("register.hide_assessors", format!("cycle {cycle}"))
+        .before(before)
+        .after(hidden);
+    Ok(w.commit(action).await?)
+}
+
 /// Gives the new cycle `to` the register of cycle `from`, inside the copy's transaction: its method,
 /// preset and scoring constants, its matters (the tree and the entity-specific ones) and its active
 /// IROs, not their assignments, ratings, calibrations or decisions: a new year is assessed anew.
@@ -234,8 +254,8 @@ pub(super) async fn copy_register(
     to: i64,
 ) -> Result<u64, sqlx::Error> {
     sqlx::query(
-        "UPDATE cycles SET (method, matter_preset, scoring) =
-            (SELECT method, matter_preset, scoring FROM cycles WHERE id = ?)
+        "UPDATE cycles SET (method, matter_preset, scoring, hide_assessors) =
+            (SELECT method, matter_preset, scoring, hide_assessors FROM cycles WHERE id = ?)
          WHERE id = ?",
     )
     .bind(from)
@@ -300,6 +320,7 @@ pub async fn register(db: &Db, cycle: i64) -> Result<Option<RegisterView>, sqlx:
         method: head.method,
         preset: head.preset,
         scoring: head.scoring,
+        hide_assessors: head.hide_assessors,
         matters: matters_on(&mut tx, cycle).await?,
         iros: iros_where(&mut tx, "i.cycle_id = ?", cycle).await?,
         assignees: super::assessments::assignees_on(&mut tx, cycle).await?,
@@ -316,6 +337,8 @@ pub(super) struct CycleHead {
     pub preset: Option<String>,
     /// The scoring constants set on the cycle (the defaults until an admin sets them).
     pub scoring: Scoring,
+    /// The exports number the assessors instead of naming them.
+    pub hide_assessors: bool,
 }
 
 pub(super) async fn cycle_head(
@@ -323,7 +346,7 @@ pub(super) async fn cycle_head(
     cycle: i64,
 ) -> Result<Option<CycleHead>, sqlx::Error> {
     let row =
-        sqlx::query("SELECT name, status, method, matter_preset, scoring FROM cycles WHERE id = ?")
+        sqlx::query("SELECT name, status, method, matter_preset, scoring, hide_assessors FROM cycles WHERE id = ?")
             .bind(cycle)
             .fetch_optional(conn)
             .await?;
@@ -338,6 +361,7 @@ pub(super) async fn cycle_head(
             None => Scoring::default(),
             Some(json) => serde_json::from_str(json).map_err(|_| bad("scoring"))?,
         },
+        hide_assessors: r.get("hide_assessors"),
     }))
 }
 

@@ -4,7 +4,7 @@
 
 use crate::api::register::{
     get_register, AddIro, AddMatter, AssignIro, LoadMatterPreset, RemoveMatter, RetireIro,
-    SetCycleMethod, SetCycleScoring, WaiveAssignment,
+    SetCycleMethod, SetCycleScoring, SetHideAssessors, WaiveAssignment,
 };
 use crate::api::users::list_users;
 use crate::api::AppError;
@@ -27,6 +27,7 @@ pub struct Actions {
     assign: ServerAction<AssignIro>,
     waive: ServerAction<WaiveAssignment>,
     scoring: ServerAction<SetCycleScoring>,
+    names: ServerAction<SetHideAssessors>,
     pub(super) add_matter: ServerAction<AddMatter>,
     pub(super) remove_matter: ServerAction<RemoveMatter>,
 }
@@ -56,6 +57,7 @@ pub fn RegisterPage() -> impl IntoView {
         assign: ServerAction::new(),
         waive: ServerAction::new(),
         scoring: ServerAction::new(),
+        names: ServerAction::new(),
         add_matter: ServerAction::new(),
         remove_matter: ServerAction::new(),
     };
@@ -92,6 +94,7 @@ pub fn RegisterPage() -> impl IntoView {
             scored.get(),
             matter_added.get(),
             actions.remove_matter.version().get(),
+            actions.names.version().get(),
         )
     };
     let data = Resource::new(versions, |(id, ..)| async move {
@@ -178,6 +181,7 @@ fn Register(
         </section>
         {double.then(|| view! {
             <super::scoring::ScoringForm id scoring=register.scoring frozen action=actions.scoring />
+            <super::scoring::AssessorNamesForm id hidden=register.hide_assessors frozen action=actions.names />
         })}
         {register_part}
         {double.then(|| view! {

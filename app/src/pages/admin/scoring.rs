@@ -1,7 +1,8 @@
-//! The scoring constants of a double-materiality cycle, on its register page: a plain form (works
-//! without JavaScript) while the cycle is not confirmed, the constants as text once it is.
+//! The settings of a double-materiality cycle, on its register page: its scoring constants, and
+//! whether its exports name the assessors. Plain forms (they work without JavaScript) while the
+//! cycle is not confirmed, the settings as text once it is.
 
-use crate::api::register::SetCycleScoring;
+use crate::api::register::{SetCycleScoring, SetHideAssessors};
 use crate::components::{field_errors, problems_of};
 use crate::domain::double_materiality::{Scoring, AGGREGATIONS};
 use crate::use_lang;
@@ -53,6 +54,35 @@ pub fn ScoringForm(
             <p class="hint">{dm.scoring_intro}</p>
             <p data-testid="scoring">{dm.scoring_summary(&scoring)}</p>
             {form}
+        </section>
+    }
+}
+
+/// Whether the ratings file, the workbook and the JSON name each rating's assessor or number them.
+#[component]
+pub fn AssessorNamesForm(
+    id: i64,
+    hidden: bool,
+    frozen: bool,
+    action: ServerAction<SetHideAssessors>,
+) -> impl IntoView {
+    let dm = use_lang().dm();
+    let problems = move || problems_of(action.value().get());
+    view! {
+        <section aria-labelledby="names-title">
+            <h2 id="names-title">{dm.names_title}</h2>
+            <p data-testid="names" data-hidden=hidden.to_string()>{if hidden { dm.names_hidden } else { dm.names_shown }}</p>
+            {(!frozen).then(|| view! {
+                <ActionForm action attr:class="inline" attr:data-testid="names-form">
+                    <input type="hidden" name="id" value=id />
+                    <label class="check">
+                        <input type="checkbox" name="hidden" value="true" checked=hidden />
+                        <span>{dm.names_hide}</span>
+                    </label>
+                    <button type="submit">{dm.set_scoring}</button>
+                </ActionForm>
+            })}
+            {move || field_errors(&problems(), "hide_assessors")}
         </section>
     }
 }
