@@ -60,6 +60,19 @@ test('an admin builds a double-materiality register, two assessors rate it and t
   await page.getByTestId('preset-form').locator('button').click();
   await expect(page.getByTestId('matters')).toContainText('120 matters');
 
+  // A matter of the company's own, below E3.1, marked as such; its form is checked by axe open.
+  await page.getByTestId('matter-form-box').locator('summary').click();
+  const matterForm = page.getByTestId('matter-form');
+  await matterForm.locator('select[name="matter[parent]"]').selectOption('E3.1');
+  await matterForm.locator('input[name="matter[code]"]').fill('E3.1.X1');
+  await matterForm.locator('input[name="matter[name_zh]"]').fill('海水淡化');
+  await matterForm.locator('input[name="matter[name_en]"]').fill(`Desalination ${tag}`);
+  await matterForm.locator('button[type="submit"]').click();
+  await expect(page.getByTestId('matters')).toContainText('121 matters');
+  await expect(page.locator('tr[data-matter="E3.1.X1"]')).toContainText(`Desalination ${tag}`);
+  await expect(page.locator('tr[data-matter="E3.1.X1"]').getByTestId('entity-specific')).toBeVisible();
+  await expectAccessible(page);
+
   const iros: Iro[] = [
     { matter: 'E1.1', kind: 'negative_impact', occurrence: 'actual', chain: ['own_operations'], horizons: ['short'], en: `Heat stress at the plant ${tag}`, zh: '厂区高温' },
     { matter: 'S1.1', kind: 'negative_impact', occurrence: 'potential', chain: ['upstream'], horizons: ['medium'], humanRights: true, en: `Forced labour at suppliers ${tag}`, zh: '供应商强迫劳动' },
