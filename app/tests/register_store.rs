@@ -159,9 +159,13 @@ async fn entity_specific_matters_join_the_tree_where_they_belong(db: Db) {
 
     // A retired IRO still holds its matter; X1 has none and goes.
     register::retire_iro(&db, &cli(), id, iro).await.unwrap();
-    assert!(register::remove_matter(&db, &cli(), id, "E3.1.X1")
-        .await
-        .is_err());
+    assert_eq!(
+        register::remove_matter(&db, &cli(), id, "E3.1.X1").await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "matter",
+            Problem::InUse
+        )]))
+    );
     register::remove_matter(&db, &cli(), id, "X1")
         .await
         .unwrap();
@@ -171,6 +175,33 @@ async fn entity_specific_matters_join_the_tree_where_they_belong(db: Db) {
     );
     let audited = "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'register.matter_%'";
     assert_eq!(count(&db, audited).await, 3);
+    let removed: String =
+        sqlx::query_scalar("SELECT before FROM audit_log WHERE action = 'register.matter_remove'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert!(
+        removed.contains("Desalination") && removed.contains("X1"),
+        "{removed}"
+    );
+
+    // Before the preset, no matter of its own: it would keep the preset out.
+    let bare = double_cycle(&db).await;
+    assert_eq!(
+        register::add_matter(&db, &cli(), bare, &form("", "X1")).await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "parent",
+            Problem::NoneChosen
+        )]))
+    );
+    assert_eq!(
+        count(
+            &db,
+            &format!("SELECT COUNT(*) FROM matters WHERE cycle_id = {bare}")
+        )
+        .await,
+        0
+    );
 }
 
 #[sqlx::test(migrator = "app::store::MIGRATOR")]
@@ -278,12 +309,12 @@ async fn an_iro_is_corrected_until_rated_and_then_only_in_its_words(db: Db) {
         "{audit:?}"
     );
 
-    // A draft rating fixes kind, occurrence, human rights and horizons.
+    // A draft fixes kind, occurrence, human rights and horizons, even one with only a rationale.
     let (a, as_a) = assessor(&db, "a@example.com").await;
     store::assessments::assign(&db, &cli(), id, iro, a)
         .await
         .unwrap();
-    store::assessments::save_rating(&db, &as_a, id, iro, &negative(3, 3, 3), "", "", false)
+    store::assessments::save_rating(&db, &as_a, id, iro, &[], "Thinking", "", false)
         .await
         .unwrap();
     let tables = "SELECT group_concat(matter_id || kind || potential || human_rights || horizons

@@ -511,6 +511,10 @@ async fn an_entity_specific_matter_is_added_and_removed_without_javascript(db: D
     )
     .await;
     assert!(html.contains("This code is already used"), "{html}");
+    assert!(
+        html.contains("data-testid=\"matter-form-box\" open"),
+        "the form is open at its reasons: {html}"
+    );
 
     let remove = format!("id={id}&matter=S1.1.X");
     let (status, to) = post_form(&app, RemoveMatter::PATH, &remove, &a.admin, &register).await;

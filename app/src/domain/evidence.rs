@@ -1,6 +1,6 @@
 //! An assessor's evidence for a rating: links to documents (web addresses, `http` and `https` only)
 //! and short notes, one per line. A link is shown as a link, anything else as text; a line that looks
-//! like any other kind of link (`javascript:`, `data:`, `file://`, `ftp://`, …) is refused rather than
+//! like any other kind of link (`javascript:`, `data:`, `mailto:`, `file://`, `ftp://`, …) is refused rather than
 //! kept, so a page never carries a link of another scheme and nobody's link silently becomes a note.
 
 #[cfg(feature = "ssr")]
@@ -40,7 +40,8 @@ pub fn items(stored: &str) -> Vec<Evidence<'_>> {
 
 #[cfg(feature = "ssr")]
 /// Whether `line` names a scheme the way a link does: `scheme://…`, or one of the schemes a browser
-/// runs or opens without `//`.
+/// runs or opens without `//` (`javascript:`, `mailto:`, `tel:`, …). Other words before a colon
+/// ("Note: see p. 4") are a note.
 fn looks_like_link(line: &str) -> bool {
     let Some((scheme, rest)) = line.split_once(':') else {
         return false;
@@ -49,7 +50,19 @@ fn looks_like_link(line: &str) -> bool {
         && scheme
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    const BARE: [&str; 5] = ["javascript", "vbscript", "data", "file", "blob"];
+    const BARE: [&str; 11] = [
+        "javascript",
+        "vbscript",
+        "data",
+        "file",
+        "blob",
+        "mailto",
+        "tel",
+        "sms",
+        "ftp",
+        "urn",
+        "news",
+    ];
     scheme_like && (rest.starts_with("//") || BARE.contains(&scheme.to_ascii_lowercase().as_str()))
 }
 
@@ -127,6 +140,8 @@ mod tests {
             " JavaScript:alert(1)",
             "data:text/html,<script>alert(1)</script>",
             "vbscript:msgbox",
+            "mailto:cfo@example.com",
+            "tel:+86-21-0000",
             "file:///etc/passwd",
             "ftp://files.example.com/a",
             "https://",

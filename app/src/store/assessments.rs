@@ -729,7 +729,7 @@ async fn rating_rows_on(
     .fetch_all(&mut *conn)
     .await?;
     let mut rows = rows;
-    let hidden = super::register::cycle_head(conn, cycle)
+    let hidden = super::register::cycle_head(&mut *conn, cycle)
         .await?
         .is_some_and(|h| h.hide_assessors);
     if hidden {
@@ -743,15 +743,19 @@ async fn rating_rows_on(
             )
         });
     }
-    // Hidden names: each assessor numbered by account, the same in every file of the cycle.
-    let numbers: std::collections::BTreeMap<i64, usize> = rows
-        .iter()
-        .map(|r| r.get::<i64, _>("user_id"))
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .enumerate()
-        .map(|(i, user)| (user, i + 1))
-        .collect();
+    // Hidden names: each assessor numbered by account over every assignment of the cycle (retired
+    // IROs included), the same in every file.
+    let numbers: std::collections::BTreeMap<i64, usize> = sqlx::query_scalar::<_, i64>(
+        "SELECT DISTINCT a.user_id FROM iro_assignments a JOIN iros i ON i.id = a.iro_id
+         WHERE i.cycle_id = ? ORDER BY a.user_id",
+    )
+    .bind(cycle)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .enumerate()
+    .map(|(i, user)| (user, i + 1))
+    .collect();
     rows.iter()
         .map(|r| {
             let assessor = if hidden {

@@ -120,6 +120,14 @@ pub async fn load_preset(
 pub async fn add_matter(db: &Db, actor: &Actor, cycle: i64, form: &MatterForm) -> Stored<i64> {
     let mut w = Write::begin(db, actor).await?;
     double_register(&mut w, cycle, "code").await?;
+    // After the preset: a matter of its own first would keep the preset out for good.
+    if cycle_head(&mut w, cycle)
+        .await?
+        .and_then(|h| h.preset)
+        .is_none()
+    {
+        return refuse("parent", Problem::NoneChosen);
+    }
     let matters = matters_on(&mut w, cycle).await?;
     let new = form.check(&matters).map_err(StoreError::Refused)?;
     // The last place its parent's subtree takes (or the tree's end); everything after it moves down.
@@ -170,16 +178,15 @@ pub async fn add_matter(db: &Db, actor: &Actor, cycle: i64, form: &MatterForm) -
 pub async fn remove_matter(db: &Db, actor: &Actor, cycle: i64, code: &str) -> Stored<()> {
     let mut w = Write::begin(db, actor).await?;
     double_register(&mut w, cycle, "matter").await?;
-    let row: Option<(i64, bool)> =
-        sqlx::query_as("SELECT id, entity_specific FROM matters WHERE cycle_id = ? AND code = ?")
-            .bind(cycle)
-            .bind(code)
-            .fetch_optional(&mut *w)
-            .await?;
-    let Some((id, entity_specific)) = row else {
+    let Some(matter) = matters_on(&mut w, cycle)
+        .await?
+        .into_iter()
+        .find(|m| m.code == code)
+    else {
         return Err(StoreError::NotFound);
     };
-    if !entity_specific {
+    let id = matter.id;
+    if !matter.entity_specific {
         return refuse("matter", Problem::NotAllowed);
     }
     let used: bool = sqlx::query_scalar(
@@ -200,7 +207,8 @@ pub async fn remove_matter(db: &Db, actor: &Actor, cycle: i64, code: &str) -> St
     let action = Action::new(
         "register.matter_remove",
         format!("cycle {cycle} matter {code}"),
-    );
+    )
+    .before(&matter);
     Ok(w.commit(action).await?)
 }
 
@@ -453,7 +461,8 @@ pub async fn edit_iro(db: &Db, actor: &Actor, cycle: i64, iro: i64, form: &IroFo
     let r = checked(&mut w, cycle, form).await?;
     let rated: bool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM iro_ratings WHERE iro_id = ?)
-             OR EXISTS (SELECT 1 FROM iro_assignments WHERE iro_id = ? AND submitted_at IS NOT NULL)",
+             OR EXISTS (SELECT 1 FROM iro_assignments WHERE iro_id = ?
+                        AND (submitted_at IS NOT NULL OR rationale <> '' OR evidence <> ''))",
     )
     .bind(iro)
     .bind(iro)

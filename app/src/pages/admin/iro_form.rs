@@ -29,7 +29,8 @@ fn IroFields(
         .matters
         .iter()
         .map(|m| {
-            let indent = "\u{a0}\u{a0}".repeat(m.code.matches('.').count());
+            let depth = crate::domain::matters::depth_of(&register.matters, m.id);
+            let indent = "\u{a0}\u{a0}".repeat(depth.saturating_sub(1));
             let label = format!("{indent}{} {}", m.code, lang.pick(&m.name.zh, &m.name.en));
             let selected = has(&|r| r.matter == m.code);
             view! { <option value=m.code.clone() selected=selected>{label}</option> }
@@ -227,9 +228,16 @@ fn EditIro(
     let (dm, t) = (lang.dm(), lang.t());
     let problems = Signal::derive(move || problems_of(edit.value().get()));
     let back = format!("/admin/cycles/{id}/register");
-    view! {
+    let heading = view! {
         <p><a href=back.clone()>{dm.register_title} " · " {register.name.clone()}</a></p>
         <h1>{dm.edit_iro} " #" {row.id}</h1>
+    };
+    if register.status == crate::domain::CycleStatus::Confirmed {
+        return view! { {heading} <p class="withheld-note" data-testid="frozen">{dm.frozen_note}</p> }
+            .into_any();
+    }
+    view! {
+        {heading}
         <p class="hint">{dm.edit_iro_note}</p>
         <section class="admin-form" aria-labelledby="iro-form-title">
             <h2 id="iro-form-title" class="visually-hidden">{dm.edit_iro}</h2>

@@ -16,7 +16,7 @@ pub fn Matters(id: i64, register: RegisterView, frozen: bool, actions: Actions) 
         .matters
         .iter()
         .map(|m| {
-            let depth = m.code.matches('.').count();
+            let depth = depth_of(&register.matters, m.id).saturating_sub(1);
             let removable = m.entity_specific && !frozen;
             let code = m.code.clone();
             view! {
@@ -83,13 +83,15 @@ fn AddMatterForm(id: i64, register: RegisterView, actions: Actions) -> impl Into
         .iter()
         .filter(|m| depth_of(&register.matters, m.id) < MAX_DEPTH)
         .map(|m| {
-            let indent = "\u{a0}\u{a0}".repeat(m.code.matches('.').count());
+            let depth = depth_of(&register.matters, m.id).saturating_sub(1);
+            let indent = "\u{a0}\u{a0}".repeat(depth);
             let label = format!("{indent}{} {}", m.code, lang.pick(&m.name.zh, &m.name.en));
             view! { <option value=m.code.clone()>{label}</option> }
         })
         .collect_view();
     view! {
-        <details class="admin-form" data-testid="matter-form-box">
+        // Open when a matter came back refused, so that its reasons show without JavaScript too.
+        <details class="admin-form" data-testid="matter-form-box" open=move || !problems().is_empty()>
             <summary>{dm.add_matter}</summary>
             <p class="hint">{dm.add_matter_hint}</p>
             <ActionForm action=add node_ref=form attr:class="grid-form" attr:data-testid="matter-form">

@@ -79,7 +79,7 @@ pub fn AssessorNamesForm(
                         <input type="checkbox" name="hidden" value="true" checked=hidden />
                         <span>{dm.names_hide}</span>
                     </label>
-                    <button type="submit">{dm.set_scoring}</button>
+                    <button type="submit">{use_lang().t().save}</button>
                 </ActionForm>
             })}
             {move || field_errors(&problems(), "hide_assessors")}
