@@ -303,3 +303,18 @@ pub fn textarea_text(s: &str) -> String {
         s.to_string()
     }
 }
+
+/// Empties `form` once `done` turns true (an action succeeded), ready for the next entry; a refused
+/// one stays as typed, beside its messages. Only in the browser: without JavaScript the page reloads.
+pub fn reset_when(form: NodeRef<leptos::html::Form>, done: Signal<bool>) {
+    Effect::new(move |_| {
+        if done.get() {
+            #[cfg(feature = "hydrate")]
+            if let Some(f) = form.get() {
+                f.reset();
+            }
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = form;
+}

@@ -411,31 +411,41 @@ async fn checked(w: &mut Write, cycle: i64, form: &IroForm) -> Stored<IroRecord>
     form.check(&codes).map_err(StoreError::Refused)
 }
 
+type Query<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+
+/// Binds an IRO's own columns, in this order: kind, potential, human_rights, value_chain, horizons,
+/// description_zh, description_en, source (adding and correcting write the same).
+fn bind_record<'q>(query: Query<'q>, r: &'q IroRecord) -> Query<'q> {
+    query
+        .bind(r.iro.kind.word())
+        .bind(r.iro.potential)
+        .bind(r.iro.human_rights)
+        .bind(words(&CHAIN, &r.value_chain))
+        .bind(words(&HORIZONS, &r.iro.horizons))
+        .bind(&r.description.zh)
+        .bind(&r.description.en)
+        .bind(word(&SOURCES, r.source))
+}
+
 /// Adds an IRO to the register of a double-materiality cycle; its id.
 pub async fn add_iro(db: &Db, actor: &Actor, cycle: i64, form: &IroForm) -> Stored<i64> {
     let mut w = Write::begin(db, actor).await?;
     double_register(&mut w, cycle, "matter").await?;
     let r = checked(&mut w, cycle, form).await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO iros (cycle_id, matter_id, kind, potential, human_rights, value_chain, horizons,
-                           description_zh, description_en, source, created_at)
-         SELECT ?, id, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM matters WHERE cycle_id = ? AND code = ?
+    let query = sqlx::query(
+        "INSERT INTO iros (cycle_id, kind, potential, human_rights, value_chain, horizons,
+                           description_zh, description_en, source, matter_id, created_at)
+         SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, id, ? FROM matters WHERE cycle_id = ? AND code = ?
          RETURNING id",
     )
-    .bind(cycle)
-    .bind(r.iro.kind.word())
-    .bind(r.iro.potential)
-    .bind(r.iro.human_rights)
-    .bind(words(&CHAIN, &r.value_chain))
-    .bind(words(&HORIZONS, &r.iro.horizons))
-    .bind(&r.description.zh)
-    .bind(&r.description.en)
-    .bind(word(&SOURCES, r.source))
-    .bind(now())
-    .bind(cycle)
-    .bind(&r.matter)
-    .fetch_one(&mut *w)
-    .await?;
+    .bind(cycle);
+    let id: i64 = bind_record(query, &r)
+        .bind(now())
+        .bind(cycle)
+        .bind(&r.matter)
+        .fetch_one(&mut *w)
+        .await?
+        .get("id");
     let action = Action::new("register.iro_add", format!("cycle {cycle} iro {id}")).after(&r);
     w.commit(action).await?;
     Ok(id)
@@ -485,25 +495,18 @@ pub async fn edit_iro(db: &Db, actor: &Actor, cycle: i64, iro: i64, form: &IroFo
             return Err(StoreError::Refused(problems));
         }
     }
-    sqlx::query(
-        "UPDATE iros SET matter_id = (SELECT id FROM matters WHERE cycle_id = ? AND code = ?),
-                         kind = ?, potential = ?, human_rights = ?, value_chain = ?, horizons = ?,
-                         description_zh = ?, description_en = ?, source = ?
+    let query = sqlx::query(
+        "UPDATE iros SET kind = ?, potential = ?, human_rights = ?, value_chain = ?, horizons = ?,
+                         description_zh = ?, description_en = ?, source = ?,
+                         matter_id = (SELECT id FROM matters WHERE cycle_id = ? AND code = ?)
          WHERE id = ?",
-    )
-    .bind(cycle)
-    .bind(&r.matter)
-    .bind(r.iro.kind.word())
-    .bind(r.iro.potential)
-    .bind(r.iro.human_rights)
-    .bind(words(&CHAIN, &r.value_chain))
-    .bind(words(&HORIZONS, &r.iro.horizons))
-    .bind(&r.description.zh)
-    .bind(&r.description.en)
-    .bind(word(&SOURCES, r.source))
-    .bind(iro)
-    .execute(&mut *w)
-    .await?;
+    );
+    bind_record(query, &r)
+        .bind(cycle)
+        .bind(&r.matter)
+        .bind(iro)
+        .execute(&mut *w)
+        .await?;
     let action = Action::new("register.iro_edit", format!("cycle {cycle} iro {iro}"))
         .before(&before)
         .after(&r);

@@ -69,14 +69,10 @@ fn AddMatterForm(id: i64, register: RegisterView, actions: Actions) -> impl Into
     let add = actions.add_matter;
     let problems = move || problems_of(add.value().get());
     let form = NodeRef::<leptos::html::Form>::new();
-    Effect::new(move |_| {
-        if matches!(add.value().get(), Some(Ok(_))) {
-            #[cfg(feature = "hydrate")]
-            if let Some(f) = form.get() {
-                f.reset();
-            }
-        }
-    });
+    crate::components::reset_when(
+        form,
+        Signal::derive(move || matches!(add.value().get(), Some(Ok(_)))),
+    );
     // Only a topic or a sub-topic can take a matter below it.
     let parents = register
         .matters
