@@ -304,11 +304,43 @@ pub fn textarea_text(s: &str) -> String {
     }
 }
 
-/// Empties `form` once `done` turns true (an action succeeded), ready for the next entry; a refused
-/// one stays as typed, beside its messages. Only in the browser: without JavaScript the page reloads.
-pub fn reset_when(form: NodeRef<leptos::html::Form>, done: Signal<bool>) {
+/// Whether a server action's last call succeeded (tracked).
+pub fn succeeded<S>(action: ServerAction<S>) -> bool
+where
+    S: leptos::server_fn::ServerFn + Send + Sync + Clone + 'static,
+    S::Output: Send + Sync + 'static,
+    S::Error: Send + Sync + 'static,
+{
+    action.value().with(|v| matches!(v, Some(Ok(_))))
+}
+
+/// The version of a server action's last success: what a page refetches on when a refused attempt
+/// must not reload it (so that the form keeps what was typed, beside the messages).
+pub fn success_version<S>(action: ServerAction<S>) -> Memo<usize>
+where
+    S: leptos::server_fn::ServerFn + Send + Sync + Clone + 'static,
+    S::Output: Send + Sync + 'static,
+    S::Error: Send + Sync + 'static,
+{
+    Memo::new(move |before: Option<&usize>| {
+        if succeeded(action) {
+            action.version().get()
+        } else {
+            before.copied().unwrap_or_default()
+        }
+    })
+}
+
+/// Empties `form` once `action` succeeds, ready for the next entry; a refused one stays as typed,
+/// beside its messages. Only in the browser: without JavaScript the page reloads.
+pub fn reset_on_success<S>(form: NodeRef<leptos::html::Form>, action: ServerAction<S>)
+where
+    S: leptos::server_fn::ServerFn + Send + Sync + Clone + 'static,
+    S::Output: Send + Sync + 'static,
+    S::Error: Send + Sync + 'static,
+{
     Effect::new(move |_| {
-        if done.get() {
+        if succeeded(action) {
             #[cfg(feature = "hydrate")]
             if let Some(f) = form.get() {
                 f.reset();

@@ -156,10 +156,7 @@ pub fn AddIroForm(id: i64, register: RegisterView, add: ServerAction<AddIro>) ->
     let problems = Signal::derive(move || problems_of(add.value().get()));
     // Ready for the next IRO once one is added (a refused one stays as typed, beside the messages).
     let form = NodeRef::<leptos::html::Form>::new();
-    crate::components::reset_when(
-        form,
-        Signal::derive(move || matches!(add.value().get(), Some(Ok(_)))),
-    );
+    crate::components::reset_on_success(form, add);
     view! {
         <section class="admin-form" aria-labelledby="iro-form-title">
             <h2 id="iro-form-title">{dm.add_iro}</h2>

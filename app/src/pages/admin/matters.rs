@@ -69,10 +69,7 @@ fn AddMatterForm(id: i64, register: RegisterView, actions: Actions) -> impl Into
     let add = actions.add_matter;
     let problems = move || problems_of(add.value().get());
     let form = NodeRef::<leptos::html::Form>::new();
-    crate::components::reset_when(
-        form,
-        Signal::derive(move || matches!(add.value().get(), Some(Ok(_)))),
-    );
+    crate::components::reset_on_success(form, add);
     // Only a topic or a sub-topic can take a matter below it.
     let parents = register
         .matters

@@ -9,7 +9,7 @@ use crate::api::register::{
 use crate::api::users::list_users;
 use crate::api::AppError;
 use crate::components::{
-    cycle_id, field_errors, problems_of, refusal, AdminNav, AdminTable, Header,
+    cycle_id, field_errors, problems_of, refusal, success_version, AdminNav, AdminTable, Header,
 };
 use crate::domain::double_materiality::Method;
 use crate::domain::iro::RegisterView;
@@ -63,25 +63,9 @@ pub fn RegisterPage() -> impl IntoView {
     };
     // A refused IRO or scoring does not reload the page, so the form keeps what was typed beside
     // the messages.
-    let added = Memo::new(
-        move |before: Option<&usize>| match actions.add.value().get() {
-            Some(Ok(_)) => actions.add.version().get(),
-            _ => before.copied().unwrap_or_default(),
-        },
-    );
-    let matter_added =
-        Memo::new(
-            move |before: Option<&usize>| match actions.add_matter.value().get() {
-                Some(Ok(_)) => actions.add_matter.version().get(),
-                _ => before.copied().unwrap_or_default(),
-            },
-        );
-    let scored = Memo::new(
-        move |before: Option<&usize>| match actions.scoring.value().get() {
-            Some(Ok(_)) => actions.scoring.version().get(),
-            _ => before.copied().unwrap_or_default(),
-        },
-    );
+    let added = success_version(actions.add);
+    let matter_added = success_version(actions.add_matter);
+    let scored = success_version(actions.scoring);
     let versions = move || {
         (
             id(),
