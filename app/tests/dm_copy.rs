@@ -23,15 +23,18 @@ async fn a_copied_cycle_has_the_register_and_none_of_the_ratings(db: Db) {
     register::set_scoring(&db, &cli(), id, &scoring)
         .await
         .unwrap();
-    let impact = register::add_iro(&db, &cli(), id, &actual_impact())
-        .await
-        .unwrap();
     let risk = register::add_iro(&db, &cli(), id, &water_risk())
         .await
         .unwrap();
     let retired = register::add_iro(&db, &cli(), id, &water_risk())
         .await
         .unwrap();
+    // The impact gives rise to both risks; only the link to the active one is copied.
+    let linked = app::domain::iro::IroForm {
+        leads_to: format!("{risk} {retired}"),
+        ..actual_impact()
+    };
+    let impact = register::add_iro(&db, &cli(), id, &linked).await.unwrap();
     register::retire_iro(&db, &cli(), id, retired)
         .await
         .unwrap();
@@ -68,15 +71,27 @@ async fn a_copied_cycle_has_the_register_and_none_of_the_ratings(db: Db) {
     };
     assert_eq!(tree(&after), tree(&before));
     assert_eq!(after.matters.len(), 120);
-    // The active IROs, as records; not the retired one, and nobody assigned.
+    // The active IROs, as records, their links by place in the list; not the retired one, and
+    // nobody assigned.
     let records = |r: &app::domain::iro::RegisterView| {
-        r.iros
+        let active: Vec<_> = r.iros.iter().filter(|i| !i.retired).collect();
+        let place = |id: &i64| active.iter().position(|i| i.id == *id);
+        active
             .iter()
-            .filter(|i| !i.retired)
-            .map(|i| i.record.clone())
+            .map(|i| {
+                let links: Vec<_> = i.record.leads_to.iter().map(place).collect();
+                (i.record.iro.clone(), i.record.description.clone(), links)
+            })
             .collect::<Vec<_>>()
     };
-    assert_eq!(records(&after), records(&before));
+    assert_eq!(
+        records(&before).into_iter().map(|(_, _, l)| l).next_back(),
+        Some(vec![Some(0), None]),
+        "the original impact links to the active risk and the retired one"
+    );
+    let mut expected = records(&before);
+    expected.last_mut().unwrap().2 = vec![Some(0)];
+    assert_eq!(records(&after), expected);
     assert_eq!(after.iros.len(), 2, "the retired IRO stays behind");
     assert!(after.assignees.is_empty());
     let copied = after.iros.iter().map(|i| i.id).collect::<Vec<_>>();

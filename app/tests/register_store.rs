@@ -372,6 +372,131 @@ async fn an_iro_is_corrected_until_rated_and_then_only_in_its_words(db: Db) {
     );
 }
 
+/// An impact gives rise to risks and opportunities of its own cycle: the links are kept with it, read
+/// back sorted, audited, and refused (nothing written) when they name an impact, another cycle's or a
+/// retired IRO, or start from a risk; a linked risk cannot become an impact.
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn an_impact_links_to_the_risks_and_opportunities_it_gives_rise_to(db: Db) {
+    let id = double_cycle(&db).await;
+    register::load_preset(&db, &cli(), id, MatterPresetName::Esrs2023)
+        .await
+        .unwrap();
+    let add = |form: IroForm| {
+        let db = db.clone();
+        async move { register::add_iro(&db, &cli(), id, &form).await }
+    };
+    let risk = add(water_risk()).await.unwrap();
+    let opportunity = add(IroForm {
+        kind: "opportunity".into(),
+        ..water_risk()
+    })
+    .await
+    .unwrap();
+    let impact = add(IroForm {
+        leads_to: format!("#{opportunity}, {risk}"),
+        ..actual_impact()
+    })
+    .await
+    .unwrap();
+    let leads_to = |iros: Vec<app::domain::iro::IroRow>, iro: i64| {
+        iros.into_iter()
+            .find(|r| r.id == iro)
+            .unwrap()
+            .record
+            .leads_to
+    };
+    let mut both = vec![risk, opportunity];
+    both.sort();
+    assert_eq!(
+        leads_to(register::iros(&db, id).await.unwrap(), impact),
+        both
+    );
+    let audit: String = sqlx::query_scalar(
+        "SELECT after FROM audit_log WHERE action = 'register.iro_add' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert!(
+        audit.contains(&format!("\"leads_to\":{both:?}").replace(' ', "")),
+        "{audit}"
+    );
+
+    let other = double_cycle(&db).await;
+    register::load_preset(&db, &cli(), other, MatterPresetName::Esrs2023)
+        .await
+        .unwrap();
+    let elsewhere = register::add_iro(&db, &cli(), other, &water_risk())
+        .await
+        .unwrap();
+    let retired = add(water_risk()).await.unwrap();
+    register::retire_iro(&db, &cli(), id, retired)
+        .await
+        .unwrap();
+    let links = count(&db, "SELECT COUNT(*) FROM iro_links").await;
+    let iros = count(&db, "SELECT COUNT(*) FROM iros").await;
+    let refused = |p| StoreError::Refused(vec![FieldProblem::new("leads_to", p)]);
+    for (form, problem) in [
+        (format!("{impact}"), Problem::NotAllowed),
+        (format!("{risk}, {elsewhere}"), Problem::Unknown),
+        (format!("{retired}"), Problem::Unknown),
+    ] {
+        let form = IroForm {
+            leads_to: form,
+            ..actual_impact()
+        };
+        assert_eq!(add(form).await, Err(refused(problem)));
+    }
+    let from_risk = IroForm {
+        leads_to: format!("{opportunity}"),
+        ..water_risk()
+    };
+    assert_eq!(
+        add(from_risk.clone()).await,
+        Err(refused(Problem::NotAllowed))
+    );
+    assert_eq!(
+        register::edit_iro(&db, &cli(), id, risk, &from_risk).await,
+        Err(refused(Problem::NotAllowed))
+    );
+    // The risk an impact gives rise to stays a risk or an opportunity.
+    let as_impact = IroForm {
+        kind: "negative_impact".into(),
+        occurrence: "actual".into(),
+        ..water_risk()
+    };
+    assert_eq!(
+        register::edit_iro(&db, &cli(), id, risk, &as_impact).await,
+        Err(StoreError::Refused(vec![FieldProblem::new(
+            "kind",
+            Problem::InUse
+        )]))
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM iro_links").await, links);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM iros").await, iros);
+
+    // Correcting the impact replaces its links.
+    let one = IroForm {
+        leads_to: format!("{risk}"),
+        ..actual_impact()
+    };
+    register::edit_iro(&db, &cli(), id, impact, &one)
+        .await
+        .unwrap();
+    assert_eq!(
+        leads_to(register::iros(&db, id).await.unwrap(), impact),
+        [risk]
+    );
+    register::edit_iro(&db, &cli(), id, impact, &actual_impact())
+        .await
+        .unwrap();
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM iro_links").await, 0);
+    // Unlinked, the risk may become an impact.
+    register::edit_iro(&db, &cli(), id, risk, &as_impact)
+        .await
+        .unwrap();
+}
+
 /// Evidence goes with a rating: web links in normal form and notes, read back by the assessor and in
 /// the ratings file; a link of another scheme refuses the whole save (nothing written, nothing
 /// audited), and a submitted rating keeps its evidence locked with it.

@@ -50,6 +50,7 @@ pub fn iros_table(view: &AssessmentView) -> Table {
         "description_zh",
         "description_en",
         "source",
+        "leads_to",
         "assigned",
         "submitted_or_waived",
         "computed_score",
@@ -83,6 +84,13 @@ pub fn iros_table(view: &AssessmentView) -> Table {
                 text(&r.description.zh),
                 text(&r.description.en),
                 text(word(&SOURCES, r.source)),
+                text(
+                    r.leads_to
+                        .iter()
+                        .map(i64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(","),
+                ),
                 Cell::Int(s.assigned),
                 Cell::Int(s.submitted),
                 Cell::Num(s.score.computed.map(|(v, _)| v)),

@@ -6,7 +6,7 @@ use super::double_materiality::{Horizon, Iro, IroKind};
 use super::library::{check_text, FieldProblem, Problem, MAX_TEXT};
 use super::topic::Bilingual;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Where in the value chain an IRO arises (several allowed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -105,7 +105,14 @@ pub struct IroForm {
     pub description_zh: String,
     pub description_en: String,
     pub source: String,
+    /// For an impact: the numbers of the risks and opportunities it gives rise to, separated by
+    /// commas or spaces (`12, 15` or `#12 #15`).
+    #[serde(default)]
+    pub leads_to: String,
 }
+
+/// At most this many links from one IRO.
+pub const MAX_LINKS: usize = 20;
 
 /// A checked IRO of the register.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -117,6 +124,9 @@ pub struct IroRecord {
     pub value_chain: Vec<ValueChain>,
     pub description: Bilingual,
     pub source: IroSource,
+    /// The risks and opportunities (their ids) this impact gives rise to: sorted, once each.
+    #[serde(default)]
+    pub leads_to: Vec<i64>,
 }
 
 /// An IRO of a cycle's register.
@@ -288,10 +298,53 @@ fn one_of<T: Copy>(
     v
 }
 
+/// The links of an impact: each number an active IRO of the cycle (`iros`: id and kind) that is a
+/// risk or an opportunity; none from a risk or an opportunity; at most [`MAX_LINKS`].
+fn links(
+    out: &mut Vec<FieldProblem>,
+    kind: Option<IroKind>,
+    text: &str,
+    iros: &BTreeMap<i64, IroKind>,
+) -> Vec<i64> {
+    let field = "leads_to";
+    let mut set = BTreeSet::new();
+    for w in text
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+    {
+        let target = w.strip_prefix('#').unwrap_or(w).parse::<i64>().ok();
+        match target.and_then(|n| iros.get(&n).map(|k| (n, *k))) {
+            None => {
+                out.push(FieldProblem::new(field, Problem::Unknown));
+                return Vec::new();
+            }
+            Some((_, IroKind::NegativeImpact | IroKind::PositiveImpact)) => {
+                out.push(FieldProblem::new(field, Problem::NotAllowed));
+                return Vec::new();
+            }
+            Some((n, _)) => {
+                set.insert(n);
+            }
+        }
+    }
+    if !set.is_empty() && kind.is_some_and(|k| matches!(k, IroKind::Risk | IroKind::Opportunity)) {
+        // A risk or an opportunity is what an impact gives rise to, not the other way round.
+        out.push(FieldProblem::new(field, Problem::NotAllowed));
+    } else if set.len() > MAX_LINKS {
+        out.push(FieldProblem::new(field, Problem::TooMany));
+    }
+    set.into_iter().collect()
+}
+
 impl IroForm {
-    /// Checks every field against the cycle's matters (`matters`: their codes) and reports every
-    /// problem at once; nothing partial is returned.
-    pub fn check(&self, matters: &BTreeSet<String>) -> Result<IroRecord, Vec<FieldProblem>> {
+    /// Checks every field against the cycle's matters (`matters`: their codes) and its active IROs
+    /// (`iros`: id and kind, for the links) and reports every problem at once; nothing partial is
+    /// returned.
+    pub fn check(
+        &self,
+        matters: &BTreeSet<String>,
+        iros: &BTreeMap<i64, IroKind>,
+    ) -> Result<IroRecord, Vec<FieldProblem>> {
         let mut out = Vec::new();
         let matter = self.matter.trim();
         if matter.is_empty() {
@@ -337,6 +390,7 @@ impl IroForm {
             MAX_TEXT,
         );
         let source = one_of(&mut out, "source", &SOURCES, &self.source);
+        let leads_to = links(&mut out, kind, &self.leads_to, iros);
         match (kind, source) {
             (Some(kind), Some(source)) if out.is_empty() => Ok(IroRecord {
                 matter: matter.to_string(),
@@ -352,6 +406,7 @@ impl IroForm {
                     en: self.description_en.trim().to_string(),
                 },
                 source,
+                leads_to,
             }),
             _ => Err(out),
         }
@@ -364,6 +419,17 @@ mod tests {
 
     fn matters() -> BTreeSet<String> {
         ["E1", "E1.1", "S1"].map(String::from).into()
+    }
+
+    /// Active IROs of the cycle: two risks, an opportunity and an impact.
+    fn iros() -> BTreeMap<i64, IroKind> {
+        [
+            (7, IroKind::Risk),
+            (8, IroKind::Opportunity),
+            (9, IroKind::NegativeImpact),
+            (12, IroKind::Risk),
+        ]
+        .into()
     }
 
     fn form() -> IroForm {
@@ -381,12 +447,72 @@ mod tests {
             description_zh: " 极端天气影响员工安全 ".into(),
             description_en: "Extreme weather endangers staff".into(),
             source: "workshop".into(),
+            leads_to: String::new(),
         }
     }
 
     #[test]
+    fn an_impact_gives_rise_to_risks_and_opportunities_of_the_cycle() {
+        let linked = |kind: &str, text: &str| {
+            IroForm {
+                kind: kind.into(),
+                occurrence: "actual".into(),
+                human_rights: false,
+                leads_to: text.into(),
+                ..form()
+            }
+            .check(&matters(), &iros())
+        };
+        // Commas, spaces, '#' and repeats: sorted, once each.
+        let r = linked("negative_impact", " #12, 7 8,,7 ").unwrap();
+        assert_eq!(r.leads_to, [7, 8, 12]);
+        assert_eq!(
+            linked("positive_impact", "").unwrap().leads_to,
+            Vec::<i64>::new()
+        );
+        let refused = |kind: &str, text: &str| linked(kind, text).unwrap_err();
+        let problem = |p| vec![FieldProblem::new("leads_to", p)];
+        // Not an IRO of the cycle, not a number, an impact, or from a risk or opportunity.
+        assert_eq!(
+            refused("negative_impact", "7, 99"),
+            problem(Problem::Unknown)
+        );
+        assert_eq!(
+            refused("negative_impact", "seven"),
+            problem(Problem::Unknown)
+        );
+        assert_eq!(
+            refused("negative_impact", "9"),
+            problem(Problem::NotAllowed)
+        );
+        assert_eq!(refused("risk", "8"), problem(Problem::NotAllowed));
+        assert_eq!(refused("opportunity", "7"), problem(Problem::NotAllowed));
+        // At most MAX_LINKS.
+        let many: BTreeMap<i64, IroKind> = (100..=100 + MAX_LINKS as i64)
+            .map(|n| (n, IroKind::Risk))
+            .collect();
+        let text: Vec<String> = many.keys().map(|n| n.to_string()).collect();
+        let form = IroForm {
+            leads_to: text[..MAX_LINKS].join(","),
+            ..form()
+        };
+        assert_eq!(
+            form.check(&matters(), &many).unwrap().leads_to.len(),
+            MAX_LINKS
+        );
+        let form = IroForm {
+            leads_to: text.join(","),
+            ..form
+        };
+        assert_eq!(
+            form.check(&matters(), &many).unwrap_err(),
+            problem(Problem::TooMany)
+        );
+    }
+
+    #[test]
     fn a_valid_iro_is_read_and_normalised() {
-        let r = form().check(&matters()).unwrap();
+        let r = form().check(&matters(), &iros()).unwrap();
         assert_eq!(r.matter, "E1.1");
         assert_eq!(
             r.iro,
@@ -410,7 +536,7 @@ mod tests {
             human_rights: false,
             ..form()
         };
-        assert!(risk.check(&matters()).unwrap().iro.potential);
+        assert!(risk.check(&matters(), &iros()).unwrap().iro.potential);
     }
 
     #[test]
@@ -426,7 +552,7 @@ mod tests {
             source: "".into(),
             ..form()
         };
-        let problems = bad.check(&matters()).unwrap_err();
+        let problems = bad.check(&matters(), &iros()).unwrap_err();
         let got: Vec<(&str, Problem)> = problems
             .iter()
             .map(|p| (p.field.as_str(), p.problem))
@@ -449,13 +575,13 @@ mod tests {
             kind: "risk".into(),
             ..form()
         };
-        let p = risk.check(&matters()).unwrap_err();
+        let p = risk.check(&matters(), &iros()).unwrap_err();
         assert_eq!(p, [FieldProblem::new("human_rights", Problem::NotAllowed)]);
         let impact = IroForm {
             occurrence: "current".into(),
             ..form()
         };
-        let p = impact.check(&matters()).unwrap_err();
+        let p = impact.check(&matters(), &iros()).unwrap_err();
         assert_eq!(p, [FieldProblem::new("occurrence", Problem::Unknown)]);
     }
 

@@ -14,7 +14,7 @@ use crate::domain::iro::{
 use crate::domain::matters::{MatterForm, MatterPresetName, MatterRow};
 use crate::domain::{Bilingual, CycleStatus, FieldProblem, Problem};
 use sqlx::Row;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The cycle's state for a register or assessment write, read under the write lock: it exists and
 /// is not confirmed.
@@ -294,9 +294,9 @@ pub(super) async fn copy_register(
     .await?;
     let copied = sqlx::query(
         "INSERT INTO iros (cycle_id, matter_id, kind, potential, human_rights, value_chain, horizons,
-                           description_zh, description_en, source, created_at)
+                           description_zh, description_en, source, created_at, copied_from)
          SELECT ?, nm.id, i.kind, i.potential, i.human_rights, i.value_chain, i.horizons,
-                i.description_zh, i.description_en, i.source, ?
+                i.description_zh, i.description_en, i.source, ?, i.id
          FROM iros i JOIN matters om ON om.id = i.matter_id
          JOIN matters nm ON nm.cycle_id = ? AND nm.code = om.code
          WHERE i.cycle_id = ? AND i.retired_at IS NULL ORDER BY i.id",
@@ -305,6 +305,17 @@ pub(super) async fn copy_register(
     .bind(now())
     .bind(to)
     .bind(from)
+    .execute(&mut *conn)
+    .await?;
+    // Links between copied IROs follow them (a link to a retired IRO, not copied, stays behind).
+    sqlx::query(
+        "INSERT INTO iro_links (from_iro, to_iro)
+         SELECT nf.id, nt.id FROM iro_links l
+         JOIN iros nf ON nf.cycle_id = ? AND nf.copied_from = l.from_iro
+         JOIN iros nt ON nt.cycle_id = ? AND nt.copied_from = l.to_iro",
+    )
+    .bind(to)
+    .bind(to)
     .execute(&mut *conn)
     .await?;
     Ok(copied.rows_affected())
@@ -400,15 +411,61 @@ pub(super) async fn matters_on(
         .collect())
 }
 
-/// `form` checked against the cycle's matters, under the write lock.
+/// What an IRO of the cycle is checked against: its matters' codes and its active IROs' kinds.
+pub(super) struct Refs {
+    matters: BTreeSet<String>,
+    iros: BTreeMap<i64, IroKind>,
+}
+
+impl Refs {
+    pub(super) async fn read(conn: &mut sqlx::SqliteConnection, cycle: i64) -> Stored<Refs> {
+        let matters = sqlx::query_scalar("SELECT code FROM matters WHERE cycle_id = ?")
+            .bind(cycle)
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .collect();
+        let rows: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, kind FROM iros WHERE cycle_id = ? AND retired_at IS NULL")
+                .bind(cycle)
+                .fetch_all(&mut *conn)
+                .await?;
+        let iros = rows
+            .into_iter()
+            .map(|(id, kind)| {
+                let kind = lookup(&KINDS, &kind)
+                    .ok_or_else(|| sqlx::Error::Decode("bad IRO kind in the database".into()))?;
+                Ok((id, kind))
+            })
+            .collect::<Result<_, sqlx::Error>>()?;
+        Ok(Refs { matters, iros })
+    }
+
+    pub(super) fn check(&self, form: &IroForm) -> Result<IroRecord, Vec<FieldProblem>> {
+        form.check(&self.matters, &self.iros)
+    }
+}
+
+/// `form` checked against the cycle's matters and IROs, under the write lock.
 async fn checked(w: &mut Write, cycle: i64, form: &IroForm) -> Stored<IroRecord> {
-    let codes: BTreeSet<String> = sqlx::query_scalar("SELECT code FROM matters WHERE cycle_id = ?")
-        .bind(cycle)
-        .fetch_all(&mut **w)
-        .await?
-        .into_iter()
-        .collect();
-    form.check(&codes).map_err(StoreError::Refused)
+    let refs = Refs::read(w, cycle).await?;
+    refs.check(form).map_err(StoreError::Refused)
+}
+
+/// Writes the links of IRO `from` as `r` has them, in place of those it had.
+async fn write_links(w: &mut Write, from: i64, r: &IroRecord) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM iro_links WHERE from_iro = ?")
+        .bind(from)
+        .execute(&mut **w)
+        .await?;
+    for to in &r.leads_to {
+        sqlx::query("INSERT INTO iro_links (from_iro, to_iro) VALUES (?, ?)")
+            .bind(from)
+            .bind(to)
+            .execute(&mut **w)
+            .await?;
+    }
+    Ok(())
 }
 
 type Query<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
@@ -446,6 +503,7 @@ pub async fn add_iro(db: &Db, actor: &Actor, cycle: i64, form: &IroForm) -> Stor
         .fetch_one(&mut *w)
         .await?
         .get("id");
+    write_links(&mut w, id, &r).await?;
     let action = Action::new("register.iro_add", format!("cycle {cycle} iro {id}")).after(&r);
     w.commit(action).await?;
     Ok(id)
@@ -495,6 +553,15 @@ pub async fn edit_iro(db: &Db, actor: &Actor, cycle: i64, iro: i64, form: &IroFo
             return Err(StoreError::Refused(problems));
         }
     }
+    // An impact that a link names as the risk or opportunity it gives rise to cannot become one.
+    let linked: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM iro_links WHERE to_iro = ?)")
+            .bind(iro)
+            .fetch_one(&mut *w)
+            .await?;
+    if linked && !matches!(r.iro.kind, IroKind::Risk | IroKind::Opportunity) {
+        return refuse("kind", Problem::InUse);
+    }
     let query = sqlx::query(
         "UPDATE iros SET kind = ?, potential = ?, human_rights = ?, value_chain = ?, horizons = ?,
                          description_zh = ?, description_en = ?, source = ?,
@@ -507,6 +574,7 @@ pub async fn edit_iro(db: &Db, actor: &Actor, cycle: i64, iro: i64, form: &IroFo
         .bind(iro)
         .execute(&mut *w)
         .await?;
+    write_links(&mut w, iro, &r).await?;
     let action = Action::new("register.iro_edit", format!("cycle {cycle} iro {iro}"))
         .before(&before)
         .after(&r);
@@ -552,7 +620,19 @@ pub(super) async fn iros_where(
                 i.description_zh, i.description_en, i.source, i.retired_at IS NOT NULL AS retired
          FROM iros i JOIN matters m ON m.id = i.matter_id WHERE {filter} ORDER BY i.id",
     );
-    let rows = sqlx::query(&sql).bind(bind).fetch_all(conn).await?;
+    let rows = sqlx::query(&sql).bind(bind).fetch_all(&mut *conn).await?;
+    let links_sql = format!(
+        "SELECT l.from_iro, l.to_iro FROM iro_links l JOIN iros i ON i.id = l.from_iro
+         WHERE {filter} ORDER BY l.from_iro, l.to_iro",
+    );
+    let mut links: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    for (from, to) in sqlx::query_as::<_, (i64, i64)>(&links_sql)
+        .bind(bind)
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        links.entry(from).or_default().push(to);
+    }
     let bad = |what: &str| sqlx::Error::Decode(format!("bad IRO {what} in the database").into());
     rows.iter()
         .map(|r| {
@@ -576,6 +656,7 @@ pub(super) async fn iros_where(
                         en: r.get("description_en"),
                     },
                     source: lookup(&SOURCES, r.get("source")).ok_or_else(|| bad("source"))?,
+                    leads_to: links.remove(&r.get("id")).unwrap_or_default(),
                 },
                 retired: r.get("retired"),
             })

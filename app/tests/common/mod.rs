@@ -47,6 +47,7 @@ pub fn water_risk() -> IroForm {
         description_zh: "干旱导致取水受限".into(),
         description_en: "Drought limits water withdrawals".into(),
         source: "desk_research".into(),
+        leads_to: String::new(),
     }
 }
 

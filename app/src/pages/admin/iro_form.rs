@@ -94,6 +94,16 @@ fn IroFields(
             view! { <option value=*w selected=selected>{dm.source(*s)}</option> }
         })
         .collect_view();
+    let links = current
+        .as_ref()
+        .map(|r| {
+            r.leads_to
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default();
     // Escaped: Leptos writes a textarea's children as they are.
     let text =
         |f: fn(&IroRecord) -> &str| textarea_text(current.as_ref().map(f).unwrap_or_default());
@@ -144,6 +154,12 @@ fn IroFields(
             <select name=format!("{prefix}[source]")>{sources}</select>
         </label>
         {errors("source")}
+        <label>
+            <span>{dm.leads_to}</span>
+            <input type="text" name=format!("{prefix}[leads_to]") value=links inputmode="numeric" aria-describedby=format!("{prefix}-leads-to-hint") />
+        </label>
+        <p class="hint" id=format!("{prefix}-leads-to-hint")>{dm.leads_to_hint}</p>
+        {errors("leads_to")}
     }
 }
 

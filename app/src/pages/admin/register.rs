@@ -272,6 +272,20 @@ fn IroTable(
             let nobody = !register.assignees.iter().any(|a| a.iro == iro);
             let chain = r.value_chain.iter().map(|v| dm.chain(*v)).collect::<Vec<_>>().join(", ");
             let horizons = r.iro.horizons.iter().map(|h| dm.horizon(*h)).collect::<Vec<_>>().join(", ");
+            let arises_from: Vec<i64> = register
+                .iros
+                .iter()
+                .filter(|o| o.record.leads_to.contains(&iro))
+                .map(|o| o.id)
+                .collect();
+            let links = [(dm.gives_rise_to, "leads-to", r.leads_to.clone()), (dm.arises_from, "arises-from", arises_from)]
+                .into_iter()
+                .filter(|(_, _, ids)| !ids.is_empty())
+                .map(|(label, testid, ids)| {
+                    let ids = ids.iter().map(|n| format!("#{n}")).collect::<Vec<_>>().join(", ");
+                    view! { <br /><span class="hint" data-testid=testid>{format!("{label} {ids}")}</span> }
+                })
+                .collect_view();
             let kind = dm.kind(r.iro.kind);
             let kind_class = format!("iro-kind {}", r.iro.kind.word());
             let options = accounts
@@ -286,7 +300,7 @@ fn IroTable(
                     <td>{dm.occurrence(r.iro.kind, r.iro.potential)}</td>
                     <td>{chain}</td>
                     <td>{horizons}</td>
-                    <td class="prose">{lang.pick(&r.description.zh, &r.description.en).to_string()}</td>
+                    <td class="prose">{lang.pick(&r.description.zh, &r.description.en).to_string()}{links}</td>
                     <td>{dm.source(r.source)}</td>
                     <td>
                         {if nobody { view! { <span class="hint">{dm.nobody_assigned}</span> }.into_any() } else { view! { <ul class="plain">{who}</ul> }.into_any() }}
