@@ -705,6 +705,15 @@ async fn a_confirmed_cycle_refuses_every_register_write(db: Db) {
         register::set_hide_assessors(&db, &cli(), id, true).await,
         frozen("hide_assessors")
     );
+    let file = app::domain::register_file::RegisterFile {
+        text: app::domain::register_file::register_table(&register::iros(&db, id).await.unwrap())
+            .csv(),
+        xlsx: false,
+    };
+    assert_eq!(
+        app::store::register_import::import(&db, &cli(), id, file).await,
+        frozen("file")
+    );
     assert_eq!(
         register::set_method(&db, &cli(), id, Method::Survey).await,
         frozen("method")

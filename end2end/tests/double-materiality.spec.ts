@@ -259,3 +259,57 @@ test('an admin builds a double-materiality register, two assessors rate it and t
   await expect(page.getByTestId('iros')).toContainText('已提交');
   await expectAccessible(page);
 });
+
+test('an admin imports IROs from a file after a preview, all rows or none, and the workbook reads back', async ({ page }) => {
+  test.setTimeout(120_000);
+  const tag = unique();
+  const cycle = copyCycle();
+  await login(page, `/admin/cycles/${cycle}/register`, admin);
+  await page.getByTestId('method').waitFor();
+  await hydrated(page);
+  await page.getByTestId('method-form').locator('select').selectOption('double');
+  await page.getByTestId('method-form').locator('button').click();
+  await expect(page.getByTestId('method')).toHaveAttribute('data-method', 'double');
+  await page.getByTestId('preset-form').locator('select').selectOption('esrs-2023');
+  await page.getByTestId('preset-form').locator('button').click();
+  await expect(page.getByTestId('matters')).toContainText('120 matters');
+
+  const header = 'iro,matter,kind,occurrence,human_rights,value_chain,horizons,description_zh,description_en,source,leads_to';
+  const good = [
+    `,E1.1,negative_impact,actual,false,own_operations,short,厂区排放,Plant emissions ${tag},expert,`,
+    `,E1.1,risk,anticipated,false,"own_operations,upstream","medium,long",碳价上涨,Carbon price ${tag},desk_research,`,
+  ];
+  const file = page.getByTestId('register-file');
+  const upload = (name: string, text: string) =>
+    file.setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+
+  // One bad row: the preview names it, and nothing can be imported.
+  await upload('bad.csv', [header, ...good, ',X9,threat,actual,false,own_operations,short,甲,A,expert,'].join('\n'));
+  await page.getByTestId('register-preview').click();
+  await expect(page.getByTestId('register-preview-summary')).toContainText('Rows with problems: 1');
+  await expect(page.getByTestId('register-line-4')).toContainText('matter');
+  await expect(page.getByTestId('register-import')).toBeDisabled();
+  await expectAccessible(page);
+
+  await upload('good.csv', [header, ...good].join('\n'));
+  await expect(page.getByTestId('register-preview-rows')).toHaveCount(0);
+  await page.getByTestId('register-preview').click();
+  await expect(page.getByTestId('register-preview-summary')).toContainText('All 2 rows are correct');
+  await page.getByTestId('register-import').click();
+  await expect(page.getByTestId('register-imported')).toContainText('IROs added: 2; corrected: 0');
+  const iros = page.getByTestId('iros');
+  await expect(iros.locator('tr', { hasText: `Plant emissions ${tag}` })).toHaveCount(1);
+  await expect(iros.locator('tr', { hasText: `Carbon price ${tag}` })).toHaveCount(1);
+
+  // The register's workbook, uploaded as it was downloaded, changes nothing.
+  const xlsx = await page.request.get(`/api/v1/cycles/${cycle}/register.xlsx`);
+  expect(xlsx.status()).toBe(200);
+  await file.setInputFiles({
+    name: 'register.xlsx',
+    mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    buffer: await xlsx.body(),
+  });
+  await page.getByTestId('register-preview').click();
+  await expect(page.getByTestId('register-preview-summary')).toContainText('All 2 rows are correct');
+  await expect(page.getByTestId('register-preview-rows').locator('tbody tr', { hasText: 'No change' })).toHaveCount(2);
+});

@@ -40,6 +40,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/cycles/{id}/material.csv", get(material_csv))
         .route("/api/v1/audit.csv", get(audit_csv))
         .route("/api/v1/topics.csv", get(topics_csv))
+        .route("/api/v1/cycles/{id}/register.csv", get(register_csv))
+        .route("/api/v1/cycles/{id}/register.xlsx", get(register_xlsx))
         .route("/api/v1/topics.json", get(topics_json))
 }
 
@@ -579,6 +581,49 @@ async fn topics_export(state: &AppState, headers: &HeaderMap, csv: bool) -> Resp
             app::domain::to_json(&topics),
         )
     }
+}
+
+/// A cycle's active IROs as the register file, which imports back (admins, as the register page).
+async fn register_export(state: &AppState, headers: &HeaderMap, id: i64, xlsx: bool) -> Response {
+    if let Err(r) = require(state, headers, &[Role::Admin]).await {
+        return r;
+    }
+    let register = match app::store::register::register(&state.db, id).await {
+        Ok(Some(r)) => r,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(e) => return internal(e),
+    };
+    let table = app::domain::register_file::register_table(&register.iros);
+    if !xlsx {
+        return attachment(
+            "text/csv; charset=utf-8",
+            &format!("register-{id}.csv"),
+            table.csv(),
+        );
+    }
+    match tokio::task::spawn_blocking(move || app::chart::export::table_xlsx("register", &table))
+        .await
+    {
+        Ok(Ok(bytes)) => binary(XLSX, &format!("register-{id}.xlsx"), bytes),
+        Ok(Err(e)) => internal(e),
+        Err(e) => internal(e),
+    }
+}
+
+async fn register_csv(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Response {
+    register_export(&state, &headers, id, false).await
+}
+
+async fn register_xlsx(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Response {
+    register_export(&state, &headers, id, true).await
 }
 
 async fn topics_csv(State(state): State<AppState>, headers: HeaderMap) -> Response {

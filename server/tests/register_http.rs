@@ -179,3 +179,96 @@ async fn an_assessor_rates_only_their_own_assignments(db: Db) {
     let (status, _) = answer(&app, SaveMyRating::PATH, &rating, &expert).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// The register downloads as a file that imports back: admins only; an import through the server
+/// function previews, writes all rows, or refuses with every row's problems (422) and writes nothing;
+/// another site cannot post one.
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn the_register_file_downloads_and_imports_all_or_nothing(db: Db) {
+    let app = router(db.clone());
+    let admin = session(&db, "admin@example.com", Role::Admin).await;
+    let reviewer = session(&db, "rev@example.com", Role::Reviewer).await;
+    let id = draft_cycle(&db).await;
+    for (path, body) in [
+        (SetCycleMethod::PATH, format!("id={id}&method=double")),
+        (LoadMatterPreset::PATH, format!("id={id}&preset=esrs-2023")),
+        (AddIro::PATH, format!("id={id}&{RISK}")),
+    ] {
+        let (status, v) = answer(&app, path, &body, &admin).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {v}");
+    }
+    let url = format!("/api/v1/cycles/{id}/register.csv");
+    let (status, res) = send(&app, get_as(&url, Some(&admin))).await;
+    assert_eq!(status, StatusCode::OK);
+    let csv = body_text(res).await;
+    assert!(
+        csv.starts_with("\u{feff}iro,matter,kind,occurrence,human_rights,value_chain,horizons,"),
+        "{csv}"
+    );
+    assert!(csv.contains(",E3.1.2,risk,anticipated,false,"), "{csv}");
+    for (who, status) in [(Some(reviewer.as_str()), 403), (None, 401)] {
+        let (got, _) = send(&app, get_as(&url, who)).await;
+        assert_eq!(got.as_u16(), status);
+    }
+    let xlsx = format!("/api/v1/cycles/{id}/register.xlsx");
+    let (status, res) = send(&app, get_as(&xlsx, Some(&admin))).await;
+    assert_eq!(status, StatusCode::OK);
+    let sheet = xlsx_sheet(body_bytes(res).await, "register");
+    assert_eq!(sheet[1][1..4], ["E3.1.2", "risk", "anticipated"]);
+
+    // One more row, and the export's own row with a new description.
+    let added = csv.replace("Drought", "Drought in the basin")
+        + "\r\n,E1.1,opportunity,anticipated,false,downstream,long,低碳,Low-carbon products,workshop,\r\n";
+    let body = |text: &str| format!("id={id}&file[text]={}&file[xlsx]=false", enc(text));
+    let (status, v) = answer(&app, PreviewRegisterImport::PATH, &body(&added), &admin).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["rows"][0]["action"], "Update");
+    assert_eq!(v["rows"][1]["action"], "Add");
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM iros").await,
+        1,
+        "a preview writes nothing"
+    );
+
+    // From another site: refused before it is read.
+    let mut cross = call(ImportRegister::PATH, &body(&added), Some(&admin));
+    cross.headers_mut().insert(
+        axum::http::header::ORIGIN,
+        "https://evil.example".parse().unwrap(),
+    );
+    let (status, _) = send(&app, cross).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM iros").await, 1);
+
+    // A bad row refuses the whole file.
+    let bad = added.replace("opportunity", "threat");
+    let (status, v) = answer(&app, ImportRegister::PATH, &body(&bad), &admin).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(
+        v["RegisterImport"]["rows"][1]["problems"],
+        json!([
+            {"field": "kind", "problem": "Unknown"},
+            {"field": "occurrence", "problem": "Unknown"}
+        ])
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM iros").await, 1);
+    let (status, v) = answer(&app, ImportRegister::PATH, &body(&added), &admin).await;
+    assert_eq!(
+        (status, v),
+        (StatusCode::OK, json!({"added": 1, "updated": 1}))
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM iros").await, 2);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM iros WHERE description_en = 'Drought in the basin'"
+        )
+        .await,
+        1
+    );
+    // Reviewers neither preview nor import.
+    for path in [PreviewRegisterImport::PATH, ImportRegister::PATH] {
+        let (status, _) = send(&app, call(path, &body(&added), Some(&reviewer))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+    }
+}

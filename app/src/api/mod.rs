@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 /// What a server function can fail with. Database errors never reach the browser: they are logged on
 /// the server and become `Internal`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
 pub enum AppError {
     #[error("please sign in")]
     Unauthorized,
@@ -36,6 +36,9 @@ pub enum AppError {
     /// An import was refused, nothing written: every row with its problems.
     #[error("refused")]
     Import(crate::domain::ImportPreview),
+    /// An import of the IRO register was refused, nothing written: every row with its problems.
+    #[error("refused")]
+    RegisterImport(crate::domain::register_file::RegisterPreview),
     #[error("{0}")]
     ServerFn(ServerFnErrorErr),
 }
@@ -171,9 +174,10 @@ pub mod ssr {
             AppError::Account(super::users::UserProblem::TryLater) => {
                 http::StatusCode::TOO_MANY_REQUESTS
             }
-            AppError::Refused(_) | AppError::Account(_) | AppError::Import(_) => {
-                http::StatusCode::UNPROCESSABLE_ENTITY
-            }
+            AppError::Refused(_)
+            | AppError::Account(_)
+            | AppError::Import(_)
+            | AppError::RegisterImport(_) => http::StatusCode::UNPROCESSABLE_ENTITY,
             _ => return e,
         };
         let script_call = use_context::<http::request::Parts>().is_some_and(|p| {

@@ -114,6 +114,30 @@ pub async fn retire_iro(id: i64, iro: i64) -> Result<(), AppError> {
     Ok(crate::store::register::retire_iro(&db()?, &(&admin).into(), id, iro).await?)
 }
 
+/// What importing `file` (CSV text, or a workbook in base64 with `xlsx`) into the cycle's register
+/// would do, row by row; writes nothing.
+#[server]
+pub async fn preview_register_import(
+    id: i64,
+    file: crate::domain::register_file::RegisterFile,
+) -> Result<crate::domain::register_file::RegisterPreview, AppError> {
+    require_admin().await?;
+    Ok(crate::store::register_import::preview_import(&db()?, id, file).await?)
+}
+
+/// Imports every row of `file` into the register, or none: `AppError::RegisterImport(preview)` with
+/// the problems (422).
+#[server]
+pub async fn import_register(
+    id: i64,
+    file: crate::domain::register_file::RegisterFile,
+) -> Result<crate::domain::Imported, AppError> {
+    let admin = require_admin().await?;
+    crate::store::register_import::import(&db()?, &(&admin).into(), id, file)
+        .await?
+        .map_err(|p| super::ssr::refuse(AppError::RegisterImport(p)))
+}
+
 /// Assigns an IRO to an assessor (`user`: the account's id).
 #[server]
 pub async fn assign_iro(id: i64, iro: i64, user: i64) -> Result<(), AppError> {

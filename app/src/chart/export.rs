@@ -168,6 +168,13 @@ fn write_table(wb: &mut Workbook, name: &str, table: &Table) -> Result<(), XlsxE
     Ok(())
 }
 
+/// One table as a workbook of one sheet, `name`.
+pub fn table_xlsx(name: &str, table: &Table) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    write_table(&mut wb, name, table)?;
+    wb.save_to_buffer()
+}
+
 /// A double-materiality cycle's register, ratings and disclosure drafts as one workbook: the sheets
 /// `iros`, `ratings`, `sbm3` and `iro2`, the same tables as the four CSV files.
 pub fn assessment_xlsx(

@@ -7,6 +7,7 @@ pub mod export;
 pub mod golden;
 pub mod heat;
 pub mod labels;
+pub mod workbook;
 
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;

@@ -129,6 +129,36 @@ pub struct IroRecord {
     pub leads_to: Vec<i64>,
 }
 
+impl IroRecord {
+    /// `actual` or `potential` (a risk or an opportunity: `current` or `anticipated`), as the form
+    /// and the register file write it.
+    pub fn occurrence_word(&self) -> &'static str {
+        let financial = matches!(self.iro.kind, IroKind::Risk | IroKind::Opportunity);
+        match (financial, self.iro.potential) {
+            (false, false) => "actual",
+            (false, true) => "potential",
+            (true, false) => "current",
+            (true, true) => "anticipated",
+        }
+    }
+}
+
+/// The changes to an IRO that anyone has rated (a draft counts) that are refused, each by its
+/// field: its kind, actual or potential, human-rights flag and horizons decide what was asked and
+/// how it is scored.
+pub fn rated_changes(before: &Iro, after: &Iro) -> Vec<FieldProblem> {
+    [
+        ("kind", before.kind != after.kind),
+        ("occurrence", before.potential != after.potential),
+        ("human_rights", before.human_rights != after.human_rights),
+        ("horizons", before.horizons != after.horizons),
+    ]
+    .into_iter()
+    .filter(|(_, changed)| *changed)
+    .map(|(field, _)| FieldProblem::new(field, Problem::Rated))
+    .collect()
+}
+
 /// An IRO of a cycle's register.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IroRow {

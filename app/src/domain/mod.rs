@@ -13,6 +13,7 @@ pub mod group;
 pub mod iro;
 pub mod library;
 pub mod matters;
+pub mod register_file;
 pub mod results;
 pub mod review;
 pub mod scale;

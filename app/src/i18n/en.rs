@@ -261,7 +261,7 @@ pub static TEXT: Text = Text {
     prob_label_count: "Needs exactly one label per point of the scale.",
     prob_missing_column: "This column is missing.",
     prob_unreadable: "The file is not CSV or JSON of the expected shape.",
-    prob_no_rows: "The file has no topics.",
+    prob_no_rows: "The file has no rows below its header.",
     prob_in_use: "In use: cannot be removed.",
     prob_frozen: "Frozen: the cycle has answers or is confirmed.",
     prob_none_chosen: "Choose at least one first.",

@@ -261,7 +261,7 @@ pub static TEXT: Text = Text {
     prob_label_count: "每个分值必须正好有一个标签。",
     prob_missing_column: "缺少此列。",
     prob_unreadable: "文件不是预期格式的 CSV 或 JSON。",
-    prob_no_rows: "文件中没有议题。",
+    prob_no_rows: "文件在表头之下没有数据行。",
     prob_in_use: "正在使用：不能移除。",
     prob_frozen: "已冻结：周期已有回答或已确认。",
     prob_none_chosen: "请先至少选择一项。",

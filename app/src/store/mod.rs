@@ -9,6 +9,7 @@ pub mod groups;
 pub mod library;
 pub mod links;
 pub mod register;
+pub mod register_import;
 pub mod responses;
 pub mod results;
 pub mod review;

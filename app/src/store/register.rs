@@ -8,8 +8,8 @@ use super::write::{refuse, StoreError, Stored, Write};
 use super::{now, Db};
 use crate::domain::double_materiality::{Iro, IroKind, Method, Scoring};
 use crate::domain::iro::{
-    from_words, lookup, word, words, IroForm, IroRecord, IroRow, RegisterView, CHAIN, HORIZONS,
-    KINDS, SOURCES,
+    from_words, lookup, rated_changes, word, words, IroForm, IroRecord, IroRow, RegisterView,
+    CHAIN, HORIZONS, KINDS, SOURCES,
 };
 use crate::domain::matters::{MatterForm, MatterPresetName, MatterRow};
 use crate::domain::{Bilingual, CycleStatus, FieldProblem, Problem};
@@ -36,7 +36,7 @@ async fn method_of(w: &mut Write, cycle: i64) -> Stored<Method> {
 }
 
 /// An unconfirmed cycle of the double-materiality method, or the refusal of `field`.
-async fn double_register(w: &mut Write, cycle: i64, field: &str) -> Stored<()> {
+pub(super) async fn double_register(w: &mut Write, cycle: i64, field: &str) -> Stored<()> {
     unconfirmed(w, cycle, field).await?;
     if method_of(w, cycle).await? != Method::Double {
         return refuse(field, Problem::NotAllowed);
@@ -484,11 +484,32 @@ fn bind_record<'q>(query: Query<'q>, r: &'q IroRecord) -> Query<'q> {
         .bind(word(&SOURCES, r.source))
 }
 
-/// Adds an IRO to the register of a double-materiality cycle; its id.
-pub async fn add_iro(db: &Db, actor: &Actor, cycle: i64, form: &IroForm) -> Stored<i64> {
-    let mut w = Write::begin(db, actor).await?;
-    double_register(&mut w, cycle, "matter").await?;
-    let r = checked(&mut w, cycle, form).await?;
+/// The cycle's IROs that anyone has rated: a rating, a submission, a rationale or evidence (a
+/// draft counts).
+pub(super) async fn rated_iros(
+    conn: &mut sqlx::SqliteConnection,
+    cycle: i64,
+) -> Result<BTreeSet<i64>, sqlx::Error> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT r.iro_id FROM iro_ratings r JOIN iros i ON i.id = r.iro_id WHERE i.cycle_id = ?
+         UNION
+         SELECT a.iro_id FROM iro_assignments a JOIN iros i ON i.id = a.iro_id
+         WHERE i.cycle_id = ?
+           AND (a.submitted_at IS NOT NULL OR a.rationale <> '' OR a.evidence <> '')",
+    )
+    .bind(cycle)
+    .bind(cycle)
+    .fetch_all(conn)
+    .await?;
+    Ok(ids.into_iter().collect())
+}
+
+/// Writes a checked IRO as a new one of the cycle, with its links; its id.
+pub(super) async fn insert_iro(
+    w: &mut Write,
+    cycle: i64,
+    r: &IroRecord,
+) -> Result<i64, sqlx::Error> {
     let query = sqlx::query(
         "INSERT INTO iros (cycle_id, kind, potential, human_rights, value_chain, horizons,
                            description_zh, description_en, source, matter_id, created_at)
@@ -496,14 +517,46 @@ pub async fn add_iro(db: &Db, actor: &Actor, cycle: i64, form: &IroForm) -> Stor
          RETURNING id",
     )
     .bind(cycle);
-    let id: i64 = bind_record(query, &r)
+    let id: i64 = bind_record(query, r)
         .bind(now())
         .bind(cycle)
         .bind(&r.matter)
-        .fetch_one(&mut *w)
+        .fetch_one(&mut **w)
         .await?
         .get("id");
-    write_links(&mut w, id, &r).await?;
+    write_links(w, id, r).await?;
+    Ok(id)
+}
+
+/// Writes a checked IRO over the cycle's IRO `iro`, with its links.
+pub(super) async fn update_iro(
+    w: &mut Write,
+    cycle: i64,
+    iro: i64,
+    r: &IroRecord,
+) -> Result<(), sqlx::Error> {
+    let query = sqlx::query(
+        "UPDATE iros SET kind = ?, potential = ?, human_rights = ?, value_chain = ?, horizons = ?,
+                         description_zh = ?, description_en = ?, source = ?,
+                         matter_id = (SELECT id FROM matters WHERE cycle_id = ? AND code = ?)
+         WHERE id = ? AND cycle_id = ?",
+    );
+    bind_record(query, r)
+        .bind(cycle)
+        .bind(&r.matter)
+        .bind(iro)
+        .bind(cycle)
+        .execute(&mut **w)
+        .await?;
+    write_links(w, iro, r).await
+}
+
+/// Adds an IRO to the register of a double-materiality cycle; its id.
+pub async fn add_iro(db: &Db, actor: &Actor, cycle: i64, form: &IroForm) -> Stored<i64> {
+    let mut w = Write::begin(db, actor).await?;
+    double_register(&mut w, cycle, "matter").await?;
+    let r = checked(&mut w, cycle, form).await?;
+    let id = insert_iro(&mut w, cycle, &r).await?;
     let action = Action::new("register.iro_add", format!("cycle {cycle} iro {id}")).after(&r);
     w.commit(action).await?;
     Ok(id)
@@ -527,28 +580,8 @@ pub async fn edit_iro(db: &Db, actor: &Actor, cycle: i64, iro: i64, form: &IroFo
         _ => return Err(StoreError::NotFound),
     };
     let r = checked(&mut w, cycle, form).await?;
-    let rated: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM iro_ratings WHERE iro_id = ?)
-             OR EXISTS (SELECT 1 FROM iro_assignments WHERE iro_id = ?
-                        AND (submitted_at IS NOT NULL OR rationale <> '' OR evidence <> ''))",
-    )
-    .bind(iro)
-    .bind(iro)
-    .fetch_one(&mut *w)
-    .await?;
-    if rated {
-        let (old, new) = (&before.iro, &r.iro);
-        let fixed = [
-            ("kind", old.kind != new.kind),
-            ("occurrence", old.potential != new.potential),
-            ("human_rights", old.human_rights != new.human_rights),
-            ("horizons", old.horizons != new.horizons),
-        ];
-        let problems: Vec<FieldProblem> = fixed
-            .into_iter()
-            .filter(|(_, changed)| *changed)
-            .map(|(field, _)| FieldProblem::new(field, Problem::Rated))
-            .collect();
+    if rated_iros(&mut w, cycle).await?.contains(&iro) {
+        let problems = rated_changes(&before.iro, &r.iro);
         if !problems.is_empty() {
             return Err(StoreError::Refused(problems));
         }
@@ -562,19 +595,7 @@ pub async fn edit_iro(db: &Db, actor: &Actor, cycle: i64, iro: i64, form: &IroFo
     if linked && !matches!(r.iro.kind, IroKind::Risk | IroKind::Opportunity) {
         return refuse("kind", Problem::InUse);
     }
-    let query = sqlx::query(
-        "UPDATE iros SET kind = ?, potential = ?, human_rights = ?, value_chain = ?, horizons = ?,
-                         description_zh = ?, description_en = ?, source = ?,
-                         matter_id = (SELECT id FROM matters WHERE cycle_id = ? AND code = ?)
-         WHERE id = ?",
-    );
-    bind_record(query, &r)
-        .bind(cycle)
-        .bind(&r.matter)
-        .bind(iro)
-        .execute(&mut *w)
-        .await?;
-    write_links(&mut w, iro, &r).await?;
+    update_iro(&mut w, cycle, iro, &r).await?;
     let action = Action::new("register.iro_edit", format!("cycle {cycle} iro {iro}"))
         .before(&before)
         .after(&r);

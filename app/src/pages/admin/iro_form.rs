@@ -6,7 +6,6 @@ use crate::api::AppError;
 use crate::components::{
     cycle_id, field_errors, problems_of, refusal, textarea_text, AdminNav, Header,
 };
-use crate::domain::double_materiality::IroKind;
 use crate::domain::iro::{IroRecord, RegisterView, CHAIN, HORIZONS, KINDS, SOURCES};
 use crate::domain::FieldProblem;
 use crate::use_lang;
@@ -61,15 +60,7 @@ fn IroFields(
         .map(|(w, k)| (*w, dm.kind(*k), has(&|r| r.iro.kind == *k)))
         .collect();
     // A risk or opportunity is current or anticipated, an impact actual or potential.
-    let occurrence = current.as_ref().map(|r| {
-        let financial = matches!(r.iro.kind, IroKind::Risk | IroKind::Opportunity);
-        match (financial, r.iro.potential) {
-            (false, false) => "actual",
-            (false, true) => "potential",
-            (true, false) => "current",
-            (true, true) => "anticipated",
-        }
-    });
+    let occurrence = current.as_ref().map(IroRecord::occurrence_word);
     let occurrences = [
         ("actual", dm.actual),
         ("potential", dm.potential),

@@ -5,5 +5,6 @@ pub mod groups;
 pub mod iro_form;
 pub mod matters;
 pub mod register;
+pub mod register_import;
 pub mod scoring;
 pub mod topics;

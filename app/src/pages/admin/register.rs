@@ -30,6 +30,7 @@ pub struct Actions {
     names: ServerAction<SetHideAssessors>,
     pub(super) add_matter: ServerAction<AddMatter>,
     pub(super) remove_matter: ServerAction<RemoveMatter>,
+    upload: super::register_import::Upload,
 }
 
 impl Actions {
@@ -60,12 +61,14 @@ pub fn RegisterPage() -> impl IntoView {
         names: ServerAction::new(),
         add_matter: ServerAction::new(),
         remove_matter: ServerAction::new(),
+        upload: super::register_import::Upload::default(),
     };
     // A refused IRO or scoring does not reload the page, so the form keeps what was typed beside
     // the messages.
     let added = success_version(actions.add);
     let matter_added = success_version(actions.add_matter);
     let scored = success_version(actions.scoring);
+    let imported = success_version(actions.upload.import);
     let versions = move || {
         (
             id(),
@@ -79,6 +82,7 @@ pub fn RegisterPage() -> impl IntoView {
             matter_added.get(),
             actions.remove_matter.version().get(),
             actions.names.version().get(),
+            imported.get(),
         )
     };
     let data = Resource::new(versions, |(id, ..)| async move {
@@ -145,6 +149,7 @@ fn Register(
         view! {
             <IroTable id register=register.clone() users frozen actions />
             {(!frozen).then(|| view! { <super::iro_form::AddIroForm id register=register.clone() add=actions.add /> })}
+            {(!frozen).then(|| view! { <super::register_import::RegisterImport id upload=actions.upload /> })}
         }
     });
     view! {
