@@ -207,6 +207,14 @@ fn every_admin_call(cycle: i64, user: i64) -> Vec<(&'static str, String)> {
             format!("id={cycle}&hidden=true"),
         ),
         (
+            <register::PreviewRegisterImport as ServerFn>::PATH,
+            format!("id={cycle}&file[text]=iro&file[xlsx]=false"),
+        ),
+        (
+            <register::ImportRegister as ServerFn>::PATH,
+            format!("id={cycle}&file[text]=iro&file[xlsx]=false"),
+        ),
+        (
             <register::WaiveAssignment as ServerFn>::PATH,
             format!("id={cycle}&iro=1&user={user}&reason=Why"),
         ),

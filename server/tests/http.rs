@@ -263,7 +263,7 @@ async fn results_refuse_anonymous_callers_and_serve_reviewers(db: Db) {
         "{e1_line}"
     );
     assert_eq!(csv.lines().count(), 18);
-    // The binary downloads: a PNG at twice the SVG's 720 x 600, a workbook (a zip).
+    // The binary downloads: a PNG at twice the SVG's 1120 x 600 (plot and key), a workbook (a zip).
     let (status, res) = send(&app, bearer(&format!("{png_url}?lang=zh-CN"))).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(res.headers()[header::CONTENT_TYPE], "image/png");
@@ -271,8 +271,8 @@ async fn results_refuse_anonymous_callers_and_serve_reviewers(db: Db) {
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     assert_eq!(
         &png[16..24],
-        &[0, 0, 0x05, 0xa0, 0, 0, 0x04, 0xb0],
-        "1440 x 1200"
+        &[0, 0, 0x08, 0xc0, 0, 0, 0x04, 0xb0],
+        "2240 x 1200"
     );
     let (status, res) = send(&app, bearer(&xlsx_url)).await;
     assert_eq!(status, StatusCode::OK);

@@ -4,8 +4,9 @@
 //! beside the plot giving every number's code and full name in the page's language. The SVG carries
 //! the key, so an exported SVG or PNG reads on its own.
 
+use super::key::{Key, KEY_WIDTH};
 use super::{
-    category_colour, draw_axes, draw_categories, draw_labels, draw_thresholds, escape, labels, FONT,
+    category_colour, draw_axes, draw_categories, draw_labels, draw_thresholds, escape, FONT,
 };
 use crate::domain::double_materiality::MatterMateriality;
 use crate::domain::iro::AssessmentView;
@@ -14,14 +15,9 @@ use crate::i18n::Lang;
 use plotters::prelude::*;
 
 const PLOT_WIDTH: u32 = 640;
-const KEY_WIDTH: u32 = 400;
 const MIN_HEIGHT: u32 = 620;
-const KEY_PX: f64 = 12.0;
-const KEY_LINE: i32 = 16;
-/// Where the key's first line starts (under the legend and the key's title), and the room kept
-/// under its last.
+/// Where the key's first line starts (under the legend and the key's title).
 const KEY_TOP: i32 = 112;
-const KEY_BOTTOM: i32 = 24;
 /// The axes run a little past 0 and 5 so that a point on the edge is whole.
 const LO: f64 = -0.25;
 const HI: f64 = 5.25;
@@ -62,42 +58,12 @@ pub fn matter_points(view: &AssessmentView, lang: Lang) -> Vec<MatterPoint> {
         .collect()
 }
 
-/// Splits `text` into lines of at most `max_px` at `font_px` (by [`labels::text_size`]): at a space
-/// where the line has one, else between characters (Chinese has no spaces).
-fn wrap(text: &str, max_px: f64, font_px: f64) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for c in text.chars() {
-        line.push(c);
-        if labels::text_size(&line, font_px).0 <= max_px {
-            continue;
-        }
-        let cut = match line.trim_end().rfind(' ') {
-            Some(at) if at > 0 => at,
-            _ => line.len() - c.len_utf8(),
-        };
-        let rest = line.split_off(cut);
-        lines.push(line.trim_end().to_string());
-        line = rest.trim_start().to_string();
-    }
-    if !line.trim().is_empty() {
-        lines.push(line.trim_end().to_string());
-    }
-    lines
-}
-
-/// The key's entries: each point's number, code and name, wrapped to the key's width.
-fn key_lines(points: &[MatterPoint]) -> Vec<(Option<usize>, String)> {
-    let width = f64::from(KEY_WIDTH) - 56.0;
-    points
+/// The key: each point's number and its code and full name.
+fn key(points: &[MatterPoint]) -> Key {
+    let entries = points
         .iter()
-        .flat_map(|p| {
-            wrap(&format!("{} {}", p.code, p.name), width, KEY_PX)
-                .into_iter()
-                .enumerate()
-                .map(move |(i, line)| ((i == 0).then_some(p.number), line))
-        })
-        .collect()
+        .map(|p| (format!("{}.", p.number), format!("{} {}", p.code, p.name)));
+    Key::new(entries, KEY_TOP)
 }
 
 /// The matrix as SVG markup, with `role="img"`, an `aria-label`, and for each point a focusable
@@ -105,8 +71,8 @@ fn key_lines(points: &[MatterPoint]) -> Vec<(Option<usize>, String)> {
 /// table beside it.
 pub fn double_matrix_svg(view: &AssessmentView, lang: Lang) -> String {
     let points = matter_points(view, lang);
-    let key = key_lines(&points);
-    let height = MIN_HEIGHT.max((KEY_TOP + KEY_BOTTOM + KEY_LINE * key.len() as i32) as u32);
+    let key = key(&points);
+    let height = MIN_HEIGHT.max(key.height());
     let mut svg = String::new();
     let pixels = match draw(&mut svg, view, lang, &points, &key, height) {
         Ok(p) => p,
@@ -153,7 +119,7 @@ fn draw<'a>(
     view: &AssessmentView,
     lang: Lang,
     points: &[MatterPoint],
-    key: &[(Option<usize>, String)],
+    key: &Key,
     height: u32,
 ) -> Result<Vec<(f64, f64)>, Box<dyn std::error::Error + 'a>> {
     let dm = lang.dm();
@@ -204,26 +170,7 @@ fn draw<'a>(
         }
         side.draw(&Text::new(t.series(c), (28, y - 7), (FONT, 13).into_font()))?;
     }
-    side.draw(&Text::new(
-        dm.key_title.to_string(),
-        (8, KEY_TOP - 24),
-        (FONT, 15).into_font(),
-    ))?;
-    for (i, (number, line)) in key.iter().enumerate() {
-        let y = KEY_TOP + KEY_LINE * i as i32;
-        if let Some(n) = number {
-            side.draw(&Text::new(
-                format!("{n}."),
-                (8, y),
-                (FONT, KEY_PX).into_font(),
-            ))?;
-        }
-        side.draw(&Text::new(
-            line.clone(),
-            (40, y),
-            (FONT, KEY_PX).into_font(),
-        ))?;
-    }
+    key.draw(&side, dm.key_title)?;
     root.present()?;
     Ok(pixels)
 }
@@ -333,16 +280,5 @@ mod tests {
         let zh = double_matrix_svg(&v, Lang::Zh);
         assert!(zh.contains("双重重要性矩阵") && zh.contains("E1.1 议题E1.1"));
         assert!(zh.contains("财务重要性（x）") && zh.contains("影响重要性（y）"));
-    }
-
-    #[test]
-    fn long_names_wrap_at_a_space_or_between_characters() {
-        let lines = wrap("Matter with a long name that wraps", 100.0, 12.0);
-        assert!(lines.len() > 1);
-        assert!(lines.iter().all(|l| labels::text_size(l, 12.0).0 <= 100.0));
-        assert_eq!(lines.join(" "), "Matter with a long name that wraps");
-        let zh = wrap("生态系统和生物多样性保护与可持续利用", 60.0, 12.0);
-        assert!(zh.len() > 1 && zh.iter().all(|l| labels::text_size(l, 12.0).0 <= 60.0));
-        assert_eq!(zh.concat(), "生态系统和生物多样性保护与可持续利用");
     }
 }

@@ -316,7 +316,8 @@ mod tests {
             None,
         );
         let img = pixels(&png(&svg, 2.0).unwrap());
-        assert_eq!((img.width(), img.height()), (2 * 720, 2 * 600));
+        // The plot and its key, 720 + 400 wide.
+        assert_eq!((img.width(), img.height()), (2 * 1120, 2 * 600));
         // A private-use character is in no font: drawn as "?", with the note at the foot.
         let font = chart_font().unwrap();
         let odd = drawable(font, &text_svg("A\u{E000}"));
@@ -337,6 +338,6 @@ mod tests {
         let svg =
             super::super::matrix_svg(&results, crate::i18n::Lang::Zh, Default::default(), None);
         let img = pixels(&png(&svg, 2.0).unwrap());
-        assert_eq!((img.width(), img.height()), (2 * 720, 2 * 600));
+        assert_eq!((img.width(), img.height()), (2 * 1120, 2 * 600));
     }
 }

@@ -6,6 +6,7 @@ pub mod double;
 pub mod export;
 pub mod golden;
 pub mod heat;
+pub mod key;
 pub mod labels;
 pub mod workbook;
 
@@ -26,6 +27,8 @@ pub fn category_colour(c: Category) -> RGBColor {
 const WIDTH: u32 = 720;
 const HEIGHT: u32 = 600;
 const FONT: &str = "sans-serif";
+/// Where the survey matrix's key starts, under its title.
+const SURVEY_KEY_TOP: i32 = 56;
 /// Size of a topic label, and the half-size of the area a marker takes, in pixels.
 const LABEL_PX: f64 = 13.0;
 const MARKER_PX: f64 = 7.0;
@@ -322,9 +325,22 @@ fn draw<'a, 'r>(
         lo = (min - 0.5).max(lo);
         hi = (max + 0.5).min(hi);
     }
-    let root = SVGBackend::with_string(out, (WIDTH, HEIGHT)).into_drawing_area();
+    // The key beside the plot: every plotted topic's label and its full name, in the topics' order.
+    let key = key::Key::new(
+        results
+            .topics
+            .iter()
+            .filter(|r| position(r).is_some())
+            .map(|r| (label_text(r), lang.pick(&r.name.zh, &r.name.en).to_string())),
+        SURVEY_KEY_TOP,
+    );
+    let root = SVGBackend::with_string(out, (WIDTH + key::KEY_WIDTH, HEIGHT.max(key.height())))
+        .into_drawing_area();
     root.fill(&WHITE)?;
-    let mut chart = ChartBuilder::on(&root)
+    let (plot, side) = root.split_horizontally(WIDTH);
+    let plot = plot.shrink((0, 0), (WIDTH, HEIGHT));
+    key.draw(&side, t.key_title)?;
+    let mut chart = ChartBuilder::on(&plot)
         .caption(
             match &results.confirmation {
                 Some(s) => format!(
@@ -607,9 +623,22 @@ mod tests {
         // Every topic has one hover and focus target with its figures.
         assert_eq!(svg.matches("<g class=\"point\" tabindex=\"0\"").count(), 17);
         assert!(svg.contains("<title>E1 Topic E1 — Importance to the business: Mean 4.00"));
-        // Every topic is labelled once.
+        // Every topic is labelled once on the plot, and the key beside it gives the label again with
+        // the topic's full name in the chart's language, so a downloaded chart reads on its own.
+        let zh = matrix_svg(&fixture(), Lang::Zh, MatrixOptions::default(), None);
         for code in ["E1", "S10", "G5"] {
-            assert_eq!(svg.matches(&format!(">\n{code}\n<")).count(), 1, "{code}");
+            assert_eq!(svg.matches(&format!(">\n{code}\n<")).count(), 2, "{code}");
+            assert_eq!(
+                svg.matches(&format!(">\nTopic {code}\n<")).count(),
+                1,
+                "{code}"
+            );
+            assert_eq!(
+                zh.matches(&format!(">\n议题 {code}\n<")).count(),
+                1,
+                "{code}"
+            );
         }
+        assert!(svg.contains(">\nTopics\n<") && zh.contains(">\n议题\n<"));
     }
 }

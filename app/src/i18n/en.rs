@@ -45,6 +45,7 @@ pub static TEXT: Text = Text {
     login_busy: "Too many sign-ins at this moment. Try again in a few seconds.",
 
     matrix_title: "Materiality matrix",
+    key_title: "Topics",
     matrix_intro: "Each point is a topic at the mean of its answers: to the right, more important to the business; higher up, more important to stakeholders.",
     login_needed: "Please sign in to see the results.",
     forbidden: "Your account may not see these results.",

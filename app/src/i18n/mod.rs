@@ -136,6 +136,8 @@ pub struct Text {
     pub login_busy: &'static str,
 
     pub matrix_title: &'static str,
+    /// The title of the key beside the matrix (each label's full name).
+    pub key_title: &'static str,
     pub matrix_intro: &'static str,
     pub login_needed: &'static str,
     pub forbidden: &'static str,

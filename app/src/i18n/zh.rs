@@ -45,6 +45,7 @@ pub static TEXT: Text = Text {
     login_busy: "此刻登录的人过多，请几秒后重试。",
 
     matrix_title: "重要性评价矩阵",
+    key_title: "议题",
     matrix_intro: "每个点代表一项议题在所有回答中的平均位置：越靠右对公司业务越重要，越靠上对利益相关方越重要。",
     login_needed: "请登录后查看评估结果。",
     forbidden: "您的账户无权查看这些结果。",
