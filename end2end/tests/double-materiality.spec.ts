@@ -28,6 +28,18 @@ async function addIro(page: Page, iro: Iro) {
   await expect(page.getByTestId('iros').locator('tr', { hasText: iro.en })).toHaveCount(1);
 }
 
+/** On a draft's register page: the double materiality method and the ESRS preset's 120 matters. */
+async function doubleRegister(page: Page) {
+  await page.getByTestId('method').waitFor();
+  await hydrated(page);
+  await page.getByTestId('method-form').locator('select').selectOption('double');
+  await page.getByTestId('method-form').locator('button').click();
+  await expect(page.getByTestId('method')).toHaveAttribute('data-method', 'double');
+  await page.getByTestId('preset-form').locator('select').selectOption('esrs-2023');
+  await page.getByTestId('preset-form').locator('button').click();
+  await expect(page.getByTestId('matters')).toContainText('120 matters');
+}
+
 /** The id of the register's row that describes `en`. */
 async function iroId(page: Page, en: string): Promise<string> {
   const row = page.getByTestId('iros').locator('tr', { hasText: en });
@@ -51,14 +63,7 @@ test('an admin builds a double-materiality register, two assessors rate it and t
   const ben = createUser(`ben-${tag}@example.com`.toLowerCase(), 'assessor', 'assessor password 2');
 
   await login(page, `/admin/cycles/${cycle}/register`, admin);
-  await page.getByTestId('method').waitFor();
-  await hydrated(page);
-  await page.getByTestId('method-form').locator('select').selectOption('double');
-  await page.getByTestId('method-form').locator('button').click();
-  await expect(page.getByTestId('method')).toHaveAttribute('data-method', 'double');
-  await page.getByTestId('preset-form').locator('select').selectOption('esrs-2023');
-  await page.getByTestId('preset-form').locator('button').click();
-  await expect(page.getByTestId('matters')).toContainText('120 matters');
+  await doubleRegister(page);
 
   // A matter of the company's own, below E3.1, marked as such; its form is checked by axe open.
   await page.getByTestId('matter-form-box').locator('summary').click();
@@ -265,14 +270,7 @@ test('an admin imports IROs from a file after a preview, all rows or none, and t
   const tag = unique();
   const cycle = copyCycle();
   await login(page, `/admin/cycles/${cycle}/register`, admin);
-  await page.getByTestId('method').waitFor();
-  await hydrated(page);
-  await page.getByTestId('method-form').locator('select').selectOption('double');
-  await page.getByTestId('method-form').locator('button').click();
-  await expect(page.getByTestId('method')).toHaveAttribute('data-method', 'double');
-  await page.getByTestId('preset-form').locator('select').selectOption('esrs-2023');
-  await page.getByTestId('preset-form').locator('button').click();
-  await expect(page.getByTestId('matters')).toContainText('120 matters');
+  await doubleRegister(page);
 
   const header = 'iro,matter,kind,occurrence,human_rights,value_chain,horizons,description_zh,description_en,source,leads_to';
   const good = [

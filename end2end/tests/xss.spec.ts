@@ -229,4 +229,16 @@ test('the double-materiality register, ratings and calibrations show such text a
   ]) {
     await expectInert(page, url);
   }
+
+  // The import's preview, drawn in the browser: a pasted row whose description is the text.
+  await page.goto(`/admin/cycles/${id}/register?lang=en`);
+  await hydrated(page);
+  const quoted = `"${payload.replaceAll('"', '""')}"`;
+  await page.getByTestId('register-text').fill(
+    `matter,kind,occurrence,value_chain,horizons,description_zh,description_en,source\nE1.1,risk,current,upstream,short,${quoted},${quoted},expert\n`,
+  );
+  await page.getByTestId('register-preview').click();
+  await expect(page.getByTestId('register-preview-summary')).toContainText('All 1 rows are correct');
+  await page.waitForTimeout(300);
+  await expectText(page, 'the import preview');
 });

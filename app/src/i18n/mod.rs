@@ -486,6 +486,47 @@ impl Text {
 }
 
 impl Text {
+    /// The line above an import's preview: why the file cannot be read, how many rows have problems,
+    /// or that all are ready (the topic library's import and the register's say it alike).
+    pub fn import_summary(
+        &self,
+        file: Option<&crate::domain::FieldProblem>,
+        bad: usize,
+        rows: usize,
+    ) -> String {
+        match file {
+            Some(p) => format!(
+                "{}: {} ({})",
+                self.import_blocked,
+                self.problem(p.problem),
+                p.field
+            ),
+            None if bad > 0 => self.rows_with_problems.replace("{n}", &bad.to_string()),
+            None => self.rows_ready.replace("{n}", &rows.to_string()),
+        }
+    }
+
+    /// A preview row's problems, each with its field, or that it has none.
+    pub fn row_problems(&self, problems: &[crate::domain::FieldProblem]) -> String {
+        if problems.is_empty() {
+            return self.no_problem.to_string();
+        }
+        problems
+            .iter()
+            .map(|p| format!("{}: {}", p.field, self.problem(p.problem)))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// What importing a preview row does.
+    pub fn row_action(&self, action: crate::domain::RowAction) -> &'static str {
+        match action {
+            crate::domain::RowAction::Add => self.row_add,
+            crate::domain::RowAction::Update => self.row_update,
+            crate::domain::RowAction::Unchanged => self.row_unchanged,
+        }
+    }
+
     pub fn problem(&self, p: Problem) -> &'static str {
         match p {
             Problem::Required => self.prob_required,

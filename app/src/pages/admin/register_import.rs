@@ -4,7 +4,6 @@
 
 use crate::api::register::{ImportRegister, PreviewRegisterImport};
 use crate::api::AppError;
-use crate::domain::library::RowAction;
 use crate::domain::register_file::{RegisterFile, RegisterPreview};
 use crate::use_lang;
 use leptos::prelude::*;
@@ -162,31 +161,13 @@ fn PreviewTable(preview: RegisterPreview) -> impl IntoView {
         .filter(|r| !r.problems.is_empty())
         .count();
     let blocked = bad > 0 || preview.file_problem.is_some();
-    let summary = match &preview.file_problem {
-        Some(p) => format!(
-            "{}: {} ({})",
-            t.import_blocked,
-            t.problem(p.problem),
-            p.field
-        ),
-        None if bad > 0 => t.rows_with_problems.replace("{n}", &bad.to_string()),
-        None => t.rows_ready.replace("{n}", &preview.rows.len().to_string()),
-    };
+    let summary = t.import_summary(preview.file_problem.as_ref(), bad, preview.rows.len());
     let rows = preview
         .rows
         .into_iter()
         .map(|r| {
-            let problems = r
-                .problems
-                .iter()
-                .map(|p| format!("{}: {}", p.field, t.problem(p.problem)))
-                .collect::<Vec<_>>()
-                .join("; ");
-            let action = match r.action {
-                RowAction::Add => t.row_add,
-                RowAction::Update => t.row_update,
-                RowAction::Unchanged => t.row_unchanged,
-            };
+            let problems = t.row_problems(&r.problems);
+            let action = t.row_action(r.action);
             let ok = r.problems.is_empty();
             let f = r.form;
             view! {
@@ -197,7 +178,7 @@ fn PreviewTable(preview: RegisterPreview) -> impl IntoView {
                     <td>{f.kind}</td>
                     <td class="prose">{lang.pick(&f.description_zh, &f.description_en).to_string()}</td>
                     <td>{action}</td>
-                    <td class="problems">{if ok { t.no_problem.to_string() } else { problems }}</td>
+                    <td class="problems">{problems}</td>
                 </tr>
             }
         })

@@ -9,7 +9,7 @@ use crate::api::AppError;
 use crate::components::{
     editing_until_saved, field_errors, problems_of, refusal, AdminNav, AdminTable, Header,
 };
-use crate::domain::{Category, CustomCategory, ImportPreview, RowAction, TopicRecord, TopicRow};
+use crate::domain::{Category, CustomCategory, ImportPreview, TopicRecord, TopicRow};
 use crate::use_lang;
 use leptos::prelude::*;
 
@@ -475,31 +475,13 @@ fn PreviewTable(preview: ImportPreview) -> impl IntoView {
         .filter(|r| !r.problems.is_empty())
         .count();
     let blocked = bad > 0 || preview.file_problem.is_some();
-    let summary = match &preview.file_problem {
-        Some(p) => format!(
-            "{}: {} ({})",
-            t.import_blocked,
-            t.problem(p.problem),
-            p.field
-        ),
-        None if bad > 0 => t.rows_with_problems.replace("{n}", &bad.to_string()),
-        None => t.rows_ready.replace("{n}", &preview.rows.len().to_string()),
-    };
+    let summary = t.import_summary(preview.file_problem.as_ref(), bad, preview.rows.len());
     let rows = preview
         .rows
         .into_iter()
         .map(|r| {
-            let problems = r
-                .problems
-                .iter()
-                .map(|p| format!("{}: {}", p.field, t.problem(p.problem)))
-                .collect::<Vec<_>>()
-                .join("; ");
-            let action = match r.action {
-                RowAction::Add => t.row_add,
-                RowAction::Update => t.row_update,
-                RowAction::Unchanged => t.row_unchanged,
-            };
+            let problems = t.row_problems(&r.problems);
+            let action = t.row_action(r.action);
             let ok = r.problems.is_empty();
             view! {
                 <tr class:row-bad=!ok data-testid=format!("preview-line-{}", r.line)>
@@ -508,7 +490,7 @@ fn PreviewTable(preview: ImportPreview) -> impl IntoView {
                     <td>{r.raw.name_zh.clone()}</td>
                     <td>{r.raw.name_en.clone()}</td>
                     <td>{action}</td>
-                    <td class="problems">{if ok { t.no_problem.to_string() } else { problems }}</td>
+                    <td class="problems">{problems}</td>
                 </tr>
             }
         })
