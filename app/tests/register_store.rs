@@ -491,8 +491,35 @@ async fn an_impact_links_to_the_risks_and_opportunities_it_gives_rise_to(db: Db)
         .await
         .unwrap();
     assert_eq!(count(&db, "SELECT COUNT(*) FROM iro_links").await, 0);
-    // Unlinked, the risk may become an impact.
-    register::edit_iro(&db, &cli(), id, risk, &as_impact)
+    // Retiring an IRO takes its links with it (into the audit entry): the register's file then
+    // reads back as it is.
+    register::edit_iro(&db, &cli(), id, impact, &one)
+        .await
+        .unwrap();
+    register::retire_iro(&db, &cli(), id, risk).await.unwrap();
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM iro_links").await, 0);
+    assert_eq!(
+        leads_to(register::iros(&db, id).await.unwrap(), impact),
+        Vec::<i64>::new()
+    );
+    let before: String = sqlx::query_scalar(
+        "SELECT before FROM audit_log WHERE action = 'register.iro_retire' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(before, format!("{{\"links\":[[{impact},{risk}]]}}"));
+    let file = app::domain::register_file::RegisterFile {
+        text: app::domain::register_file::register_table(&register::iros(&db, id).await.unwrap())
+            .csv(),
+        xlsx: false,
+    };
+    let p = app::store::register_import::preview_import(&db, id, file)
+        .await
+        .unwrap();
+    assert!(p.ok(), "{p:?}");
+    // Unlinked, a risk may become an impact.
+    register::edit_iro(&db, &cli(), id, opportunity, &as_impact)
         .await
         .unwrap();
 }

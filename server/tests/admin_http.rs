@@ -208,11 +208,11 @@ fn every_admin_call(cycle: i64, user: i64) -> Vec<(&'static str, String)> {
         ),
         (
             <register::PreviewRegisterImport as ServerFn>::PATH,
-            format!("id={cycle}&file[text]=iro&file[xlsx]=false"),
+            format!(r#"{{"id": {cycle}, "file": {{"text": "iro", "xlsx": false}}}}"#),
         ),
         (
             <register::ImportRegister as ServerFn>::PATH,
-            format!("id={cycle}&file[text]=iro&file[xlsx]=false"),
+            format!(r#"{{"id": {cycle}, "file": {{"text": "iro", "xlsx": false}}}}"#),
         ),
         (
             <register::WaiveAssignment as ServerFn>::PATH,

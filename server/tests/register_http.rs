@@ -219,7 +219,7 @@ async fn the_register_file_downloads_and_imports_all_or_nothing(db: Db) {
     // One more row, and the export's own row with a new description.
     let added = csv.replace("Drought", "Drought in the basin")
         + "\r\n,E1.1,opportunity,anticipated,false,downstream,long,低碳,Low-carbon products,workshop,\r\n";
-    let body = |text: &str| format!("id={id}&file[text]={}&file[xlsx]=false", enc(text));
+    let body = |text: &str| json!({"id": id, "file": {"text": text, "xlsx": false}}).to_string();
     let (status, v) = answer(&app, PreviewRegisterImport::PATH, &body(&added), &admin).await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["rows"][0]["action"], "Update");
@@ -265,6 +265,27 @@ async fn the_register_file_downloads_and_imports_all_or_nothing(db: Db) {
         )
         .await,
         1
+    );
+    // A file of Chinese text just under 1 MiB travels (JSON keeps it at its size), and one byte more
+    // is refused with its reason, not by the transport.
+    let row = format!(
+        ",E1.1,risk,current,false,upstream,short,{},x,expert\n",
+        "干".repeat(600)
+    );
+    let mut big = String::from("matter,kind,occurrence,human_rights,value_chain,horizons,description_zh,description_en,source\n");
+    while big.len() + row.len() <= app::domain::register_file::MAX_FILE_BYTES {
+        big.push_str(&row);
+    }
+    big.push_str(&"x".repeat(app::domain::register_file::MAX_FILE_BYTES - big.len()));
+    let (status, v) = answer(&app, PreviewRegisterImport::PATH, &body(&big), &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(v["file_problem"], Value::Null, "{}", v["file_problem"]);
+    big.push('x');
+    let (status, v) = answer(&app, PreviewRegisterImport::PATH, &body(&big), &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        v["file_problem"],
+        json!({"field": "file", "problem": "TooLong"})
     );
     // Reviewers neither preview nor import.
     for path in [PreviewRegisterImport::PATH, ImportRegister::PATH] {

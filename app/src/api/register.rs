@@ -115,8 +115,9 @@ pub async fn retire_iro(id: i64, iro: i64) -> Result<(), AppError> {
 }
 
 /// What importing `file` (CSV text, or a workbook in base64 with `xlsx`) into the cycle's register
-/// would do, row by row; writes nothing.
-#[server]
+/// would do, row by row; writes nothing. JSON in (`{"id": …, "file": {"text": …, "xlsx": …}}`): a
+/// URL-encoded file of Chinese text would take three times its size on the wire.
+#[server(input = leptos::server_fn::codec::Json)]
 pub async fn preview_register_import(
     id: i64,
     file: crate::domain::register_file::RegisterFile,
@@ -126,8 +127,8 @@ pub async fn preview_register_import(
 }
 
 /// Imports every row of `file` into the register, or none: `AppError::RegisterImport(preview)` with
-/// the problems (422).
-#[server]
+/// the problems (422). JSON in, as the preview.
+#[server(input = leptos::server_fn::codec::Json)]
 pub async fn import_register(
     id: i64,
     file: crate::domain::register_file::RegisterFile,

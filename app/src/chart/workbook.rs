@@ -5,7 +5,7 @@
 
 use crate::domain::register_file::FileRows;
 use crate::domain::{FieldProblem, Problem};
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Data, DataRef, Reader, Xlsx};
 use std::io::{Cursor, Read};
 
 /// At most this many bytes in all the parts of an uploaded workbook once inflated.
@@ -30,10 +30,21 @@ fn inflated_size(bytes: &[u8], limit: u64) -> Result<u64, FieldProblem> {
     Ok(total)
 }
 
+/// At most this many columns, and this many characters of text in all the cells read.
+pub const MAX_COLUMNS: u32 = 64;
+pub const MAX_TEXT_CHARS: usize = 16 << 20;
+
 /// The rows of the sheet `preferred` (else the first sheet), by the first row's column names
 /// (trimmed, in lower case), each with its row number in the sheet (the header is row 1). Numbers
-/// read as Rust writes them (`7`, not `7.0`), true/false as `true`/`false`.
-pub fn sheet_rows(bytes: &[u8], preferred: &[&str]) -> Result<FileRows, FieldProblem> {
+/// read as Rust writes them (`7`, not `7.0`), true/false as `true`/`false`. The sheet is read cell by
+/// cell, never as a grid (a grid from A1 to the last cell a workbook names could be billions of
+/// cells): a cell beyond `max_rows` rows or [`MAX_COLUMNS`] columns, or more than
+/// [`MAX_TEXT_CHARS`] of text in all, refuses the workbook (`TooMany`, `TooLong`).
+pub fn sheet_rows(
+    bytes: &[u8],
+    preferred: &[&str],
+    max_rows: usize,
+) -> Result<FileRows, FieldProblem> {
     if inflated_size(bytes, MAX_INFLATED)? > MAX_INFLATED {
         return Err(FieldProblem::new("file", Problem::TooLong));
     }
@@ -45,29 +56,50 @@ pub fn sheet_rows(bytes: &[u8], preferred: &[&str]) -> Result<FileRows, FieldPro
         .or(names.first())
         .cloned()
         .ok_or_else(unreadable)?;
-    let range = book.worksheet_range(&name).map_err(|_| unreadable())?;
-    let first = range.start().map_or(0, |(row, _)| row as usize);
-    let text = |d: &Data| match d {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) => f.to_string(),
-        Data::Bool(b) => b.to_string(),
-        other => other.to_string(),
-    };
-    let mut rows = range.rows();
-    let Some(header) = rows.next() else {
+    let mut cells = book
+        .worksheet_cells_reader(&name)
+        .map_err(|_| unreadable())?;
+    let mut rows: std::collections::BTreeMap<u32, Vec<(u32, String)>> = Default::default();
+    let mut chars = 0;
+    while let Some(cell) = cells.next_cell().map_err(|_| unreadable())? {
+        let (row, col) = cell.get_position();
+        // Row 0 is the header: rows 1 to `max_rows` hold data.
+        if row as usize > max_rows {
+            return Err(FieldProblem::new("file", Problem::TooMany));
+        }
+        if col >= MAX_COLUMNS {
+            return Err(FieldProblem::new("file", Problem::TooMany));
+        }
+        let text = match cell.get_value() {
+            DataRef::Empty => continue,
+            DataRef::String(s) => s.clone(),
+            DataRef::SharedString(s) => s.to_string(),
+            DataRef::Int(i) => i.to_string(),
+            DataRef::Float(f) => f.to_string(),
+            DataRef::Bool(b) => b.to_string(),
+            other => Data::from(other.clone()).to_string(),
+        };
+        chars += text.chars().count();
+        if chars > MAX_TEXT_CHARS {
+            return Err(FieldProblem::new("file", Problem::TooLong));
+        }
+        rows.entry(row).or_default().push((col, text));
+    }
+    let mut rows = rows.into_iter();
+    let Some((_, header)) = rows.next() else {
         return Ok(Vec::new());
     };
-    let header: Vec<String> = header
-        .iter()
-        .map(|h| text(h).trim().to_ascii_lowercase())
+    let names: std::collections::BTreeMap<u32, String> = header
+        .into_iter()
+        .map(|(col, h)| (col, h.trim().to_ascii_lowercase()))
         .collect();
     Ok(rows
-        .enumerate()
-        .map(|(i, row)| {
-            let cells = header.iter().cloned().zip(row.iter().map(text)).collect();
-            (first + i + 2, cells)
+        .map(|(row, cells)| {
+            let cells = cells
+                .into_iter()
+                .filter_map(|(col, v)| names.get(&col).map(|n| (n.clone(), v)))
+                .collect();
+            (row as usize + 1, cells)
         })
         .collect())
 }
@@ -89,7 +121,7 @@ mod tests {
             ]],
         );
         let bytes = super::super::export::table_xlsx("register", &table).unwrap();
-        let rows = sheet_rows(&bytes, &["register"]).unwrap();
+        let rows = sheet_rows(&bytes, &["register"], 10).unwrap();
         let cells = |r: &[(&str, &str)]| {
             r.iter()
                 .map(|(a, b)| (a.to_string(), b.to_string()))
@@ -108,9 +140,33 @@ mod tests {
             )]
         );
         assert_eq!(
-            sheet_rows(b"iro,matter\n1,E1\n", &[]),
+            sheet_rows(b"iro,matter\n1,E1\n", &[], 10),
             Err(FieldProblem::new("file", Problem::Unreadable))
         );
+    }
+
+    #[test]
+    fn a_workbook_is_refused_at_its_first_cell_out_of_bounds() {
+        // Two cells, A1 and one far away: as a grid, billions of cells; read cell by cell, refused.
+        for (row, col) in [(1_000_000, 0), (1, MAX_COLUMNS as u16)] {
+            let mut wb = rust_xlsxwriter::Workbook::new();
+            let ws = wb.add_worksheet();
+            ws.write_string(0, 0, "iro").unwrap();
+            ws.write_string(row, col, "far").unwrap();
+            let bytes = wb.save_to_buffer().unwrap();
+            assert_eq!(
+                sheet_rows(&bytes, &[], 10),
+                Err(FieldProblem::new("file", Problem::TooMany)),
+                "{row} {col}"
+            );
+        }
+        // Within the bounds: read.
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "iro").unwrap();
+        ws.write_string(10, 0, "7").unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        assert_eq!(sheet_rows(&bytes, &[], 10).unwrap().len(), 1);
     }
 
     #[test]
@@ -127,7 +183,7 @@ mod tests {
         let bytes = zip.finish().unwrap().into_inner();
         assert!(bytes.len() < 100_000, "{}", bytes.len());
         assert_eq!(
-            sheet_rows(&bytes, &[]),
+            sheet_rows(&bytes, &[], 10),
             Err(FieldProblem::new("file", Problem::TooLong))
         );
         assert_eq!(

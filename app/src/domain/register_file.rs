@@ -206,9 +206,18 @@ pub fn preview(
             |ReadRow {
                  line,
                  iro,
-                 form,
+                 mut form,
                  flag,
              }| {
+                // A column the file leaves out keeps what a corrected IRO has (links, human rights).
+                if let Some(before) = iro.ok().flatten().and_then(|id| now.iros.get(&id)) {
+                    if !columns.contains("leads_to") {
+                        form.leads_to = link_list(&before.leads_to);
+                    }
+                    if !columns.contains("human_rights") {
+                        form.human_rights = before.iro.human_rights;
+                    }
+                }
                 let mut problems: Vec<FieldProblem> = flag.into_iter().collect();
                 let checked = form.check(&now.matters, &kinds);
                 if let Err(p) = &checked {
@@ -297,12 +306,15 @@ fn read_row(line: usize, cells: &[(String, String)]) -> ReadRow {
         n => n.parse().map(Some).map_err(|_| ()),
     };
     let occurrence = match get("occurrence") {
-        o if o.is_empty() && cells.iter().any(|(c, _)| c == "potential") => match flag("potential")
-        {
-            Some(true) => "potential".to_string(),
-            Some(false) => "actual".to_string(),
-            None => "?".to_string(),
-        },
+        // An empty `potential` is missing, not "actual".
+        o if o.is_empty() && cells.iter().any(|(c, _)| c == "potential") => {
+            match get("potential").to_ascii_lowercase().as_str() {
+                "" => String::new(),
+                "true" | "1" | "yes" => "potential".to_string(),
+                "false" | "0" | "no" => "actual".to_string(),
+                _ => "?".to_string(),
+            }
+        }
         o => o,
     };
     let human_rights = flag("human_rights");
@@ -482,6 +494,24 @@ mod tests {
                    2,E1,negative_impact,actual,own_operations,short,a,a,expert\n";
         let p = preview(Ok(csv_rows(csv)), &now());
         assert_eq!(problems(&p), [(2, vec![s("kind", Problem::InUse)])]);
+    }
+
+    #[test]
+    fn a_column_left_out_keeps_what_the_iro_has() {
+        // IRO 1 gives rise to 2 and (here) concerns human rights; the file has neither column.
+        let mut now = now();
+        now.iros.get_mut(&1).unwrap().iro.human_rights = true;
+        let csv = "iro,matter,kind,potential,value_chain,horizons,description_zh,description_en,source\n\
+                   1,E1,negative_impact,false,own_operations,short,排放,\"=Emissions, \"\"direct\"\"\",expert\n\
+                   ,E1,risk,,own_operations,short,a,a,expert\n";
+        let p = preview(Ok(csv_rows(csv)), &now);
+        assert_eq!(p.rows[0].action, RowAction::Unchanged, "{:?}", p.rows[0]);
+        assert_eq!(p.rows[0].record.as_ref().unwrap().leads_to, [2]);
+        // An empty `potential` is missing, not "actual".
+        assert_eq!(
+            p.rows[1].problems,
+            [FieldProblem::new("occurrence", Problem::Required)]
+        );
     }
 
     #[test]

@@ -307,7 +307,7 @@ pub(super) async fn copy_register(
     .bind(from)
     .execute(&mut *conn)
     .await?;
-    // Links between copied IROs follow them (a link to a retired IRO, not copied, stays behind).
+    // Links between copied IROs follow them (retired IROs have none).
     sqlx::query(
         "INSERT INTO iro_links (from_iro, to_iro)
          SELECT nf.id, nt.id FROM iro_links l
@@ -602,7 +602,8 @@ pub async fn edit_iro(db: &Db, actor: &Actor, cycle: i64, iro: i64, form: &IroFo
     Ok(w.commit(action).await?)
 }
 
-/// Retires an IRO: it stays on the record but is no longer assessed.
+/// Retires an IRO: it stays on the record but is no longer assessed. Its links, from it and to it,
+/// go (an active IRO names only active ones); the audit entry keeps them.
 pub async fn retire_iro(db: &Db, actor: &Actor, cycle: i64, iro: i64) -> Stored<()> {
     let mut w = Write::begin(db, actor).await?;
     unconfirmed(&mut w, cycle, "iro").await?;
@@ -617,11 +618,18 @@ pub async fn retire_iro(db: &Db, actor: &Actor, cycle: i64, iro: i64) -> Stored<
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
-    Ok(w.commit(Action::new(
-        "register.iro_retire",
-        format!("cycle {cycle} iro {iro}"),
-    ))
-    .await?)
+    let links: Vec<(i64, i64)> = sqlx::query_as(
+        "DELETE FROM iro_links WHERE from_iro = ? OR to_iro = ? RETURNING from_iro, to_iro",
+    )
+    .bind(iro)
+    .bind(iro)
+    .fetch_all(&mut *w)
+    .await?;
+    let mut action = Action::new("register.iro_retire", format!("cycle {cycle} iro {iro}"));
+    if !links.is_empty() {
+        action = action.before(serde_json::json!({ "links": links }));
+    }
+    Ok(w.commit(action).await?)
 }
 
 /// The cycle's IROs, retired ones included, in the order they were added.

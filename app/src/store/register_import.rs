@@ -28,7 +28,7 @@ fn rows_of(file: &RegisterFile) -> Result<FileRows, FieldProblem> {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(file.text.trim())
         .map_err(|_| FieldProblem::new("file", Problem::Unreadable))?;
-    crate::chart::workbook::sheet_rows(&bytes, &["register", "iros"])
+    crate::chart::workbook::sheet_rows(&bytes, &["register", "iros"], register_file::MAX_ROWS)
 }
 
 /// The register as an import is checked against, read on `conn`.

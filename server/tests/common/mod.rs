@@ -124,14 +124,20 @@ pub async fn count(db: &Db, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
 }
 
-/// A server-function call as a same-site browser form post would make it, with an optional session.
+/// A server-function call as a same-site browser form post would make it, with an optional session;
+/// a body that starts with `{` goes as JSON (the functions that take JSON in).
 pub fn call(path: &str, body: &str, session: Option<&str>) -> Request<Body> {
     use axum::http::header;
+    let kind = if body.starts_with('{') {
+        "application/json"
+    } else {
+        "application/x-www-form-urlencoded"
+    };
     let mut req = Request::post(path)
         .header(header::HOST, "localhost")
         .header(header::ORIGIN, "http://localhost")
         .header(header::ACCEPT, "application/json")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        .header(header::CONTENT_TYPE, kind);
     if let Some(s) = session {
         req = req.header(header::COOKIE, format!("mat_session={s}"));
     }

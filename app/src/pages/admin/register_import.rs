@@ -85,12 +85,12 @@ fn read_file(_ev: leptos::ev::Event, _upload: Upload) {}
 pub fn RegisterImport(id: i64, upload: Upload) -> impl IntoView {
     let lang = use_lang();
     let (t, dm) = (lang.t(), lang.dm());
+    // The last import's refusal, else the preview; any other failure is shown too.
     let shown = move || match (upload.import.value().get(), upload.preview.value().get()) {
         (Some(Err(AppError::RegisterImport(p))), _) => Some(Ok(p)),
-        (Some(_), _) => None,
-        (None, Some(Ok(p))) => Some(Ok(p)),
-        (None, Some(Err(e))) => Some(Err(e)),
-        (None, None) => None,
+        (Some(Err(e)), _) => Some(Err(e)),
+        (Some(Ok(_)), _) => None,
+        (None, p) => p,
     };
     let can_import = move || matches!(upload.preview.value().get(), Some(Ok(p)) if p.ok());
     let preview = move |_| {
@@ -143,6 +143,7 @@ pub fn RegisterImport(id: i64, upload: Upload) -> impl IntoView {
             {done}
             {move || match shown() {
                 Some(Ok(p)) => view! { <PreviewTable preview=p /> }.into_any(),
+                Some(Err(AppError::Refused(p))) => view! { <p class="field-error" role="alert">{t.row_problems(&p)}</p> }.into_any(),
                 Some(Err(_)) => view! { <p class="field-error" role="alert">{t.error_body}</p> }.into_any(),
                 None => ().into_any(),
             }}
