@@ -207,6 +207,10 @@ fn every_admin_call(cycle: i64, user: i64) -> Vec<(&'static str, String)> {
             format!("id={cycle}&hidden=true"),
         ),
         (
+            <register::SetTopicMatter as ServerFn>::PATH,
+            format!("id={cycle}&topic=E1&matter=E1"),
+        ),
+        (
             <register::PreviewRegisterImport as ServerFn>::PATH,
             format!(r#"{{"id": {cycle}, "file": {{"text": "iro", "xlsx": false}}}}"#),
         ),

@@ -11,7 +11,7 @@ use axum::http::{header, StatusCode};
 use axum::Router;
 use common::*;
 use leptos::server_fn::ServerFn;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 /// A server function that must succeed; its answer.
 async fn ok(app: &Router, path: &str, body: &str, session: &str) -> Value {
@@ -818,4 +818,87 @@ async fn the_register_free_text_is_escaped_on_every_page(db: Db) {
             assert!(escaped >= shows, "{uri} {lang}: {escaped}");
         }
     }
+}
+
+/// Stakeholder input without JavaScript: an admin says on the register page which matter a survey
+/// topic informs; the scores page then shows the topic's figure beside that matter (withheld below
+/// k responses) and flags the matter, which no IRO makes material; reviewers cannot set it.
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn a_survey_topic_informs_a_matter_and_its_figures_show_beside_it(db: Db) {
+    let app = router(db.clone());
+    let admin = session(&db, "admin@example.com", Role::Admin).await;
+    let (id, codes) = demo(&db).await;
+    sqlx::query("UPDATE cycles SET method = 'double' WHERE id = ?")
+        .bind(id)
+        .execute(&db)
+        .await
+        .unwrap();
+    let preset = format!("id={id}&preset=esrs-2023");
+    ok(&app, LoadMatterPreset::PATH, &preset, &admin).await;
+    let register = format!("/admin/cycles/{id}/register");
+    let (_, html) = page(&app, &register, Some(&admin)).await;
+    assert!(html.contains("data-testid=\"topic-matters\""), "{html}");
+    let topic = &codes[1];
+    let form = format!("id={id}&topic={topic}&matter=E1");
+    let (status, to) = post_form(&app, SetTopicMatter::PATH, &form, &admin, &register).await;
+    assert_eq!(
+        (status, to.contains("__err")),
+        (StatusCode::FOUND, false),
+        "{to}"
+    );
+    let (_, html) = page(&app, &register, Some(&admin)).await;
+    assert!(
+        html.contains(&format!("<tr data-topic=\"{topic}\" data-matter=\"E1\">")),
+        "{html}"
+    );
+    // A matter not in the tree: the refusal comes back to the page, nothing changes.
+    let bad = format!("id={id}&topic={topic}&matter=E9");
+    let (_, to) = post_form(&app, SetTopicMatter::PATH, &bad, &admin, &register).await;
+    assert!(to.contains("__err="), "{to}");
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM topic_matters WHERE matter_id IS NOT NULL"
+        )
+        .await,
+        1
+    );
+    let (_, reviewer_session, _) = reviewer(&db).await;
+    let (status, _) = send(
+        &app,
+        call(SetTopicMatter::PATH, &form, Some(&reviewer_session)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let scores = format!("/cycles/{id}/assessment");
+    let row = |html: &str| {
+        let start = html
+            .find("data-testid=\"matter-E1\"")
+            .expect("the matter's row");
+        html[start..start + html[start..].find("</tr>").unwrap()].to_string()
+    };
+    // Four responses, fewer than k = 5: the figure is withheld, and nothing is flagged.
+    for _ in 0..4 {
+        let t = token(&db, id, "EMP").await;
+        let body = json!({"token": t, "answers": answers(&codes)});
+        let (status, _) = send(&app, post_json("/api/v1/responses", &body)).await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let (_, html) = page(&app, &scores, Some(&reviewer_session)).await;
+    let e1 = row(&html);
+    assert!(e1.contains("withheld: fewer than k responses"), "{e1}");
+    assert!(e1.contains("data-flagged=\"false\""), "{e1}");
+    // The fifth: everyone's mean (5, from `answers`) stands beside E1, which is flagged.
+    let t = token(&db, id, "EMP").await;
+    let body = json!({"token": t, "answers": answers(&codes)});
+    send(&app, post_json("/api/v1/responses", &body)).await;
+    let (_, html) = page(&app, &scores, Some(&reviewer_session)).await;
+    let e1 = row(&html);
+    assert!(
+        e1.contains(&format!("{topic} ")) && e1.contains(": 5.00 (n = 5)"),
+        "{e1}"
+    );
+    assert!(e1.contains("data-flagged=\"true\""), "{e1}");
+    assert!(e1.contains("data-testid=\"flag\""), "{e1}");
 }

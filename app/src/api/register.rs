@@ -63,6 +63,22 @@ pub async fn set_hide_assessors(id: i64, #[server(default)] hidden: bool) -> Res
     Ok(crate::store::register::set_hide_assessors(&db()?, &(&admin).into(), id, hidden).await?)
 }
 
+/// Makes the survey topic `topic` inform the matter `matter` (a code of the cycle's tree; empty: no
+/// matter), whose row then shows the topic's stakeholder figures.
+#[server]
+pub async fn set_topic_matter(id: i64, topic: String, matter: String) -> Result<(), AppError> {
+    let admin = require_admin().await?;
+    let matter = Some(matter.trim()).filter(|m| !m.is_empty());
+    Ok(crate::store::stakeholder_input::set_topic_matter(
+        &db()?,
+        &(&admin).into(),
+        id,
+        topic.trim(),
+        matter,
+    )
+    .await?)
+}
+
 /// `preset`: `esrs-2023` or `cn-exchanges-2024`; the number of matters made.
 #[server]
 pub async fn load_matter_preset(id: i64, preset: String) -> Result<usize, AppError> {

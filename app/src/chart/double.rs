@@ -211,6 +211,7 @@ mod tests {
                 undecided: 0,
             },
             iros,
+            stakeholders: Vec::new(),
         }
     }
 

@@ -195,6 +195,8 @@ pub struct RegisterView {
     pub matters: Vec<super::matters::MatterRow>,
     pub iros: Vec<IroRow>,
     pub assignees: Vec<Assignee>,
+    /// The survey topics the cycle asks, each with the matter it informs.
+    pub topics: Vec<super::stakeholder_input::TopicLink>,
 }
 
 /// Who assesses an IRO, as the admins' register shows it.
@@ -254,6 +256,10 @@ pub struct MatterResult {
     pub position: super::double_materiality::MatterPosition,
     /// Active IROs attached to it (not below it).
     pub iros: usize,
+    /// The stakeholder survey's figures of the topics that inform it
+    /// ([`super::stakeholder_input`]).
+    #[serde(default)]
+    pub stakeholders: Vec<super::stakeholder_input::TopicFigure>,
 }
 
 /// A double-materiality cycle's results: the scoring constants, every active IRO's score and every

@@ -17,6 +17,7 @@ pub mod register_file;
 pub mod results;
 pub mod review;
 pub mod scale;
+pub mod stakeholder_input;
 pub mod stats;
 pub mod submission;
 pub mod survey;

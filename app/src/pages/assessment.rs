@@ -8,6 +8,7 @@ use crate::api::AppError;
 use crate::components::{cycle_id, field_errors, fmt2, problems_of, refusal, Header};
 use crate::domain::double_materiality::Standing;
 use crate::domain::iro::ScoredIro;
+use crate::domain::stakeholder_input::TopicFigure;
 use crate::use_lang;
 use leptos::prelude::*;
 
@@ -69,17 +70,25 @@ fn Assessment(page: Page, calibrated: RwSignal<usize>) -> impl IntoView {
         .iter()
         .filter(|m| {
             let p = &m.position;
-            p.financial.is_some() || p.impact.is_some() || p.undecided > 0
+            p.financial.is_some()
+                || p.impact.is_some()
+                || p.undecided > 0
+                || !m.stakeholders.is_empty()
         })
         .map(|m| {
             let p = &m.position;
+            let flagged = m.flagged();
             view! {
-                <tr data-testid=format!("matter-{}", m.matter.code) data-materiality=format!("{:?}", p.materiality)>
+                <tr data-testid=format!("matter-{}", m.matter.code) data-materiality=format!("{:?}", p.materiality) data-flagged=flagged.to_string()>
                     <th scope="row"><span class="code">{m.matter.code.clone()}</span> " " {lang.pick(&m.matter.name.zh, &m.matter.name.en).to_string()}</th>
                     <td class="num">{fmt2(p.financial)}</td>
                     <td class="num">{fmt2(p.impact)}</td>
-                    <td>{dm.materiality(p.materiality)}</td>
+                    <td>
+                        {dm.materiality(p.materiality)}
+                        {flagged.then(|| view! { <br /><strong class="flag" data-testid="flag">{dm.flag_review}</strong> })}
+                    </td>
                     <td class="num">{p.undecided}</td>
+                    <td data-testid="stakeholders"><StakeholderFigures figures=m.stakeholders.clone() /></td>
                 </tr>
             }
         })
@@ -143,6 +152,7 @@ fn Assessment(page: Page, calibrated: RwSignal<usize>) -> impl IntoView {
                         <th scope="col">{dm.col_impact}</th>
                         <th scope="col">{dm.col_materiality}</th>
                         <th scope="col">{dm.col_undecided}</th>
+                        <th scope="col">{dm.col_stakeholders}</th>
                     </tr>
                 </thead>
                 <tbody>{matters}</tbody>
@@ -151,6 +161,26 @@ fn Assessment(page: Page, calibrated: RwSignal<usize>) -> impl IntoView {
         {confirmation}
     }
     .into_any()
+}
+
+/// A matter's stakeholder input: each survey topic that informs it with everyone's mean importance
+/// to stakeholders and how many rated it, or why there is no figure.
+#[component]
+fn StakeholderFigures(figures: Vec<TopicFigure>) -> impl IntoView {
+    let lang = use_lang();
+    let dm = lang.dm();
+    figures
+        .into_iter()
+        .map(|f| {
+            let figure = if f.withheld {
+                dm.stakeholders_withheld.to_string()
+            } else {
+                format!("{} (n = {})", fmt2(f.mean), f.n)
+            };
+            let text = format!("{} {}: {figure}", f.code, lang.pick(&f.name.zh, &f.name.en));
+            view! { <p class:high=f.high data-topic=f.code>{text}</p> }
+        })
+        .collect_view()
 }
 
 #[component]

@@ -641,7 +641,7 @@ pub(super) async fn assessment_on(
     for (at, _) in &attached {
         *attached_to.entry(*at).or_default() += 1;
     }
-    let matters = matters
+    let mut matters: Vec<MatterResult> = matters
         .into_iter()
         .filter_map(|m| {
             let iros = attached_to.get(&m.id).copied().unwrap_or(0);
@@ -649,9 +649,11 @@ pub(super) async fn assessment_on(
                 position: positions.remove(&m.id)?,
                 matter: m,
                 iros,
+                stakeholders: Vec::new(),
             })
         })
         .collect();
+    super::stakeholder_input::attach_on(&mut *tx, cycle, &mut matters).await?;
     let iros = scored
         .into_iter()
         .map(|(row, score)| {

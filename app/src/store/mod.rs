@@ -13,6 +13,7 @@ pub mod register_import;
 pub mod responses;
 pub mod results;
 pub mod review;
+pub mod stakeholder_input;
 pub mod write;
 
 use base64::Engine;

@@ -343,6 +343,7 @@ pub async fn register(db: &Db, cycle: i64) -> Result<Option<RegisterView>, sqlx:
         matters: matters_on(&mut tx, cycle).await?,
         iros: iros_where(&mut tx, "i.cycle_id = ?", cycle).await?,
         assignees: super::assessments::assignees_on(&mut tx, cycle).await?,
+        topics: super::stakeholder_input::topic_links_on(&mut tx, cycle).await?,
     };
     tx.commit().await?;
     Ok(Some(view))

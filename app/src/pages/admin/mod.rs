@@ -7,4 +7,5 @@ pub mod matters;
 pub mod register;
 pub mod register_import;
 pub mod scoring;
+pub mod topic_matters;
 pub mod topics;

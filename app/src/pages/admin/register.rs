@@ -4,7 +4,7 @@
 
 use crate::api::register::{
     get_register, AddIro, AddMatter, AssignIro, LoadMatterPreset, RemoveMatter, RetireIro,
-    SetCycleMethod, SetCycleScoring, SetHideAssessors, WaiveAssignment,
+    SetCycleMethod, SetCycleScoring, SetHideAssessors, SetTopicMatter, WaiveAssignment,
 };
 use crate::api::users::list_users;
 use crate::api::AppError;
@@ -30,6 +30,7 @@ pub struct Actions {
     names: ServerAction<SetHideAssessors>,
     pub(super) add_matter: ServerAction<AddMatter>,
     pub(super) remove_matter: ServerAction<RemoveMatter>,
+    topic_matter: ServerAction<SetTopicMatter>,
     upload: super::register_import::Upload,
 }
 
@@ -61,6 +62,7 @@ pub fn RegisterPage() -> impl IntoView {
         names: ServerAction::new(),
         add_matter: ServerAction::new(),
         remove_matter: ServerAction::new(),
+        topic_matter: ServerAction::new(),
         upload: super::register_import::Upload::default(),
     };
     // A refused IRO or scoring does not reload the page, so the form keeps what was typed beside
@@ -82,7 +84,7 @@ pub fn RegisterPage() -> impl IntoView {
             matter_added.get(),
             actions.remove_matter.version().get(),
             actions.names.version().get(),
-            imported.get(),
+            (imported.get(), actions.topic_matter.version().get()),
         )
     };
     let data = Resource::new(versions, |(id, ..)| async move {
@@ -150,6 +152,7 @@ fn Register(
             <IroTable id register=register.clone() users frozen actions />
             {(!frozen).then(|| view! { <super::iro_form::AddIroForm id register=register.clone() add=actions.add /> })}
             {(!frozen).then(|| view! { <super::register_import::RegisterImport id upload=actions.upload /> })}
+            <super::topic_matters::TopicMatters id register=register.clone() frozen action=actions.topic_matter />
         }
     });
     view! {
