@@ -264,13 +264,15 @@ async fn a_draft_confirms_without_a_survey(db: Db) {
         1
     );
 
-    // A confirmed double-materiality result is not carried forward (nor into one): no such step
-    // for this method yet.
+    // Next year's copy may carry the confirmed result forward: it then shows that result.
     let next = store::cycles::copy_cycle(&db, &cli(), id).await.unwrap();
-    assert_eq!(
-        store::review::carry_forward(&db, &admin, next, id, "No change").await,
-        refused("from", Problem::NotAllowed)
-    );
+    store::review::carry_forward(&db, &admin, next, id, "No change")
+        .await
+        .unwrap();
+    let carried = assessment(&db, next).await.unwrap().unwrap();
+    assert_eq!(carried.carried.map(|c| c.from), Some(id));
+    assert_eq!(carried.id, next);
+    assert!(carried.stamp.is_none());
 }
 
 /// A stamp without the scores' hash (a survey cycle's) is not shown as the assessment's, so it is

@@ -219,6 +219,15 @@ test('an admin builds a double-materiality register, two assessors rate it and t
   await expect(page.getByTestId('matter-E1.3')).toHaveAttribute('data-materiality', 'Impact');
   await expectAccessible(page);
 
+  // The review lists the assessed matters, each with a comment form, in both languages.
+  for (const lang of ['zh-CN', 'en']) {
+    await page.goto(`/cycles/${cycle}/review?lang=${lang}`);
+    await expect(page.getByTestId('review-E3')).toHaveAttribute('data-materiality', 'Financial');
+    await expect(page.getByTestId('review-E3').getByTestId('comment-form')).toBeVisible();
+    await expectAccessible(page);
+  }
+  await page.goto(`/cycles/${cycle}/assessment`);
+
   // Nothing is missing: the admin confirms (the box must be ticked); the page shows the stamp and
   // the scores freeze.
   await expect(page.getByTestId('gaps-none')).toBeVisible();
@@ -263,6 +272,13 @@ test('an admin builds a double-materiality register, two assessors rate it and t
   await page.goto(`/admin/cycles/${cycle}/register?lang=zh-CN`);
   await expect(page.getByTestId('iros')).toContainText('已提交');
   await expectAccessible(page);
+  // The material matters under their standards, with the note form, in both languages.
+  for (const lang of ['zh-CN', 'en']) {
+    await page.goto(`/cycles/${cycle}/material?lang=${lang}`);
+    await expect(page.getByTestId('material-E3')).toHaveAttribute('data-materiality', 'Financial');
+    await expect(page.getByTestId('material-E1')).toHaveAttribute('data-materiality', 'Double');
+    await expectAccessible(page);
+  }
 });
 
 test('an admin imports IROs from a file after a preview, all rows or none, and the workbook reads back', async ({ page }) => {

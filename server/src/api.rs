@@ -634,7 +634,8 @@ async fn topics_json(State(state): State<AppState>, headers: HeaderMap) -> Respo
     topics_export(&state, &headers, false).await
 }
 
-/// The material-topic list (everyone's results, overrides applied) with its management notes.
+/// The material-topic list (everyone's results, overrides applied) with its management notes; for a
+/// double-materiality cycle, its material matters with year over year.
 async fn material_csv(
     State(state): State<AppState>,
     Path(id): Path<i64>,
@@ -644,9 +645,20 @@ async fn material_csv(
         Ok(r) => r,
         Err(r) => return r,
     };
-    match app::store::review::notes(&state.db, id).await {
-        Ok(notes) => attachment(
-            "text/csv; charset=utf-8",
+    let read = async {
+        let notes = app::store::review::notes(&state.db, id).await?;
+        let double = app::store::dm_material::list(&state.db, id).await?;
+        Ok::<_, sqlx::Error>((notes, double))
+    };
+    let csv = "text/csv; charset=utf-8";
+    match read.await {
+        Ok((notes, Some(list))) => attachment(
+            csv,
+            &format!("material-matters-{id}.csv"),
+            app::domain::dm_material::material_matters_table(&list, &notes).csv(),
+        ),
+        Ok((notes, None)) => attachment(
+            csv,
             &format!("material-topics-{id}.csv"),
             app::domain::material_csv(&results, &notes),
         ),

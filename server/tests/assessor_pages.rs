@@ -891,7 +891,9 @@ async fn a_survey_topic_informs_a_matter_and_its_figures_show_beside_it(db: Db) 
     assert!(e1.contains("data-flagged=\"false\""), "{e1}");
     // The fifth: everyone's mean (5, from `answers`) stands beside E1, which is flagged.
     let t = token(&db, id, "EMP").await;
-    let body = json!({"token": t, "answers": answers(&codes)});
+    let mut said = answers(&codes);
+    said[1]["comment"] = json!("Our wells ran dry");
+    let body = json!({"token": t, "answers": said});
     send(&app, post_json("/api/v1/responses", &body)).await;
     let (_, html) = page(&app, &scores, Some(&reviewer_session)).await;
     let e1 = row(&html);
@@ -901,4 +903,296 @@ async fn a_survey_topic_informs_a_matter_and_its_figures_show_beside_it(db: Db) 
     );
     assert!(e1.contains("data-flagged=\"true\""), "{e1}");
     assert!(e1.contains("data-testid=\"flag\""), "{e1}");
+
+    // Once the survey is closed, the review shows what respondents wrote on the topic under the
+    // matter it informs.
+    sqlx::query("UPDATE cycles SET status = 'closed' WHERE id = ?")
+        .bind(id)
+        .execute(&db)
+        .await
+        .unwrap();
+    let (_, html) = page(
+        &app,
+        &format!("/cycles/{id}/review"),
+        Some(&reviewer_session),
+    )
+    .await;
+    let start = html
+        .find("data-testid=\"review-E1\"")
+        .expect("E1 under review");
+    let e1 = &html[start..start + html[start..].find("</section>").unwrap()];
+    assert!(e1.contains("Our wells ran dry"), "{e1}");
+    assert!(e1.contains("data-testid=\"flag\""), "{e1}");
+}
+
+/// The material-topic page and file of a double-materiality cycle list its material matters; next
+/// year's copy compares each with this year's and lists a matter that is no longer material; the
+/// management notes are the matters' (a survey topic code is not one).
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn the_material_list_of_a_double_materiality_cycle_compares_years(db: Db) {
+    use app::api::review::SetNote;
+    let app = router(db.clone());
+    let a = assigned(&db, &app, &risk("Drought")).await;
+    let id = a.cycle;
+    // Current risk, M 4 × L 4 / 5 = 3.2: material, financial.
+    let rate = format!(
+        "id={id}&iro={}&ratings[0][horizon]=long&ratings[0][likelihood]=4&ratings[0][magnitude]=4&rationale=Drought+maps&submit=true",
+        a.iro
+    );
+    ok(&app, SaveMyRating::PATH, &rate, &a.assessor).await;
+    let material = format!("/cycles/{id}/material");
+    let (status, html) = page(&app, &material, Some(&a.admin)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("data-testid=\"material-E3.1.2\" data-materiality=\"Financial\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("<h2><span class=\"code\">E3</span>"),
+        "under its standard: {html}"
+    );
+    assert!(
+        !html.contains("data-testid=\"before\""),
+        "no previous cycle: {html}"
+    );
+
+    // Next year's copy: the copied IRO is not rated yet, so the matter is no longer material.
+    let next = app::store::cycles::copy_cycle(&db, &cli(), id)
+        .await
+        .unwrap();
+    let note = format!("id={next}&topic=E3.1.2&note=Water+policy+W-1");
+    ok(&app, SetNote::PATH, &note, &a.admin).await;
+    let survey_topic = format!("id={next}&topic=NOPE&note=x");
+    let (status, _) = send(&app, call(SetNote::PATH, &survey_topic, Some(&a.admin))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, html) = page(&app, &format!("/cycles/{next}/material"), Some(&a.admin)).await;
+    assert!(
+        html.contains("data-testid=\"material-E3.1.2\" data-materiality=\"NotMaterial\""),
+        "{html}"
+    );
+    assert!(html.contains("No longer material"), "{html}");
+    assert!(html.contains("In DMA (2026): Financial"), "{html}");
+    assert!(html.contains("Water policy W-1"), "{html}");
+    let (status, csv) = page(
+        &app,
+        &format!("/api/v1/cycles/{next}/material.csv"),
+        Some(&a.admin),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(
+        lines[0].ends_with("impact_score,previous_materiality,management_note"),
+        "{csv}"
+    );
+    // The matter and those above it (material by it last year), none material now.
+    assert_eq!(lines.len(), 4, "{csv}");
+    assert!(
+        lines[1].starts_with("E3,水和海洋资源,Water and marine resources,E3,"),
+        "{csv}"
+    );
+    assert!(lines[3].contains(",E3.1.2,"), "{csv}");
+    assert!(
+        lines[3].ends_with(",not_material,,,financial,Water policy W-1"),
+        "{csv}"
+    );
+}
+
+/// A double-materiality cycle is reviewed by its matters: a reviewer comments on an assessed matter
+/// and proposes, never on a code the cycle lacks; nobody overrides a matter (the decision group
+/// calibrates); once confirmed, comments are closed.
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn a_double_materiality_cycle_is_reviewed_by_its_matters(db: Db) {
+    use app::api::review::{AddComment, ConfirmCycle, SetOverride};
+    let app = router(db.clone());
+    let a = assigned(&db, &app, &risk("Drought")).await;
+    let id = a.cycle;
+    let reviewer = session(&db, "reviewer@example.com", Role::Reviewer).await;
+    let rate = format!(
+        "id={id}&iro={}&ratings[0][horizon]=long&ratings[0][likelihood]=4&ratings[0][magnitude]=4&rationale=Drought+maps&submit=true",
+        a.iro
+    );
+    ok(&app, SaveMyRating::PATH, &rate, &a.assessor).await;
+    let review = format!("/cycles/{id}/review");
+    let (status, html) = page(&app, &review, Some(&reviewer)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("data-testid=\"review-E3.1.2\" data-materiality=\"Financial\""),
+        "{html}"
+    );
+    assert!(html.contains("data-testid=\"comment-form\""), "{html}");
+    // Only assessed matters are listed: E1 has no IRO.
+    assert!(!html.contains("data-testid=\"review-E1\""), "{html}");
+
+    let comment = format!(
+        "id={id}&topic=E3.1.2&body={}&proposal=not_material",
+        enc("The maps are from 2019 </textarea><script>x</script>")
+    );
+    ok(&app, AddComment::PATH, &comment, &reviewer).await;
+    let (_, html) = page(&app, &review, Some(&reviewer)).await;
+    assert!(
+        html.contains("The maps are from 2019 &lt;/textarea&gt;&lt;script&gt;"),
+        "{html}"
+    );
+    assert!(!html.contains("<script>x"), "{html}");
+
+    let unknown = format!("id={id}&topic=NOPE&body=x");
+    let (status, _) = send(&app, call(AddComment::PATH, &unknown, Some(&reviewer))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let over = format!("id={id}&topic=E3.1.2&decision=material&reason=Because");
+    let (status, res) = send(&app, call(SetOverride::PATH, &over, Some(&a.admin))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let refusal = body_text(res).await;
+    assert!(
+        refusal.contains("decision") && refusal.contains("NotAllowed"),
+        "{refusal}"
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM overrides").await, 0);
+
+    ok(
+        &app,
+        ConfirmCycle::PATH,
+        &format!("id={id}&confirm=yes"),
+        &a.admin,
+    )
+    .await;
+    let (status, _) = send(&app, call(AddComment::PATH, &comment, Some(&reviewer))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM review_comments").await, 1);
+    let (_, html) = page(&app, &review, Some(&reviewer)).await;
+    assert!(html.contains("data-testid=\"not-in-review\""), "{html}");
+    assert!(!html.contains("data-testid=\"comment-form\""), "{html}");
+}
+
+/// A confirmed double-materiality result is carried into a next-year copy nobody has rated: its pages
+/// and files show the earlier assessment, its own register refuses writes, and its confirmation
+/// stamps the same scores. A survey cycle, or a copy someone has rated, takes no such result.
+#[sqlx::test(migrator = "app::store::MIGRATOR")]
+async fn a_double_materiality_result_is_carried_forward(db: Db) {
+    use app::api::review::{CarryForward, ConfirmCycle};
+    let app = router(db.clone());
+    let a = assigned(&db, &app, &risk("Drought")).await;
+    let id = a.cycle;
+    let rate = |cycle: i64, iro: i64, submit: bool| {
+        format!(
+            "id={cycle}&iro={iro}&ratings[0][horizon]=long&ratings[0][likelihood]=4&ratings[0][magnitude]=4&rationale=Drought+maps{}",
+            if submit { "&submit=true" } else { "" }
+        )
+    };
+    ok(
+        &app,
+        SaveMyRating::PATH,
+        &rate(id, a.iro, true),
+        &a.assessor,
+    )
+    .await;
+    ok(
+        &app,
+        ConfirmCycle::PATH,
+        &format!("id={id}&confirm=yes"),
+        &a.admin,
+    )
+    .await;
+    let carry = |to: i64| format!("id={to}&from={id}&rationale=No+major+change");
+    let refused = |to: i64| {
+        let app = app.clone();
+        let body = carry(to);
+        let admin = a.admin.clone();
+        async move {
+            let (status, res) = send(&app, call(CarryForward::PATH, &body, Some(&admin))).await;
+            (status, body_text(res).await)
+        }
+    };
+
+    // A survey cycle takes no double-materiality result.
+    let survey = draft_cycle(&db).await;
+    let (status, text) = refused(survey).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    // Nor does a copy that an assessor has begun to rate.
+    let rated = app::store::cycles::copy_cycle(&db, &cli(), id)
+        .await
+        .unwrap();
+    let iro = count(
+        &db,
+        &format!("SELECT id FROM iros WHERE cycle_id = {rated}"),
+    )
+    .await;
+    let user = count(
+        &db,
+        "SELECT id FROM users WHERE email = 'expert@example.com'",
+    )
+    .await;
+    ok(
+        &app,
+        AssignIro::PATH,
+        &format!("id={rated}&iro={iro}&user={user}"),
+        &a.admin,
+    )
+    .await;
+    ok(
+        &app,
+        SaveMyRating::PATH,
+        &rate(rated, iro, false),
+        &a.assessor,
+    )
+    .await;
+    let (status, text) = refused(rated).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM cycles WHERE carried_from IS NOT NULL"
+        )
+        .await,
+        0
+    );
+
+    let next = app::store::cycles::copy_cycle(&db, &cli(), id)
+        .await
+        .unwrap();
+    ok(&app, CarryForward::PATH, &carry(next), &a.admin).await;
+    let (status, html) = page(&app, &format!("/cycles/{next}/assessment"), Some(&a.admin)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("data-testid=\"carried-forward\""), "{html}");
+    assert!(html.contains("No major change"), "{html}");
+    assert!(
+        html.contains("data-testid=\"matter-E3.1.2\" data-materiality=\"Financial\""),
+        "{html}"
+    );
+    assert!(!html.contains("data-testid=\"calibrate-"), "{html}");
+    assert!(html.contains("data-testid=\"gaps-none\""), "{html}");
+    let (_, csv) = page(
+        &app,
+        &format!("/api/v1/cycles/{next}/ratings.csv"),
+        Some(&a.admin),
+    )
+    .await;
+    assert!(csv.contains("Drought maps"), "{csv}");
+    // Its own register is set aside: every write is refused.
+    let add = format!("id={next}&{}", risk("Flood"));
+    let (status, _) = send(&app, call(AddIro::PATH, &add, Some(&a.admin))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    ok(
+        &app,
+        ConfirmCycle::PATH,
+        &format!("id={next}&confirm=yes"),
+        &a.admin,
+    )
+    .await;
+    let hash = |cycle: i64| {
+        let db = db.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(
+                "SELECT assessment_hash FROM confirmations WHERE cycle_id = ?",
+            )
+            .bind(cycle)
+            .fetch_one(&db)
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(hash(next).await, hash(id).await);
+    let (_, html) = page(&app, &format!("/cycles/{next}/assessment"), Some(&a.admin)).await;
+    assert!(html.contains("data-testid=\"stamp-intact\""), "{html}");
 }

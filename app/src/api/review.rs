@@ -12,7 +12,7 @@ use super::admin::{found, problem as refused};
 #[cfg(feature = "ssr")]
 use super::ssr::{db, require_admin, require_reviewer};
 #[cfg(feature = "ssr")]
-use crate::domain::Problem;
+use crate::domain::{double_materiality::Method, Problem};
 
 /// Everything the review page shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -26,6 +26,8 @@ pub struct ReviewView {
     pub in_review: bool,
     /// The caller may override and confirm.
     pub admin: bool,
+    /// A double-materiality cycle's assessment: its matters are reviewed, not the survey's topics.
+    pub double: Option<crate::domain::iro::AssessmentView>,
 }
 
 #[cfg(feature = "ssr")]
@@ -42,8 +44,15 @@ pub async fn get_review(id: i64) -> Result<ReviewView, AppError> {
     // A carried-forward result's comments are those of the cycle it came from.
     let source = results.carried_forward.as_ref().map_or(id, |c| c.from);
     let stored = crate::store::review::respondent_comments(&db, source).await?;
+    let double = crate::store::assessments::assessment(&db, id)
+        .await?
+        .filter(|a| a.method == Method::Double);
     Ok(ReviewView {
-        in_review: crate::domain::in_review(results.cycle.status, carried),
+        in_review: match &double {
+            Some(a) => crate::domain::dm_in_review(a.status),
+            None => crate::domain::in_review(results.cycle.status, carried),
+        },
+        double,
         respondent_comments: crate::domain::respondent_comments(&results, stored),
         results,
         comments: crate::store::review::comments(&db, id).await?,
@@ -126,6 +135,8 @@ pub struct MaterialView {
     /// Management-approach notes by topic code.
     pub notes: std::collections::BTreeMap<String, String>,
     pub admin: bool,
+    /// A double-materiality cycle's material matters, with year over year.
+    pub double: Option<crate::domain::dm_material::MaterialMatters>,
 }
 
 #[server]
@@ -136,6 +147,7 @@ pub async fn get_material(id: i64) -> Result<MaterialView, AppError> {
         results: results_of(&db, id).await?,
         notes: crate::store::review::notes(&db, id).await?,
         admin: user.role == crate::domain::Role::Admin,
+        double: crate::store::dm_material::list(&db, id).await?,
     })
 }
 

@@ -226,6 +226,7 @@ mod tests {
             assessors: 0,
             assessments: 0,
             stamp: None,
+            carried: None,
             iros: Vec::new(),
             matters: vec![
                 matter("E1", "E", 0, Some(4.0), Some(4.0)),

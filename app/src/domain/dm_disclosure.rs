@@ -136,6 +136,16 @@ pub fn sbm3(view: &AssessmentView) -> Vec<Sbm3Row> {
 /// The material matters (by impact, financial or both), in the register's order, each with the top
 /// of its tree: for the ESRS list, the topical standard (`E3` Water and marine resources).
 pub fn iro2(view: &AssessmentView) -> Vec<Iro2Row> {
+    matter_rows(view, |m| {
+        m.position.materiality != MatterMateriality::NotMaterial
+    })
+}
+
+/// The matters `keep` chooses as IRO-2 rows, in the register's order, each with the top of its tree.
+pub fn matter_rows(
+    view: &AssessmentView,
+    keep: impl Fn(&super::iro::MatterResult) -> bool,
+) -> Vec<Iro2Row> {
     let parent: BTreeMap<i64, Option<i64>> = view
         .matters
         .iter()
@@ -158,7 +168,7 @@ pub fn iro2(view: &AssessmentView) -> Vec<Iro2Row> {
     };
     view.matters
         .iter()
-        .filter(|m| m.position.materiality != MatterMateriality::NotMaterial)
+        .filter(|m| keep(m))
         .map(|m| {
             let top = root(m.matter.id);
             Iro2Row {
@@ -210,7 +220,7 @@ pub fn iro1(view: &AssessmentView) -> Iro1Facts {
     }
 }
 
-fn materiality_word(m: MatterMateriality) -> &'static str {
+pub fn materiality_word(m: MatterMateriality) -> &'static str {
     match m {
         MatterMateriality::Double => "double",
         MatterMateriality::Impact => "impact",
@@ -268,34 +278,38 @@ pub fn sbm3_csv(view: &AssessmentView) -> String {
 
 /// IRO-2 as a table: one row per material matter with the standard it brings into scope.
 pub fn iro2_table(view: &AssessmentView) -> Table {
-    let header = [
-        "standard",
-        "standard_zh",
-        "standard_en",
-        "matter",
-        "matter_zh",
-        "matter_en",
-        "materiality",
-        "financial_score",
-        "impact_score",
-    ];
-    let rows = iro2(view)
-        .into_iter()
-        .map(|r| {
-            vec![
-                text(r.standard),
-                text(r.standard_name.zh),
-                text(r.standard_name.en),
-                text(r.matter),
-                text(r.matter_name.zh),
-                text(r.matter_name.en),
-                text(materiality_word(r.materiality)),
-                Cell::Num(r.financial),
-                Cell::Num(r.impact),
-            ]
-        })
-        .collect();
-    Table::new(&header, rows)
+    Table::new(
+        &IRO2_COLUMNS,
+        iro2(view).into_iter().map(iro2_cells).collect(),
+    )
+}
+
+/// The columns of an IRO-2 row in files.
+pub const IRO2_COLUMNS: [&str; 9] = [
+    "standard",
+    "standard_zh",
+    "standard_en",
+    "matter",
+    "matter_zh",
+    "matter_en",
+    "materiality",
+    "financial_score",
+    "impact_score",
+];
+
+/// An IRO-2 row's cells, in the order of [`IRO2_COLUMNS`].
+pub fn iro2_cells(r: Iro2Row) -> Vec<Cell> {
+    vec![
+        text(r.standard),
+        text(r.standard_name.zh),
+        text(r.standard_name.en),
+        text(r.matter),
+        text(r.matter_name.zh),
+        text(r.matter_name.en),
+        text(materiality_word(r.materiality)),
+        Cell::Num(r.financial),
+        Cell::Num(r.impact),
+    ]
 }
 
 /// [`iro2_table`] as CSV.

@@ -282,6 +282,10 @@ pub struct AssessmentView {
     /// The confirmation stamp, `intact` when [`AssessmentView::statistics_text`] still hashes to its
     /// `assessment_hash`.
     pub stamp: Option<super::Stamp>,
+    /// The confirmed cycle whose result this one carries forward: everything above is that
+    /// result, but for the cycle's own id, name, status and stamp.
+    #[serde(default)]
+    pub carried: Option<super::CarriedForward>,
 }
 
 /// Each of `words` looked up in `table`: sorted, once each; `Required` when there is none, `Unknown`

@@ -7,6 +7,7 @@ pub mod disclosure;
 pub mod dm_confirm;
 pub mod dm_disclosure;
 pub mod dm_export;
+pub mod dm_material;
 pub mod double_materiality;
 pub mod evidence;
 pub mod group;

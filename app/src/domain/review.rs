@@ -194,6 +194,12 @@ pub fn in_review(status: CycleStatus, carried: bool) -> bool {
     status == CycleStatus::Closed || (carried && status == CycleStatus::Draft)
 }
 
+/// A double-materiality cycle's result forms as its IROs are rated: reviewers comment on its matters
+/// until it is confirmed.
+pub fn dm_in_review(status: CycleStatus) -> bool {
+    status != CycleStatus::Confirmed
+}
+
 /// The figures a confirmation stamps, as text: per topic in cycle order its code and every statistic
 /// of both axes and the weighted position, numbers written to round-trip exactly. Materiality,
 /// overrides and names are not statistics and are not part of it.

@@ -38,6 +38,16 @@ pub struct TopicFigure {
 }
 
 impl MatterResult {
+    /// It has something to show: a score, an IRO awaiting its decision, or stakeholder input. The
+    /// scores and review pages list these matters.
+    pub fn assessed(&self) -> bool {
+        let p = &self.position;
+        p.financial.is_some()
+            || p.impact.is_some()
+            || p.undecided > 0
+            || !self.stakeholders.is_empty()
+    }
+
     /// Stakeholders rate it high (one of its topics at or above the survey's threshold) while its
     /// IRO scores, with the decisions recorded on them, leave it not material: the decision group
     /// should look at it again.

@@ -59,6 +59,14 @@ pub struct DmText {
     pub download_register: &'static str,
     pub leads_to_hint: &'static str,
     pub input_title: &'static str,
+    pub material_intro: &'static str,
+    /// "{cycle}" is replaced by the previous cycle's name and year, "{m}" by its materiality there.
+    pub before: &'static str,
+    /// "{cycle}" as in `before`.
+    pub before_absent: &'static str,
+    pub no_longer_material: &'static str,
+    pub review_intro: &'static str,
+    pub review_closed: &'static str,
     pub input_intro: &'static str,
     pub input_no_topics: &'static str,
     pub col_topic: &'static str,
@@ -231,6 +239,17 @@ impl DmText {
         self.materialities[m as usize]
     }
 
+    /// A matter's materiality in the previous cycle, `cycle` (its name and year); `None`: not in it.
+    pub fn before(&self, cycle: &str, m: Option<MatterMateriality>) -> String {
+        match m {
+            Some(m) => self
+                .before
+                .replace("{cycle}", cycle)
+                .replace("{m}", self.materiality(m)),
+            None => self.before_absent.replace("{cycle}", cycle),
+        }
+    }
+
     pub fn dimension(&self, d: Dimension) -> &'static str {
         match d {
             Dimension::Impact => self.impact,
@@ -336,6 +355,12 @@ pub static EN: DmText = DmText {
     imported: "Imported. IROs added: {a}; corrected: {u}.",
     download_register: "Download the register",
     input_title: "Stakeholder input",
+    material_intro: "Every matter that stands material — by its impacts, by its risks and opportunities, or both — with its financial (x) and impact (y) scores, under the topical standard it brings into scope; compared with the cycle this one was copied from, where there is one, including the matters material then that no longer are.",
+    before: "In {cycle}: {m}",
+    before_absent: "Not in {cycle}",
+    no_longer_material: "No longer material",
+    review_intro: "Every assessed matter with its financial and impact scores, the stakeholder input beside it and what respondents wrote on the survey topics that inform it. Reviewers comment and propose until the cycle is confirmed; the decision group acts on the scores page, where it calibrates an IRO's score with a written reason and confirms.",
+    review_closed: "The cycle is confirmed: its comments are closed.",
     input_intro: "The stakeholder survey can run in this cycle as evidence. Say which matter each survey topic informs: the matter's row on the scores page then shows everyone's mean importance to stakeholders beside its IRO scores (withheld below the cycle's k responses). A matter that stakeholders rate at or above the survey's threshold while its scores leave it not material is flagged for review; the figures never change a score.",
     input_no_topics: "The cycle asks no survey topics: choose them on the cycle's page to use the stakeholder survey as evidence.",
     col_topic: "Survey topic",
@@ -539,6 +564,12 @@ pub static ZH: DmText = DmText {
     imported: "已导入。新增 IRO：{a}；更正：{u}。",
     download_register: "下载登记册",
     input_title: "利益相关方意见",
+    material_intro: "所有具有重要性的议题（影响重要性、财务重要性或双重重要性）及其财务（x）与影响（y）评分，按其纳入范围的主题标准列出；如本周期由上一周期复制而来，则与之对比，并列出当时重要而现已不重要的议题。",
+    before: "{cycle}：{m}",
+    before_absent: "{cycle}：未评估此议题",
+    no_longer_material: "已不再具有重要性",
+    review_intro: "列出每个已评估的议题及其财务与影响评分、旁附的利益相关方意见，以及答卷者对其对应问卷议题的留言。周期确认前，审阅人可发表意见和建议；决策小组在评分页面操作：附书面理由校准 IRO 评分，并在该页确认结果。",
+    review_closed: "本周期已确认，不再接受意见。",
     input_intro: "利益相关方问卷可在本周期内作为依据同时开展。请为每个问卷议题选择它所对应的可持续发展议题：评分页上该议题的一行随即在 IRO 评分旁显示全体答卷者对其“对利益相关方的重要性”的平均分（答卷少于本周期的 k 份时隐去）。利益相关方评分达到问卷阈值、而 IRO 评分结果为不重要的议题会被标记，提请复核；这些数字从不改变任何评分。",
     input_no_topics: "本周期未设置问卷议题：如需以利益相关方问卷作为依据，请在周期页面选择议题。",
     col_topic: "问卷议题",

@@ -46,7 +46,11 @@ fn Assessment(page: Page, calibrated: RwSignal<usize>) -> impl IntoView {
     let v = page.view;
     let id = v.id;
     let admin = page.admin;
-    let frozen = v.status == crate::domain::CycleStatus::Confirmed;
+    // A carried-forward result is the earlier cycle's: nothing of it is calibrated here.
+    let frozen = v.status == crate::domain::CycleStatus::Confirmed || v.carried.is_some();
+    let carried = v.carried.as_ref().map(|c| {
+        view! { <p class="carried" data-testid="carried-forward">{t.carried(c)}</p> }
+    });
     let confirmation = (v.method == crate::domain::double_materiality::Method::Double).then(
         || view! { <super::dm_confirm::Confirmation view=v.clone() admin reload=calibrated /> },
     );
@@ -68,13 +72,7 @@ fn Assessment(page: Page, calibrated: RwSignal<usize>) -> impl IntoView {
     let matters = v
         .matters
         .iter()
-        .filter(|m| {
-            let p = &m.position;
-            p.financial.is_some()
-                || p.impact.is_some()
-                || p.undecided > 0
-                || !m.stakeholders.is_empty()
-        })
+        .filter(|m| m.assessed())
         .map(|m| {
             let p = &m.position;
             let flagged = m.flagged();
@@ -116,6 +114,7 @@ fn Assessment(page: Page, calibrated: RwSignal<usize>) -> impl IntoView {
         </nav>
         <h1>{dm.assessment_title} " · " {v.name.clone()}</h1>
         {(v.method != crate::domain::double_materiality::Method::Double).then(|| view! { <p class="withheld-note">{dm.not_double}</p> })}
+        {carried}
         <p class="hint">{dm.assessment_intro}</p>
         <p class="hint" data-testid="scoring">{dm.scoring_summary(&v.scoring)}</p>
         <figure class="chart" data-testid="double-matrix" inner_html=page.matrix></figure>

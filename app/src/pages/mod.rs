@@ -6,6 +6,8 @@ pub mod assessment;
 pub mod audit;
 pub mod disclosures;
 pub mod dm_confirm;
+pub mod dm_material;
+pub mod dm_review;
 pub mod login;
 pub mod matrix;
 pub mod review;

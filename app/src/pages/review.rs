@@ -40,10 +40,10 @@ pub fn ReviewPage() -> impl IntoView {
     }
 }
 
-type ReviewData = Resource<Result<ReviewView, AppError>>;
+pub type ReviewData = Resource<Result<ReviewView, AppError>>;
 
 /// Reloads the page's data once `done` says an action went through.
-fn refetch_when(data: ReviewData, done: impl Fn() -> bool + Send + Sync + 'static) {
+pub fn refetch_when(data: ReviewData, done: impl Fn() -> bool + Send + Sync + 'static) {
     Effect::new(move |_| {
         if done() {
             data.refetch();
@@ -56,6 +56,16 @@ fn Review(view: ReviewView, data: ReviewData) -> impl IntoView {
     let lang = use_lang();
     let t = lang.t();
     let c = view.results.cycle.clone();
+    if view.double.is_some() {
+        return view! {
+            <h1>{t.review_title}</h1>
+            <p class="cycle-name">{format!("{} ({})", c.name, c.year)}</p>
+            <ResultNav id=c.id />
+            <Standing results=view.results.clone() />
+            <super::dm_review::MatterReviews view data />
+        }
+        .into_any();
+    }
     let mut topics = view.results.topics.clone();
     topics.sort_by_key(|r| r.rank);
     let topics = topics
@@ -97,6 +107,7 @@ fn Review(view: ReviewView, data: ReviewData) -> impl IntoView {
         <div class="review-topics">{topics}</div>
         {confirm_form}
     }
+    .into_any()
 }
 
 fn decision_word(material: bool) -> &'static str {
@@ -127,46 +138,6 @@ fn TopicReview(
     refetch_when(data, move || matches!(over.value().get(), Some(Ok(()))));
     let code = r.code.clone();
     let name = lang.pick(&r.name.zh, &r.name.en).to_string();
-    let list = if comments.is_empty() {
-        view! { <p class="muted">{t.no_comments}</p> }.into_any()
-    } else {
-        let items = comments
-            .into_iter()
-            .map(|c| {
-                let proposal = c.proposal.map(|p| match p {
-                    Proposal::Material => t.propose_material,
-                    Proposal::NotMaterial => t.propose_not_material,
-                });
-                view! {
-                    <li data-testid="comment">
-                        <p class="meta">
-                            <strong>{c.author}</strong> " · " {format_utc(c.at)}
-                            {proposal.map(|p| view! { " · " <span class="proposal">{p}</span> })}
-                        </p>
-                        <p class="body">{c.body}</p>
-                    </li>
-                }
-            })
-            .collect_view();
-        view! { <ul class="comments">{items}</ul> }.into_any()
-    };
-    let respondents = (!said.is_empty()).then(|| {
-        let items = said
-            .into_iter()
-            .map(|c| {
-                view! {
-                    <li data-testid="respondent-comment">
-                        {c.group.map(|g| view! { <span class="meta" data-testid="respondent-group">{g}</span> " " })}
-                        <span class="body">{c.text}</span>
-                    </li>
-                }
-            })
-            .collect_view();
-        view! {
-            <h3>{t.respondent_comments}</h3>
-            <ul class="comments respondents">{items}</ul>
-        }
-    });
     let override_note = r.override_.as_ref().map(|o| {
         view! {
             <p class="overridden" data-testid="override">
@@ -174,29 +145,7 @@ fn TopicReview(
             </p>
         }
     });
-    let comment_form = in_review.then(|| {
-        let code = code.clone();
-        view! {
-            <ActionForm action=comment attr:class="comment-form" attr:data-testid="comment-form">
-                <input type="hidden" name="id" value=id />
-                <input type="hidden" name="topic" value=code.clone() />
-                <label>
-                    <span>{t.comment_label}</span>
-                    <textarea name="body" rows="2" maxlength="2000"></textarea>
-                </label>
-                <label>
-                    <span>{t.proposal_label}</span>
-                    <select name="proposal">
-                        <option value="">{t.proposal_none}</option>
-                        <option value="material">{t.propose_material}</option>
-                        <option value="not_material">{t.propose_not_material}</option>
-                    </select>
-                </label>
-                {move || field_errors(&problems_of(comment.value().get()), "body")}
-                <button type="submit">{t.add_comment}</button>
-            </ActionForm>
-        }
-    });
+    let comment_form = in_review.then(|| view! { <CommentForm id code=code.clone() comment /> });
     let override_form = (in_review && admin).then(|| {
         view! {
             <ActionForm action=over attr:class="override-form" attr:data-testid="override-form">
@@ -235,12 +184,93 @@ fn TopicReview(
                 " · " {t.col_decision} ": " <strong data-testid="decision">{decision_word(r.material)}</strong>
             </p>
             {override_note}
-            {respondents}
-            <h3 class="visually-hidden">{t.col_comments}</h3>
-            {list}
+            <RespondentComments said />
+            <Comments comments />
             {comment_form}
             {override_form}
         </section>
+    }
+}
+
+/// A topic's or matter's review comments, oldest first, with their proposals.
+#[component]
+pub fn Comments(comments: Vec<ReviewComment>) -> impl IntoView {
+    let t = use_lang().t();
+    let list = if comments.is_empty() {
+        view! { <p class="muted">{t.no_comments}</p> }.into_any()
+    } else {
+        let items = comments
+            .into_iter()
+            .map(|c| {
+                let proposal = c.proposal.map(|p| match p {
+                    Proposal::Material => t.propose_material,
+                    Proposal::NotMaterial => t.propose_not_material,
+                });
+                view! {
+                    <li data-testid="comment">
+                        <p class="meta">
+                            <strong>{c.author}</strong> " · " {format_utc(c.at)}
+                            {proposal.map(|p| view! { " · " <span class="proposal">{p}</span> })}
+                        </p>
+                        <p class="body">{c.body}</p>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ul class="comments">{items}</ul> }.into_any()
+    };
+    view! {
+        <h3 class="visually-hidden">{t.col_comments}</h3>
+        {list}
+    }
+}
+
+/// What respondents wrote on a topic (nothing when they wrote nothing).
+#[component]
+pub fn RespondentComments(said: Vec<RespondentComment>) -> impl IntoView {
+    let t = use_lang().t();
+    (!said.is_empty()).then(|| {
+        let items = said
+            .into_iter()
+            .map(|c| {
+                view! {
+                    <li data-testid="respondent-comment">
+                        {c.group.map(|g| view! { <span class="meta" data-testid="respondent-group">{g}</span> " " })}
+                        <span class="body">{c.text}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <h3>{t.respondent_comments}</h3>
+            <ul class="comments respondents">{items}</ul>
+        }
+    })
+}
+
+/// A reviewer's form for a comment and proposal on topic (or matter) `code`.
+#[component]
+pub fn CommentForm(id: i64, code: String, comment: ServerAction<AddComment>) -> impl IntoView {
+    let t = use_lang().t();
+    view! {
+        <ActionForm action=comment attr:class="comment-form" attr:data-testid="comment-form">
+            <input type="hidden" name="id" value=id />
+            <input type="hidden" name="topic" value=code />
+            <label>
+                <span>{t.comment_label}</span>
+                <textarea name="body" rows="2" maxlength="2000"></textarea>
+            </label>
+            <label>
+                <span>{t.proposal_label}</span>
+                <select name="proposal">
+                    <option value="">{t.proposal_none}</option>
+                    <option value="material">{t.propose_material}</option>
+                    <option value="not_material">{t.propose_not_material}</option>
+                </select>
+            </label>
+            {move || field_errors(&problems_of(comment.value().get()), "body")}
+            <button type="submit">{t.add_comment}</button>
+        </ActionForm>
     }
 }
 
@@ -279,6 +309,16 @@ fn MaterialList(view: MaterialView, note: ServerAction<SetNote>) -> impl IntoVie
     let t = lang.t();
     let c = view.results.cycle.clone();
     let id = c.id;
+    if let Some(list) = view.double {
+        return view! {
+            <h1>{t.material_title}</h1>
+            <p class="cycle-name">{format!("{} ({})", c.name, c.year)}</p>
+            <ResultNav id />
+            <Standing results=view.results.clone() />
+            <super::dm_material::MaterialMattersList id list notes=view.notes admin=view.admin note />
+        }
+        .into_any();
+    }
     let sections = material_list(&view.results)
         .into_iter()
         .map(|(category, topics)| {
@@ -287,20 +327,8 @@ fn MaterialList(view: MaterialView, note: ServerAction<SetNote>) -> impl IntoVie
                 .into_iter()
                 .map(|r| {
                     let text = view.notes.get(&r.code).cloned().unwrap_or_default();
-                    let current = text.clone();
-                    let code = r.code.clone();
-                    let edit = view.admin.then(move || {
-                        view! {
-                            <ActionForm action=note attr:class="note-form no-print" attr:data-testid="note-form">
-                                <input type="hidden" name="id" value=id />
-                                <input type="hidden" name="topic" value=code />
-                                <label>
-                                    <span>{t.management_note}</span>
-                                    <textarea name="note" rows="2" maxlength="2000">{crate::components::textarea_text(&current)}</textarea>
-                                </label>
-                                <button type="submit">{t.save_note}</button>
-                            </ActionForm>
-                        }
+                    let edit = view.admin.then(|| {
+                        view! { <NoteForm id code=r.code.clone() current=text.clone() note /> }
                     });
                     view! {
                         <li data-testid=format!("material-{}", r.code)>
@@ -313,11 +341,7 @@ fn MaterialList(view: MaterialView, note: ServerAction<SetNote>) -> impl IntoVie
                                     <span class="overridden">{format!(" · {}: {}", t.overridden, o.reason)}</span>
                                 })}
                             </p>
-                            {(!text.is_empty()).then(|| view! {
-                                <p class="management-note" data-testid="note">
-                                    <span class="label">{t.management_note} ": "</span>{text.clone()}
-                                </p>
-                            })}
+                            <Note text=text.clone() />
                             {edit}
                         </li>
                     }
@@ -345,6 +369,42 @@ fn MaterialList(view: MaterialView, note: ServerAction<SetNote>) -> impl IntoVie
         </p>
         {empty.then(|| view! { <p>{t.no_material}</p> })}
         {sections}
+    }
+    .into_any()
+}
+
+/// A management-approach note as the material list shows it (nothing when there is none).
+#[component]
+pub fn Note(text: String) -> impl IntoView {
+    let t = use_lang().t();
+    (!text.is_empty()).then(|| {
+        view! {
+            <p class="management-note" data-testid="note">
+                <span class="label">{t.management_note} ": "</span>{text}
+            </p>
+        }
+    })
+}
+
+/// An admin's form for the note of topic (or matter) `code`, showing the `current` one.
+#[component]
+pub fn NoteForm(
+    id: i64,
+    code: String,
+    current: String,
+    note: ServerAction<SetNote>,
+) -> impl IntoView {
+    let t = use_lang().t();
+    view! {
+        <ActionForm action=note attr:class="note-form no-print" attr:data-testid="note-form">
+            <input type="hidden" name="id" value=id />
+            <input type="hidden" name="topic" value=code />
+            <label>
+                <span>{t.management_note}</span>
+                <textarea name="note" rows="2" maxlength="2000">{crate::components::textarea_text(&current)}</textarea>
+            </label>
+            <button type="submit">{t.save_note}</button>
+        </ActionForm>
     }
 }
 

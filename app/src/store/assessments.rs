@@ -14,7 +14,7 @@ use crate::domain::iro::{
     lookup, word, AssessmentView, AssessorCycle, Assignee, Assignment, CalibrationNote,
     DecisionNote, IroRow, MatterResult, ScoredIro, HORIZONS,
 };
-use crate::domain::{check_text, CycleStatus, Problem, MAX_TEXT};
+use crate::domain::{check_text, CarriedForward, CycleStatus, Problem, MAX_TEXT};
 use sqlx::Row;
 use std::collections::BTreeMap;
 
@@ -598,11 +598,34 @@ pub(super) async fn assessment_on(
     let Some(head) = super::register::cycle_head(&mut *tx, cycle).await? else {
         return Ok(None);
     };
+    if let Some(from) = head.carried_from {
+        // A carried-forward result is the earlier cycle's, under this cycle's name, standing and
+        // stamp; its own register is set aside.
+        let Some(mut view) = Box::pin(assessment_on(&mut *tx, from)).await? else {
+            return Ok(None);
+        };
+        let (rationale, year): (Option<String>, i32) = sqlx::query_as(
+            "SELECT c.carry_rationale, s.year FROM cycles c JOIN cycles s ON s.id = c.carried_from
+             WHERE c.id = ?",
+        )
+        .bind(cycle)
+        .fetch_one(&mut *tx)
+        .await?;
+        view.carried = Some(CarriedForward {
+            from,
+            name: std::mem::replace(&mut view.name, head.name),
+            year,
+            rationale: rationale.unwrap_or_default(),
+        });
+        view.id = cycle;
+        view.status = head.status;
+        view.stamp = stamp_checked(&mut *tx, cycle, &view).await?;
+        return Ok(Some(view));
+    }
     let scoring = &head.scoring;
     let notes = notes_on(&mut *tx, cycle).await?;
     let scored = scores_on(&mut *tx, cycle, scoring, &notes).await?;
     let matters = super::register::matters_on(&mut *tx, cycle).await?;
-    let stamp = super::results::stamp(&mut *tx, cycle).await?;
     let progress: BTreeMap<i64, (i64, i64)> = sqlx::query_as(
         "SELECT a.iro_id, COUNT(*), SUM(a.submitted_at IS NOT NULL OR a.waived_reason IS NOT NULL)
          FROM iro_assignments a JOIN iros i ON i.id = a.iro_id WHERE i.cycle_id = ?
@@ -680,14 +703,25 @@ pub(super) async fn assessment_on(
         iros,
         matters,
         stamp: None,
+        carried: None,
     };
+    view.stamp = stamp_checked(&mut *tx, cycle, &view).await?;
+    Ok(Some(view))
+}
+
+/// Cycle `cycle`'s confirmation stamp, `intact` when `view`'s figures still hash to it.
+async fn stamp_checked(
+    conn: &mut sqlx::SqliteConnection,
+    cycle: i64,
+    view: &AssessmentView,
+) -> Result<Option<crate::domain::Stamp>, sqlx::Error> {
+    let stamp = super::results::stamp(&mut *conn, cycle).await?;
     // A confirmation without the scores' hash is a survey cycle's: nothing here to check it against.
-    view.stamp = stamp.filter(|s| s.assessment_hash.is_some()).map(|mut s| {
+    Ok(stamp.filter(|s| s.assessment_hash.is_some()).map(|mut s| {
         let hash = super::hash_secret(&view.statistics_text());
         s.intact = s.assessment_hash.as_deref() == Some(hash.as_str());
         s
-    });
-    Ok(Some(view))
+    }))
 }
 
 /// Every assignment of the cycle's active IROs with the assessor's ratings, one row per horizon
@@ -718,6 +752,11 @@ async fn rating_rows_on(
     conn: &mut sqlx::SqliteConnection,
     cycle: i64,
 ) -> Result<Vec<crate::domain::dm_export::RatingRow>, sqlx::Error> {
+    // A carried-forward result's ratings are those of the cycle it was assessed in.
+    let head = super::register::cycle_head(&mut *conn, cycle).await?;
+    if let Some(from) = head.as_ref().and_then(|h| h.carried_from) {
+        return Box::pin(rating_rows_on(&mut *conn, from)).await;
+    }
     let rows = sqlx::query(
         "SELECT a.iro_id, u.email, a.user_id, r.horizon, r.scale, r.scope, r.irremediable, r.likelihood,
                 r.magnitude, a.submitted_at IS NOT NULL AS submitted, a.waived_reason, a.rationale,
@@ -731,9 +770,7 @@ async fn rating_rows_on(
     .fetch_all(&mut *conn)
     .await?;
     let mut rows = rows;
-    let hidden = super::register::cycle_head(&mut *conn, cycle)
-        .await?
-        .is_some_and(|h| h.hide_assessors);
+    let hidden = head.is_some_and(|h| h.hide_assessors);
     if hidden {
         // Not in the order of the addresses either.
         rows.sort_by_key(|r| {

@@ -291,6 +291,7 @@ pub(super) struct CycleLock {
     pub answered: bool,
     /// The confirmed cycle whose result it carries forward.
     pub carried_from: Option<i64>,
+    pub method: crate::domain::double_materiality::Method,
 }
 
 impl CycleLock {
@@ -305,7 +306,7 @@ pub(super) async fn lock_cycle(
     id: i64,
 ) -> Result<Option<CycleLock>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT status, carried_from, EXISTS (SELECT 1 FROM responses WHERE cycle_id = cycles.id) AS answered
+        "SELECT status, carried_from, method, EXISTS (SELECT 1 FROM responses WHERE cycle_id = cycles.id) AS answered
          FROM cycles WHERE id = ?",
     )
     .bind(id)
@@ -317,6 +318,8 @@ pub(super) async fn lock_cycle(
                 .ok_or_else(|| sqlx::Error::Decode("bad cycle status".into()))?,
             answered: r.get("answered"),
             carried_from: r.get("carried_from"),
+            method: crate::domain::double_materiality::Method::parse(r.get("method"))
+                .ok_or_else(|| sqlx::Error::Decode("bad cycle method".into()))?,
         })
     })
     .transpose()

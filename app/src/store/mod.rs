@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod cycles;
 pub mod demo;
+pub mod dm_material;
 pub mod groups;
 pub mod library;
 pub mod links;

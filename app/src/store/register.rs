@@ -16,11 +16,12 @@ use crate::domain::{Bilingual, CycleStatus, FieldProblem, Problem};
 use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The cycle's state for a register or assessment write, read under the write lock: it exists and
-/// is not confirmed.
+/// The cycle's state for a register or assessment write, read under the write lock: it exists, is
+/// not confirmed and carries no earlier result forward (its pages show that result, not its own
+/// register).
 pub(super) async fn unconfirmed(w: &mut Write, cycle: i64, field: &str) -> Stored<CycleLock> {
     let lock = lock_cycle(w, cycle).await?.ok_or(StoreError::NotFound)?;
-    if lock.status == CycleStatus::Confirmed {
+    if lock.status == CycleStatus::Confirmed || lock.carried_from.is_some() {
         return refuse(field, Problem::Frozen);
     }
     Ok(lock)
@@ -359,17 +360,21 @@ pub(super) struct CycleHead {
     pub scoring: Scoring,
     /// The exports number the assessors instead of naming them.
     pub hide_assessors: bool,
+    /// The confirmed cycle whose result it carries forward.
+    pub carried_from: Option<i64>,
 }
 
 pub(super) async fn cycle_head(
     conn: &mut sqlx::SqliteConnection,
     cycle: i64,
 ) -> Result<Option<CycleHead>, sqlx::Error> {
-    let row =
-        sqlx::query("SELECT name, status, method, matter_preset, scoring, hide_assessors FROM cycles WHERE id = ?")
-            .bind(cycle)
-            .fetch_optional(conn)
-            .await?;
+    let row = sqlx::query(
+        "SELECT name, status, method, matter_preset, scoring, hide_assessors, carried_from
+                     FROM cycles WHERE id = ?",
+    )
+    .bind(cycle)
+    .fetch_optional(conn)
+    .await?;
     let Some(r) = row else { return Ok(None) };
     let bad = |what: &str| sqlx::Error::Decode(format!("cycle {cycle}: bad {what}").into());
     Ok(Some(CycleHead {
@@ -382,6 +387,7 @@ pub(super) async fn cycle_head(
             Some(json) => serde_json::from_str(json).map_err(|_| bad("scoring"))?,
         },
         hide_assessors: r.get("hide_assessors"),
+        carried_from: r.get("carried_from"),
     }))
 }
 

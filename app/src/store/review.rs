@@ -7,8 +7,8 @@ use super::write::{refuse, StoreError, Stored, Write};
 use super::{hash_secret, now, Db};
 use crate::domain::double_materiality::Method;
 use crate::domain::{
-    compose, in_review, statistics_text, CycleStatus, Methodology, Problem, Proposal, Respondents,
-    ReviewComment, Stamp,
+    compose, dm_in_review, in_review, statistics_text, CycleStatus, Methodology, Problem, Proposal,
+    Respondents, ReviewComment, Stamp,
 };
 use serde_json::json;
 use sqlx::{Row, SqliteConnection};
@@ -36,7 +36,31 @@ async fn state(conn: &mut SqliteConnection, id: i64) -> Result<Option<State>, sq
 
 impl State {
     fn in_review(&self) -> bool {
-        in_review(self.lock.status, self.lock.carried_from.is_some())
+        match self.lock.method {
+            Method::Survey => in_review(self.lock.status, self.lock.carried_from.is_some()),
+            Method::Double => dm_in_review(self.lock.status),
+        }
+    }
+
+    /// `code` names one of the cycle's topics, or in a double-materiality cycle one of its matters.
+    async fn knows(
+        &self,
+        conn: &mut SqliteConnection,
+        cycle_id: i64,
+        code: &str,
+    ) -> Result<bool, sqlx::Error> {
+        match self.lock.method {
+            Method::Survey => Ok(self.topics.iter().any(|t| t == code)),
+            Method::Double => {
+                sqlx::query_scalar(
+                    "SELECT EXISTS (SELECT 1 FROM matters WHERE cycle_id = ? AND code = ?)",
+                )
+                .bind(cycle_id)
+                .bind(code)
+                .fetch_one(conn)
+                .await
+            }
+        }
     }
 }
 
@@ -81,7 +105,7 @@ pub async fn add_comment(
     if !s.in_review() {
         return refuse("body", Problem::NotInReview);
     }
-    if !s.topics.iter().any(|t| t == topic) {
+    if !s.knows(&mut tx, cycle_id, topic).await? {
         return refuse("topic", Problem::Unknown);
     }
     let id: i64 = sqlx::query_scalar(
@@ -132,6 +156,11 @@ pub async fn set_override(
     let s = state(&mut tx, cycle_id)
         .await?
         .ok_or(StoreError::NotFound)?;
+    // A double-materiality result is adjusted by calibrating an IRO's score with its reason, never
+    // by overriding a matter or a survey topic running as its evidence.
+    if s.lock.method == Method::Double {
+        return refuse("decision", Problem::NotAllowed);
+    }
     if !s.in_review() {
         return refuse("reason", Problem::NotInReview);
     }
@@ -192,16 +221,9 @@ pub async fn confirm(db: &Db, actor: &Actor, cycle_id: i64) -> Stored<Stamp> {
         .ok_or(StoreError::NotFound)?;
     // Read in this transaction, which holds the write lock: what is checked and hashed now is what
     // is stamped.
-    let assessment = match super::register::cycle_head(&mut tx, cycle_id)
-        .await?
-        .ok_or(StoreError::NotFound)?
-        .method
-    {
+    let assessment = match s.lock.method {
         Method::Double => {
-            let status = s.lock.status;
-            if !matches!(status, CycleStatus::Draft | CycleStatus::Closed)
-                || s.lock.carried_from.is_some()
-            {
+            if !matches!(s.lock.status, CycleStatus::Draft | CycleStatus::Closed) {
                 return refuse("cycle", Problem::NotInReview);
             }
             let view = super::assessments::assessment_on(&mut tx, cycle_id)
@@ -287,8 +309,10 @@ pub async fn confirm(db: &Db, actor: &Actor, cycle_id: i64) -> Stored<Stamp> {
     Ok(stamp)
 }
 
-/// Makes a draft cycle that nobody has answered adopt the confirmed result of cycle `from`, with the
-/// written rationale. It then never opens for answers; it is reviewed and confirmed like any other.
+/// Makes a draft cycle that nobody has answered adopt the confirmed result of cycle `from`, of the same
+/// method, with the written rationale. It then never opens for answers; it is reviewed and confirmed
+/// like any other. A double-materiality cycle adopts the earlier assessment only while nobody has
+/// rated any of its IROs; its own register is then set aside and refuses every write.
 pub async fn carry_forward(
     db: &Db,
     actor: &Actor,
@@ -303,17 +327,19 @@ pub async fn carry_forward(
     if s.lock.status != CycleStatus::Draft || s.lock.fixed() {
         return refuse("from", Problem::NotAllowed);
     }
-    let source = state(&mut tx, from).await?;
-    if from == cycle_id || source.is_none_or(|src| src.lock.status != CycleStatus::Confirmed) {
+    let Some(source) = state(&mut tx, from)
+        .await?
+        .filter(|src| from != cycle_id && src.lock.status == CycleStatus::Confirmed)
+    else {
         return refuse("from", Problem::NotConfirmed);
-    }
-    // Carrying forward adopts a survey result; the double-materiality method has no carry-forward
-    // yet (each year's IROs are assessed anew from a copy of the register).
-    for id in [cycle_id, from] {
-        let head = super::register::cycle_head(&mut tx, id).await?;
-        if head.is_some_and(|h| h.method == Method::Double) {
-            return refuse("from", Problem::NotAllowed);
-        }
+    };
+    if source.lock.method != s.lock.method
+        || (s.lock.method == Method::Double
+            && !super::register::rated_iros(&mut tx, cycle_id)
+                .await?
+                .is_empty())
+    {
+        return refuse("from", Problem::NotAllowed);
     }
     sqlx::query("UPDATE cycles SET carried_from = ?, carry_rationale = ? WHERE id = ?")
         .bind(from)
@@ -337,8 +363,9 @@ pub async fn notes(db: &Db, cycle_id: i64) -> Result<BTreeMap<String, String>, s
     Ok(rows.into_iter().collect())
 }
 
-/// Sets a topic's management-approach note (empty removes it). Notes are the report's prose, not the
-/// assessment: they may be written after confirmation, and every change is in the audit log.
+/// Sets a topic's management-approach note (empty removes it); in a double-materiality cycle, a
+/// matter's (`topic` is then a matter's code). Notes are the report's prose, not the assessment: they
+/// may be written after confirmation, and every change is in the audit log.
 pub async fn set_note(
     db: &Db,
     actor: &Actor,
@@ -350,7 +377,7 @@ pub async fn set_note(
     let s = state(&mut tx, cycle_id)
         .await?
         .ok_or(StoreError::NotFound)?;
-    if !s.topics.iter().any(|t| t == topic) {
+    if !s.knows(&mut tx, cycle_id, topic).await? {
         return refuse("topic", Problem::Unknown);
     }
     let before: Option<String> = sqlx::query_scalar(
