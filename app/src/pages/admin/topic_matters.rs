@@ -83,11 +83,14 @@ pub fn TopicMatters(
             }
         })
         .collect_view();
+    // The table's region is named apart from the section's, which is a region too (axe:
+    // landmark-unique).
+    let table_label = format!("{} · {}", dm.col_topic, dm.col_informs);
     let body = if register.topics.is_empty() {
         view! { <p class="hint" data-testid="no-survey-topics">{dm.input_no_topics}</p> }.into_any()
     } else {
         view! {
-            <div class="table-wrap" tabindex="0" role="region" aria-label=dm.input_title>
+            <div class="table-wrap" tabindex="0" role="region" aria-label=table_label>
                 <table class="stats" data-testid="topic-matters">
                     <caption class="visually-hidden">{dm.input_title}</caption>
                     <thead>
