@@ -41,6 +41,12 @@ CREATE TRIGGER iro_ratings_delete AFTER DELETE ON iro_ratings BEGIN
     WHERE id = OLD.iro_id;
 END;
 
+CREATE TRIGGER iro_assignments_insert AFTER INSERT ON iro_assignments BEGIN
+    UPDATE iros SET submitted_ratings =
+        COALESCE((SELECT packed FROM iro_submitted_ratings WHERE iro_id = NEW.iro_id), '')
+    WHERE id = NEW.iro_id;
+END;
+
 CREATE TRIGGER iro_assignments_update AFTER UPDATE ON iro_assignments BEGIN
     UPDATE iros SET submitted_ratings =
         COALESCE((SELECT packed FROM iro_submitted_ratings WHERE iro_id = iros.id), '')

@@ -97,6 +97,31 @@ async fn the_packed_ratings_are_what_the_tables_hold(db: Db) {
     assert_eq!(packed(&db, iro).await, set(&[&a_item]));
     sql("DELETE FROM iro_assignments WHERE user_id = ?", a).await;
     assert_eq!(packed(&db, iro).await, set(&[]));
+
+    // With foreign keys off (the sqlite3 shell's default), ratings may come before their
+    // assignment: the assignment's insertion packs them.
+    let mut conn = db.acquire().await.unwrap();
+    let on = |yes: bool| format!("PRAGMA foreign_keys = {}", if yes { "ON" } else { "OFF" });
+    sqlx::query(&on(false)).execute(&mut *conn).await.unwrap();
+    sqlx::query(
+        "INSERT INTO iro_ratings (iro_id, user_id, horizon, scale, scope, irremediable)
+         VALUES (?, ?, 'short', 2, 2, 2)",
+    )
+    .bind(iro)
+    .bind(a)
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+    assert_eq!(packed(&db, iro).await, set(&[]));
+    sqlx::query("INSERT INTO iro_assignments (iro_id, user_id, submitted_at) VALUES (?, ?, 1)")
+        .bind(iro)
+        .bind(a)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::query(&on(true)).execute(&mut *conn).await.unwrap();
+    drop(conn);
+    assert_eq!(packed(&db, iro).await, set(&[&format!("{a}:short:22200")]));
 }
 
 /// Migration 13 packs the ratings stored before it: submitted ones, not drafts.

@@ -1150,7 +1150,25 @@ async fn a_double_materiality_result_is_carried_forward(db: Db) {
     let next = app::store::cycles::copy_cycle(&db, &cli(), id)
         .await
         .unwrap();
+    // Assigned but not rated yet: the carry is taken, and the assignment is set aside with the
+    // register.
+    let copied = count(&db, &format!("SELECT id FROM iros WHERE cycle_id = {next}")).await;
+    let assign = format!("id={next}&iro={copied}&user={user}");
+    ok(&app, AssignIro::PATH, &assign, &a.admin).await;
     ok(&app, CarryForward::PATH, &carry(next), &a.admin).await;
+    let (_, html) = page(&app, "/assess", Some(&a.assessor)).await;
+    assert!(!html.contains(&format!("/cycles/{next}/assess")), "{html}");
+    // The register page shows the earlier cycle's register, without its forms.
+    let (_, html) = page(
+        &app,
+        &format!("/admin/cycles/{next}/register"),
+        Some(&a.admin),
+    )
+    .await;
+    assert!(html.contains("data-testid=\"carried-forward\""), "{html}");
+    assert!(html.contains(&format!("id=\"iro-{}\"", a.iro)), "{html}");
+    assert!(!html.contains(&format!("id=\"iro-{copied}\"")), "{html}");
+    assert!(!html.contains("data-testid=\"iro-form\""), "{html}");
     let (status, html) = page(&app, &format!("/cycles/{next}/assessment"), Some(&a.admin)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("data-testid=\"carried-forward\""), "{html}");
@@ -1195,4 +1213,27 @@ async fn a_double_materiality_result_is_carried_forward(db: Db) {
     assert_eq!(hash(next).await, hash(id).await);
     let (_, html) = page(&app, &format!("/cycles/{next}/assessment"), Some(&a.admin)).await;
     assert!(html.contains("data-testid=\"stamp-intact\""), "{html}");
+
+    // A new draft with no tree of its own takes the result too: its review takes comments on the
+    // earlier tree's matters, and a copy of it starts from the earlier cycle's register.
+    let fresh = draft_cycle(&db).await;
+    ok(
+        &app,
+        SetCycleMethod::PATH,
+        &format!("id={fresh}&method=double"),
+        &a.admin,
+    )
+    .await;
+    ok(&app, CarryForward::PATH, &carry(fresh), &a.admin).await;
+    let comment = format!("id={fresh}&topic=E3.1.2&body=Still+true");
+    ok(&app, app::api::review::AddComment::PATH, &comment, &a.admin).await;
+    let (_, html) = page(&app, &format!("/cycles/{fresh}/review"), Some(&a.admin)).await;
+    assert!(html.contains("Still true"), "{html}");
+    let after = app::store::cycles::copy_cycle(&db, &cli(), fresh)
+        .await
+        .unwrap();
+    let copied = format!(
+        "SELECT COUNT(*) FROM iros WHERE cycle_id = {after} AND description_en = 'Drought'"
+    );
+    assert_eq!(count(&db, &copied).await, 1);
 }

@@ -197,6 +197,10 @@ pub struct RegisterView {
     pub assignees: Vec<Assignee>,
     /// The survey topics the cycle asks, each with the matter it informs.
     pub topics: Vec<super::stakeholder_input::TopicLink>,
+    /// The earlier result the cycle carries forward: everything above but its name, status and
+    /// method is then that result's register, and nothing of it changes here.
+    #[serde(default)]
+    pub carried: Option<super::CarriedForward>,
 }
 
 /// Who assesses an IRO, as the admins' register shows it.

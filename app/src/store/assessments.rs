@@ -14,7 +14,7 @@ use crate::domain::iro::{
     lookup, word, AssessmentView, AssessorCycle, Assignee, Assignment, CalibrationNote,
     DecisionNote, IroRow, MatterResult, ScoredIro, HORIZONS,
 };
-use crate::domain::{check_text, CarriedForward, CycleStatus, Problem, MAX_TEXT};
+use crate::domain::{check_text, CycleStatus, Problem, MAX_TEXT};
 use sqlx::Row;
 use std::collections::BTreeMap;
 
@@ -336,8 +336,10 @@ pub async fn my_assignments(
     let mine = sqlx::query(
         "SELECT a.iro_id, a.rationale, a.evidence, a.submitted_at IS NOT NULL AS submitted,
                 a.waived_reason IS NOT NULL AS waived
-         FROM iro_assignments a JOIN iros i ON i.id = a.iro_id
-         WHERE a.user_id = ? AND i.cycle_id = ? AND i.retired_at IS NULL ORDER BY a.iro_id",
+         FROM iro_assignments a JOIN iros i ON i.id = a.iro_id JOIN cycles c ON c.id = i.cycle_id
+         WHERE a.user_id = ? AND i.cycle_id = ? AND i.retired_at IS NULL
+           AND c.carried_from IS NULL
+         ORDER BY a.iro_id",
     )
     .bind(user)
     .bind(cycle)
@@ -555,7 +557,7 @@ pub async fn my_cycles(db: &Db, user: i64) -> Result<Vec<AssessorCycle>, sqlx::E
         "SELECT c.id, c.name, c.year, c.status, COUNT(*) AS assigned,
                 SUM(a.submitted_at IS NOT NULL OR a.waived_reason IS NOT NULL) AS submitted
          FROM iro_assignments a JOIN iros i ON i.id = a.iro_id JOIN cycles c ON c.id = i.cycle_id
-         WHERE a.user_id = ? AND i.retired_at IS NULL
+         WHERE a.user_id = ? AND i.retired_at IS NULL AND c.carried_from IS NULL
          GROUP BY c.id, c.name, c.year, c.status ORDER BY c.year DESC, c.id DESC",
     )
     .bind(user)
@@ -600,20 +602,9 @@ pub(super) async fn assessment_on(
         let Some(mut view) = Box::pin(assessment_on(&mut *tx, from)).await? else {
             return Ok(None);
         };
-        let (rationale, year): (Option<String>, i32) = sqlx::query_as(
-            "SELECT c.carry_rationale, s.year FROM cycles c JOIN cycles s ON s.id = c.carried_from
-             WHERE c.id = ?",
-        )
-        .bind(cycle)
-        .fetch_one(&mut *tx)
-        .await?;
-        view.carried = Some(CarriedForward {
-            from,
-            name: std::mem::replace(&mut view.name, head.name),
-            year,
-            rationale: rationale.unwrap_or_default(),
-        });
+        view.carried = super::register::carried_on(&mut *tx, cycle).await?;
         view.id = cycle;
+        view.name = head.name;
         view.status = head.status;
         view.stamp = stamp_checked(&mut *tx, cycle, &view).await?;
         return Ok(Some(view));

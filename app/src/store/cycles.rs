@@ -277,7 +277,9 @@ pub async fn copy_cycle(db: &Db, actor: &Actor, from: i64) -> Stored<i64> {
         .bind(from)
         .execute(&mut *tx)
         .await?;
-    let iros = super::register::copy_register(&mut tx, from, id).await?;
+    // A cycle that carries a result forward passes on the register that result was assessed on.
+    let source = super::register::assessed_in(&mut tx, from).await?;
+    let iros = super::register::copy_register(&mut tx, source, id).await?;
     let action = Action::new("cycle.copy", format!("cycle {id}"))
         .after(json!({ "from": from, "iros": iros }));
     tx.commit(action).await?;

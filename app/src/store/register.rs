@@ -12,7 +12,7 @@ use crate::domain::iro::{
     CHAIN, HORIZONS, KINDS, SOURCES,
 };
 use crate::domain::matters::{MatterForm, MatterPresetName, MatterRow};
-use crate::domain::{Bilingual, CycleStatus, FieldProblem, Problem};
+use crate::domain::{Bilingual, CarriedForward, CycleStatus, FieldProblem, Problem};
 use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -334,20 +334,70 @@ pub async fn register(db: &Db, cycle: i64) -> Result<Option<RegisterView>, sqlx:
     let Some(head) = cycle_head(&mut tx, cycle).await? else {
         return Ok(None);
     };
+    // A cycle that carries a result forward shows the register that result was assessed on.
+    let source = assessed_in(&mut tx, cycle).await?;
+    let earlier = match source == cycle {
+        true => None,
+        false => cycle_head(&mut tx, source).await?,
+    };
+    let settings = earlier.as_ref().unwrap_or(&head);
     let view = RegisterView {
-        name: head.name,
+        name: head.name.clone(),
         status: head.status,
         method: head.method,
-        preset: head.preset,
-        scoring: head.scoring,
-        hide_assessors: head.hide_assessors,
-        matters: matters_on(&mut tx, cycle).await?,
-        iros: iros_where(&mut tx, "i.cycle_id = ?", cycle).await?,
-        assignees: super::assessments::assignees_on(&mut tx, cycle).await?,
-        topics: super::stakeholder_input::topic_links_on(&mut tx, cycle).await?,
+        preset: settings.preset.clone(),
+        scoring: settings.scoring,
+        hide_assessors: settings.hide_assessors,
+        matters: matters_on(&mut tx, source).await?,
+        iros: iros_where(&mut tx, "i.cycle_id = ?", source).await?,
+        assignees: super::assessments::assignees_on(&mut tx, source).await?,
+        topics: super::stakeholder_input::topic_links_on(&mut tx, source).await?,
+        carried: carried_on(&mut tx, cycle).await?,
     };
     tx.commit().await?;
     Ok(Some(view))
+}
+
+/// The cycle whose own register and ratings give cycle `cycle`'s result: itself, or, when it carries
+/// an earlier result forward, the cycle that result was assessed in (following carry upon carry).
+pub(super) async fn assessed_in(
+    conn: &mut sqlx::SqliteConnection,
+    cycle: i64,
+) -> Result<i64, sqlx::Error> {
+    // Each step goes to a cycle confirmed before the one that carries it, so the chain ends; UNION
+    // and the depth bound guard against a database edited by hand.
+    let root: Option<i64> = sqlx::query_scalar(
+        "WITH RECURSIVE chain(id, depth) AS (
+             SELECT ?, 0
+             UNION
+             SELECT c.carried_from, chain.depth + 1 FROM cycles c JOIN chain ON c.id = chain.id
+             WHERE c.carried_from IS NOT NULL AND chain.depth < 100)
+         SELECT id FROM chain ORDER BY depth DESC LIMIT 1",
+    )
+    .bind(cycle)
+    .fetch_optional(conn)
+    .await?;
+    Ok(root.unwrap_or(cycle))
+}
+
+/// The earlier result cycle `cycle` carries forward: that cycle, its name and year, and the rationale.
+pub(super) async fn carried_on(
+    conn: &mut sqlx::SqliteConnection,
+    cycle: i64,
+) -> Result<Option<CarriedForward>, sqlx::Error> {
+    let row: Option<(i64, String, i32, Option<String>)> = sqlx::query_as(
+        "SELECT s.id, s.name, s.year, c.carry_rationale FROM cycles c
+         JOIN cycles s ON s.id = c.carried_from WHERE c.id = ?",
+    )
+    .bind(cycle)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(from, name, year, rationale)| CarriedForward {
+        from,
+        name,
+        year,
+        rationale: rationale.unwrap_or_default(),
+    }))
 }
 
 /// What the register and results pages say of their cycle.

@@ -51,11 +51,13 @@ impl State {
     ) -> Result<bool, sqlx::Error> {
         match self.lock.method {
             Method::Survey => Ok(self.topics.iter().any(|t| t == code)),
+            // A carried result's matters are those of the cycle it was assessed in.
             Method::Double => {
+                let source = super::register::assessed_in(&mut *conn, cycle_id).await?;
                 sqlx::query_scalar(
                     "SELECT EXISTS (SELECT 1 FROM matters WHERE cycle_id = ? AND code = ?)",
                 )
-                .bind(cycle_id)
+                .bind(source)
                 .bind(code)
                 .fetch_one(conn)
                 .await

@@ -122,7 +122,11 @@ fn Register(
 ) -> impl IntoView {
     let lang = use_lang();
     let dm = lang.dm();
-    let frozen = register.status == CycleStatus::Confirmed;
+    // A carried-forward result's register is the earlier cycle's: nothing of it changes here.
+    let frozen = register.status == CycleStatus::Confirmed || register.carried.is_some();
+    let carried = register.carried.as_ref().map(|c| {
+        view! { <p class="carried" data-testid="carried-forward">{lang.t().carried(c)}</p> }
+    });
     let double = register.method == Method::Double;
     let method_form = (register.status == CycleStatus::Draft && register.matters.is_empty()).then(|| {
         view! {
@@ -159,7 +163,8 @@ fn Register(
         <p><a href=format!("/admin/cycles/{id}")>{register.name.clone()}</a></p>
         <h1>{dm.register_title} " · " {register.name.clone()}</h1>
         <p class="hint">{dm.register_intro}</p>
-        {frozen.then(|| view! { <p class="withheld-note" data-testid="frozen">{dm.frozen_note}</p> })}
+        {carried}
+        {(register.status == CycleStatus::Confirmed).then(|| view! { <p class="withheld-note" data-testid="frozen">{dm.frozen_note}</p> })}
         <section aria-labelledby="method-title">
             <h2 id="method-title">{dm.method}</h2>
             <p data-testid="method" data-method=register.method.as_str()>{dm.method(register.method)}</p>
