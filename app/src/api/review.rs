@@ -48,10 +48,11 @@ pub async fn get_review(id: i64) -> Result<ReviewView, AppError> {
         .await?
         .filter(|a| a.method == Method::Double);
     Ok(ReviewView {
-        in_review: match &double {
-            Some(a) => crate::domain::dm_in_review(a.status),
-            None => crate::domain::in_review(results.cycle.status, carried),
-        },
+        in_review: crate::domain::in_review(
+            double.as_ref().map_or(Method::Survey, |a| a.method),
+            results.cycle.status,
+            carried,
+        ),
         double,
         respondent_comments: crate::domain::respondent_comments(&results, stored),
         results,

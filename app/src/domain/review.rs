@@ -1,6 +1,7 @@
 //! Step 4, internal confirmation: reviewers' comments and proposals, overrides, the confirmation stamp,
 //! carrying a result forward, the material-topic list and the audit chain's rules.
 
+use super::double_materiality::Method;
 use super::library::{check_text, FieldProblem, Problem, MAX_TEXT};
 use super::{Category, CycleResults, CycleStatus, Scale, ThresholdRule, TopicResult};
 use serde::{Deserialize, Serialize};
@@ -188,16 +189,17 @@ pub struct CarriedForward {
     pub rationale: String,
 }
 
-/// Comments, proposals and overrides are taken while the result is under review: the cycle is closed,
-/// or it carries a previous result forward and is not confirmed yet.
-pub fn in_review(status: CycleStatus, carried: bool) -> bool {
-    status == CycleStatus::Closed || (carried && status == CycleStatus::Draft)
-}
-
-/// A double-materiality cycle's result forms as its IROs are rated: reviewers comment on its matters
-/// until it is confirmed.
-pub fn dm_in_review(status: CycleStatus) -> bool {
-    status != CycleStatus::Confirmed
+/// Comments, proposals and overrides are taken while the result is under review. A survey's: the
+/// cycle is closed, or it carries a previous result forward and is not confirmed yet. A
+/// double-materiality result forms as its IROs are rated: reviewers comment on its matters until
+/// it is confirmed.
+pub fn in_review(method: Method, status: CycleStatus, carried: bool) -> bool {
+    match method {
+        Method::Survey => {
+            status == CycleStatus::Closed || (carried && status == CycleStatus::Draft)
+        }
+        Method::Double => status != CycleStatus::Confirmed,
+    }
 }
 
 /// The figures a confirmation stamps, as text: per topic in cycle order its code and every statistic
@@ -761,12 +763,13 @@ mod tests {
 
     #[test]
     fn review_happens_on_closed_or_carried_cycles() {
+        use crate::domain::double_materiality::Method::*;
         use CycleStatus::*;
-        assert!(in_review(Closed, false));
-        assert!(in_review(Draft, true));
-        assert!(!in_review(Open, false));
-        assert!(!in_review(Draft, false));
-        assert!(!in_review(Confirmed, true));
-        assert!(!in_review(Confirmed, false));
+        assert!(in_review(Survey, Closed, false));
+        assert!(in_review(Survey, Draft, true));
+        assert!(!in_review(Survey, Open, false));
+        assert!(!in_review(Survey, Draft, false));
+        assert!(!in_review(Survey, Confirmed, true));
+        assert!(!in_review(Survey, Confirmed, false));
     }
 }

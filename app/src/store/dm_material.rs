@@ -15,28 +15,21 @@ pub async fn list(db: &Db, cycle: i64) -> Result<Option<MaterialMatters>, sqlx::
     if view.method != Method::Double {
         return Ok(None);
     }
-    let from: Option<i64> = sqlx::query_scalar("SELECT copied_from FROM cycles WHERE id = ?")
-        .bind(cycle)
-        .fetch_one(&mut *tx)
-        .await?;
-    let previous = match from {
-        Some(from) => match super::assessments::assessment_on(&mut tx, from).await? {
-            Some(before) if before.method == Method::Double => {
-                let year: i32 = sqlx::query_scalar("SELECT year FROM cycles WHERE id = ?")
-                    .bind(from)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                let cycle = PreviousCycle {
-                    id: from,
-                    name: before.name.clone(),
-                    year,
-                };
-                Some((cycle, before))
+    let from: Option<(i64, i32)> = sqlx::query_as(
+        "SELECT s.id, s.year FROM cycles c JOIN cycles s ON s.id = c.copied_from WHERE c.id = ?",
+    )
+    .bind(cycle)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let mut previous = None;
+    if let Some((id, year)) = from {
+        if let Some(before) = super::assessments::assessment_on(&mut tx, id).await? {
+            if before.method == Method::Double {
+                let name = before.name.clone();
+                previous = Some((PreviousCycle { id, name, year }, before));
             }
-            _ => None,
-        },
-        None => None,
-    };
+        }
+    }
     tx.commit().await?;
     Ok(Some(material_matters(
         &view,

@@ -7,8 +7,8 @@ use super::write::{refuse, StoreError, Stored, Write};
 use super::{hash_secret, now, Db};
 use crate::domain::double_materiality::Method;
 use crate::domain::{
-    compose, dm_in_review, in_review, statistics_text, CycleStatus, Methodology, Problem, Proposal,
-    Respondents, ReviewComment, Stamp,
+    compose, in_review, statistics_text, CycleStatus, Methodology, Problem, Proposal, Respondents,
+    ReviewComment, Stamp,
 };
 use serde_json::json;
 use sqlx::{Row, SqliteConnection};
@@ -36,10 +36,11 @@ async fn state(conn: &mut SqliteConnection, id: i64) -> Result<Option<State>, sq
 
 impl State {
     fn in_review(&self) -> bool {
-        match self.lock.method {
-            Method::Survey => in_review(self.lock.status, self.lock.carried_from.is_some()),
-            Method::Double => dm_in_review(self.lock.status),
-        }
+        in_review(
+            self.lock.method,
+            self.lock.status,
+            self.lock.carried_from.is_some(),
+        )
     }
 
     /// `code` names one of the cycle's topics, or in a double-materiality cycle one of its matters.
