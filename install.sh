@@ -2,7 +2,8 @@
 # Installs whatever this project needs that the machine lacks, and nothing else: Debian's Chromium
 # (browser tests) and a font that covers Chinese (the PNG matrix), the wasm32 target, cargo-leptos
 # 0.3.9, the wasm-bindgen CLI of exactly the version in Cargo.lock, and the end2end npm packages
-# (Playwright, axe-core, exceljs and binaryen's wasm-opt). Safe to run any number of times. Scripts
+# (Playwright, axe-core, exceljs and binaryen's wasm-opt), and Python's aiosmtpd (the SMTP server the
+# e-mail tests send to). Safe to run any number of times. Scripts
 # that build put end2end/node_modules/.bin first on PATH (see env.sh).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -20,6 +21,13 @@ if [ ${#missing_debs[@]} -gt 0 ]; then
   say "installing Debian packages: ${missing_debs[*]}"
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing_debs[@]}" >/dev/null
+fi
+
+# The e-mail tests send to a real SMTP server: aiosmtpd, started by the tests (server/tests/smtp_sink.py).
+if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+  say "installing Python's aiosmtpd (the e-mail tests' SMTP server)"
+  python3 -m pip install --quiet --disable-pip-version-check aiosmtpd 2>/dev/null \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages aiosmtpd
 fi
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then

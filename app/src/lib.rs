@@ -165,6 +165,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/cycles/:id") view=pages::admin::cycles::CyclePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/cycles/:id/register") view=pages::admin::register::RegisterPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/cycles/:id/register/iros/:iro") view=pages::admin::iro_form::EditIroPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/cycles/:id/mail") view=pages::admin::mail::MailPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/cycles/:id/progress") view=pages::admin::cycles::ProgressPage ssr=SsrMode::Async />
             </Routes>
         </Router>

@@ -7,6 +7,7 @@ pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod csrf;
+pub mod mail;
 pub mod serve;
 
 use app::api::ssr::{PublicUrl, SharedLimiter};
@@ -60,7 +61,9 @@ pub fn router(state: AppState) -> Router {
         state.submissions.clone(),
     );
     let public_url = PublicUrl(state.config.public_url.clone());
+    let mail_on = app::api::mail::MailOn(state.config.mail.is_some());
     let context = move || {
+        provide_context(mail_on);
         provide_context(db.clone());
         provide_context(limiter.clone());
         provide_context(submissions.clone());
@@ -71,6 +74,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes())
         .leptos_routes_with_context(&state, routes, context, move || shell(options.clone()))
         .merge(answers::routes())
+        .merge(mail::routes())
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

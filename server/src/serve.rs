@@ -59,6 +59,7 @@ pub async fn serve(config: Config, db: store::Db) -> Result<(), AnyError> {
     if !proxies.is_empty() {
         tracing::info!("X-Forwarded-For is read from {proxies:?}");
     }
+    crate::mail::start(&db, &config)?;
     let state = AppState::new(leptos_options, db, config);
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -59,6 +59,10 @@ async fn snapshot(db: &Db) -> Vec<String> {
             "confirmations",
             "management_notes",
             "audit_log",
+            "recipients",
+            "outbox",
+            "mail_templates",
+            "mail_settings",
         ],
     )
     .await
@@ -95,7 +99,7 @@ const IRO: &str = "iro[matter]=E1&iro[kind]=risk&iro[occurrence]=current&iro[val
 /// Every admin server function with a body that an admin's call would accept (`user`: an account
 /// that may be disabled).
 fn every_admin_call(cycle: i64, user: i64) -> Vec<(&'static str, String)> {
-    use app::api::{register, review, users};
+    use app::api::{mail, register, review, users};
     let topic = "original=&topic[code]=E99&topic[category]=E&topic[custom_category]=&topic[name_zh]=水&topic[name_en]=Water&topic[description_zh]=&topic[description_en]=&topic[active]=true";
     let group = "original=&group[code]=NGO&group[name_zh]=组织&group[name_en]=NGOs&group[kind]=external&group[affected_by]=3&group[affects]=3&group[concerns_zh]=&group[concerns_en]=&group[channels_zh]=&group[channels_en]=&group[weight]=";
     let settings = "cycle[name]=X&cycle[year]=2026&cycle[scale]=1-5&cycle[labels_zh]=&cycle[labels_en]=&cycle[opens_on]=&cycle[closes_on]=&cycle[k]=5&cycle[threshold]=3.5&cycle[threshold_rule]=both";
@@ -132,6 +136,22 @@ fn every_admin_call(cycle: i64, user: i64) -> Vec<(&'static str, String)> {
         (<RevokeUnused as ServerFn>::PATH, format!("id={cycle}&group=EMP")),
         (<RevokeLink as ServerFn>::PATH, format!("id={cycle}&link=abc")),
         (<CycleProgress as ServerFn>::PATH, format!("id={cycle}")),
+        (<mail::MailView as ServerFn>::PATH, format!("id={cycle}")),
+        (<mail::MailProgress as ServerFn>::PATH, format!("id={cycle}")),
+        (
+            <mail::RecipientList as ServerFn>::PATH,
+            format!("id={cycle}&group=EMP&list=a%40example.com%2Cen&add=1"),
+        ),
+        (<mail::EraseRecipient as ServerFn>::PATH, format!("id={cycle}&recipient=1")),
+        (
+            <mail::TemplateAction as ServerFn>::PATH,
+            format!("id={cycle}&kind=invitation&lang=en&subject=Hi&body=%7Blink%7D&op=save"),
+        ),
+        (
+            <mail::SaveMailSettings as ServerFn>::PATH,
+            format!("id={cycle}&organisation_en=ACME"),
+        ),
+        (<mail::SendMail as ServerFn>::PATH, format!("id={cycle}&what=invitations")),
         (<users::ListUsers as ServerFn>::PATH, String::new()),
         (
             <users::AddUser as ServerFn>::PATH,

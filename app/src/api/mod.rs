@@ -4,6 +4,7 @@
 pub mod address;
 pub mod admin;
 pub mod auth;
+pub mod mail;
 pub mod register;
 pub mod results;
 pub mod review;

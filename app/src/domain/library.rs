@@ -47,6 +47,12 @@ pub enum Problem {
     BadLink,
     /// More items than the field allows.
     TooMany,
+    /// Not an e-mail address.
+    BadAddress,
+    /// The address asked for no more messages.
+    OptedOut,
+    /// A message template without `{link}`.
+    MissingLink,
 }
 
 /// A problem with a named field (for a form: the input's name; for an import: the column).

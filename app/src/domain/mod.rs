@@ -13,6 +13,7 @@ pub mod evidence;
 pub mod group;
 pub mod iro;
 pub mod library;
+pub mod mail;
 pub mod matters;
 pub mod register_file;
 pub mod results;

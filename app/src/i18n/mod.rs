@@ -4,6 +4,7 @@
 mod disclosure;
 mod dm;
 mod en;
+pub mod mail;
 mod zh;
 
 pub use dm::DmText;
@@ -390,6 +391,9 @@ pub struct Text {
     pub prob_rated: &'static str,
     pub prob_bad_link: &'static str,
     pub prob_too_many: &'static str,
+    pub prob_bad_address: &'static str,
+    pub prob_opted_out: &'static str,
+    pub prob_missing_link: &'static str,
     pub review_title: &'static str,
     pub review_intro: &'static str,
     pub standing_provisional: &'static str,
@@ -554,6 +558,9 @@ impl Text {
             Problem::Rated => self.prob_rated,
             Problem::BadLink => self.prob_bad_link,
             Problem::TooMany => self.prob_too_many,
+            Problem::BadAddress => self.prob_bad_address,
+            Problem::OptedOut => self.prob_opted_out,
+            Problem::MissingLink => self.prob_missing_link,
         }
     }
 

@@ -254,7 +254,8 @@ pub async fn progress(db: &Db, cycle_id: i64) -> Result<Vec<GroupProgress>, sqlx
               AND NOT i.open_link AND i.parent_id IS NULL AND (i.revoked_at IS NULL OR i.used_at IS NOT NULL)
               AND i.opened_at IS NOT NULL) AS opened,
            (SELECT COUNT(*) FROM invitations i WHERE i.cycle_id = cg.cycle_id AND i.group_id = g.id
-              AND i.revoked_at IS NOT NULL AND i.used_at IS NULL AND NOT i.open_link) AS revoked,
+              AND i.revoked_at IS NOT NULL AND i.used_at IS NULL AND NOT i.open_link
+              AND NOT i.emailed) AS revoked,
            (SELECT COUNT(*) FROM responses r WHERE r.cycle_id = cg.cycle_id AND r.group_id = g.id) AS submitted,
            EXISTS (SELECT 1 FROM invitations i WHERE i.cycle_id = cg.cycle_id AND i.group_id = g.id
               AND i.open_link AND i.revoked_at IS NULL) AS open_link

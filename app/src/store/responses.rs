@@ -65,13 +65,20 @@ pub async fn survey(
             // Only the first opening writes: a reload must not queue behind submissions for the
             // write lock.
             if !inv.opened {
+                let mut tx = db.begin().await?;
                 sqlx::query(
                     "UPDATE invitations SET opened_at = ? WHERE id = ? AND opened_at IS NULL",
                 )
-                .bind(now())
+                .bind(super::mail::day_of(now()))
                 .bind(inv.id)
-                .execute(db)
+                .execute(&mut *tx)
                 .await?;
+                // An e-mailed link: its recipient counts as having opened it.
+                sqlx::query("UPDATE recipients SET opened = TRUE WHERE invitation_id = ?")
+                    .bind(inv.id)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
             }
             let draft = sqlx::query("SELECT fields, saved_at FROM drafts WHERE invitation_id = ?")
                 .bind(inv.id)
@@ -333,6 +340,7 @@ fn open_writer(path: &std::path::Path) -> rusqlite::Result<rusqlite::Connection>
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "secure_delete", "ON")?;
     Ok(conn)
 }
 
@@ -372,8 +380,10 @@ fn store_batch(
 ) -> rusqlite::Result<Outcomes> {
     use rusqlite::{params, OptionalExtension};
     let mut tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let at = now();
-    let today = crate::domain::date_of(at);
+    // The day, not the time: a response's stamp must not be matched to the moment an e-mailed
+    // recipient was seen answering.
+    let at = super::mail::day_of(now());
+    let today = crate::domain::date_of(now());
     let mut cycles: HashMap<i64, Option<OpenCycle>> = HashMap::new();
     // Single-use links claimed in this batch: a second submission of one link is "used".
     let mut claimed: HashSet<i64> = HashSet::new();
@@ -464,6 +474,12 @@ fn store_batch(
                 .execute(params![at, inv_id])?;
                 sp.prepare_cached("DELETE FROM drafts WHERE invitation_id = ?")?
                     .execute([inv_id])?;
+                // An e-mailed link: the recipient keeps only "answered", its link to the
+                // invitation (and so to this response) is cut here, with the answer.
+                sp.prepare_cached(
+                    "UPDATE recipients SET invitation_id = NULL, answered = TRUE WHERE invitation_id = ?",
+                )?
+                .execute([inv_id])?;
                 inv_id
             };
             let receipt = hex::encode(rand::random::<[u8; 8]>());

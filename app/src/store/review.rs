@@ -305,6 +305,8 @@ pub async fn confirm(db: &Db, actor: &Actor, cycle_id: i64) -> Stored<Stamp> {
         .bind(cycle_id)
         .execute(&mut *tx)
         .await?;
+    // The survey is over: its recipients' addresses go with the confirmation.
+    super::mail::erase_confirmed(&mut tx, cycle_id).await?;
     let action = Action::new("cycle.confirm", format!("cycle {cycle_id}"))
         .before(json!({"status": s.lock.status.as_str()}))
         .after(json!({"status": "confirmed", "stamp": stamp}));

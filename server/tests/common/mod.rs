@@ -1,6 +1,8 @@
 //! Helpers for driving the real router in tests.
 #![allow(dead_code, reason = "each test file uses a different part")]
 
+pub mod process;
+
 use app::store::{self, Db};
 use axum::body::Body;
 use axum::http::{header, Request, Response, StatusCode};

@@ -488,6 +488,7 @@ fn CycleAdmin(view: CycleAdminView, actions: CycleActions) -> impl IntoView {
             {t.col_status} ": " <strong>{status_name(t, c.status)}</strong>
             " · " {t.responses} ": " {c.responses}
             " · " <a href=format!("/admin/cycles/{id}/progress")>{t.progress_title}</a>
+            " · " <a href=format!("/admin/cycles/{id}/mail") data-testid="mail-link">{lang.mail().link}</a>
             " · " <a href=format!("/cycles/{id}/matrix")>{t.matrix_title}</a>
             " · " <a href=format!("/cycles/{id}/review")>{t.review_title}</a>
             " · " <a href=format!("/admin/cycles/{id}/register") data-testid="register-link">{lang.dm().register_title}</a>

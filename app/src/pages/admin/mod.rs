@@ -3,6 +3,7 @@
 pub mod cycles;
 pub mod groups;
 pub mod iro_form;
+pub mod mail;
 pub mod matters;
 pub mod register;
 pub mod register_import;
