@@ -1,10 +1,11 @@
 -- E-mail distribution (issue 14): the people a cycle's questionnaire is e-mailed to, the messages
 -- waiting to go out, the templates, the reminder schedule, and the opt-outs.
 --
--- Anonymity: a recipient points to its current invitation (`invitation_id`) only until it answers;
--- the transaction that stores the answer sets it to NULL and `answered` to TRUE, with no time. The
--- invitations made for recipients have random ids and carry the day they were made, not the time,
--- so neither their order nor their stamps lead back to a recipient (store::mail).
+-- Anonymity: a recipient points to its current invitation (`invitation_id`, and while a message is
+-- being sent the one it carries, `pending_invitation_id`) only until it answers; the transaction that
+-- stores the answer sets both to NULL and `answered` to TRUE, with no time. The invitations made for
+-- recipients have random ids and no dates (created, opened and revoked are 0), so neither their order
+-- nor their stamps lead back to a recipient (store::mail).
 
 CREATE TABLE recipients (
     id            INTEGER PRIMARY KEY,
@@ -16,6 +17,11 @@ CREATE TABLE recipients (
     lang          TEXT    NOT NULL CHECK (lang IN ('zh', 'en')),
     -- The recipient's current link; NULL before its first message and from its answer on.
     invitation_id INTEGER UNIQUE REFERENCES invitations (id) ON DELETE SET NULL,
+    -- The link of the message being sent: it replaces the current one once the mail server accepts it.
+    pending_invitation_id INTEGER UNIQUE REFERENCES invitations (id) ON DELETE SET NULL,
+    -- The token of the recipient's opt-out link, the same in every message (it names the recipient,
+    -- never an answer); erased with the address.
+    optout_token  TEXT UNIQUE,
     opened        BOOLEAN NOT NULL DEFAULT FALSE,
     answered      BOOLEAN NOT NULL DEFAULT FALSE,
     bounced       BOOLEAN NOT NULL DEFAULT FALSE,

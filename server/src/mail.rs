@@ -66,6 +66,7 @@ impl Sender {
         let vars = MailVars::new(
             &self.public_url,
             c.token.as_deref(),
+            c.optout_token.as_deref(),
             &c.name,
             c.lang,
             c.closes_on.as_deref(),
@@ -197,29 +198,50 @@ async fn send_loop(db: Db, sender: Sender) {
                 .send(m)
                 .await
                 .map(|_| ())
-                .map_err(|e| (e.to_string(), e.is_permanent())),
+                .map_err(|e| (e.to_string(), bounces(&e))),
         };
-        let recorded = match &outcome {
-            Ok(()) => sent(&db, c.outbox_id).await,
-            Err((reply, permanent)) => {
-                tracing::warn!(
-                    outbox = c.outbox_id,
-                    attempt = c.attempt,
-                    "a message was refused: {reply}"
-                );
-                failed(&db, c.outbox_id, reply, *permanent, sender.retry_seconds).await
+        if let Err((_, permanent)) = &outcome {
+            // Not the reply itself: it often quotes the address (it is on the page until erased).
+            tracing::warn!(
+                outbox = c.outbox_id,
+                attempt = c.attempt,
+                permanent,
+                "a message was refused"
+            );
+        }
+        // What the mail server said must be recorded, or the message would stay "sending" and go
+        // out again after a restart: try until the database takes it.
+        loop {
+            let recorded = match &outcome {
+                Ok(()) => sent(&db, c.outbox_id).await,
+                Err((reply, permanent)) => {
+                    failed(&db, c.outbox_id, reply, *permanent, sender.retry_seconds).await
+                }
+            };
+            match recorded {
+                Ok(()) => break,
+                Err(e) => {
+                    tracing::error!(outbox = c.outbox_id, "recording a delivery: {e}");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
             }
-        };
-        if let Err(e) = recorded {
-            tracing::error!(outbox = c.outbox_id, "recording a delivery: {e}");
         }
     }
 }
 
-/// `GET /s/{token}/opt-out` (a page asking to confirm) and `POST` (done): plain pages in the
-/// recipient's language, without JavaScript, like the survey.
+/// Whether a refusal is about the address (a 55x reply: no such mailbox, mailbox full, not
+/// accepted), so the recipient is bounced and the message fails at once. Any other refusal (a
+/// wrong login, 530 "must issue STARTTLS", a connection that failed) is the set-up's or the
+/// moment's: the message is tried again later and nobody is marked bounced.
+fn bounces(e: &lettre::transport::smtp::Error) -> bool {
+    e.is_permanent() && e.status().is_some_and(|c| c.to_string().starts_with("55"))
+}
+
+/// `GET /opt-out/{token}` (a page asking to confirm) and `POST` (done, also a mail provider's
+/// one-click POST): plain pages in the browser's language, without JavaScript, like the survey. The
+/// token is the recipient's opt-out token, the same in every message it got.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/s/{token}/opt-out", get(ask).post(confirm))
+    Router::new().route("/opt-out/{token}", get(ask).post(confirm))
 }
 
 fn lang_of(headers: &HeaderMap) -> Lang {
@@ -260,7 +282,7 @@ async fn ask(Path(token): Path<String>, headers: HeaderMap) -> Response {
             "Confirm: no more messages",
         ),
     };
-    let action = format!("/s/{}/opt-out", app::domain::mail::escape(&token));
+    let action = format!("/opt-out/{}", app::domain::mail::escape(&token));
     page(
         lang,
         title,

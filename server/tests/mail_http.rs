@@ -136,9 +136,10 @@ async fn only_the_recipients_link_opts_out(db: Db) {
         .unwrap()
         .unwrap();
     mail::send_invitations(&db, &cli(), cycle).await.unwrap();
-    let token = mail::claim(&db).await.unwrap().unwrap().token.unwrap();
+    let claimed = mail::claim(&db).await.unwrap().unwrap();
+    let token = claimed.token.unwrap();
     let app = router(db.clone());
-    let path = format!("/s/{token}/opt-out");
+    let path = format!("/opt-out/{}", claimed.optout_token.unwrap());
     let req = Request::get(&path)
         .header(header::ACCEPT_LANGUAGE, "zh-CN")
         .body(Body::empty())
@@ -151,7 +152,7 @@ async fn only_the_recipients_link_opts_out(db: Db) {
         "{html}"
     );
     // Another site without the token: nothing happens.
-    let guess = format!("/s/{}/opt-out", app::store::new_secret());
+    let guess = format!("/opt-out/{}", app::store::new_secret());
     let (status, res) = send(&app, opt_out_post(&guess, "https://evil.example")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body_text(res).await.contains("Nothing to do"));
@@ -174,7 +175,7 @@ async fn only_the_recipients_link_opts_out(db: Db) {
     let (status, _) = send(&app, get(&format!("/s/{token}"))).await;
     assert_eq!(status, StatusCode::OK);
     // A made-up token changes nothing and says so.
-    let (status, res) = send(&app, opt_out_post("/s/abc/opt-out", "http://localhost")).await;
+    let (status, res) = send(&app, opt_out_post("/opt-out/abc", "http://localhost")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body_text(res).await.contains("Nothing to do"));
 }

@@ -5,6 +5,7 @@ recipients whose address asks otherwise:
 
   reject...@  -> 550 on RCPT (a permanent failure)
   tempfail...@ -> 451 on RCPT the first two times, then accepted (a temporary failure)
+  policy...@  -> 530 on RCPT, always (a permanent reply that is the set-up's, not the address's)
 
 --delay S makes each accepted message wait S seconds before its 250 (to kill a sender in the
 middle of a send). Prints "ready PORT" on standard output once it listens. It stops when its
@@ -33,6 +34,8 @@ class Sink:
         local = address.split("@")[0].lower()
         if local.startswith("reject"):
             return "550 5.1.1 no such mailbox here"
+        if local.startswith("policy"):
+            return "530 5.7.0 Must issue a STARTTLS command first"
         if local.startswith("tempfail"):
             self.tries[address] = self.tries.get(address, 0) + 1
             if self.tries[address] <= 2:

@@ -182,6 +182,7 @@ pub async fn template_action(
             let vars = crate::domain::mail::MailVars::new(
                 &super::ssr::public_url()?,
                 None,
+                None,
                 "",
                 lang,
                 c.closes_on.as_deref(),

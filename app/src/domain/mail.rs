@@ -316,6 +316,7 @@ impl MailVars {
     pub fn new(
         public_url: &str,
         token: Option<&str>,
+        optout_token: Option<&str>,
         name: &str,
         lang: Lang,
         closes_on: Option<&str>,
@@ -331,7 +332,10 @@ impl MailVars {
                 Some(_) => name.to_string(),
                 None => sample_name(lang).to_string(),
             },
-            opt_out: format!("{link}/opt-out"),
+            opt_out: format!(
+                "{public_url}/opt-out/{}",
+                optout_token.unwrap_or(SAMPLE_TOKEN)
+            ),
             link,
             closes_on: closes_on.unwrap_or(further_notice).to_string(),
             organisation: organisation.to_string(),

@@ -76,6 +76,7 @@ pub struct MailText {
     pub preview_title: &'static str,
     pub lang_zh: &'static str,
     pub lang_en: &'static str,
+    pub by_group: &'static str,
     pub invitation: &'static str,
     pub reminder: &'static str,
 }
@@ -108,8 +109,8 @@ pub static EN: MailText = MailText {
     privacy_title: "What an administrator can and cannot learn",
     privacy: &[
         "Each recipient gets a personal link. Until the recipient answers, the database links the recipient to that link; the transaction that stores the answer cuts this link and leaves only \"answered\" on the recipient, without a time.",
-        "Answers keep the day they were submitted, not the time. The links made for recipients have random numbers and carry only the day they were made. Nothing in the audit log names a recipient's answer.",
-        "So, afterwards, nobody with the database (this page, an export, or the file itself: deleted data is overwritten with zeros) can tell which answer is whose. Anyone can see who has answered, and in a group where only one person answered, that person's answer is the group's: the k-anonymity threshold hides such groups' figures.",
+        "Answers keep the day they were submitted, not the time. The links made for recipients have random numbers and no dates at all. Nothing in the audit log names a recipient's answer.",
+        "So, afterwards, nobody with the database (this page, an export, or the file itself: deleted data is overwritten with zeros) can tell which answer is whose. Anyone can see who has answered, and in a group where only one person answered, that person's answer is the group's: the k-anonymity threshold hides such groups' figures. An answer's day can rule out someone first written to after it.",
         "While the survey runs, someone who watches the database at the moment an answer arrives can see which recipient turned to \"answered\" and which answer appeared. Restrict database access during the survey if this matters.",
         "Addresses are erased when the cycle is confirmed, a set number of days after it closes, when a recipient opts out (only a hash of the address is kept, so that it is never written to again), or here on request.",
     ],
@@ -173,6 +174,7 @@ pub static EN: MailText = MailText {
     preview_title: "Preview for a sample recipient",
     lang_zh: "Chinese",
     lang_en: "English",
+    by_group: "E-mail by group",
     invitation: "Invitation",
     reminder: "Reminder",
 };
@@ -186,8 +188,8 @@ pub static ZH: MailText = MailText {
     privacy_title: "管理员能知道什么、不能知道什么",
     privacy: &[
         "每位收件人获得一个专属链接。收件人作答之前，数据库记录收件人与该链接的对应关系；保存答卷的同一事务会切断这一关系，收件人记录上只留下「已作答」，不含时间。",
-        "答卷只保留提交日期，不含具体时间。为收件人生成的链接编号是随机的，只记录生成日期。审计日志中没有任何内容能指向某位收件人的答卷。",
-        "因此事后任何掌握数据库的人（本页面、导出文件或数据库文件本身——删除的数据会以零覆盖）都无法判断哪份答卷属于谁。谁已作答是可见的；若某组只有一人作答，该组的答卷即为此人的答卷：k 匿名阈值会隐藏此类分组的数据。",
+        "答卷只保留提交日期，不含具体时间。为收件人生成的链接编号是随机的，且不记录任何日期。审计日志中没有任何内容能指向某位收件人的答卷。",
+        "因此事后任何掌握数据库的人（本页面、导出文件或数据库文件本身——删除的数据会以零覆盖）都无法判断哪份答卷属于谁。谁已作答是可见的；若某组只有一人作答，该组的答卷即为此人的答卷：k 匿名阈值会隐藏此类分组的数据。答卷的提交日期可以排除在该日期之后才收到邮件的人。",
         "调查进行期间，若有人在答卷到达的瞬间监视数据库，可以看到哪位收件人变为「已作答」以及出现了哪份答卷。如有必要，请在调查期间限制数据库访问。",
         "地址在以下情况删除：周期确认时、周期结束若干天后、收件人退订时（仅保留地址的散列值，以免再次发送），或在此应本人要求删除。",
     ],
@@ -251,6 +253,7 @@ pub static ZH: MailText = MailText {
     preview_title: "示例收件人的预览",
     lang_zh: "中文",
     lang_en: "英文",
+    by_group: "按分组的邮件情况",
     invitation: "邀请",
     reminder: "提醒",
 };

@@ -1,11 +1,12 @@
 //! E-mail distribution in the database: recipients, the outbox the sender works through, templates,
 //! the reminder schedule, opt-outs and the erasure of addresses.
 //!
-//! Anonymity, as the migration explains: a recipient points to its current invitation only until it
-//! answers (the submissions writer cuts the link in the transaction that stores the answer, see
-//! `store::responses`); the invitations made here have random ids and carry only the day they were
-//! made; a message holds no link, the link is made when the message is taken to be sent, and
-//! replacing it revokes the earlier one (moving any draft), so no token is ever stored.
+//! Anonymity, as the migration explains: a recipient points to its current invitation (and to the one
+//! of a message being sent) only until it answers (the submissions writer cuts both in the
+//! transaction that stores the answer, see `store::responses`); the invitations made here have random
+//! ids and no dates; a message holds no link, the link is made when the message is taken to be sent,
+//! and it replaces the earlier one (revoked, its draft moved) only once the mail server accepted it,
+//! so no survey token is ever stored and a failed message leaves the earlier link working.
 
 use super::audit::{Action, Actor};
 use super::write::{refuse, StoreError, Stored, Write};
@@ -134,14 +135,15 @@ pub async fn add_recipients(
     let at = now();
     for r in &preview.rows {
         sqlx::query(
-            "INSERT INTO recipients (cycle_id, group_id, email, name, lang, created_at)
-             SELECT ?, id, ?, ?, ?, ? FROM stakeholder_groups WHERE code = ?",
+            "INSERT INTO recipients (cycle_id, group_id, email, name, lang, created_at, optout_token)
+             SELECT ?, id, ?, ?, ?, ?, ? FROM stakeholder_groups WHERE code = ?",
         )
         .bind(cycle_id)
         .bind(&r.email)
         .bind(&r.name)
         .bind(&r.lang)
         .bind(at)
+        .bind(new_secret())
         .bind(&r.group)
         .execute(&mut *w)
         .await?;
@@ -200,8 +202,16 @@ async fn erase_where(
     .bind(bind)
     .execute(&mut *conn)
     .await?;
+    // A mail server's reply often quotes the address.
+    sqlx::query(&format!(
+        "UPDATE outbox SET reply = NULL WHERE reply IS NOT NULL AND recipient_id IN
+           (SELECT r.id FROM recipients r WHERE {filter})"
+    ))
+    .bind(bind)
+    .execute(&mut *conn)
+    .await?;
     Ok(sqlx::query(&format!(
-        "UPDATE recipients SET email = NULL, name = '' WHERE id IN
+        "UPDATE recipients SET email = NULL, name = '', optout_token = NULL WHERE id IN
            (SELECT r.id FROM recipients r WHERE r.email IS NOT NULL AND {filter})"
     ))
     .bind(bind)
@@ -489,8 +499,8 @@ async fn send(db: &Db, actor: &Actor, cycle_id: i64, kind: MailKind, filter: &st
 
 /// Queues an invitation for every recipient not yet invited.
 pub async fn send_invitations(db: &Db, actor: &Actor, cycle_id: i64) -> Stored<u64> {
-    let not_invited =
-        "NOT EXISTS (SELECT 1 FROM outbox o WHERE o.recipient_id = r.id AND o.kind = 'invitation')";
+    // Never written to: an invitation that failed or was cancelled is queued again.
+    let not_invited = "r.last_sent_at IS NULL";
     send(db, actor, cycle_id, MailKind::Invitation, not_invited).await
 }
 
@@ -584,6 +594,8 @@ pub struct Claimed {
     pub closes_on: Option<String>,
     /// The recipient's new link's token; `None` for a test message.
     pub token: Option<String>,
+    /// The recipient's opt-out token; `None` for a test message.
+    pub optout_token: Option<String>,
     /// This is attempt number …
     pub attempt: i64,
 }
@@ -591,25 +603,33 @@ pub struct Claimed {
 /// Messages left `sending` by a process that stopped go back to the queue (their links will be
 /// replaced when they are taken again). Called once when the sender starts.
 pub async fn recover(db: &Db) -> Result<u64, sqlx::Error> {
-    Ok(
-        sqlx::query("UPDATE outbox SET status = 'waiting' WHERE status = 'sending'")
-            .execute(db)
-            .await?
-            .rows_affected(),
+    let mut tx = super::audit::begin_write(db).await?;
+    let stopped: Vec<i64> = sqlx::query_scalar(
+        "SELECT recipient_id FROM outbox WHERE status = 'sending' AND recipient_id IS NOT NULL",
     )
+    .fetch_all(&mut *tx)
+    .await?;
+    for recipient in &stopped {
+        drop_pending(&mut tx, *recipient).await?;
+    }
+    let n = sqlx::query("UPDATE outbox SET status = 'waiting' WHERE status = 'sending'")
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    tx.commit().await?;
+    Ok(n)
 }
 
-/// A new invitation of the recipient's group with a random id and today's date, replacing its
-/// current one (revoked; its first opening and any draft move to the new one). Returns the token.
+/// A new invitation of the recipient's group with a random id and no dates, made the link of the
+/// message being sent (`pending_invitation_id`; an earlier pending one, left by a stop, is revoked).
+/// Returns the token.
 async fn new_link(
     conn: &mut SqliteConnection,
     recipient: i64,
     cycle_id: i64,
     group_id: i64,
-    old: Option<i64>,
 ) -> Result<String, sqlx::Error> {
     let token = new_secret();
-    let day = day_of(now());
     // Random, not the next number: the order invitations were made in must not be the order the
     // recipients were written to.
     let id: i64 = loop {
@@ -623,38 +643,38 @@ async fn new_link(
         }
     };
     sqlx::query(
-        "INSERT INTO invitations (id, cycle_id, group_id, token_hash, created_at, emailed, opened_at)
-         VALUES (?, ?, ?, ?, ?, TRUE, (SELECT opened_at FROM invitations WHERE id = ?))",
+        "INSERT INTO invitations (id, cycle_id, group_id, token_hash, created_at, emailed)
+         VALUES (?, ?, ?, ?, 0, TRUE)",
     )
     .bind(id)
     .bind(cycle_id)
     .bind(group_id)
     .bind(hash_secret(&token))
-    .bind(day)
-    .bind(old)
     .execute(&mut *conn)
     .await?;
-    if let Some(old) = old {
-        sqlx::query("UPDATE drafts SET invitation_id = ? WHERE invitation_id = ?")
-            .bind(id)
-            .bind(old)
-            .execute(&mut *conn)
-            .await?;
-        sqlx::query(
-            "UPDATE invitations SET revoked_at = ?
-             WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL",
-        )
-        .bind(day)
-        .bind(old)
-        .execute(&mut *conn)
-        .await?;
-    }
-    sqlx::query("UPDATE recipients SET invitation_id = ? WHERE id = ?")
+    drop_pending(conn, recipient).await?;
+    sqlx::query("UPDATE recipients SET pending_invitation_id = ? WHERE id = ?")
         .bind(id)
         .bind(recipient)
         .execute(&mut *conn)
         .await?;
     Ok(token)
+}
+
+/// The link of a message that was not (or may not have been) delivered stops working.
+async fn drop_pending(conn: &mut SqliteConnection, recipient: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE invitations SET revoked_at = 0 WHERE used_at IS NULL AND revoked_at IS NULL
+           AND id = (SELECT pending_invitation_id FROM recipients WHERE id = ?)",
+    )
+    .bind(recipient)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE recipients SET pending_invitation_id = NULL WHERE id = ?")
+        .bind(recipient)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// Takes the next message that is due, making its recipient's new link, and marks it `sending`, in
@@ -665,7 +685,7 @@ pub async fn claim(db: &Db) -> Result<Option<Claimed>, sqlx::Error> {
         let mut tx = super::audit::begin_write(db).await?;
         let row = sqlx::query(&format!(
             "SELECT o.id, o.cycle_id, o.recipient_id, o.kind, o.test_to, o.test_lang, o.attempts,
-                    r.email, r.name, r.lang, r.group_id, r.invitation_id,
+                    r.email, r.name, r.lang, r.group_id, r.optout_token,
                     COALESCE({REACHABLE}, FALSE) AS reachable, c.closes_on
              FROM outbox o JOIN cycles c ON c.id = o.cycle_id
              LEFT JOIN recipients r ON r.id = o.recipient_id
@@ -681,6 +701,7 @@ pub async fn claim(db: &Db) -> Result<Option<Claimed>, sqlx::Error> {
         let cycle_id: i64 = row.get("cycle_id");
         let kind = MailKind::parse(row.get("kind")).unwrap_or(MailKind::Invitation);
         let recipient: Option<i64> = row.get("recipient_id");
+        let optout_token: Option<String> = row.get("optout_token");
         let (to, lang, name, token) = match recipient {
             None => (
                 row.get::<Option<String>, _>("test_to").unwrap_or_default(),
@@ -689,7 +710,22 @@ pub async fn claim(db: &Db) -> Result<Option<Claimed>, sqlx::Error> {
                 None,
             ),
             Some(rid) => {
-                if !row.get::<bool, _>("reachable") || !accepting(&mut tx, cycle_id).await? {
+                let opted_out = match row.get::<Option<String>, _>("email") {
+                    Some(email) => {
+                        sqlx::query_scalar::<_, i64>(
+                            "SELECT COUNT(*) FROM mail_optouts WHERE address_hash = ?",
+                        )
+                        .bind(optout_hash(&email))
+                        .fetch_one(&mut *tx)
+                        .await?
+                            > 0
+                    }
+                    None => true,
+                };
+                if opted_out
+                    || !row.get::<bool, _>("reachable")
+                    || !accepting(&mut tx, cycle_id).await?
+                {
                     sqlx::query("UPDATE outbox SET status = 'cancelled' WHERE id = ?")
                         .bind(id)
                         .execute(&mut *tx)
@@ -697,8 +733,7 @@ pub async fn claim(db: &Db) -> Result<Option<Claimed>, sqlx::Error> {
                     tx.commit().await?;
                     continue;
                 }
-                let old = row.get("invitation_id");
-                let token = new_link(&mut tx, rid, cycle_id, row.get("group_id"), old).await?;
+                let token = new_link(&mut tx, rid, cycle_id, row.get("group_id")).await?;
                 (
                     row.get::<Option<String>, _>("email").unwrap_or_default(),
                     row.get::<Option<&str>, _>("lang"),
@@ -739,6 +774,7 @@ pub async fn claim(db: &Db) -> Result<Option<Claimed>, sqlx::Error> {
             organisation: organisation.unwrap_or_default(),
             closes_on,
             token,
+            optout_token,
             attempt,
         }));
     }
@@ -763,6 +799,37 @@ pub async fn sent(db: &Db, outbox_id: i64) -> Result<(), sqlx::Error> {
     .bind(outbox_id)
     .execute(&mut *tx)
     .await?;
+    // The delivered link replaces the earlier one: that stops working, its draft moves. (Nothing to
+    // do when the recipient answered in the meantime: the answer cut both.)
+    let recipient: Option<(i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT r.id, r.invitation_id, r.pending_invitation_id FROM recipients r
+         JOIN outbox o ON o.recipient_id = r.id WHERE o.id = ?",
+    )
+    .bind(outbox_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some((_, Some(old), Some(new))) = recipient {
+        sqlx::query("UPDATE drafts SET invitation_id = ? WHERE invitation_id = ?")
+            .bind(new)
+            .bind(old)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE invitations SET revoked_at = 0 WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL",
+        )
+        .bind(old)
+        .execute(&mut *tx)
+        .await?;
+    }
+    if let Some((id, _, Some(new))) = recipient {
+        sqlx::query(
+            "UPDATE recipients SET invitation_id = ?, pending_invitation_id = NULL WHERE id = ?",
+        )
+        .bind(new)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await
 }
 
@@ -785,10 +852,15 @@ pub async fn failed(
 ) -> Result<(), sqlx::Error> {
     let reply: String = reply.chars().take(1_000).collect();
     let mut tx = super::audit::begin_write(db).await?;
-    let attempts: i64 = sqlx::query_scalar("SELECT attempts FROM outbox WHERE id = ?")
-        .bind(outbox_id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let (attempts, recipient): (i64, Option<i64>) =
+        sqlx::query_as("SELECT attempts, recipient_id FROM outbox WHERE id = ?")
+            .bind(outbox_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    // The undelivered link goes; the earlier one keeps working.
+    if let Some(r) = recipient {
+        drop_pending(&mut tx, r).await?;
+    }
     if permanent || attempts >= MAX_ATTEMPTS {
         sqlx::query("UPDATE outbox SET status = 'failed', reply = ? WHERE id = ?")
             .bind(&reply)
@@ -815,35 +887,39 @@ pub async fn failed(
     tx.commit().await
 }
 
-/// The recipient behind a survey link asks for no more messages: the hash of its address is kept,
-/// the address erased, waiting messages cancelled. Its link keeps working. `false` when the link is
-/// not a recipient's (or the recipient already opted out).
+/// The recipient of an opt-out link (`token`, the same in every message it got) asks for no more
+/// messages: the hash of its address is kept, the address erased, waiting messages cancelled. Its
+/// survey link keeps working. `false` when no recipient has that token (any more).
 pub async fn opt_out(db: &Db, token: &str) -> Result<bool, sqlx::Error> {
-    let Some(token) = crate::domain::Token::parse(token) else {
+    if crate::domain::Token::parse(token).is_none() {
+        return Ok(false);
+    }
+    // Read first: a made-up token must not queue for the write lock.
+    let known: Option<i64> = sqlx::query_scalar("SELECT id FROM recipients WHERE optout_token = ?")
+        .bind(token)
+        .fetch_optional(db)
+        .await?;
+    let Some(id) = known else {
         return Ok(false);
     };
     let mut tx = super::audit::begin_write(db).await?;
-    let row = sqlx::query(
-        "SELECT r.id, r.email FROM recipients r JOIN invitations i ON i.id = r.invitation_id
-         WHERE i.token_hash = ? AND NOT r.opted_out",
-    )
-    .bind(hash_secret(token.as_str()))
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(row) = row else {
+    let email: Option<Option<String>> =
+        sqlx::query_scalar("SELECT email FROM recipients WHERE id = ? AND optout_token = ?")
+            .bind(id)
+            .bind(token)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some(Some(email)) = email else {
         return Ok(false);
     };
-    let id: i64 = row.get("id");
-    if let Some(email) = row.get::<Option<String>, _>("email") {
-        sqlx::query(
-            "INSERT INTO mail_optouts (address_hash, created_at) VALUES (?, ?)
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(optout_hash(&email))
-        .bind(day_of(now()))
-        .execute(&mut *tx)
-        .await?;
-    }
+    sqlx::query(
+        "INSERT INTO mail_optouts (address_hash, created_at) VALUES (?, ?)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(optout_hash(&email))
+    .bind(day_of(now()))
+    .execute(&mut *tx)
+    .await?;
     sqlx::query("UPDATE recipients SET opted_out = TRUE WHERE id = ?")
         .bind(id)
         .execute(&mut *tx)
@@ -891,7 +967,7 @@ pub async fn progress(
         "SELECT COALESCE(SUM(status IN ('waiting', 'sending')), 0) AS waiting,
                 COALESCE(SUM(status = 'sent'), 0) AS sent,
                 COALESCE(SUM(status = 'failed'), 0) AS failed
-         FROM outbox WHERE cycle_id = ?",
+         FROM outbox WHERE cycle_id = ? AND recipient_id IS NOT NULL",
     )
     .bind(cycle_id)
     .fetch_one(db)

@@ -66,18 +66,23 @@ pub async fn survey(
             // write lock.
             if !inv.opened {
                 let mut tx = db.begin().await?;
+                // The day (an e-mailed link: no date at all, see store::mail).
                 sqlx::query(
-                    "UPDATE invitations SET opened_at = ? WHERE id = ? AND opened_at IS NULL",
+                    "UPDATE invitations SET opened_at = CASE WHEN emailed THEN 0 ELSE ? END
+                     WHERE id = ? AND opened_at IS NULL",
                 )
                 .bind(super::mail::day_of(now()))
                 .bind(inv.id)
                 .execute(&mut *tx)
                 .await?;
                 // An e-mailed link: its recipient counts as having opened it.
-                sqlx::query("UPDATE recipients SET opened = TRUE WHERE invitation_id = ?")
-                    .bind(inv.id)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "UPDATE recipients SET opened = TRUE
+                     WHERE invitation_id = ?1 OR pending_invitation_id = ?1",
+                )
+                .bind(inv.id)
+                .execute(&mut *tx)
+                .await?;
                 tx.commit().await?;
             }
             let draft = sqlx::query("SELECT fields, saved_at FROM drafts WHERE invitation_id = ?")
@@ -383,7 +388,7 @@ fn store_batch(
     // The day, not the time: a response's stamp must not be matched to the moment an e-mailed
     // recipient was seen answering.
     let at = super::mail::day_of(now());
-    let today = crate::domain::date_of(now());
+    let today = crate::domain::date_of(at);
     let mut cycles: HashMap<i64, Option<OpenCycle>> = HashMap::new();
     // Single-use links claimed in this batch: a second submission of one link is "used".
     let mut claimed: HashSet<i64> = HashSet::new();
@@ -474,10 +479,20 @@ fn store_batch(
                 .execute(params![at, inv_id])?;
                 sp.prepare_cached("DELETE FROM drafts WHERE invitation_id = ?")?
                     .execute([inv_id])?;
-                // An e-mailed link: the recipient keeps only "answered", its link to the
-                // invitation (and so to this response) is cut here, with the answer.
+                // An e-mailed link: the recipient keeps only "answered", its links to the
+                // invitation (and so to this response) are cut here, with the answer; its other
+                // link (current or being sent) stops working, so one person answers once.
                 sp.prepare_cached(
-                    "UPDATE recipients SET invitation_id = NULL, answered = TRUE WHERE invitation_id = ?",
+                    "UPDATE invitations SET revoked_at = 0 WHERE used_at IS NULL AND revoked_at IS NULL
+                       AND id IN (SELECT COALESCE(r.invitation_id, 0) FROM recipients r
+                                  WHERE r.pending_invitation_id = ?1
+                                  UNION SELECT COALESCE(r.pending_invitation_id, 0) FROM recipients r
+                                  WHERE r.invitation_id = ?1)",
+                )?
+                .execute([inv_id])?;
+                sp.prepare_cached(
+                    "UPDATE recipients SET invitation_id = NULL, pending_invitation_id = NULL,
+                       answered = TRUE WHERE invitation_id = ?1 OR pending_invitation_id = ?1",
                 )?
                 .execute([inv_id])?;
                 inv_id

@@ -25,12 +25,24 @@ pub fn MailPage() -> impl IntoView {
     let erase = ServerAction::<EraseRecipient>::new();
     let settings = ServerAction::<SaveMailSettings>::new();
     let send = ServerAction::<SendMail>::new();
-    let (added, erased, saved, sent) = (
-        success_version(list),
+    let (erased, saved, sent) = (
         success_version(erase),
         success_version(settings),
         success_version(send),
     );
+    // A check of a list succeeds too, but only an addition changes the page; and what was typed
+    // must outlive the page's refetch.
+    let added = RwSignal::new(0usize);
+    let typed = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if matches!(
+            list.value().get(),
+            Some(Ok(ListOutcome { added: Some(_), .. }))
+        ) {
+            added.update(|n| *n += 1);
+            typed.set(String::new());
+        }
+    });
     let data = Resource::new(
         move || (id(), added.get(), erased.get(), saved.get(), sent.get()),
         |(id, ..)| async move {
@@ -45,6 +57,7 @@ pub fn MailPage() -> impl IntoView {
         erase,
         settings,
         send,
+        typed,
     };
     view! {
         <Header />
@@ -69,6 +82,8 @@ struct Actions {
     erase: ServerAction<EraseRecipient>,
     settings: ServerAction<SaveMailSettings>,
     send: ServerAction<SendMail>,
+    /// The list box's text.
+    typed: RwSignal<String>,
 }
 
 #[component]
@@ -208,9 +223,9 @@ fn Progress(cycle: i64, initial: MailFigures) -> impl IntoView {
                             <progress max=total.max(1) value=q.sent aria-label=m.progress_title></progress>
                             " " <span role="status" data-testid="mail-queue">{line}</span>
                         </p>
-                        <div class="table-wrap" tabindex="0" role="region" aria-label=m.col_recipients>
+                        <div class="table-wrap" tabindex="0" role="region" aria-label=m.by_group>
                             <table class="stats" data-testid="mail-progress">
-                                <caption>{m.col_recipients}</caption>
+                                <caption>{m.by_group}</caption>
                                 <thead><tr>
                                     <th scope="col">{t.col_group}</th>
                                     <th scope="col">{m.col_recipients}</th>
@@ -268,8 +283,7 @@ fn AddRecipients(cycle: i64, groups: Vec<MailGroup>, actions: Actions) -> impl I
     let m = lang.mail();
     let t = lang.t();
     let outcome = move || actions.list.value().get();
-    // What was typed stays in the box after a check or a refused add; it empties once added.
-    let typed = RwSignal::new(String::new());
+    let typed = actions.typed;
     let options = groups
         .iter()
         .map(|g| {
@@ -341,14 +355,6 @@ fn AddRecipients(cycle: i64, groups: Vec<MailGroup>, actions: Actions) -> impl I
             .into_any(),
         )
     };
-    Effect::new(move |_| {
-        if matches!(
-            actions.list.value().get(),
-            Some(Ok(ListOutcome { added: Some(_), .. }))
-        ) {
-            typed.set(String::new());
-        }
-    });
     view! {
         <section class="admin-form" aria-labelledby="mail-add-title">
             <h2 id="mail-add-title">{m.add_title}</h2>
